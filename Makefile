@@ -1,0 +1,105 @@
+# stacklab -- top-level build.
+#   make          build the stacklab program
+#   make run      install missing packages, build, open the course
+#   make test     install missing packages, build (plain and sanitized), run every test
+#   make bench    print performance figures
+#   make deps     install missing Debian packages (as root or through sudo)
+#   make install  install program and course (PREFIX, DESTDIR)
+# Objects go to $(BUILD), never into the source folders.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+ASAN_BUILD ?= $(BUILD)/asan
+CC      ?= cc
+WERROR  ?= -Werror
+SRCDIR  := $(CURDIR)
+
+PKGS    := sqlite3 ncursesw libmicrohttpd libcurl libcrypto libseccomp
+DEB_PKGS := build-essential pkg-config libsqlite3-dev libncurses-dev libmd4c-dev \
+            libmicrohttpd-dev libcurl4-openssl-dev libssl-dev libseccomp-dev \
+            perl tmux less
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmd4c -lpthread
+
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -g -O2 \
+               -Ilabs -Isandbox -Irunner $(PKG_CFLAGS) \
+               -DSTACKLAB_VERSION='"$(VERSION)"' \
+               -DSTACKLAB_SRCDIR='"$(SRCDIR)"' \
+               -DSTACKLAB_DATADIR='"$(PREFIX)/share/stacklab"'
+CFLAGS_EXTRA ?=
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -O1
+
+RUNNER_SRC  := $(wildcard runner/*.c)
+SANDBOX_SRC := $(wildcard sandbox/*.c)
+TAP_SRC     := labs/tap.c
+UNIT_SRC    := $(wildcard tests/unit/*.c)
+HDRS        := $(wildcard runner/*.h sandbox/*.h labs/tap.h)
+
+# $(call objs,BUILDDIR,SOURCES)
+objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
+
+all: $(BUILD)/stacklab $(BUILD)/units
+
+# ---- plain build ---------------------------------------------------------
+$(BUILD)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS_EXTRA) -c $< -o $@
+
+$(BUILD)/libsandbox.a: $(call objs,$(BUILD),$(SANDBOX_SRC))
+	@rm -f $@; ar rcs $@ $^
+$(BUILD)/libtap.a: $(call objs,$(BUILD),$(TAP_SRC))
+	@rm -f $@; ar rcs $@ $^
+$(BUILD)/librunner.a: $(call objs,$(BUILD),$(filter-out runner/main.c,$(RUNNER_SRC)))
+	@rm -f $@; ar rcs $@ $^
+
+$(BUILD)/stacklab: $(BUILD)/obj/runner/main.o $(BUILD)/librunner.a $(BUILD)/libsandbox.a $(BUILD)/libtap.a
+	$(CC) $(CFLAGS_EXTRA) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librunner.a $(BUILD)/libsandbox.a $(BUILD)/libtap.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS_EXTRA) -o $@ $< $(BUILD)/librunner.a $(BUILD)/libsandbox.a $(BUILD)/libtap.a $(PKG_LIBS)
+
+$(BUILD)/units: $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+	@touch $@
+
+# ---- sanitized build (same sources, ASan + UBSan) -------------------------
+asan:
+	$(MAKE) BUILD=$(ASAN_BUILD) CFLAGS_EXTRA='$(SAN_FLAGS)' all
+
+# ---- packages --------------------------------------------------------------
+deps:
+	@sh .ci/deps.sh $(DEB_PKGS)
+
+# ---- running -----------------------------------------------------------------
+run: deps
+	@$(MAKE) --no-print-directory all
+	@$(BUILD)/stacklab
+
+TEST_JOBS ?= 2
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory asan
+	STACKLAB_BUILD=$(CURDIR)/$(BUILD) prove -j$(TEST_JOBS) tests/
+	STACKLAB_BUILD=$(CURDIR)/$(ASAN_BUILD) STACKLAB_SANITIZED=1 prove -j$(TEST_JOBS) tests/0*.t
+
+bench: all
+	@for b in bench/*.sh; do [ -f "$$b" ] && STACKLAB_BUILD=$(CURDIR)/$(BUILD) sh "$$b"; done; true
+
+# ---- install -------------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/stacklab
+	install -m 755 $(BUILD)/stacklab $(DESTDIR)$(PREFIX)/bin/stacklab
+	cp -R lessons labs exams $(DESTDIR)$(PREFIX)/share/stacklab/
+	printf '%s\n' "$(VERSION)" > $(DESTDIR)$(PREFIX)/share/stacklab/COURSE
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/stacklab
+	rm -rf $(DESTDIR)$(PREFIX)/share/stacklab
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all asan deps run test bench install uninstall clean

@@ -1,0 +1,2 @@
+/* tap.c -- placeholder; the TAP library implementation lands next. */
+#include "tap.h"

@@ -1,0 +1,82 @@
+/* course.h -- the in-memory course: lessons, labs (and later exams) read from a course
+ * folder, validated, and put in one total order (the course map). Prefix: course_. */
+#ifndef STACKLAB_COURSE_H
+#define STACKLAB_COURSE_H
+
+#include <stddef.h>
+
+enum course_kind { COURSE_LESSON, COURSE_LAB, COURSE_EXAM };
+
+struct lesson {
+    char *id;           /* "01": two digits, also the file name's prefix */
+    char *slug;         /* "what-is-a-framework" */
+    char *title;
+    char *track;        /* "intro", "vial", "keg" */
+    int minutes;
+    char *path;         /* lessons/01-what-is-a-framework.md */
+    size_t body_line;   /* first line of Markdown after the front matter (1-based) */
+};
+
+struct lab {
+    char *id;           /* "01" */
+    char *slug;         /* "parse-request" */
+    char *title;
+    char *track;        /* "vial" or "keg" */
+    char *lesson;       /* id of the lesson that teaches it (the lab follows it in the map) */
+    char *requires;     /* id of the lab that must pass first, or NULL */
+    char **files;       /* files the learner edits, relative to the workspace, NULL-ended */
+    int points;
+    double time_limit;  /* wall seconds for the whole check run */
+    long mem_limit;     /* MB for the subject */
+    char *dir;          /* labs/01-parse-request */
+    char *path;         /* labs/01-parse-request/lab.md */
+    size_t body_line;
+    int nhints;         /* number of "### Hint" sections in the body */
+};
+
+struct exam;            /* joins with the exam issue */
+
+/* One entry of the course map, in order. */
+struct course_item {
+    enum course_kind kind;
+    union {
+        struct lesson *lesson;
+        struct lab *lab;
+        struct exam *exam;
+    } u;
+};
+
+struct course {
+    char *root;                 /* absolute path of the course folder */
+    struct lesson *lessons;
+    size_t nlessons;
+    struct lab *labs;
+    size_t nlabs;
+    struct exam **exams;
+    size_t nexams;
+    struct course_item *order;  /* the course map */
+    size_t norder;
+};
+
+/* Loads and validates the course at `root`. Every problem found is appended to *errors
+ * as "path:line: message\n" (path relative to root's parent as the user gave it).
+ * Returns the course (caller frees with course_free) when there were no problems,
+ * otherwise NULL with *errors set (caller frees). */
+struct course *course_load(const char *root, char **errors);
+void course_free(struct course *c);
+
+/* Finds the course folder: $STACKLAB_COURSE, else the source tree the program was built
+ * from, else PREFIX/share/stacklab (found relative to the executable, then the built-in
+ * datadir). Returns an allocated absolute path or NULL with *cause (caller frees both). */
+char *course_locate(char **cause);
+
+/* Lookups by id ("1", "01" and "01-parse-request" all find lab 01). NULL when absent. */
+struct lesson *course_lesson(const struct course *c, const char *id);
+struct lab *course_lab(const struct course *c, const char *id);
+/* Index of a lab in c->labs, or -1. */
+int course_lab_index(const struct course *c, const struct lab *lab);
+
+/* Reads a lesson's or lab's Markdown body (without front matter). Caller frees. */
+char *course_read_body(const char *path, char **cause);
+
+#endif

@@ -1,0 +1,63 @@
+/* main.c -- entry of the stacklab program: global options, then dispatch through
+ * cmd_table[]. With no command on a terminal it opens the course (the TUI when it
+ * lands; the course map meanwhile). */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+static void main_help(FILE *f)
+{
+    fprintf(f, "stacklab %s -- learn web frameworks by building them in C\n\n"
+               "usage: stacklab [COMMAND [ARGS...]]\n\ncommands:\n", STACKLAB_VERSION);
+    for (const struct cmd_entry *const *e = cmd_table; *e != NULL; e++) {
+        char head[64];
+        snprintf(head, sizeof head, "%s %s", (*e)->name, (*e)->usage);
+        fprintf(f, "  %-26s %s\n", head, (*e)->summary);
+    }
+    fprintf(f, "\n  --help, -h                 this text\n"
+               "  --version                  the program's version\n\n"
+               "With no command, stacklab shows the course map.\n\n"
+               "environment:\n"
+               "  STACKLAB_HOME    the default workspace (default ~/stacklab-work)\n"
+               "  STACKLAB_COURSE  the course folder to use\n"
+               "  NO_COLOR         plain output, no colours or escape codes\n\n"
+               "exit codes:\n"
+               "  0  ok\n"
+               "  1  a check (or exam) failed\n"
+               "  2  bad usage or bad input (arguments, course files)\n"
+               "  3  internal error\n");
+}
+
+static const struct cmd_entry *main_find(const char *name)
+{
+    for (const struct cmd_entry *const *e = cmd_table; *e != NULL; e++)
+        if (strcmp((*e)->name, name) == 0)
+            return *e;
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        const struct cmd_entry *list = main_find("list");
+        char *args[] = { "list", NULL };
+        return list->exec(1, args);
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0
+        || strcmp(argv[1], "help") == 0) {
+        main_help(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("stacklab %s\n", STACKLAB_VERSION);
+        return EXIT_OK;
+    }
+    const struct cmd_entry *e = main_find(argv[1]);
+    if (e == NULL) {
+        fprintf(stderr, "stacklab: unknown command '%s' (see stacklab --help)\n", argv[1]);
+        return EXIT_USAGE;
+    }
+    return e->exec(argc - 1, argv + 1);
+}
