@@ -1,0 +1,38 @@
+/* workspace.h -- a learner's workspace: a folder holding .stacklab/ (progress store),
+ * the learner's framework files, public tests and a Makefile. Found by walking up from
+ * the current folder, like git; otherwise the default one (~/stacklab-work or
+ * $STACKLAB_HOME) is used and created on first use. Prefix: workspace_. */
+#ifndef STACKLAB_WORKSPACE_H
+#define STACKLAB_WORKSPACE_H
+
+#include "course.h"
+#include "store.h"
+
+struct workspace {
+    char *root;             /* absolute path */
+    char *dbpath;           /* root/.stacklab/progress.db */
+    struct store *store;    /* open */
+    struct course *course;  /* loaded and valid */
+};
+
+/* Opens the workspace around the current folder, or the default one (created with a
+ * message on stderr when it does not exist yet, populated with starter(1)). Loads the
+ * course too. Returns NULL with an allocated *cause (caller frees) on failure; *code gets
+ * the exit code to use (EXIT_USAGE for a bad course, EXIT_INTERNAL otherwise). */
+struct workspace *workspace_open(char **cause, int *code);
+/* Creates a workspace in dir (which may exist, but must not already be a workspace, nor
+ * lie inside the course folder): .stacklab/progress.db, starter(1) files, public tests,
+ * Makefile. Returns 0, or -1 with an allocated *cause. */
+int workspace_create(const char *dir, const struct course *c, char **cause);
+/* Closes the store, frees the course and the struct. Accepts NULL. */
+void workspace_close(struct workspace *ws);
+
+/* The lab to work on: the first lab (in course order) not yet passed; NULL when all
+ * passed. */
+struct lab *workspace_current_lab(struct workspace *ws);
+/* 1 when lab may be checked: it requires nothing or its required lab has passed. */
+int workspace_lab_unlocked(struct workspace *ws, const struct lab *lab);
+/* Absolute path of a file of the workspace. Caller frees. */
+char *workspace_path(const struct workspace *ws, const char *rel);
+
+#endif
