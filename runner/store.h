@@ -48,7 +48,8 @@ struct store_lab_status {
     int64_t last_when;
     char last_verdict[16];
 };
-/* Fills *out (zeroed when the lab has no attempts). Returns 0 or -1. */
+/* Fills *out (zeroed when the lab has no attempts). `passed` counts attempts whose verdict
+ * is "pass"; best_* come from the attempt with the highest passed/total. Returns 0 or -1. */
 int store_lab_status(struct store *st, const char *lab, struct store_lab_status *out);
 /* Up to `max` most recent attempts for lab (or all labs when lab is NULL), newest first.
  * Returns how many were written to out, or -1. */
@@ -72,16 +73,31 @@ struct store_sitting {
 };
 int store_sitting_start(struct store *st, struct store_sitting *s);      /* sets s->id */
 int store_sitting_open(struct store *st, const char *exam, struct store_sitting *out); /* 1 found, 0 none, -1 */
+/* Stores (or replaces) the answer to one question; -1 when the sitting does not exist
+ * or is already submitted (the answer is then not stored). */
 int store_sitting_answer(struct store *st, int64_t sitting, const char *question,
                          const char *answer, int flagged);
 /* Returns an allocated answer (caller frees) or NULL; *flagged set when not NULL. */
 char *store_sitting_get_answer(struct store *st, int64_t sitting, const char *question, int *flagged);
+/* Closes a sitting with its result; `when` <= 0 means now. -1 when the sitting does not
+ * exist or was already submitted (the first result stands). */
 int store_sitting_submit(struct store *st, int64_t sitting, int score, int max_score, int passed,
                          int64_t when);
 int store_sitting_count(struct store *st, const char *exam);            /* submitted ones */
-/* Best and latest submitted sitting of an exam: returns 1 when there is one, 0 none, -1. */
+/* Best (highest score/max_score, earliest on ties) and latest submitted sitting of an
+ * exam; either pointer may be NULL. Returns 1 when there is one, 0 none, -1. */
 int store_sitting_best(struct store *st, const char *exam, struct store_sitting *best,
                        struct store_sitting *latest);
+
+/* The sitting with that id, whatever its state: 1 found (fills *out), 0 none, -1. */
+int store_sitting_get(struct store *st, int64_t sitting, struct store_sitting *out);
+/* Calls fn for each stored answer of a sitting, in the order first answered, until fn
+ * returns non-zero. The strings are valid only during the call. Returns how many answers
+ * were visited, or -1. */
+int store_sitting_answers(struct store *st, int64_t sitting,
+                          int (*fn)(void *arg, const char *question, const char *answer,
+                                    int flagged),
+                          void *arg);
 
 /* The last error message of the database, for messages. */
 const char *store_errmsg(struct store *st);
