@@ -37,7 +37,9 @@ int tap_fail_with(const char *file, int line, const char *message, const char *g
 
 /* Prints "# ..." comment lines (to the TAP stream; multi-line text is split). */
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Marks the next `n` tests as skipped with reason `why` (they are printed as ok # SKIP). */
+/* Marks the next `n` tests as skipped with reason `why`: the next n test calls still
+ * run but are printed as ok # SKIP whatever their outcome. Marks left unused when
+ * tap_done_testing runs are printed there as bare skipped tests. */
 void tap_skip(int n, const char *why);
 /* Tests between tap_todo_start() and tap_todo_end() are marked # TODO why. */
 void tap_todo_start(const char *why);
@@ -52,6 +54,13 @@ void tap_bail_out(const char *fmt, ...) __attribute__((format(printf, 1, 2), nor
  * its tests, 0 otherwise. Test numbers stay consecutive across children. */
 int tap_run_isolated(const char *file, int line, const char *name, double timeout_sec,
                      void (*fn)(void *arg), void *arg);
+
+/* Sets the seed shown as `seed:` in every later failure block (a copy is kept; NULL
+ * clears it). Without it, $TAP_SEED is shown when set. */
+void tap_set_seed(const char *seed);
+/* Adds a YAML field `key: value` to the next test's failure block (say a transcript);
+ * copies both; dropped after the next test whatever its result. At most 8 at once. */
+void tap_attach(const char *key, const char *value);
 
 /* Number of tests run so far and how many failed. */
 int tap_tests_run(void);
