@@ -14,6 +14,8 @@ ASAN_BUILD ?= $(BUILD)/asan
 CC      ?= cc
 WERROR  ?= -Werror
 SRCDIR  := $(CURDIR)
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
 
 PKGS    := sqlite3 ncursesw libmicrohttpd libcurl libcrypto libseccomp
 DEB_PKGS := build-essential pkg-config libsqlite3-dev libncurses-dev libmd4c-dev \
@@ -46,7 +48,8 @@ all: $(BUILD)/stacklab $(BUILD)/units
 # ---- plain build ---------------------------------------------------------
 $(BUILD)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS_EXTRA) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<",true)
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS_EXTRA) -c $< -o $@
 
 $(BUILD)/libsandbox.a: $(call objs,$(BUILD),$(SANDBOX_SRC))
 	@rm -f $@; ar rcs $@ $^
@@ -56,11 +59,13 @@ $(BUILD)/librunner.a: $(call objs,$(BUILD),$(filter-out runner/main.c,$(RUNNER_S
 	@rm -f $@; ar rcs $@ $^
 
 $(BUILD)/stacklab: $(BUILD)/obj/runner/main.o $(BUILD)/librunner.a $(BUILD)/libsandbox.a $(BUILD)/libtap.a
-	$(CC) $(CFLAGS_EXTRA) -o $@ $^ $(PKG_LIBS)
+	@$(if $(Q),echo "  LD      $@",true)
+	$(Q)$(CC) $(CFLAGS_EXTRA) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librunner.a $(BUILD)/libsandbox.a $(BUILD)/libtap.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS_EXTRA) -o $@ $< $(BUILD)/librunner.a $(BUILD)/libsandbox.a $(BUILD)/libtap.a $(PKG_LIBS)
+	@$(if $(Q),echo "  CC      $@",true)
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS_EXTRA) -o $@ $< $(BUILD)/librunner.a $(BUILD)/libsandbox.a $(BUILD)/libtap.a $(PKG_LIBS)
 
 $(BUILD)/units: $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 	@touch $@

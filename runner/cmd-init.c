@@ -1,10 +1,51 @@
-/* cmd-init.c -- placeholder until the command lands. */
+/* cmd-init.c -- `stacklab init DIR`: creates a workspace (progress store, starter code,
+ * public tests, Makefile) in DIR. */
 #include <stdio.h>
+#include <stdlib.h>
+
 #include "cmd.h"
+#include "course.h"
+#include "workspace.h"
+
+static int cmd_init_exec(int argc, char **argv);
+
+const struct cmd_entry cmd_init_entry = {
+    "init", "DIR", "create a workspace in DIR (your code and progress live there)",
+    cmd_init_exec
+};
+
 static int cmd_init_exec(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    fprintf(stderr, "stacklab: 'init' is not available yet\n");
-    return EXIT_INTERNAL;
+    if (argc != 2 || argv[1][0] == '-')
+        return cmd_usage(&cmd_init_entry);
+    char *cause = NULL;
+    char *root = course_locate(&cause);
+    if (root == NULL) {
+        fprintf(stderr, "stacklab init: %s\n", cause);
+        free(cause);
+        return EXIT_USAGE;
+    }
+    char *errors = NULL;
+    struct course *c = course_load(root, &errors);
+    free(root);
+    if (c == NULL) {
+        fprintf(stderr, "stacklab init: the course has problems:\n%s", errors);
+        free(errors);
+        return EXIT_USAGE;
+    }
+    int rc = workspace_create(argv[1], c, &cause);
+    if (rc < 0) {
+        fprintf(stderr, "stacklab init: %s\n", cause);
+        free(cause);
+        course_free(c);
+        return EXIT_USAGE;
+    }
+    printf("Created a workspace in %s\n\n"
+           "  cd %s\n"
+           "  stacklab list          the course map\n"
+           "  stacklab lesson 1      read the first lesson\n"
+           "  stacklab check         grade the current lab\n",
+           argv[1], argv[1]);
+    course_free(c);
+    return EXIT_OK;
 }
-const struct cmd_entry cmd_init_entry = { "init", "", "(not yet available)", cmd_init_exec };

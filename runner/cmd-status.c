@@ -1,10 +1,71 @@
-/* cmd-status.c -- placeholder until the command lands. */
+/* cmd-status.c -- `stacklab status`: how far the learner is: lessons read, labs passed,
+ * points, the current lab and the latest attempts. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
 #include "cmd.h"
+#include "progress.h"
+#include "term.h"
+#include "workspace.h"
+
+static int cmd_status_exec(int argc, char **argv);
+
+const struct cmd_entry cmd_status_entry = {
+    "status", "", "how far you are: lessons, labs, points, latest attempts", cmd_status_exec
+};
+
+/* A bar of `width` cells, `done` of `total` filled. */
+static void cmd_status_bar(FILE *f, int done, int total, int width)
+{
+    int fill = total > 0 ? done * width / total : 0;
+    fputc('[', f);
+    for (int i = 0; i < width; i++)
+        fputc(i < fill ? '#' : '.', f);
+    fputc(']', f);
+}
+
 static int cmd_status_exec(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    fprintf(stderr, "stacklab: 'status' is not available yet\n");
-    return EXIT_INTERNAL;
+    (void)argv;
+    if (argc != 1)
+        return cmd_usage(&cmd_status_entry);
+    char *cause = NULL;
+    int code;
+    struct workspace *ws = workspace_open(&cause, &code);
+    if (ws == NULL) {
+        fprintf(stderr, "stacklab status: %s\n", cause);
+        free(cause);
+        return code;
+    }
+    FILE *f = stdout;
+    struct progress_totals t;
+    progress_totals(ws, &t);
+    printf("%sworkspace%s %s\n", term_sgr(f, "bold"), term_sgr(f, "reset"), ws->root);
+    printf("lessons read  %2d of %-2d ", t.lessons_read, t.lessons);
+    cmd_status_bar(f, t.lessons_read, t.lessons, 20);
+    printf("\nlabs passed   %2d of %-2d ", t.labs_passed, t.labs);
+    cmd_status_bar(f, t.labs_passed, t.labs, 20);
+    printf("\npoints        %d of %d\n", t.points_earned, t.points);
+    struct lab *cur = workspace_current_lab(ws);
+    if (cur != NULL)
+        printf("current lab   %s %s (stacklab check %s)\n", cur->id, cur->title, cur->id);
+    else if (t.labs > 0)
+        printf("current lab   none: every lab passed\n");
+    struct store_attempt recent[5];
+    int n = store_recent_attempts(ws->store, NULL, recent, 5);
+    if (n > 0) {
+        printf("\n%slatest attempts%s\n", term_sgr(f, "bold"), term_sgr(f, "reset"));
+        for (int i = 0; i < n; i++) {
+            char when[32];
+            time_t w = (time_t)recent[i].when;
+            struct tm tm;
+            localtime_r(&w, &tm);
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+            printf("  %s  lab %s  %-8s %d/%d passed  %.1f s\n", when, recent[i].lab,
+                   recent[i].verdict, recent[i].passed, recent[i].total, recent[i].duration);
+        }
+    }
+    workspace_close(ws);
+    return EXIT_OK;
 }
-const struct cmd_entry cmd_status_entry = { "status", "", "(not yet available)", cmd_status_exec };

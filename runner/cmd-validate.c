@@ -1,10 +1,45 @@
-/* cmd-validate.c -- placeholder until the command lands. */
+/* cmd-validate.c -- `stacklab validate [COURSE_DIR]`: for instructors; checks every
+ * course file and prints each problem as path:line: message (exit 2 if any). */
 #include <stdio.h>
+#include <stdlib.h>
+
 #include "cmd.h"
+#include "course.h"
+#include "starter.h"
+
+static int cmd_validate_exec(int argc, char **argv);
+
+const struct cmd_entry cmd_validate_entry = {
+    "validate", "[COURSE_DIR]", "check every course file (for instructors)", cmd_validate_exec
+};
+
 static int cmd_validate_exec(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    fprintf(stderr, "stacklab: 'validate' is not available yet\n");
-    return EXIT_INTERNAL;
+    if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
+        return cmd_usage(&cmd_validate_entry);
+    char *cause = NULL;
+    char *root = argc == 2 ? NULL : course_locate(&cause);
+    if (argc < 2 && root == NULL) {
+        fprintf(stderr, "stacklab validate: %s\n", cause);
+        free(cause);
+        return EXIT_USAGE;
+    }
+    char *errors = NULL;
+    struct course *c = course_load(argc == 2 ? argv[1] : root, &errors);
+    free(root);
+    if (c == NULL) {
+        fputs(errors, stdout);
+        free(errors);
+        return EXIT_USAGE;
+    }
+    int problems = starter_validate(c, &errors);
+    if (problems > 0) {
+        fputs(errors, stdout);
+        free(errors);
+        course_free(c);
+        return EXIT_USAGE;
+    }
+    printf("course ok: %zu lessons, %zu labs, %zu exams\n", c->nlessons, c->nlabs, c->nexams);
+    course_free(c);
+    return EXIT_OK;
 }
-const struct cmd_entry cmd_validate_entry = { "validate", "", "(not yet available)", cmd_validate_exec };

@@ -45,4 +45,10 @@ struct md_doc {
 struct md_doc *md_render(const char *markdown, size_t len, int width, char **cause);
 void md_doc_free(struct md_doc *doc);
 
+
+#include <stdio.h>
+/* Prints a rendered doc to f, with SGR styles when term_color(f) allows (plain text
+ * otherwise). */
+void md_fprint(FILE *f, const struct md_doc *doc);
+
 #endif

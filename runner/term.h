@@ -5,7 +5,8 @@
 
 #include <stdio.h>
 
-/* 1 when f is a terminal and NO_COLOR is unset (or empty): escape codes allowed. */
+/* 1 when f is a terminal and NO_COLOR is unset (or empty): escape codes allowed.
+ * STACKLAB_FORCE_COLOR=1 forces colour (output to a pager), NO_COLOR still wins. */
 int term_color(FILE *f);
 /* The SGR sequence for a style name ("bold", "dim", "red", "green", "yellow", "cyan",
  * "reset", "under"), or "" when colour is off for f. Never NULL. */

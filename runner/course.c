@@ -1,0 +1,527 @@
+/* course.c -- loads the course folder (lessons/, labs/, exams/) into one validated,
+ * ordered struct course. Every problem is reported as "path:line: message"; a course with
+ * any problem is not returned, so the rest of the program only sees valid courses. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "course.h"
+#include "frontmatter.h"
+#include "util.h"
+
+#define COURSE_FILE_CAP (1024 * 1024)
+#define NO_LINE ((size_t)-1)
+
+/* A lab plus the lines of the keys that refer to other things, for messages. */
+struct lab_fm {
+    struct lab lab;
+    size_t lesson_line, requires_line, files_line, id_line;
+};
+struct lesson_fm {
+    struct lesson lesson;
+    size_t id_line;
+};
+
+static const struct fm_field course_lesson_fields[] = {
+    { "id", FM_ID, 1, offsetof(struct lesson_fm, lesson.id), 0, 0, offsetof(struct lesson_fm, id_line) },
+    { "title", FM_STRING, 1, offsetof(struct lesson_fm, lesson.title), 0, 0, NO_LINE },
+    { "minutes", FM_INT, 1, offsetof(struct lesson_fm, lesson.minutes), 1, 300, NO_LINE },
+    { "track", FM_STRING, 0, offsetof(struct lesson_fm, lesson.track), 0, 0, NO_LINE },
+    { NULL, 0, 0, 0, 0, 0, 0 }
+};
+
+static const struct fm_field course_lab_fields[] = {
+    { "id", FM_ID, 1, offsetof(struct lab_fm, lab.id), 0, 0, offsetof(struct lab_fm, id_line) },
+    { "title", FM_STRING, 1, offsetof(struct lab_fm, lab.title), 0, 0, NO_LINE },
+    { "track", FM_STRING, 1, offsetof(struct lab_fm, lab.track), 0, 0, NO_LINE },
+    { "lesson", FM_ID, 1, offsetof(struct lab_fm, lab.lesson), 0, 0, offsetof(struct lab_fm, lesson_line) },
+    { "requires", FM_ID, 0, offsetof(struct lab_fm, lab.requires), 0, 0, offsetof(struct lab_fm, requires_line) },
+    { "files", FM_LIST, 1, offsetof(struct lab_fm, lab.files), 0, 0, offsetof(struct lab_fm, files_line) },
+    { "points", FM_INT, 0, offsetof(struct lab_fm, lab.points), 1, 1000, NO_LINE },
+    { "time", FM_NUMBER, 0, offsetof(struct lab_fm, lab.time_limit), 1, 600, NO_LINE },
+    { "memory", FM_INT, 0, offsetof(struct lab_fm, lab.mem_limit), 16, 4096, NO_LINE },
+    { NULL, 0, 0, 0, 0, 0, 0 }
+};
+
+static const char *const course_tracks[] = { "intro", "vial", "keg", NULL };
+
+static int course_known_track(const char *t, int labs_only)
+{
+    for (const char *const *p = course_tracks + (labs_only ? 1 : 0); *p; p++)
+        if (strcmp(*p, t) == 0)
+            return 1;
+    return 0;
+}
+
+/* "NN-slug" + suffix: returns 1 and the slug (allocated) when name has that shape. */
+static int course_split_name(const char *name, const char *suffix, char **slug)
+{
+    size_t n = strlen(name), sl = strlen(suffix);
+    if (n < 4 + sl || name[0] < '0' || name[0] > '9' || name[1] < '0' || name[1] > '9'
+        || name[2] != '-' || strcmp(name + n - sl, suffix) != 0)
+        return 0;
+    *slug = xstrndup(name + 3, n - 3 - sl);
+    return 1;
+}
+
+static int course_cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted entries of a folder (names only, no dot files). Caller frees with fm_list_free. */
+static char **course_list_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    size_t n = 0, cap = 16;
+    char **names = xcalloc(cap, sizeof *names);
+    if (d != NULL) {
+        struct dirent *de;
+        while ((de = readdir(d)) != NULL) {
+            if (de->d_name[0] == '.')
+                continue;
+            if (n + 2 > cap) {
+                cap *= 2;
+                names = xrealloc(names, cap * sizeof *names);
+            }
+            names[n++] = xstrdup(de->d_name);
+        }
+        closedir(d);
+    }
+    qsort(names, n, sizeof *names, course_cmp_str);
+    names[n] = NULL;
+    return names;
+}
+
+/* Counts "### Hint" headings of a body. */
+static int course_count_hints(const char *body)
+{
+    int n = 0;
+    for (const char *p = body; (p = strstr(p, "### Hint")) != NULL; p += 8)
+        if (p == body || p[-1] == '\n')
+            n++;
+    return n;
+}
+
+static void course_lesson_free(struct lesson *l)
+{
+    free(l->id);
+    free(l->slug);
+    free(l->title);
+    free(l->track);
+    free(l->path);
+}
+
+static void course_lab_free(struct lab *l)
+{
+    free(l->id);
+    free(l->slug);
+    free(l->title);
+    free(l->track);
+    free(l->lesson);
+    free(l->requires);
+    fm_list_free(l->files);
+    free(l->dir);
+    free(l->path);
+}
+
+/* Shown path of a course file: relative to the root as the user named it. */
+static char *course_show(const char *shown_root, const char *rel)
+{
+    if (strcmp(shown_root, ".") == 0)
+        return xstrdup(rel);
+    return util_path_join(shown_root, rel);
+}
+
+static void course_load_lessons(struct course *c, const char *shown, struct sb *err,
+                                struct lesson_fm **out, size_t *nout)
+{
+    char *dir = util_path_join(c->root, "lessons");
+    char **names = course_list_dir(dir);
+    size_t n = 0;
+    for (char **p = names; *p; p++)
+        n++;
+    struct lesson_fm *ls = xcalloc(n + 1, sizeof *ls);
+    size_t k = 0;
+    if (!util_is_dir(dir))
+        sb_printf(err, "%s:0: no lessons folder\n", shown);
+    for (char **p = names; *p; p++) {
+        char *slug;
+        if (!course_split_name(*p, ".md", &slug))
+            continue;
+        char *rel = xasprintf("lessons/%s", *p);
+        char *path = course_show(shown, rel);
+        char *full = util_path_join(c->root, rel);
+        size_t len;
+        char *text = util_read_file(full, COURSE_FILE_CAP, &len);
+        struct lesson_fm *lf = &ls[k];
+        lf->lesson.slug = slug;
+        lf->lesson.path = full;
+        if (text == NULL) {
+            sb_printf(err, "%s:0: cannot read: %s\n", path, strerror(errno));
+        } else if (fm_parse(text, path, course_lesson_fields, lf, &lf->lesson.body_line, err) == 0) {
+            if (strncmp(lf->lesson.id, *p, 2) != 0)
+                sb_printf(err, "%s:%zu: id '%s' does not match the file name's prefix '%.2s'\n",
+                          path, lf->id_line, lf->lesson.id, *p);
+            if (lf->lesson.track == NULL)
+                lf->lesson.track = xstrdup("intro");
+            else if (!course_known_track(lf->lesson.track, 0))
+                sb_printf(err, "%s:1: unknown track '%s' (intro, vial or keg)\n", path,
+                          lf->lesson.track);
+            for (size_t j = 0; j < k; j++)
+                if (ls[j].lesson.id && strcmp(ls[j].lesson.id, lf->lesson.id) == 0)
+                    sb_printf(err, "%s:%zu: duplicate lesson id '%s' (also %s)\n", path,
+                              lf->id_line, lf->lesson.id, ls[j].lesson.path);
+        }
+        free(text);
+        free(rel);
+        free(path);
+        k++;
+    }
+    fm_list_free(names);
+    free(dir);
+    *out = ls;
+    *nout = k;
+}
+
+/* Checks one lab's files beside lab.md and its references to lessons and labs. */
+static void course_check_lab(struct course *c, struct lab_fm *lf, struct lab_fm *all,
+                             size_t idx, struct lesson_fm *ls, size_t nls, const char *path,
+                             struct sb *err)
+{
+    struct lab *lab = &lf->lab;
+    static const char *const needed[] = { "driver.c", "checker.c", NULL };
+    for (const char *const *f = needed; *f; f++) {
+        char *p = util_path_join(lab->dir, *f);
+        if (!util_is_file(p))
+            sb_printf(err, "%s:1: the lab folder has no %s\n", path, *f);
+        free(p);
+    }
+    if (!course_known_track(lab->track, 1))
+        sb_printf(err, "%s:1: unknown track '%s' (vial or keg)\n", path, lab->track);
+    int found = 0;
+    for (size_t j = 0; j < nls; j++)
+        if (ls[j].lesson.id && strcmp(ls[j].lesson.id, lab->lesson) == 0)
+            found = 1;
+    if (!found)
+        sb_printf(err, "%s:%zu: unknown lesson '%s'\n", path, lf->lesson_line, lab->lesson);
+    if (lab->requires != NULL) {
+        int req = -1;
+        for (size_t j = 0; j < idx; j++)
+            if (all[j].lab.id && strcmp(all[j].lab.id, lab->requires) == 0)
+                req = (int)j;
+        if (req < 0)
+            sb_printf(err, "%s:%zu: unknown required lab '%s' (it must be an earlier lab)\n",
+                      path, lf->requires_line, lab->requires);
+    }
+    for (char **f = lab->files; f && *f; f++) {
+        char *ref = xasprintf("%s/labs/%s", c->root, *f);
+        if (strstr(*f, "..") != NULL || (*f)[0] == '/')
+            sb_printf(err, "%s:%zu: file '%s' must be a relative path inside the workspace\n",
+                      path, lf->files_line, *f);
+        else if (!util_is_file(ref))
+            sb_printf(err, "%s:%zu: file '%s' has no reference at labs/%s\n", path,
+                      lf->files_line, *f, *f);
+        free(ref);
+    }
+    if (lab->nhints < 2)
+        sb_printf(err, "%s:%zu: a lab needs at least two '### Hint' sections, found %d\n", path,
+                  lab->body_line, lab->nhints);
+}
+
+static void course_load_labs(struct course *c, const char *shown, struct sb *err,
+                             struct lesson_fm *ls, size_t nls, struct lab_fm **out, size_t *nout)
+{
+    char *dir = util_path_join(c->root, "labs");
+    char **names = course_list_dir(dir);
+    size_t n = 0;
+    for (char **p = names; *p; p++)
+        n++;
+    struct lab_fm *labs = xcalloc(n + 1, sizeof *labs);
+    size_t k = 0;
+    for (char **p = names; *p; p++) {
+        char *slug;
+        char *sub = util_path_join(dir, *p);
+        if (!util_is_dir(sub) || !course_split_name(*p, "", &slug)) {
+            free(sub);
+            continue;
+        }
+        char *rel = xasprintf("labs/%s/lab.md", *p);
+        char *path = course_show(shown, rel);
+        char *full = util_path_join(c->root, rel);
+        struct lab_fm *lf = &labs[k];
+        lf->lab.slug = slug;
+        lf->lab.dir = sub;
+        lf->lab.path = full;
+        lf->lab.points = 10;
+        lf->lab.time_limit = 30;
+        lf->lab.mem_limit = 256;
+        size_t len;
+        char *text = util_read_file(full, COURSE_FILE_CAP, &len);
+        if (text == NULL) {
+            sb_printf(err, "%s:0: cannot read: %s\n", path, strerror(errno));
+        } else if (fm_parse(text, path, course_lab_fields, lf, &lf->lab.body_line, err) == 0) {
+            lf->lab.nhints = course_count_hints(text);
+            if (strncmp(lf->lab.id, *p, 2) != 0)
+                sb_printf(err, "%s:%zu: id '%s' does not match the folder's prefix '%.2s'\n",
+                          path, lf->id_line, lf->lab.id, *p);
+            for (size_t j = 0; j < k; j++)
+                if (labs[j].lab.id && strcmp(labs[j].lab.id, lf->lab.id) == 0)
+                    sb_printf(err, "%s:%zu: duplicate lab id '%s' (also %s)\n", path,
+                              lf->id_line, lf->lab.id, labs[j].lab.path);
+            course_check_lab(c, lf, labs, k, ls, nls, path, err);
+        }
+        free(text);
+        free(rel);
+        free(path);
+        k++;
+    }
+    fm_list_free(names);
+    free(dir);
+    *out = labs;
+    *nout = k;
+}
+
+/* Builds the course map: lessons by id, each followed by its labs by id. Reports labs
+ * whose ids would not increase along the map (the order must be total and agree). */
+static void course_order(struct course *c, const char *shown, struct lab_fm *labs,
+                         struct sb *err)
+{
+    c->order = xcalloc(c->nlessons + c->nlabs + c->nexams + 1, sizeof *c->order);
+    const char *last_lab = NULL;
+    for (size_t i = 0; i < c->nlessons; i++) {
+        c->order[c->norder].kind = COURSE_LESSON;
+        c->order[c->norder++].u.lesson = &c->lessons[i];
+        for (size_t j = 0; j < c->nlabs; j++) {
+            struct lab *lab = &c->labs[j];
+            if (strcmp(lab->lesson, c->lessons[i].id) != 0)
+                continue;
+            if (last_lab != NULL && strcmp(lab->id, last_lab) < 0) {
+                char *rel = xasprintf("labs/%s-%s/lab.md", lab->id, lab->slug);
+                char *path = course_show(shown, rel);
+                sb_printf(err, "%s:%zu: lab %s would come after lab %s in the course map "
+                          "(its lesson %s comes later); lab ids must follow lesson order\n",
+                          path, labs[j].lesson_line, lab->id, last_lab, lab->lesson);
+                free(path);
+                free(rel);
+            }
+            last_lab = lab->id;
+            c->order[c->norder].kind = COURSE_LAB;
+            c->order[c->norder++].u.lab = lab;
+        }
+    }
+}
+
+static int course_cmp_lesson(const void *a, const void *b)
+{
+    return strcmp(((const struct lesson_fm *)a)->lesson.id, ((const struct lesson_fm *)b)->lesson.id);
+}
+
+static int course_cmp_lab(const void *a, const void *b)
+{
+    return strcmp(((const struct lab_fm *)a)->lab.id, ((const struct lab_fm *)b)->lab.id);
+}
+
+struct course *course_load(const char *root, char **errors)
+{
+    struct sb err = { 0 };
+    sb_init(&err);
+    struct course *c = xcalloc(1, sizeof *c);
+    c->root = util_realpath(root);
+    *errors = NULL;
+    if (c->root == NULL || !util_is_dir(c->root)) {
+        *errors = xasprintf("%s:0: not a course folder: %s\n", root,
+                            c->root ? "not a directory" : strerror(errno));
+        sb_free(&err);
+        course_free(c);
+        return NULL;
+    }
+    struct lesson_fm *ls;
+    struct lab_fm *labs;
+    size_t nls, nlabs;
+    course_load_lessons(c, root, &err, &ls, &nls);
+    course_load_labs(c, root, &err, ls, nls, &labs, &nlabs);
+    int ok = err.len == 0;
+    if (ok) {
+        qsort(ls, nls, sizeof *ls, course_cmp_lesson);
+        qsort(labs, nlabs, sizeof *labs, course_cmp_lab);
+    }
+    c->lessons = xcalloc(nls + 1, sizeof *c->lessons);
+    c->labs = xcalloc(nlabs + 1, sizeof *c->labs);
+    for (size_t i = 0; i < nls; i++)
+        c->lessons[c->nlessons++] = ls[i].lesson;
+    for (size_t i = 0; i < nlabs; i++)
+        c->labs[c->nlabs++] = labs[i].lab;
+    if (ok)
+        course_order(c, root, labs, &err);
+    free(ls);
+    free(labs);
+    if (err.len > 0) {
+        *errors = sb_steal(&err);
+        course_free(c);
+        return NULL;
+    }
+    sb_free(&err);
+    return c;
+}
+
+void course_free(struct course *c)
+{
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < c->nlessons; i++)
+        course_lesson_free(&c->lessons[i]);
+    for (size_t i = 0; i < c->nlabs; i++)
+        course_lab_free(&c->labs[i]);
+    free(c->lessons);
+    free(c->labs);
+    free(c->exams);
+    free(c->order);
+    free(c->root);
+    free(c);
+}
+
+/* Normalises "1", "01", "01-slug" to the two-digit id; NULL when it has no such shape. */
+static int course_norm_id(const char *q, char out[3])
+{
+    char *end;
+    errno = 0;
+    long n = strtol(q, &end, 10);
+    if (end == q || errno != 0 || n < 0 || n > 99 || (*end != '\0' && *end != '-'))
+        return 0;
+    out[0] = (char)('0' + n / 10);
+    out[1] = (char)('0' + n % 10);
+    out[2] = '\0';
+    return 1;
+}
+
+struct lesson *course_lesson(const struct course *c, const char *id)
+{
+    char norm[3];
+    for (size_t i = 0; i < c->nlessons; i++)
+        if (strcmp(c->lessons[i].slug, id) == 0)
+            return &c->lessons[i];
+    if (!course_norm_id(id, norm))
+        return NULL;
+    for (size_t i = 0; i < c->nlessons; i++)
+        if (strcmp(c->lessons[i].id, norm) == 0)
+            return &c->lessons[i];
+    return NULL;
+}
+
+struct lab *course_lab(const struct course *c, const char *id)
+{
+    char norm[3];
+    for (size_t i = 0; i < c->nlabs; i++)
+        if (strcmp(c->labs[i].slug, id) == 0)
+            return &c->labs[i];
+    if (!course_norm_id(id, norm))
+        return NULL;
+    for (size_t i = 0; i < c->nlabs; i++)
+        if (strcmp(c->labs[i].id, norm) == 0)
+            return &c->labs[i];
+    return NULL;
+}
+
+int course_lab_index(const struct course *c, const struct lab *lab)
+{
+    for (size_t i = 0; i < c->nlabs; i++)
+        if (&c->labs[i] == lab)
+            return (int)i;
+    return -1;
+}
+
+char *course_read_body(const char *path, char **cause)
+{
+    size_t len;
+    char *text = util_read_file(path, COURSE_FILE_CAP, &len);
+    if (text == NULL) {
+        *cause = xasprintf("%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    const char *body = text;
+    if (strncmp(text, "---", 3) == 0) {
+        const char *end = strstr(text + 3, "\n---");
+        if (end != NULL) {
+            body = strchr(end + 4, '\n');
+            body = body ? body + 1 : end + strlen(end);
+        }
+    }
+    char *out = xstrdup(body);
+    free(text);
+    return out;
+}
+
+/* The course folder beside the executable: EXE/../share/stacklab. */
+static char *course_near_exe(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash == NULL)
+        return NULL;
+    *slash = '\0';
+    char *p = xasprintf("%s/../share/stacklab", exe);
+    char *r = util_realpath(p);
+    free(p);
+    return r;
+}
+
+static int course_looks_like(const char *dir)
+{
+    char *l = util_path_join(dir, "lessons");
+    char *b = util_path_join(dir, "labs");
+    int ok = util_is_dir(l) && util_is_dir(b);
+    free(l);
+    free(b);
+    return ok;
+}
+
+char *course_locate(char **cause)
+{
+    const char *env = getenv("STACKLAB_COURSE");
+    if (env != NULL && *env != '\0') {
+        char *r = util_realpath(env);
+        if (r == NULL || !course_looks_like(r)) {
+            *cause = xasprintf("STACKLAB_COURSE=%s is not a course folder (no lessons/ and labs/)",
+                               env);
+            free(r);
+            return NULL;
+        }
+        return r;
+    }
+    char *cands[3] = { NULL, NULL, NULL };
+    cands[0] = course_near_exe();
+    cands[1] = util_realpath(STACKLAB_SRCDIR);
+    cands[2] = util_realpath(STACKLAB_DATADIR);
+    /* An installed program prefers its installed course; a built one its source tree. */
+    char *exe_src = NULL;
+    {
+        char exe[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (n > 0) {
+            exe[n] = '\0';
+            if (cands[1] != NULL && util_path_inside(exe, cands[1]))
+                exe_src = cands[1];
+        }
+    }
+    char *found = NULL;
+    if (exe_src != NULL && course_looks_like(exe_src))
+        found = xstrdup(exe_src);
+    for (int i = 0; found == NULL && i < 3; i++)
+        if (cands[i] != NULL && course_looks_like(cands[i]))
+            found = xstrdup(cands[i]);
+    for (int i = 0; i < 3; i++)
+        free(cands[i]);
+    if (found == NULL)
+        *cause = xstrdup("cannot find the course: set STACKLAB_COURSE to the course folder "
+                         "(it holds lessons/ and labs/), or run make install");
+    return found;
+}
