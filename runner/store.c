@@ -312,29 +312,38 @@ static int store_migrate(struct store *st)
     return store_end(st, rc);
 }
 
-/* Pragmas run outside any transaction; a damaged file shows up here first. */
-static int store_configure(struct store *st)
+/* Runs pragmas, which must run outside any transaction. 0 or -1. */
+static int store_pragmas(struct store *st, const char *const *list, size_t n)
 {
-    static const char *const pragmas[] = {
-        "PRAGMA foreign_keys = ON",
-        "PRAGMA journal_mode = WAL",
-        "PRAGMA synchronous = FULL",
-    };
+    for (size_t i = 0; i < n; i++) {
+        if (sqlite3_exec(st->db, list[i], NULL, NULL, NULL) != SQLITE_OK)
+            return store_fail(st, list[i]);
+    }
+    return 0;
+}
+
+/* A damaged file shows up here first: not a database, or a failed quick check. */
+static int store_check(struct store *st)
+{
     sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &s, NULL) != SQLITE_OK)
         return -1;
     int rc = sqlite3_step(s);
-    int good = rc == SQLITE_ROW &&
-               strcmp((const char *)sqlite3_column_text(s, 0), "ok") == 0;
+    const unsigned char *res = rc == SQLITE_ROW ? sqlite3_column_text(s, 0) : NULL;
+    int good = res != NULL && strcmp((const char *)res, "ok") == 0;
     sqlite3_finalize(s);
-    if (!good)
-        return -1;
-    for (size_t i = 0; i < sizeof pragmas / sizeof *pragmas; i++) {
-        if (sqlite3_exec(st->db, pragmas[i], NULL, NULL, NULL) != SQLITE_OK)
-            return -1;
-    }
-    return 0;
+    return good ? 0 : -1;
+}
+
+/* Journal settings come after the checks so a refused file is left as it was. */
+static int store_tune(struct store *st)
+{
+    static const char *const pragmas[] = {
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA synchronous = FULL",
+    };
+    return store_pragmas(st, pragmas, sizeof pragmas / sizeof *pragmas);
 }
 
 static void store_damaged(struct store *st)
@@ -359,10 +368,12 @@ struct store *store_open(const char *path, char **cause)
     int rc = sqlite3_open_v2(path, &st->db, flags, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_extended_result_codes(st->db, 0);
-        if (store_configure(st) < 0) {
+        static const char *const fk[] = { "PRAGMA foreign_keys = ON" };
+        if (store_check(st) < 0) {
             store_damaged(st);
             rc = SQLITE_ERROR;
-        } else if (store_migrate(st) < 0) {
+        } else if (store_pragmas(st, fk, 1) < 0 || store_migrate(st) < 0 ||
+                   store_tune(st) < 0) {
             rc = SQLITE_ERROR;
         }
     } else {
