@@ -1,0 +1,392 @@
+/* cmd-exam.c -- `stacklab exam [--seed N] NAME`: starts or resumes a sitting. On a
+ * terminal it opens the exam screen; otherwise (plain mode) it reads one answer per line
+ * from standard input, submits at end of input or when the time runs out, and prints the
+ * result and a review as plain text. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "course.h"
+#include "exam.h"
+#include "examrun.h"
+#include "tui-exam.h"
+#include "workspace.h"
+
+#define EXAM_LINE_MAX 1024
+
+extern const struct cmd_entry cmd_exam_entry;
+
+/* A line reader on a descriptor that can wait with a deadline (stdio buffering would
+ * hide buffered lines from poll). */
+struct exam_lines {
+    int fd;
+    char buf[EXAM_LINE_MAX];
+    size_t len;
+    int eof;
+    int overlong;       /* discarding the rest of a line longer than the buffer */
+};
+
+/* Takes one line out of the buffer into out; 1 when there was one. */
+static int exam_lines_take(struct exam_lines *lr, char *out, size_t size)
+{
+    char *nl = memchr(lr->buf, '\n', lr->len);
+    if (nl == NULL && !(lr->eof && lr->len > 0) && lr->len < sizeof lr->buf)
+        return 0;
+    size_t n = nl ? (size_t)(nl - lr->buf) : lr->len;
+    size_t used = nl ? n + 1 : n;
+    int skip = lr->overlong;
+    lr->overlong = nl == NULL && !lr->eof;
+    if (n > 0 && lr->buf[n - 1] == '\r')
+        n--;
+    size_t c = n < size - 1 ? n : size - 1;
+    memcpy(out, lr->buf, c);
+    out[c] = '\0';
+    memmove(lr->buf, lr->buf + used, lr->len - used);
+    lr->len -= used;
+    return skip ? exam_lines_take(lr, out, size) : 1;
+}
+
+/* Reads a line, waiting no later than the sitting's deadline. Returns 1 with a line, 0 at end of input,
+ * -1 when the time ran out. */
+static int exam_lines_read(struct exam_lines *lr, char *out, size_t size, struct examrun *r)
+{
+    for (;;) {
+        if (exam_lines_take(lr, out, size))
+            return 1;
+        if (lr->eof)
+            return 0;
+        int64_t left = examrun_remaining(r);
+        if (left <= 0)
+            return -1;
+        struct pollfd p = { .fd = lr->fd, .events = POLLIN };
+        int wait = left > 60 ? 60000 : (int)left * 1000;
+        int n = poll(&p, 1, wait);
+        if (n < 0 && errno != EINTR)
+            return 0;
+        if (n <= 0)
+            continue;
+        ssize_t got = read(lr->fd, lr->buf + lr->len, sizeof lr->buf - lr->len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            lr->eof = 1;
+        else
+            lr->len += (size_t)got;
+    }
+}
+
+/* ---- printing -------------------------------------------------------------------- */
+
+static void exam_clock(char *buf, size_t size, int64_t s)
+{
+    if (s >= 3600)
+        snprintf(buf, size, "%lld:%02lld:%02lld", (long long)(s / 3600),
+                 (long long)(s / 60 % 60), (long long)(s % 60));
+    else
+        snprintf(buf, size, "%lld:%02lld", (long long)(s / 60), (long long)(s % 60));
+}
+
+static const char *const exam_how[] = {
+    [EXAM_SINGLE] = "single choice: one letter",
+    [EXAM_MULTIPLE] = "multiple choice: every right letter, e.g. ac",
+    [EXAM_EXACT] = "short answer",
+    [EXAM_PATTERN] = "short answer",
+};
+
+static void exam_print_indented(const char *text, const char *indent)
+{
+    const char *s = text;
+    while (*s) {
+        const char *nl = strchr(s, '\n');
+        size_t n = nl ? (size_t)(nl - s) : strlen(s);
+        printf("%s%.*s\n", indent, (int)n, s);
+        s += n + (nl != NULL);
+    }
+}
+
+static void exam_print_options(const struct examrun_item *it)
+{
+    for (size_t k = 0; k < it->q->noptions; k++) {
+        printf("  %c) ", (int)('a' + k));
+        const char *t = it->q->options[it->order[k]];
+        const char *nl = strchr(t, '\n');
+        if (nl == NULL) {
+            printf("%s\n", t);
+            continue;
+        }
+        printf("%.*s\n", (int)(nl - t), t);
+        exam_print_indented(nl + 1, "     ");
+    }
+}
+
+static void exam_print_question(struct examrun *r, size_t i)
+{
+    const struct examrun_item *it = &r->items[i];
+    char left[32];
+    exam_clock(left, sizeof left, examrun_remaining(r));
+    printf("\nQuestion %zu of %zu [%s] -- %s (%s left)\n", i + 1, r->nitems,
+           it->q->topic ? it->q->topic : "general", exam_how[it->q->type], left);
+    exam_print_indented(it->q->text, "");
+    exam_print_options(it);
+    if (it->answer != NULL) {
+        char shown[EXAM_MAX_OPTIONS + 1];
+        examrun_shown(it, it->answer, shown, sizeof shown);
+        printf("(your answer so far: %s; an empty line keeps it)\n",
+               it->q->noptions ? shown : it->answer);
+    }
+    printf("answer> ");
+    fflush(stdout);
+}
+
+static void exam_print_header(struct examrun *r)
+{
+    const struct exam *ex = r->ex;
+    char left[32];
+    exam_clock(left, sizeof left, examrun_remaining(r));
+    printf("%s (%s)\n%d questions, %d minutes, pass mark %d%%.", ex->title, ex->id, ex->draw,
+           ex->minutes, ex->pass);
+    if (ex->attempts > 0)
+        printf(" Sitting %d of %d.", r->used + 1, ex->attempts);
+    printf("\n");
+    if (r->resumed)
+        printf("Resuming your open sitting: %s left.%s\n", left, r->seed_ignored ?
+               " (--seed ignored: an open sitting keeps its own draw.)" : "");
+    else
+        printf("The clock has started: %s left. Seed %llu.\n", left,
+               (unsigned long long)r->sitting.seed);
+    printf("Answer each question on one line: a letter, letters for multiple choice, or "
+           "text.\nAn empty line skips a question; the end of input submits.\n");
+}
+
+/* The shown letters of a canonical answer with their option texts, or the text. */
+static void exam_print_answer(const char *label, const struct examrun_item *it,
+                              const char *canonical)
+{
+    if (canonical == NULL || canonical[0] == '\0') {
+        printf("    %s: (none)\n", label);
+        return;
+    }
+    if (it->q->noptions == 0) {
+        printf("    %s: %s\n", label, canonical);
+        return;
+    }
+    char shown[EXAM_MAX_OPTIONS + 1];
+    examrun_shown(it, canonical, shown, sizeof shown);
+    printf("    %s: %s\n", label, shown);
+    for (const char *c = shown; *c; c++) {
+        const char *t = it->q->options[it->order[*c - 'a']];
+        const char *nl = strchr(t, '\n');
+        printf("      %c) %.*s%s\n", *c, (int)(nl ? nl - t : (long)strlen(t)), t,
+               nl ? " ..." : "");
+    }
+}
+
+static const char *exam_mark(const struct examrun_item *it)
+{
+    if (it->answer == NULL)
+        return "unanswered";
+    if (it->earned >= it->q->points)
+        return "right";
+    return it->earned > 0 ? "partly right" : "wrong";
+}
+
+static void exam_print_review(const struct examrun *r)
+{
+    printf("\nReview:\n");
+    for (size_t i = 0; i < r->nitems; i++) {
+        const struct examrun_item *it = &r->items[i];
+        printf("\n%2zu. %s (%g of %d) [%s]\n", i + 1, exam_mark(it), it->earned,
+               it->q->points, it->q->id);
+        exam_print_indented(it->q->text, "    ");
+        exam_print_answer("your answer", it, it->answer);
+        if (it->q->noptions > 0)
+            exam_print_answer("right answer", it, it->q->key);
+        else
+            printf("    right answer: %s\n", it->q->type == EXAM_EXACT ? it->q->accept[0]
+                   : "(a pattern; see the explanation)");
+        printf("    why: ");
+        exam_print_indented(it->q->explain, "");
+    }
+}
+
+static void exam_print_result(const struct examrun *r)
+{
+    if (r->expired)
+        printf("\nTime is up: the sitting was submitted with the answers given.\n");
+    printf("\nResult: %g of %g points, %d%% -- %s (pass mark %d%%)\n", r->earned, r->max,
+           r->percent, r->passed ? "PASSED" : "NOT PASSED", r->ex->pass);
+    printf("By topic:\n");
+    for (size_t t = 0; t < r->ex->ntopics; t++) {
+        double e, m;
+        examrun_topic(r, r->ex->topics[t].name, &e, &m);
+        printf("  %-24s %g of %g\n", r->ex->topics[t].name, e, m);
+    }
+    if (r->ex->ntopics == 0)
+        printf("  %-24s %g of %g\n", "all", r->earned, r->max);
+    exam_print_review(r);
+}
+
+/* ---- the plain sitting ----------------------------------------------------------- */
+
+/* Asks item i until it gets a valid answer. Returns 1 to go on, 0 at end of input, -1
+ * when the time ran out, -2 on a store error. */
+static int exam_ask(struct examrun *r, struct exam_lines *lr, size_t i)
+{
+    char line[EXAM_LINE_MAX];
+    for (;;) {
+        exam_print_question(r, i);
+        int got = exam_lines_read(lr, line, sizeof line, r);
+        if (got <= 0) {
+            printf("\n");
+            return got;
+        }
+        if (line[0] == '\0' && r->items[i].answer != NULL)
+            return 1;
+        char *cause = NULL;
+        int rc = examrun_answer(r, i, line, &cause);
+        if (rc == -1) {
+            printf("%s\n", cause);
+            free(cause);
+            continue;
+        }
+        return rc == 0 ? 1 : rc == 1 ? -1 : -2;
+    }
+}
+
+static int exam_plain(struct examrun *r)
+{
+    exam_print_header(r);
+    struct exam_lines lr = { .fd = STDIN_FILENO };
+    for (size_t i = 0; i < r->nitems && !r->submitted; i++) {
+        int rc = exam_ask(r, &lr, i);
+        if (rc == -2) {
+            fprintf(stderr, "stacklab exam: cannot save the answer: %s\n",
+                    store_errmsg(r->st));
+            return EXIT_INTERNAL;
+        }
+        if (rc <= 0)
+            break;
+    }
+    if (examrun_tick(r) < 0 || examrun_submit(r) < 0) {
+        fprintf(stderr, "stacklab exam: cannot record the sitting: %s\n", store_errmsg(r->st));
+        return EXIT_INTERNAL;
+    }
+    exam_print_result(r);
+    return r->passed ? EXIT_OK : EXIT_FAILED;
+}
+
+/* ---- the command ----------------------------------------------------------------- */
+
+struct exam_args {
+    const char *name;
+    struct examrun_opts opts;
+};
+
+static int exam_parse_seed(const char *s, struct exam_args *a)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || s[0] == '-') {
+        fprintf(stderr, "stacklab exam: --seed takes a number, not '%s'\n", s);
+        return -1;
+    }
+    a->opts.seed = v;
+    a->opts.has_seed = 1;
+    return 0;
+}
+
+static int exam_parse_args(int argc, char **argv, struct exam_args *a)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
+            if (exam_parse_seed(argv[++i], a) < 0)
+                return -1;
+        } else if (strncmp(argv[i], "--seed=", 7) == 0) {
+            if (exam_parse_seed(argv[i] + 7, a) < 0)
+                return -1;
+        } else if (argv[i][0] == '-' || a->name != NULL)
+            return -1;
+        else
+            a->name = argv[i];
+    }
+    return a->name ? 0 : -1;
+}
+
+/* The exam named `name` (with or without .exam): the course's own when it has it, else
+ * read from the course's exams folder into *owned (caller frees). NULL after printing
+ * why. */
+static const struct exam *exam_find(const struct course *c, const char *name,
+                                    struct exam **owned)
+{
+    size_t n = strlen(name);
+    if (n > 5 && strcmp(name + n - 5, ".exam") == 0)
+        n -= 5;
+    for (size_t i = 0; i < c->nexams; i++)
+        if (strlen(exam_id(c->exams[i])) == n && strncmp(exam_id(c->exams[i]), name, n) == 0)
+            return c->exams[i];
+    char *path = xasprintf("%s/exams/%.*s.exam", c->root, (int)n, name);
+    if (!util_is_file(path)) {
+        fprintf(stderr, "stacklab exam: no exam '%.*s' in %s/exams\n", (int)n, name, c->root);
+        free(path);
+        return NULL;
+    }
+    struct sb errors;
+    sb_init(&errors);
+    *owned = exam_load(path, &errors);
+    if (*owned == NULL)
+        fputs(errors.buf, stderr);
+    sb_free(&errors);
+    free(path);
+    return *owned;
+}
+
+static int exam_sit(struct workspace *ws, const struct exam *ex, const struct examrun_opts *o)
+{
+    if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+        return tui_exam_sit(ws, ex, o);
+    char *cause = NULL;
+    int code = EXIT_INTERNAL;
+    struct examrun *r = examrun_begin(ex, ws->store, o, &cause, &code);
+    if (r == NULL) {
+        fprintf(stderr, "stacklab exam: %s\n", cause);
+        free(cause);
+        return code;
+    }
+    int rc = exam_plain(r);
+    examrun_free(r);
+    return rc;
+}
+
+static int cmd_exam_exec(int argc, char **argv)
+{
+    struct exam_args a;
+    memset(&a, 0, sizeof a);
+    if (exam_parse_args(argc, argv, &a) < 0)
+        return cmd_usage(&cmd_exam_entry);
+    char *cause = NULL;
+    int code = EXIT_INTERNAL;
+    struct workspace *ws = workspace_open(&cause, &code);
+    if (ws == NULL) {
+        fprintf(stderr, "stacklab exam: %s\n", cause);
+        free(cause);
+        return code;
+    }
+    struct exam *owned = NULL;
+    const struct exam *ex = exam_find(ws->course, a.name, &owned);
+    int rc = ex ? exam_sit(ws, ex, &a.opts) : EXIT_USAGE;
+    exam_free(owned);
+    workspace_close(ws);
+    return rc;
+}
+
+const struct cmd_entry cmd_exam_entry = {
+    .name = "exam",
+    .usage = "[--seed N] NAME",
+    .summary = "take a timed exam (reads answers from stdin when not on a terminal)",
+    .exec = cmd_exam_exec,
+};
