@@ -39,7 +39,8 @@ static int cmd_validate_exec(int argc, char **argv)
         course_free(c);
         return EXIT_USAGE;
     }
-    printf("course ok: %zu lessons, %zu labs, %zu exams\n", c->nlessons, c->nlabs, c->nexams);
+    printf("course ok: %zu lessons, %zu labs, %zu exams (%s)\n", c->nlessons, c->nlabs,
+           c->nexams, c->root);
     course_free(c);
     return EXIT_OK;
 }

@@ -174,8 +174,8 @@ static void course_load_lessons(struct course *c, const char *shown, struct sb *
                           lf->lesson.track);
             for (size_t j = 0; j < k; j++)
                 if (ls[j].lesson.id && strcmp(ls[j].lesson.id, lf->lesson.id) == 0)
-                    sb_printf(err, "%s:%zu: duplicate lesson id '%s' (also %s)\n", path,
-                              lf->id_line, lf->lesson.id, ls[j].lesson.path);
+                    sb_printf(err, "%s:%zu: duplicate lesson id '%s' (also in lessons/%s-%s.md)\n",
+                              path, lf->id_line, lf->lesson.id, ls[j].lesson.id, ls[j].lesson.slug);
         }
         free(text);
         free(rel);
@@ -271,8 +271,8 @@ static void course_load_labs(struct course *c, const char *shown, struct sb *err
                           path, lf->id_line, lf->lab.id, *p);
             for (size_t j = 0; j < k; j++)
                 if (labs[j].lab.id && strcmp(labs[j].lab.id, lf->lab.id) == 0)
-                    sb_printf(err, "%s:%zu: duplicate lab id '%s' (also %s)\n", path,
-                              lf->id_line, lf->lab.id, labs[j].lab.path);
+                    sb_printf(err, "%s:%zu: duplicate lab id '%s' (also in labs/%s-%s)\n", path,
+                              lf->id_line, lf->lab.id, labs[j].lab.id, labs[j].lab.slug);
             course_check_lab(c, lf, labs, k, ls, nls, path, err);
         }
         free(text);

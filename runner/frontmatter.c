@@ -121,6 +121,12 @@ int fm_parse(const char *text, const char *path, const struct fm_field *fields, 
         return 1;
     }
     p = strchr(p, '\n');
+    if (p == NULL || (strncmp(p + 1, "---", 3) != 0 && strstr(p, "\n---") == NULL)) {
+        sb_printf(errors, "%s:1: front matter is not closed (add a '---' line after it)\n",
+                  path);
+        free(seen);
+        return 1;
+    }
     int closed = 0;
     while (p != NULL && *++p != '\0') {
         line++;
