@@ -465,6 +465,8 @@ int store_record_attempt(struct store *st, struct store_attempt *a)
     sqlite3_stmt *s = store_q(st, Q_ATTEMPT_ADD);
     if (s != NULL) {
         store_text(s, 1, a->lab, sizeof a->lab);
+        if (a->when <= 0)
+            a->when = (int64_t)time(NULL);
         sqlite3_bind_int64(s, 2, a->when);
         sqlite3_bind_int(s, 3, a->passed);
         sqlite3_bind_int(s, 4, a->failed);

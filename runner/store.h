@@ -38,7 +38,8 @@ struct store_attempt {
     uint64_t seed;
     char summary[512];      /* short text: first failing test, compiler error ... */
 };
-/* Records an attempt in its own transaction; returns 0 or -1. */
+/* Records an attempt in its own transaction and sets a->id (a->when <= 0 becomes now).
+ * Returns 0 or -1 (nothing stored). */
 int store_record_attempt(struct store *st, struct store_attempt *a);
 
 struct store_lab_status {

@@ -169,6 +169,11 @@ static void t_attempts(struct store *st)
     store_recent_attempts(st, full.lab, out, 1);
     is_int((long long)strlen(out[0].summary), sizeof full.summary - 1,
            "A24 ... and come back whole");
+    struct store_attempt now = attempt("03", 0, 1, "fail");
+    now.when = 0;
+    store_record_attempt(st, &now);
+    store_recent_attempts(st, "03", out, 1);
+    ok(now.when > 1700000000 && out[0].when == now.when, "A25 when 0 means now");
 }
 
 static void t_hints(struct store *st)
