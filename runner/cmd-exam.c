@@ -108,18 +108,21 @@ static void exam_print_indented(const char *text, const char *indent)
     }
 }
 
+/* The first line after label, the others under it. */
+static void exam_print_labelled(const char *label, const char *text, const char *indent)
+{
+    const char *nl = strchr(text, '\n');
+    printf("%s%.*s\n", label, (int)(nl ? nl - text : (long)strlen(text)), text);
+    if (nl != NULL)
+        exam_print_indented(nl + 1, indent);
+}
+
 static void exam_print_options(const struct examrun_item *it)
 {
     for (size_t k = 0; k < it->q->noptions; k++) {
-        printf("  %c) ", (int)('a' + k));
-        const char *t = it->q->options[it->order[k]];
-        const char *nl = strchr(t, '\n');
-        if (nl == NULL) {
-            printf("%s\n", t);
-            continue;
-        }
-        printf("%.*s\n", (int)(nl - t), t);
-        exam_print_indented(nl + 1, "     ");
+        char label[8];
+        snprintf(label, sizeof label, "  %c) ", (int)('a' + k));
+        exam_print_labelled(label, it->q->options[it->order[k]], "     ");
     }
 }
 
@@ -206,10 +209,8 @@ static void exam_print_review(const struct examrun *r)
         if (it->q->noptions > 0)
             exam_print_answer("right answer", it, it->q->key);
         else
-            printf("    right answer: %s\n", it->q->type == EXAM_EXACT ? it->q->accept[0]
-                   : "(a pattern; see the explanation)");
-        printf("    why: ");
-        exam_print_indented(it->q->explain, "");
+            printf("    right answer: %s\n", it->q->expected);
+        exam_print_labelled("    why: ", it->q->explain, "         ");
     }
 }
 

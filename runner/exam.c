@@ -15,7 +15,7 @@
 
 /* Private per-question parse facts, kept beside ex->questions. */
 struct exam_qlines {
-    size_t topic, type, answer, points, shuffle, text, explain, opt[EXAM_MAX_OPTIONS];
+    size_t topic, type, answer, points, expected, opt[EXAM_MAX_OPTIONS];
     int type_set;
 };
 
@@ -288,6 +288,9 @@ static void exam_q_key(struct exam_parse *p, const char *key, const char *v)
     } else if (strcmp(key, "explain") == 0) {
         exam_set_str(p, key, &q->explain, v);
         p->cur = &q->explain;
+    } else if (strcmp(key, "expected") == 0) {
+        exam_set_str(p, key, &q->expected, v);
+        exam_curl(p)->expected = p->line;
     } else if (strcmp(key, "topic") == 0) {
         exam_set_str(p, key, &q->topic, v);
         exam_curl(p)->topic = p->line;
@@ -402,6 +405,8 @@ static void exam_check_options(struct exam_parse *p, struct exam_question *q,
     size_t n = 0;
     while (n < EXAM_MAX_OPTIONS && q->options[n] != NULL)
         n++;
+    if (q->expected != NULL)
+        exam_err(p, l->expected, "'expected' belongs to exact or pattern questions");
     q->noptions = n;
     for (size_t i = n; i < EXAM_MAX_OPTIONS; i++)
         if (q->options[i] != NULL) {
@@ -424,8 +429,11 @@ static void exam_check_short(struct exam_parse *p, struct exam_question *q,
             exam_err(p, l->opt[i], "options belong to single or multiple questions");
             return;
         }
-    if (q->type == EXAM_EXACT)
+    if (q->type == EXAM_EXACT) {
+        if (q->expected == NULL)
+            q->expected = xstrdup(q->accept[0]);
         return;
+    }
     if (q->naccept != 1) {
         exam_err(p, l->answer, "a pattern question takes one 'answer' line");
         return;
@@ -440,6 +448,11 @@ static void exam_check_short(struct exam_parse *p, struct exam_question *q,
         return;
     }
     q->has_re = 1;
+    if (q->expected == NULL)
+        exam_err(p, q->line, "question '%s': a pattern question needs 'expected' (the "
+                 "answer the review shows)", q->id);
+    else if (regexec(&q->re, q->expected, 0, NULL, 0) != 0)
+        exam_err(p, l->expected, "'expected' does not match the pattern");
 }
 
 static const struct exam_topic *exam_find_topic(const struct exam *ex, const char *name)
@@ -587,6 +600,7 @@ static void exam_free_question(struct exam_question *q)
     if (q->has_re)
         regfree(&q->re);
     free(q->explain);
+    free(q->expected);
 }
 
 void exam_free(struct exam *ex)

@@ -35,6 +35,8 @@ struct exam_question {
     regex_t re;         /* pattern: compiled anchored, case-insensitive */
     int has_re;
     char *explain;
+    char *expected;     /* the answer shown as right in the review: pattern questions
+                         * must give one that matches; exact ones default to accept[0] */
     int points;         /* 1..10 */
     int shuffle;        /* 1 when the options may be shown in random order */
     size_t line;        /* line of its "question:" key */
