@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "exam.h"
 #include "progress.h"
 #include "term.h"
 #include "workspace.h"
@@ -42,11 +43,11 @@ static int cmd_list_exec(int argc, char **argv)
     for (size_t i = 0; i < ws->course->norder; i++) {
         const struct course_item *it = &ws->course->order[i];
         const char *t = it->kind == COURSE_LESSON ? it->u.lesson->track
-                        : it->kind == COURSE_LAB  ? it->u.lab->track : "";
+                        : it->kind == COURSE_LAB  ? it->u.lab->track : exam_track(it->u.exam);
         if (strcmp(t, track) != 0) {
             static const struct { const char *id, *name; } names[] = {
                 { "intro", "Foundations" }, { "vial", "Micro track: vial (Flask-like)" },
-                { "keg", "Full-stack track: keg (Django-like)" } };
+                { "keg", "Full-stack track: keg (Django-like)" }, { "all", "Final" } };
             const char *name = t;
             for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
                 if (strcmp(names[k].id, t) == 0)
@@ -64,6 +65,12 @@ static int cmd_list_exec(int argc, char **argv)
             printf("  lab    %s  %-52s %3d pts   %s%s%s%s\n", l->id, l->title, l->points,
                    term_sgr(f, cmd_list_colour(m)), progress_name(m), term_sgr(f, "reset"),
                    l == current ? "  <- current" : "");
+        } else {
+            const struct exam *e = it->u.exam;
+            printf("  exam   %-3s %-52s %3d min   %s%s%s\n", "", exam_title(e), e->minutes,
+                   term_sgr(f, cmd_list_colour(m)), progress_name(m), term_sgr(f, "reset"));
+            printf("         %sstacklab exam %s%s\n", term_sgr(f, "dim"), exam_id(e),
+                   term_sgr(f, "reset"));
         }
     }
     printf("\n%sread a lesson: stacklab lesson N   grade a lab: stacklab check [N]%s\n",

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "exam.h"
 #include "progress.h"
 #include "term.h"
 #include "workspace.h"
@@ -52,6 +53,17 @@ static int cmd_status_exec(int argc, char **argv)
         printf("current lab   %s %s (stacklab check %s)\n", cur->id, cur->title, cur->id);
     else if (t.labs > 0)
         printf("current lab   none: every lab passed\n");
+    for (size_t i = 0; i < ws->course->nexams; i++) {
+        const struct exam *e = ws->course->exams[i];
+        struct store_sitting best, latest;
+        if (store_sitting_best(ws->store, exam_id(e), &best, &latest) != 1) {
+            printf("exam %-8s not taken yet (stacklab exam %s)\n", exam_id(e), exam_id(e));
+            continue;
+        }
+        printf("exam %-8s best %d/%d %s, latest %d/%d %s\n", exam_id(e), best.score,
+               best.max_score, best.passed ? "passed" : "not passed", latest.score,
+               latest.max_score, latest.passed ? "passed" : "not passed");
+    }
     struct store_attempt recent[5];
     int n = store_recent_attempts(ws->store, NULL, recent, 5);
     if (n > 0) {

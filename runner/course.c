@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "course.h"
+#include "exam.h"
 #include "frontmatter.h"
 #include "util.h"
 
@@ -316,6 +317,54 @@ static void course_order(struct course *c, const char *shown, struct lab_fm *lab
     }
 }
 
+/* Loads every exams/NAME.exam; problems go to err. */
+static void course_load_exams(struct course *c, const char *shown, struct sb *err)
+{
+    char *dir = util_path_join(c->root, "exams");
+    char **names = course_list_dir(dir);
+    size_t n = 0;
+    for (char **p = names; *p; p++)
+        n++;
+    c->exams = xcalloc(n + 1, sizeof *c->exams);
+    for (char **p = names; *p; p++) {
+        size_t len = strlen(*p);
+        if (len < 6 || strcmp(*p + len - 5, ".exam") != 0)
+            continue;
+        char *rel = xasprintf("exams/%s", *p);
+        char *path = course_show(shown, rel);
+        struct exam *ex = exam_load(path, err);
+        if (ex != NULL)
+            c->exams[c->nexams++] = ex;
+        free(path);
+        free(rel);
+    }
+    fm_list_free(names);
+    free(dir);
+}
+
+/* Puts each exam after the last lesson or lab of its track (track "all": at the end). */
+static void course_place_exams(struct course *c)
+{
+    for (size_t e = 0; e < c->nexams; e++) {
+        const char *track = exam_track(c->exams[e]);
+        size_t at = c->norder;
+        if (strcmp(track, "all") != 0) {
+            for (size_t i = 0; i < c->norder; i++) {
+                const struct course_item *it = &c->order[i];
+                const char *t = it->kind == COURSE_LESSON ? it->u.lesson->track
+                                : it->kind == COURSE_LAB  ? it->u.lab->track
+                                                          : exam_track(it->u.exam);
+                if (strcmp(t, track) == 0)
+                    at = i + 1;
+            }
+        }
+        memmove(&c->order[at + 1], &c->order[at], (c->norder - at) * sizeof *c->order);
+        c->order[at].kind = COURSE_EXAM;
+        c->order[at].u.exam = c->exams[e];
+        c->norder++;
+    }
+}
+
 static int course_cmp_lesson(const void *a, const void *b)
 {
     return strcmp(((const struct lesson_fm *)a)->lesson.id, ((const struct lesson_fm *)b)->lesson.id);
@@ -345,6 +394,7 @@ struct course *course_load(const char *root, char **errors)
     size_t nls, nlabs;
     course_load_lessons(c, root, &err, &ls, &nls);
     course_load_labs(c, root, &err, ls, nls, &labs, &nlabs);
+    course_load_exams(c, root, &err);
     int ok = err.len == 0;
     if (ok) {
         qsort(ls, nls, sizeof *ls, course_cmp_lesson);
@@ -356,8 +406,10 @@ struct course *course_load(const char *root, char **errors)
         c->lessons[c->nlessons++] = ls[i].lesson;
     for (size_t i = 0; i < nlabs; i++)
         c->labs[c->nlabs++] = labs[i].lab;
-    if (ok)
+    if (ok) {
         course_order(c, root, labs, &err);
+        course_place_exams(c);
+    }
     free(ls);
     free(labs);
     if (err.len > 0) {
@@ -379,6 +431,8 @@ void course_free(struct course *c)
         course_lab_free(&c->labs[i]);
     free(c->lessons);
     free(c->labs);
+    for (size_t i = 0; i < c->nexams; i++)
+        exam_free(c->exams[i]);
     free(c->exams);
     free(c->order);
     free(c->root);
@@ -424,6 +478,14 @@ struct lab *course_lab(const struct course *c, const char *id)
     for (size_t i = 0; i < c->nlabs; i++)
         if (strcmp(c->labs[i].id, norm) == 0)
             return &c->labs[i];
+    return NULL;
+}
+
+struct exam *course_exam(const struct course *c, const char *id)
+{
+    for (size_t i = 0; i < c->nexams; i++)
+        if (strcmp(exam_id(c->exams[i]), id) == 0)
+            return c->exams[i];
     return NULL;
 }
 

@@ -73,6 +73,7 @@ char *course_locate(char **cause);
 /* Lookups by id ("1", "01" and "01-parse-request" all find lab 01). NULL when absent. */
 struct lesson *course_lesson(const struct course *c, const char *id);
 struct lab *course_lab(const struct course *c, const char *id);
+struct exam *course_exam(const struct course *c, const char *id);
 /* Index of a lab in c->labs, or -1. */
 int course_lab_index(const struct course *c, const struct lab *lab);
 

@@ -1,6 +1,7 @@
 /* progress.c -- turns the progress store's records into marks for course items. */
 #include <string.h>
 
+#include "exam.h"
 #include "progress.h"
 
 static const char *const progress_names[] = { "new", "read", "attempted", "passed", "locked" };
@@ -25,6 +26,10 @@ enum progress_mark progress_of(struct workspace *ws, const struct course_item *i
             return PROGRESS_LOCKED;
         return s.attempts > 0 ? PROGRESS_ATTEMPTED : PROGRESS_NEW;
     }
+    struct store_sitting best, latest;
+    int r = store_sitting_best(ws->store, exam_id(it->u.exam), &best, &latest);
+    if (r == 1)
+        return best.passed ? PROGRESS_PASSED : PROGRESS_ATTEMPTED;
     return PROGRESS_NEW;
 }
 
@@ -44,6 +49,9 @@ void progress_totals(struct workspace *ws, struct progress_totals *t)
             t->labs_attempted += m == PROGRESS_ATTEMPTED;
             if (m == PROGRESS_PASSED)
                 t->points_earned += it->u.lab->points;
+        } else {
+            t->exams++;
+            t->exams_passed += m == PROGRESS_PASSED;
         }
     }
 }

@@ -18,6 +18,7 @@ struct progress_totals {
     int lessons, lessons_read;
     int labs, labs_passed, labs_attempted;
     int points, points_earned;
+    int exams, exams_passed;
 };
 void progress_totals(struct workspace *ws, struct progress_totals *t);
 
