@@ -96,7 +96,8 @@ void sb_add(struct sb *sb, const char *s, size_t n)
             sb->cap *= 2;
         sb->buf = xrealloc(sb->buf, sb->cap);
     }
-    memcpy(sb->buf + sb->len, s, n);
+    if (n > 0)
+        memcpy(sb->buf + sb->len, s, n);    /* s may be NULL when n is 0 */
     sb->len += n;
     sb->buf[sb->len] = '\0';
 }
@@ -140,7 +141,8 @@ void sb_free(struct sb *sb)
 
 char *util_read_file(const char *path, size_t cap, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return NULL;
     struct stat st;
@@ -221,8 +223,10 @@ int util_write_file(const char *path, const void *data, size_t len, int mode)
 char *util_path_join(const char *a, const char *b)
 {
     size_t la = strlen(a);
-    while (la > 1 && a[la - 1] == '/')
-        la--;
+    if (la == 0)
+        return xstrdup(b);
+    while (la > 0 && a[la - 1] == '/')
+        la--;                               /* "/" becomes "", so "/" + "etc" is "/etc" */
     while (*b == '/')
         b++;
     return xasprintf("%.*s/%s", (int)la, a, b);
@@ -257,30 +261,40 @@ int util_mkdirs(const char *path, int mode)
     return 0;
 }
 
-int util_rmtree(const char *path)
+/* Removes `name` inside the folder `parent`. Every step works on names relative to an open
+ * folder with O_NOFOLLOW / unlinkat, so a folder swapped for a symlink while we walk is
+ * removed as a link, never followed. */
+static int util_rmtree_at(int parent, const char *name)
 {
-    struct stat st;
-    if (lstat(path, &st) < 0)
-        return errno == ENOENT ? 0 : -1;
-    if (!S_ISDIR(st.st_mode))
-        return unlink(path);
-    DIR *d = opendir(path);
-    if (d == NULL)
+    if (unlinkat(parent, name, 0) == 0 || errno == ENOENT)
+        return 0;
+    if (errno != EISDIR && errno != EPERM)
         return -1;
+    int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    DIR *d = fdopendir(fd);
+    if (d == NULL) {
+        close(fd);
+        return -1;
+    }
     int rc = 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
-        char *child = util_path_join(path, de->d_name);
-        if (util_rmtree(child) < 0)
+        if (util_rmtree_at(dirfd(d), de->d_name) < 0)
             rc = -1;
-        free(child);
     }
     closedir(d);
-    if (rmdir(path) < 0)
+    if (unlinkat(parent, name, AT_REMOVEDIR) < 0)
         rc = -1;
     return rc;
+}
+
+int util_rmtree(const char *path)
+{
+    return util_rmtree_at(AT_FDCWD, path);
 }
 
 int util_is_dir(const char *path)
