@@ -16,6 +16,7 @@ struct tap_test {
     char *reason;           /* the directive's text; may be NULL */
     /* From the TAP 13 YAML block, each NULL when absent. */
     char *message, *got, *expected, *at, *seed;
+    char *transcript;       /* an HTTP exchange, `curl -v` style; NULL when absent */
     char *diag;             /* "# ..." lines that followed the test, joined; may be NULL */
 };
 
@@ -36,9 +37,16 @@ struct tap_report {
     int valid;              /* 1 when the stream is a complete, consistent TAP run */
 };
 
+/* The cap used when tapread_parse is given 0. */
+#define TAPREAD_DEFAULT_CAP ((size_t)8 << 20)
+
 /* Parses `len` bytes of `text` (need not be NUL-terminated; may be cut mid-line).
- * Streams over `cap` bytes are read up to the cap and marked truncated. Never fails;
- * the caller frees the report with tapread_free. */
+ * Streams over `cap` bytes (0: TAPREAD_DEFAULT_CAP) are read up to the last whole line
+ * within the cap and marked truncated; more than 100000 tests also truncate. Every
+ * string in the report is display-safe: valid UTF-8 with no control bytes but newline
+ * and tab (a CR shows as \r, other bytes as \xNN), so it can go to a terminal as is.
+ * YAML `~` reads as "NULL"; a `\xNN` escape in a quoted YAML string is the byte NN.
+ * Never fails; the caller frees the report with tapread_free (which accepts NULL). */
 struct tap_report *tapread_parse(const char *text, size_t len, size_t cap);
 void tapread_free(struct tap_report *r);
 /* Writes a canonical description of the report (used by the golden fixtures). Caller frees. */
