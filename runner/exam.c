@@ -16,7 +16,7 @@
 /* Private per-question parse facts, kept beside ex->questions. */
 struct exam_qlines {
     size_t topic, type, answer, points, expected, opt[EXAM_MAX_OPTIONS];
-    int type_set;
+    int type_set;       /* 0 not given, 1 valid, 2 invalid (already reported) */
 };
 
 /* Parser state. cur points at the string a "|" line continues, or is NULL. */
@@ -226,11 +226,12 @@ static void exam_q_type(struct exam_parse *p, struct exam_question *q, const cha
         exam_err(p, p->line, "'type' given twice");
         return;
     }
-    l->type_set = 1;
+    l->type_set = 2;
     l->type = p->line;
     for (size_t i = 0; i < sizeof exam_type_names / sizeof exam_type_names[0]; i++)
         if (strcmp(v, exam_type_names[i]) == 0) {
             q->type = (enum exam_qtype)i;
+            l->type_set = 1;
             return;
         }
     exam_err(p, p->line, "'type' must be single, multiple, exact or pattern");
@@ -476,9 +477,9 @@ static void exam_check_question(struct exam_parse *p, struct exam_question *q,
         }
     if (p->ex->ntopics > 0 && q->topic == NULL)
         exam_err(p, q->line, "question '%s': missing 'topic'", q->id);
-    else if (q->topic != NULL && exam_find_topic(p->ex, q->topic) == NULL)
+    else if (p->ex->ntopics > 0 && exam_find_topic(p->ex, q->topic) == NULL)
         exam_err(p, l->topic, "topic '%s' is not listed in 'topics'", q->topic);
-    if (missing)
+    if (missing || l->type_set != 1)
         return;
     if (q->type == EXAM_SINGLE || q->type == EXAM_MULTIPLE)
         exam_check_options(p, q, l);
@@ -517,8 +518,8 @@ static void exam_check_draw(struct exam_parse *p)
             have += ex->questions[i].topic && strcmp(ex->questions[i].topic,
                                                      ex->topics[t].name) == 0;
         if (have < ex->topics[t].count)
-            exam_err(p, p->topics_line, "topic '%s' has %d questions but a sitting draws %d",
-                     ex->topics[t].name, have, ex->topics[t].count);
+            exam_err(p, p->topics_line, "topic '%s' has only %d of the %d questions a "
+                     "sitting draws", ex->topics[t].name, have, ex->topics[t].count);
         sum += ex->topics[t].count;
     }
     if (sum != ex->draw)
