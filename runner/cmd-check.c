@@ -1,10 +1,66 @@
-/* cmd-check.c -- placeholder until the command lands. */
+/* cmd-check.c -- `stacklab check [LAB] [--seed N]`: grades a lab (the current one by
+ * default) and every earlier lab with the hidden tests, in the sandbox. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cmd.h"
+#include "grader.h"
+#include "workspace.h"
+
+extern const struct cmd_entry cmd_check_entry;
+
+/* Parses a decimal 64-bit seed; returns 0 or -1. */
+static int cmd_check_seed(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || s[0] == '-')
+        return -1;
+    *out = v;
+    return 0;
+}
+
 static int cmd_check_exec(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    fprintf(stderr, "stacklab: 'check' is not available yet\n");
-    return EXIT_INTERNAL;
+    struct grader_opts o = { 0 };
+    const char *arg = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
+            if (cmd_check_seed(argv[++i], &o.seed) < 0)
+                return cmd_usage(&cmd_check_entry);
+            o.seed_set = 1;
+        } else if (strcmp(argv[i], "--only") == 0) {
+            o.only = 1;
+        } else if (argv[i][0] != '-' && arg == NULL) {
+            arg = argv[i];
+        } else {
+            return cmd_usage(&cmd_check_entry);
+        }
+    }
+    char *cause = NULL;
+    int code = EXIT_INTERNAL;
+    struct workspace *ws = workspace_open(&cause, &code);
+    if (ws == NULL) {
+        fprintf(stderr, "stacklab: %s\n", cause);
+        free(cause);
+        return code;
+    }
+    const struct lab *lab = grader_pick_lab(ws, arg, &cause);
+    if (lab == NULL) {
+        fprintf(stderr, "stacklab: %s\n", cause);
+        free(cause);
+        workspace_close(ws);
+        return EXIT_USAGE;
+    }
+    code = grader_command(ws, lab, &o, stdout);
+    workspace_close(ws);
+    return code;
 }
-const struct cmd_entry cmd_check_entry = { "check", "", "(not yet available)", cmd_check_exec };
+
+const struct cmd_entry cmd_check_entry = {
+    "check", "[LAB] [--seed N] [--only]",
+    "grade a lab and the labs before it with the hidden tests", cmd_check_exec
+};

@@ -1,10 +1,50 @@
-/* cmd-next.c -- placeholder until the command lands. */
+/* cmd-next.c -- `stacklab next`: announces the lab to work on now (the first one not
+ * passed), what to read and edit, and adds its files to the workspace when missing. */
 #include <stdio.h>
+#include <stdlib.h>
+
 #include "cmd.h"
+#include "grader.h"
+#include "starter.h"
+#include "workspace.h"
+
+extern const struct cmd_entry cmd_next_entry;
+
 static int cmd_next_exec(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    fprintf(stderr, "stacklab: 'next' is not available yet\n");
-    return EXIT_INTERNAL;
+    (void)argv;
+    if (argc != 1)
+        return cmd_usage(&cmd_next_entry);
+    const struct lab *lab = NULL;
+    int code;
+    struct workspace *ws = grader_open(NULL, &lab, &code);
+    if (ws == NULL)
+        return code;
+    if (workspace_current_lab(ws) == NULL) {
+        printf("Every lab of the course has passed. Well done.\n");
+        workspace_close(ws);
+        return EXIT_OK;
+    }
+    char *cause = NULL;
+    int added = starter_install(ws->course, ws->root, grader_lab_number(lab), 0, &cause);
+    if (added < 0) {
+        fprintf(stderr, "stacklab: %s\n", cause);
+        free(cause);
+    }
+    store_set(ws->store, "current_lab", lab->id);
+    printf("next: lab %s -- %s\n", lab->id, lab->title);
+    printf("  read first:   stacklab lesson %s\n", lab->lesson);
+    printf("  files to edit:");
+    for (char **f = lab->files; f != NULL && *f != NULL; f++)
+        printf(" %s", *f);
+    printf("\n  public tests: make test (natively) or stacklab test %s\n", lab->id);
+    printf("  when ready:   stacklab check   (stacklab hint if stuck)\n");
+    if (added > 0)
+        printf("(%d new file%s added to the workspace)\n", added, added == 1 ? "" : "s");
+    workspace_close(ws);
+    return EXIT_OK;
 }
-const struct cmd_entry cmd_next_entry = { "next", "", "(not yet available)", cmd_next_exec };
+
+const struct cmd_entry cmd_next_entry = {
+    "next", "", "show the lab to work on now and what to do", cmd_next_exec
+};

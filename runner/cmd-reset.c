@@ -1,10 +1,81 @@
-/* cmd-reset.c -- placeholder until the command lands. */
+/* cmd-reset.c -- `stacklab reset LAB`: puts the starter blocks of a lab back into the
+ * files the lab asks the learner to edit, keeping each old file as FILE.bak-TIMESTAMP. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "cmd.h"
+#include "grader.h"
+#include "starter.h"
+#include "util.h"
+#include "workspace.h"
+
+extern const struct cmd_entry cmd_reset_entry;
+
+/* Resets one file (rel to the workspace) to starter(n). Returns 0 or -1 with *cause. */
+static int cmd_reset_file(struct workspace *ws, const char *rel, int n, const char *stamp,
+                          char **cause)
+{
+    char *src = xasprintf("%s/labs/%s", ws->course->root, rel);
+    char *dst = workspace_path(ws, rel);
+    size_t len;
+    char *text = util_read_file(src, 4u << 20, &len);
+    char *fresh = text ? starter_render(text, len, n, src, cause) : NULL;
+    int rc = -1;
+    if (text == NULL) {
+        *cause = xasprintf("%s: %s", src, strerror(errno));
+    } else if (fresh != NULL) {
+        char *bak = xasprintf("%s.bak-%s", dst, stamp);
+        if (util_is_file(dst) && rename(dst, bak) < 0)
+            *cause = xasprintf("%s: %s", bak, strerror(errno));
+        else if (util_write_file(dst, fresh, strlen(fresh), 0644) < 0)
+            *cause = xasprintf("%s: %s", dst, strerror(errno));
+        else
+            rc = 0;
+        if (rc == 0 && util_is_file(bak))
+            printf("%s reset (your version is in %s.bak-%s)\n", rel, rel, stamp);
+        else if (rc == 0)
+            printf("%s restored\n", rel);
+        free(bak);
+    }
+    free(text), free(fresh), free(src), free(dst);
+    return rc;
+}
+
 static int cmd_reset_exec(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    fprintf(stderr, "stacklab: 'reset' is not available yet\n");
-    return EXIT_INTERNAL;
+    if (argc != 2 || argv[1][0] == '-')
+        return cmd_usage(&cmd_reset_entry);
+    const struct lab *lab = NULL;
+    int code;
+    struct workspace *ws = grader_open(argv[1], &lab, &code);
+    if (ws == NULL)
+        return code;
+    if (!workspace_lab_unlocked(ws, lab)) {
+        fprintf(stderr, "stacklab: lab %s is locked: pass lab %s first\n", lab->id,
+                lab->requires);
+        workspace_close(ws);
+        return EXIT_USAGE;
+    }
+    char stamp[32];
+    time_t now = time(NULL);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
+    code = EXIT_OK;
+    for (char **f = lab->files; f != NULL && *f != NULL && code == EXIT_OK; f++) {
+        char *cause = NULL;
+        if (cmd_reset_file(ws, *f, grader_lab_number(lab), stamp, &cause) < 0) {
+            fprintf(stderr, "stacklab: %s\n", cause);
+            free(cause);
+            code = EXIT_INTERNAL;
+        }
+    }
+    workspace_close(ws);
+    return code;
 }
-const struct cmd_entry cmd_reset_entry = { "reset", "", "(not yet available)", cmd_reset_exec };
+
+const struct cmd_entry cmd_reset_entry = {
+    "reset", "LAB", "put a lab's starter code back (your files are kept as .bak)",
+    cmd_reset_exec
+};

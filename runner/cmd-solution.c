@@ -1,10 +1,68 @@
-/* cmd-solution.c -- placeholder until the command lands. */
+/* cmd-solution.c -- `stacklab solution LAB`: once a lab has passed, writes the reference
+ * of each file the lab edits as FILE.solution beside the learner's file. Blocks of later
+ * labs stay stubbed, so no solution of a lab not yet passed is shown. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cmd.h"
+#include "grader.h"
+#include "starter.h"
+#include "util.h"
+#include "workspace.h"
+
+extern const struct cmd_entry cmd_solution_entry;
+
+/* Writes rel.solution rendered as starter(n + 1). Returns 0 or -1 with *cause. */
+static int cmd_solution_file(struct workspace *ws, const char *rel, int n, char **cause)
+{
+    char *src = xasprintf("%s/labs/%s", ws->course->root, rel);
+    char *dst = xasprintf("%s/%s.solution", ws->root, rel);
+    size_t len;
+    char *text = util_read_file(src, 4u << 20, &len);
+    char *ref = text ? starter_render(text, len, n + 1, src, cause) : NULL;
+    int rc = -1;
+    if (text == NULL)
+        *cause = xasprintf("%s: %s", src, strerror(errno));
+    else if (ref != NULL && util_write_file(dst, ref, strlen(ref), 0644) < 0)
+        *cause = xasprintf("%s: %s", dst, strerror(errno));
+    else if (ref != NULL)
+        rc = 0, printf("wrote %s.solution\n", rel);
+    free(text), free(ref), free(src), free(dst);
+    return rc;
+}
+
 static int cmd_solution_exec(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    fprintf(stderr, "stacklab: 'solution' is not available yet\n");
-    return EXIT_INTERNAL;
+    if (argc != 2 || argv[1][0] == '-')
+        return cmd_usage(&cmd_solution_entry);
+    const struct lab *lab = NULL;
+    int code;
+    struct workspace *ws = grader_open(argv[1], &lab, &code);
+    if (ws == NULL)
+        return code;
+    struct store_lab_status st;
+    if (store_lab_status(ws->store, lab->id, &st) < 0 || !st.passed) {
+        fprintf(stderr, "stacklab: the solution of lab %s opens once you pass it "
+                "(stacklab check %s)\n", lab->id, lab->id);
+        workspace_close(ws);
+        return EXIT_FAILED;
+    }
+    code = EXIT_OK;
+    for (char **f = lab->files; f != NULL && *f != NULL && code == EXIT_OK; f++) {
+        char *cause = NULL;
+        if (cmd_solution_file(ws, *f, grader_lab_number(lab), &cause) < 0) {
+            fprintf(stderr, "stacklab: %s\n", cause);
+            free(cause);
+            code = EXIT_INTERNAL;
+        }
+    }
+    workspace_close(ws);
+    return code;
 }
-const struct cmd_entry cmd_solution_entry = { "solution", "", "(not yet available)", cmd_solution_exec };
+
+const struct cmd_entry cmd_solution_entry = {
+    "solution", "LAB", "after passing a lab, write its reference as FILE.solution",
+    cmd_solution_exec
+};
