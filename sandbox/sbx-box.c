@@ -1,0 +1,404 @@
+/* sbx-box.c -- the supervisor side of one box: decides the layers, starts the keeper,
+ * writes the id maps, then watches pipes, time, CPU and memory, kills on a limit, and at
+ * the end turns what happened into a verdict and checks that nothing survived. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sbx-int.h"
+
+static double sbx_mono(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+void sbx_set_detail(struct sbx_result *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->detail, sizeof r->detail, fmt, ap);
+    va_end(ap);
+}
+
+void sbx_add_layer(char *list, size_t len, const char *name)
+{
+    size_t n = strlen(list);
+    snprintf(list + n, len - n, "%s%s", n ? "," : "", name);
+}
+
+char *sbx_strdupf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0)
+        s = NULL;
+    va_end(ap);
+    return s;
+}
+
+static uid_t sbx_chown_uid;
+static gid_t sbx_chown_gid;
+static int sbx_chown_one(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+    (void)st; (void)type; (void)f;
+    lchown(path, sbx_chown_uid, sbx_chown_gid);
+    return 0;
+}
+
+/* Layers this box will use, with the reasons for those it will not. */
+static void sbx_box_plan(struct sbx_box *b)
+{
+    const struct sbx_caps *c = sbx_caps_get();
+    struct sbx_result *r = b->res;
+    unsigned fl = b->cfg->flags;
+    static unsigned serial;
+    if (b->join_user_fd < 0 && b->role == SBX_ROLE_SUBJECT)
+        b->role = SBX_ROLE_SOLO;
+    b->use_userns = c->userns && !(fl & SBX_NO_USERNS);
+    b->use_ns = b->use_userns || c->root;
+    b->use_cg = c->cg_v1 && !(fl & SBX_NO_CGROUP);
+    b->use_seccomp = !(fl & SBX_NO_SECCOMP);
+    int keep = b->join_user_fd >= 0 && b->host_uid != 0;   /* pair: the companion's map */
+    if (!keep) {
+        b->host_uid = geteuid();
+        b->host_gid = getegid();
+    }
+    if (c->root && !keep) {
+        unsigned n = ((unsigned)getpid() * 7u + ++serial) % SBX_UID_SPAN;
+        b->host_uid = b->host_gid = SBX_UID_BASE + n;
+    }
+    b->run_uid = (b->role == SBX_ROLE_COMPANION && c->root) ? 0 : SBX_INSIDE_UID;
+    sbx_add_layer(r->layers, sizeof r->layers, "session");
+    if (b->use_userns)
+        sbx_add_layer(r->layers, sizeof r->layers, "userns");
+    else
+        sbx_add_layer(r->missing, sizeof r->missing,
+                      (fl & SBX_NO_USERNS) ? "userns (disabled)" : "userns (unavailable)");
+    if (b->use_ns) {
+        sbx_add_layer(r->layers, sizeof r->layers, "pidns,netns");
+        if (b->role != SBX_ROLE_COMPANION)
+            sbx_add_layer(r->layers, sizeof r->layers, "mntns");
+        sbx_add_layer(r->layers, sizeof r->layers, "ipcns,utsns");
+    } else {
+        sbx_add_layer(r->missing, sizeof r->missing, "pidns,netns,mntns (need userns or root)");
+    }
+    if (c->root && b->role != SBX_ROLE_COMPANION)
+        sbx_add_layer(r->layers, sizeof r->layers, "uid");
+    r->leak_check = b->use_ns;
+}
+
+/* Maps for a fresh user namespace: the program's uid (and root's, for a companion
+ * started as root, so it reaches root's files). */
+static int sbx_write_maps(const struct sbx_box *b, char *err, size_t len)
+{
+    char path[64], map[128];
+    const char *files[] = { "uid_map", "gid_map" };
+    unsigned long ids[] = { (unsigned long)b->host_uid, (unsigned long)b->host_gid };
+    if (!sbx_caps_get()->root) {
+        snprintf(path, sizeof path, "/proc/%ld/setgroups", (long)b->keeper);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            ssize_t w = write(fd, "deny", 4);
+            (void)w;
+            close(fd);
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "/proc/%ld/%s", (long)b->keeper, files[i]);
+        if (b->role == SBX_ROLE_COMPANION && sbx_caps_get()->root)
+            snprintf(map, sizeof map, "0 0 1\n%d %lu 1\n", SBX_INSIDE_UID, ids[i]);
+        else
+            snprintf(map, sizeof map, "%d %lu 1\n", SBX_INSIDE_UID, ids[i]);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        ssize_t w = fd < 0 ? -1 : write(fd, map, strlen(map));
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        if (w != (ssize_t)strlen(map)) {
+            snprintf(err, len, "cannot write %s: %s", path, strerror(e));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int sbx_read_full(int fd, void *buf, size_t n, int timeout_ms)
+{
+    size_t got = 0;
+    while (got < n) {
+        struct pollfd p = { fd, POLLIN, 0 };
+        int rc = poll(&p, 1, timeout_ms);
+        if (rc < 0 && errno == EINTR)
+            continue;
+        if (rc <= 0)
+            return -1;
+        ssize_t r = read(fd, (char *)buf + got, n - got);
+        if (r <= 0)
+            return -1;
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+/* Handshake with the keeper: it has made its namespaces; put it in the cgroups and give
+ * it its ids, then let it go on. */
+static int sbx_box_handshake(struct sbx_box *b, int ctl, char *err, size_t len)
+{
+    char c;
+    if (sbx_read_full(ctl, &c, 1, 10000) < 0) {
+        struct sbx_msg m;
+        if (sbx_read_full(b->msg_fd, &m, sizeof m, 200) == 0 && m.kind == SBX_MSG_SETUP)
+            snprintf(err, len, "%s", m.text);
+        else
+            snprintf(err, len, "the box did not start");
+        return -1;
+    }
+    if (b->use_cg && sbx_cg_attach(&b->cg, b->keeper) < 0) {
+        snprintf(err, len, "cannot join cgroup: %s", strerror(errno));
+        return -1;
+    }
+    if (b->use_userns && b->join_user_fd < 0 && sbx_write_maps(b, err, len) < 0)
+        return -1;
+    c = 'g';
+    if (write(ctl, &c, 1) != 1) {
+        snprintf(err, len, "the box did not start");
+        return -1;
+    }
+    return 0;
+}
+
+static void sbx_box_prepare(struct sbx_box *b)
+{
+    const struct sbx_limits *l = &b->cfg->lim;
+    char why[128];
+    if (b->use_cg && sbx_cg_create(&b->cg, l, why, sizeof why) < 0) {
+        b->use_cg = 0;
+        char m[160];
+        snprintf(m, sizeof m, "cgroup (%s)", why);
+        sbx_add_layer(b->res->missing, sizeof b->res->missing, m);
+    }
+    if (b->use_cg)
+        sbx_add_layer(b->res->layers, sizeof b->res->layers, "cgroup");
+    else if (!sbx_caps_get()->cg_v1 || (b->cfg->flags & SBX_NO_CGROUP))
+        sbx_add_layer(b->res->missing, sizeof b->res->missing,
+                      b->cfg->flags & SBX_NO_CGROUP ? "cgroup (disabled)" : "cgroup (needs root)");
+    if (!b->use_cg)
+        sbx_add_layer(b->res->layers, sizeof b->res->layers,
+                      (b->cfg->flags & SBX_SANITIZED) ? "rss-poll" : "rlimit-as,rss-poll");
+    sbx_add_layer(b->res->layers, sizeof b->res->layers, "rlimits,nnp");
+    if (b->use_seccomp)
+        sbx_add_layer(b->res->layers, sizeof b->res->layers, "seccomp");
+    else
+        sbx_add_layer(b->res->missing, sizeof b->res->missing, "seccomp (disabled)");
+    if (!b->res->leak_check)
+        sbx_add_layer(b->res->missing, sizeof b->res->missing, "leak-check (ptrace needs a pid namespace)");
+    if (sbx_caps_get()->root && b->role != SBX_ROLE_COMPANION && b->cfg->workdir != NULL) {
+        sbx_chown_uid = b->host_uid;
+        sbx_chown_gid = b->host_gid;
+        nftw(b->cfg->workdir, sbx_chown_one, 16, FTW_PHYS);
+    }
+}
+
+static int sbx_capture_pipe(int fd, int *r, int *w)
+{
+    int p[2] = { -1, -1 };
+    if (fd < 0 && pipe2(p, O_CLOEXEC) < 0)
+        return -1;
+    *r = p[0];
+    *w = p[1];
+    return 0;
+}
+
+/* Starts the box. Returns 0, or -1 with an allocated *cause (nothing left running). */
+int sbx_box_start(struct sbx_box *b, char **cause)
+{
+    char err[200];
+    int out_w = -1, err_w = -1, mp[2], ctl[2];
+    b->out_fd = b->err_fd = b->msg_fd = b->ctl_fd = -1;
+    sbx_box_plan(b);
+    sbx_box_prepare(b);
+    if (sbx_capture_pipe(b->cfg->stdout_fd, &b->out_fd, &out_w) < 0
+        || sbx_capture_pipe(b->cfg->stderr_fd, &b->err_fd, &err_w) < 0
+        || pipe2(mp, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctl) < 0) {
+        *cause = sbx_strdupf("sandbox: pipes: %s", strerror(errno));
+        return -1;
+    }
+    b->msg_fd = mp[0];
+    b->t0 = sbx_mono();
+    b->keeper = fork();
+    if (b->keeper < 0) {
+        *cause = sbx_strdupf("sandbox: fork: %s", strerror(errno));
+        return -1;
+    }
+    if (b->keeper == 0) {
+        close(mp[0]);
+        close(ctl[0]);
+        if (b->out_fd >= 0)
+            close(b->out_fd);
+        if (b->err_fd >= 0)
+            close(b->err_fd);
+        sbx_keeper_main(b, ctl[1], mp[1], out_w, err_w);
+    }
+    b->sid = b->keeper;
+    close(mp[1]);
+    close(ctl[1]);
+    if (out_w >= 0)
+        close(out_w);
+    if (err_w >= 0)
+        close(err_w);
+    int rc = sbx_box_handshake(b, ctl[0], err, sizeof err);
+    close(ctl[0]);
+    if (rc < 0) {
+        kill(b->keeper, SIGKILL);
+        waitpid(b->keeper, NULL, 0);
+        b->keeper = 0;
+        *cause = sbx_strdupf("sandbox: %s", err);
+        return -1;
+    }
+    b->last_progress = b->t0;
+    return 0;
+}
+
+/* Appends what a capture pipe holds; returns 0 at EOF. */
+static int sbx_box_read(struct sbx_box *b, int *fd, char **buf, size_t *len, size_t *total, int *trunc)
+{
+    char tmp[16384];
+    ssize_t n = read(*fd, tmp, sizeof tmp);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return 1;
+    if (n <= 0) {
+        close(*fd);
+        *fd = -1;
+        return 0;
+    }
+    size_t cap = b->cfg->lim.output_bytes ? b->cfg->lim.output_bytes : (size_t)1 << 20;
+    *total += (size_t)n;
+    if (*buf == NULL)
+        *buf = calloc(1, cap + 1);
+    size_t keep = *len < cap ? cap - *len : 0;
+    if (keep > (size_t)n)
+        keep = (size_t)n;
+    if (*buf != NULL && keep > 0) {
+        memcpy(*buf + *len, tmp, keep);
+        *len += keep;
+        (*buf)[*len] = '\0';
+    }
+    if (keep < (size_t)n)
+        *trunc = 1;
+    if (b->cfg->lim.output_bytes && *total > b->cfg->lim.output_bytes && !b->killed)
+        sbx_box_kill(b, SBX_OL, *fd == b->out_fd ? "stdout over the output limit" : "stderr over the output limit");
+    return 1;
+}
+
+static void sbx_box_read_msg(struct sbx_box *b)
+{
+    struct sbx_msg m;
+    ssize_t n = read(b->msg_fd, &m, sizeof m);
+    if (n == (ssize_t)sizeof m) {
+        b->msg = m;
+        b->done = 1;
+    } else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+        close(b->msg_fd);
+        b->msg_fd = -1;
+        b->done = 1;    /* the keeper is gone without a word */
+    }
+}
+
+/* Waits up to timeout_ms for output or an end message of any of the boxes, and handles
+ * what arrived. */
+void sbx_box_poll_fds(struct sbx_box **boxes, size_t n, int timeout_ms)
+{
+    struct pollfd p[6];
+    size_t np = 0;
+    for (size_t i = 0; i < n && i < 2; i++) {
+        struct sbx_box *b = boxes[i];
+        int fds[3] = { b->out_fd, b->err_fd, b->done ? -1 : b->msg_fd };
+        for (int k = 0; k < 3; k++)
+            p[np++] = (struct pollfd){ fds[k], POLLIN, 0 };
+    }
+    if (poll(p, np, timeout_ms) <= 0)
+        return;
+    for (size_t i = 0; i < n && i < 2; i++) {
+        struct sbx_box *b = boxes[i];
+        struct sbx_result *r = b->res;
+        struct pollfd *q = &p[i * 3];
+        if (q[0].fd >= 0 && q[0].revents)
+            sbx_box_read(b, &b->out_fd, &r->out, &b->out_len, &r->out_bytes, &r->out_truncated);
+        if (q[1].fd >= 0 && q[1].revents)
+            sbx_box_read(b, &b->err_fd, &r->err, &b->err_len, &r->err_bytes, &r->err_truncated);
+        if (q[2].fd >= 0 && q[2].revents)
+            sbx_box_read_msg(b);
+    }
+}
+
+/* Kills the run now and fixes its verdict. */
+void sbx_box_kill(struct sbx_box *b, enum sbx_verdict v, const char *why)
+{
+    if (b->killed || b->done)
+        return;
+    b->killed = 1;
+    b->res->verdict = v;
+    sbx_set_detail(b->res, "%s", why);
+    if (b->keeper > 0)
+        kill(b->keeper, SIGKILL);
+    if (b->use_cg)
+        sbx_cg_kill_all(&b->cg);
+    sbx_proc_kill_session(b->sid, 0.5);
+}
+
+/* Checks the limits; called often by the loop. */
+void sbx_box_tick(struct sbx_box *b)
+{
+    if (b->done || b->killed)
+        return;
+    const struct sbx_limits *l = &b->cfg->lim;
+    double now = sbx_mono(), wall = now - b->t0;
+    char why[96];
+    if (l->wall_sec > 0 && wall > l->wall_sec) {
+        snprintf(why, sizeof why, "wall time %.1f s", l->wall_sec);
+        sbx_box_kill(b, SBX_TO, why);
+        return;
+    }
+    if (now < b->next_scan)
+        return;
+    b->next_scan = now + (wall < 1.0 ? 0.03 : 0.08);
+    struct sbx_usage u;
+    sbx_proc_usage(b->sid, &u);
+    double cpu = u.cpu;
+    if (b->use_cg) {
+        double c = sbx_cg_cpu(&b->cg);
+        if (c >= 0)
+            cpu = c;
+    } else if (u.rss_kb > b->peak_kb) {
+        b->peak_kb = u.rss_kb;
+    }
+    if (cpu > b->cpu)
+        b->cpu = cpu;
+    if (b->cpu > b->last_cpu + 0.005) {
+        b->last_cpu = b->cpu;
+        b->last_progress = now;
+    }
+    if (l->cpu_sec > 0 && b->cpu > l->cpu_sec) {
+        snprintf(why, sizeof why, "cpu time %.1f s", l->cpu_sec);
+        sbx_box_kill(b, SBX_TO, why);
+    } else if (l->idle_sec > 0 && now - b->last_progress > l->idle_sec) {
+        snprintf(why, sizeof why, "idle %.1f s", l->idle_sec);
+        sbx_box_kill(b, SBX_TO, why);
+    } else if (!b->use_cg && l->mem_mb > 0 && u.rss_kb > l->mem_mb * 1024) {
+        snprintf(why, sizeof why, "memory %ld MB", l->mem_mb);
+        sbx_box_kill(b, SBX_ML, why);
+    }
+}

@@ -1,0 +1,203 @@
+/* sbx-cgroup.c -- cgroup v1 memory, pids and cpuacct groups for one box: created under
+ * the caller's own groups (so outer limits still hold), read for CPU, peak memory and
+ * OOM kills, emptied and removed at teardown. Used only where we may write them (root). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sbx-int.h"
+
+#define SBX_CG_ROOT "/sys/fs/cgroup"
+
+/* Our own group in controller ctl ("memory") from /proc/self/cgroup, into out. */
+static int sbx_cg_self(const char *ctl, char *out, size_t len)
+{
+    FILE *f = fopen("/proc/self/cgroup", "re");
+    if (f == NULL)
+        return -1;
+    char line[512];
+    int found = -1;
+    while (found < 0 && fgets(line, sizeof line, f) != NULL) {
+        char *save = NULL, *id = strtok_r(line, ":", &save);
+        char *ctls = strtok_r(NULL, ":", &save), *path = strtok_r(NULL, "\n", &save);
+        if (id == NULL || ctls == NULL || path == NULL)
+            continue;
+        char *s2 = NULL;
+        for (char *c = strtok_r(ctls, ",", &s2); c != NULL; c = strtok_r(NULL, ",", &s2))
+            if (strcmp(c, ctl) == 0) {
+                snprintf(out, len, "%s", strcmp(path, "/") == 0 ? "" : path);
+                found = 0;
+            }
+    }
+    fclose(f);
+    return found;
+}
+
+static int sbx_cg_write(const char *dir, const char *file, const char *val)
+{
+    char path[SBX_PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = write(fd, val, strlen(val));
+    int e = errno;
+    close(fd);
+    errno = e;
+    return n == (ssize_t)strlen(val) ? 0 : -1;
+}
+
+static long long sbx_cg_read_ll(const char *dir, const char *file)
+{
+    char path[SBX_PATH_MAX], buf[64];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    return strtoll(buf, NULL, 10);
+}
+
+static int sbx_cg_mkdir(const char *ctl, char *out, size_t len, unsigned serial)
+{
+    char self[SBX_PATH_MAX / 4];
+    if (sbx_cg_self(ctl, self, sizeof self) < 0)
+        self[0] = '\0';
+    snprintf(out, len, SBX_CG_ROOT "/%s%s/stacklab-%ld-%u", ctl, self, (long)getpid(), serial);
+    if (mkdir(out, 0755) < 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+/* Creates the three groups and sets the limits. Returns 0, or -1 with a reason in err
+ * (then nothing is left behind). */
+int sbx_cg_create(struct sbx_cg *cg, const struct sbx_limits *lim, char *err, size_t len)
+{
+    static unsigned serial;
+    unsigned s = ++serial;
+    memset(cg, 0, sizeof *cg);
+    if (sbx_cg_mkdir("memory", cg->mem, sizeof cg->mem, s) < 0
+        || sbx_cg_mkdir("pids", cg->pids, sizeof cg->pids, s) < 0
+        || sbx_cg_mkdir("cpuacct", cg->cpu, sizeof cg->cpu, s) < 0) {
+        snprintf(err, len, "cannot create cgroups: %s", strerror(errno));
+        sbx_cg_destroy(cg);
+        return -1;
+    }
+    char v[64];
+    int bad = 0;
+    if (lim->mem_mb > 0) {
+        snprintf(v, sizeof v, "%lld", (long long)lim->mem_mb << 20);
+        bad |= sbx_cg_write(cg->mem, "memory.limit_in_bytes", v);
+        sbx_cg_write(cg->mem, "memory.memsw.limit_in_bytes", v);  /* no swap; may be absent */
+        sbx_cg_write(cg->mem, "memory.swappiness", "0");
+    }
+    if (lim->procs > 0) {
+        snprintf(v, sizeof v, "%ld", lim->procs + 2);   /* + the keeper and init */
+        bad |= sbx_cg_write(cg->pids, "pids.max", v);
+    }
+    if (bad) {
+        snprintf(err, len, "cannot set cgroup limits: %s", strerror(errno));
+        sbx_cg_destroy(cg);
+        return -1;
+    }
+    cg->on = 1;
+    return 0;
+}
+
+/* Moves pid into the box's groups. Returns 0 or -1. */
+int sbx_cg_attach(const struct sbx_cg *cg, pid_t pid)
+{
+    char v[32];
+    snprintf(v, sizeof v, "%ld", (long)pid);
+    if (sbx_cg_write(cg->mem, "cgroup.procs", v) < 0 || sbx_cg_write(cg->pids, "cgroup.procs", v) < 0
+        || sbx_cg_write(cg->cpu, "cgroup.procs", v) < 0)
+        return -1;
+    return 0;
+}
+
+double sbx_cg_cpu(const struct sbx_cg *cg)
+{
+    long long ns = sbx_cg_read_ll(cg->cpu, "cpuacct.usage");
+    return ns < 0 ? -1.0 : (double)ns / 1e9;
+}
+
+long sbx_cg_peak_kb(const struct sbx_cg *cg)
+{
+    long long b = sbx_cg_read_ll(cg->mem, "memory.max_usage_in_bytes");
+    return b < 0 ? 0 : (long)(b / 1024);
+}
+
+/* 1 when the kernel killed something for the memory limit or the limit was hit. */
+int sbx_cg_oom(const struct sbx_cg *cg)
+{
+    char path[SBX_PATH_MAX], buf[512];
+    snprintf(path, sizeof path, "%s/memory.oom_control", cg->mem);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        buf[n > 0 ? n : 0] = '\0';
+        char *k = strstr(buf, "oom_kill ");
+        if (k != NULL && strtol(k + 9, NULL, 10) > 0)
+            return 1;
+    }
+    return sbx_cg_read_ll(cg->mem, "memory.failcnt") > 0;
+}
+
+/* Kills every process of one group; returns how many were listed. */
+static int sbx_cg_kill_dir(const char *dir)
+{
+    char path[SBX_PATH_MAX];
+    snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+    FILE *f = fopen(path, "re");
+    if (f == NULL)
+        return 0;
+    int n = 0;
+    long pid;
+    while (fscanf(f, "%ld", &pid) == 1) {
+        kill((pid_t)pid, SIGKILL);
+        n++;
+    }
+    fclose(f);
+    return n;
+}
+
+/* Kills until the groups are empty (deadline 2 s). Returns processes left. */
+int sbx_cg_kill_all(const struct sbx_cg *cg)
+{
+    struct timespec nap = { 0, 5 * 1000 * 1000 };
+    int n = 0;
+    for (int i = 0; i < 400; i++) {
+        n = sbx_cg_kill_dir(cg->pids) + sbx_cg_kill_dir(cg->mem);
+        if (n == 0)
+            return 0;
+        nanosleep(&nap, NULL);
+    }
+    return n;
+}
+
+/* Removes the groups (retrying briefly while the kernel finishes exits). Accepts an
+ * unused struct. */
+void sbx_cg_destroy(struct sbx_cg *cg)
+{
+    char *dirs[] = { cg->mem, cg->pids, cg->cpu };
+    struct timespec nap = { 0, 2 * 1000 * 1000 };
+    for (size_t i = 0; i < 3; i++) {
+        if (dirs[i][0] == '\0')
+            continue;
+        for (int t = 0; t < 200 && rmdir(dirs[i]) < 0 && errno == EBUSY; t++)
+            nanosleep(&nap, NULL);
+        dirs[i][0] = '\0';
+    }
+    cg->on = 0;
+}

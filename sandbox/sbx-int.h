@@ -1,0 +1,104 @@
+/* sbx-int.h -- internals shared by the sandbox's files: the box being run (one per
+ * sbx_run, two per sbx_run_pair), the machine's capabilities, and the helpers each file
+ * provides. Not installed; only the sandbox sources include it. */
+#ifndef STACKLAB_SBX_INT_H
+#define STACKLAB_SBX_INT_H
+
+#include <stddef.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "sandbox.h"
+
+#define SBX_INSIDE_UID 1000     /* uid/gid of the program inside a user namespace */
+#define SBX_UID_BASE 60000      /* host uids for boxes started as root: BASE .. BASE+SPAN-1 */
+#define SBX_UID_SPAN 5000
+#define SBX_PATH_MAX 4096
+
+/* What the machine allows, probed once per process (sbx-probe.c). */
+struct sbx_caps {
+    int root;           /* euid 0 */
+    int userns;         /* an unprivileged-style user namespace can be created */
+    int cg_v1;          /* v1 memory+pids+cpuacct usable (root) */
+    char why_userns[96], why_cg[96];
+};
+const struct sbx_caps *sbx_caps_get(void);
+
+enum sbx_role { SBX_ROLE_SOLO, SBX_ROLE_SUBJECT, SBX_ROLE_COMPANION };
+
+/* cgroup v1 directories of one box ("" when not used). */
+struct sbx_cg {
+    char mem[SBX_PATH_MAX / 4], pids[SBX_PATH_MAX / 4], cpu[SBX_PATH_MAX / 4];
+    int on;
+};
+
+/* Message the keeper sends when the program has ended (or could not start). */
+enum sbx_msg_kind { SBX_MSG_INIT = 1, SBX_MSG_EXIT, SBX_MSG_NOEXEC, SBX_MSG_SETUP };
+struct sbx_msg {
+    int kind;
+    int status;             /* wait status of the program (EXIT) or errno (NOEXEC, SETUP) */
+    pid_t pid;              /* INIT: host pid of the keeper of the run */
+    long maxrss_kb;
+    double cpu_sec;         /* the program's own rusage plus its reaped children */
+    char text[160];
+};
+
+/* One box. Invariant: fds are -1 when closed; keeper is 0 once reaped. */
+struct sbx_box {
+    const struct sbx_config *cfg;
+    struct sbx_result *res;
+    enum sbx_role role;
+    int use_userns, use_ns, use_cg, use_seccomp;
+    int join_user_fd, join_net_fd;  /* SUBJECT of a pair: namespaces to enter, else -1 */
+    uid_t host_uid;         /* box's uid seen from the host (root: per-box uid) */
+    gid_t host_gid;
+    uid_t run_uid;          /* uid the program runs as, in its own namespace */
+    pid_t keeper;           /* our child */
+    pid_t sid;              /* session of the run (host pid of its init/keeper) */
+    int msg_fd, out_fd, err_fd, ctl_fd;
+    struct sbx_cg cg;
+    double t0, cpu, last_cpu, last_progress, next_scan;
+    long peak_kb;
+    int done, killed;       /* done: program ended; killed: by us, verdict already set */
+    struct sbx_msg msg;
+    size_t out_cap, err_cap, out_len, err_len;
+};
+
+/* sbx-keeper.c: runs in the forked child; never returns. */
+void sbx_keeper_main(struct sbx_box *b, int ctl, int msg, int out_w, int err_w) __attribute__((noreturn));
+
+/* sbx-mount.c: builds the box's root in the current (new) mount namespace and enters
+ * it. Returns 0, or -1 with a message in err. */
+int sbx_mount_build(const struct sbx_config *cfg, char *err, size_t errlen);
+
+/* sbx-filter.c: loads the seccomp filter for the program. pidns: ptrace allowed.
+ * Returns 0 or -errno. */
+int sbx_filter_load(int pidns);
+
+/* sbx-cgroup.c */
+int sbx_cg_create(struct sbx_cg *cg, const struct sbx_limits *lim, char *err, size_t len);
+int sbx_cg_attach(const struct sbx_cg *cg, pid_t pid);
+double sbx_cg_cpu(const struct sbx_cg *cg);        /* seconds, -1 if unknown */
+long sbx_cg_peak_kb(const struct sbx_cg *cg);
+int sbx_cg_oom(const struct sbx_cg *cg);           /* 1 when the memory limit was hit */
+int sbx_cg_kill_all(const struct sbx_cg *cg);      /* returns processes still present */
+void sbx_cg_destroy(struct sbx_cg *cg);
+
+/* sbx-proc.c: the run's processes, found by session id. */
+struct sbx_usage { double cpu; long rss_kb; int nprocs; };
+void sbx_proc_usage(pid_t sid, struct sbx_usage *u);
+int sbx_proc_kill_session(pid_t sid, double deadline_sec);  /* returns survivors */
+
+/* sbx-box.c */
+int sbx_box_start(struct sbx_box *b, char **cause);
+void sbx_box_poll_fds(struct sbx_box **boxes, size_t n, int timeout_ms);
+void sbx_box_tick(struct sbx_box *b);
+void sbx_box_kill(struct sbx_box *b, enum sbx_verdict v, const char *why);
+void sbx_box_finish(struct sbx_box *b);
+void sbx_set_detail(struct sbx_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sbx_add_layer(char *list, size_t len, const char *name);
+
+/* errors: allocated message for *cause */
+char *sbx_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

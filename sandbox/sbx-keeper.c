@@ -1,0 +1,357 @@
+/* sbx-keeper.c -- the child side of a box: the keeper enters or creates the namespaces,
+ * the init (pid 1 of the box, or the keeper itself as a subreaper when there is no pid
+ * namespace) builds the file system view and reaps, and the program is started with its
+ * descriptors, limits, uid, no_new_privs and the seccomp filter. Runs only after fork. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sbx-int.h"
+
+extern char **environ;
+
+static void sbx_send(int fd, const struct sbx_msg *m)
+{
+    ssize_t n = write(fd, m, sizeof *m);
+    (void)n;
+}
+
+static void __attribute__((noreturn)) sbx_die_setup(int msgfd, const char *what)
+{
+    struct sbx_msg m = { .kind = SBX_MSG_SETUP, .status = errno };
+    snprintf(m.text, sizeof m.text, "%s: %s", what, strerror(errno));
+    sbx_send(msgfd, &m);
+    _exit(126);
+}
+
+/* Brings the loopback interface of the current network namespace up. */
+static int sbx_lo_up(void)
+{
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return -1;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    memcpy(ifr.ifr_name, "lo", 3);
+    int rc = ioctl(s, SIOCGIFFLAGS, &ifr);
+    if (rc == 0) {
+        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+        rc = ioctl(s, SIOCSIFFLAGS, &ifr);
+    }
+    close(s);
+    return rc;
+}
+
+/* Puts the given descriptors at 0, 1, 2, 3..., then errfd (close-on-exec) right after
+ * them, and closes everything else. Returns errfd's new number, or -1. */
+static int sbx_setup_fds(const struct sbx_config *cfg, int out_w, int err_w, int errfd)
+{
+    int src[3 + 16 + 1], hi[3 + 16 + 1], n = 0;
+    src[n++] = cfg->stdin_fd >= 0 ? cfg->stdin_fd : open("/dev/null", O_RDONLY | O_CLOEXEC);
+    src[n++] = cfg->stdout_fd >= 0 ? cfg->stdout_fd : out_w;
+    src[n++] = cfg->stderr_fd >= 0 ? cfg->stderr_fd : err_w;
+    for (size_t i = 0; i < cfg->nextra_fds && i < 16; i++)
+        src[n++] = cfg->extra_fds[i];
+    src[n++] = errfd;
+    for (int i = 0; i < n; i++)
+        if (src[i] < 0 || (hi[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 64)) < 0)
+            return -1;
+    for (int i = 0; i < n - 1; i++)
+        if (dup2(hi[i], i) < 0)
+            return -1;
+    if (dup3(hi[n - 1], n - 1, O_CLOEXEC) < 0)
+        return -1;
+    if (syscall(SYS_close_range, (unsigned)n, ~0U, 0) < 0)
+        return -1;
+    return n - 1;
+}
+
+static void sbx_setrlim(int res, rlim_t v)
+{
+    struct rlimit r = { v, v };
+    setrlimit(res, &r);
+}
+
+/* Processes the real uid already owns (RLIMIT_NPROC counts them all without a user
+ * namespace). */
+static long sbx_count_uid_procs(void)
+{
+    struct rlimit r;
+    getrlimit(RLIMIT_NPROC, &r);
+    FILE *f = fopen("/proc/loadavg", "re");   /* running/total, cheap upper bound */
+    long total = 0;
+    if (f != NULL) {
+        double a, b, c;
+        long run;
+        if (fscanf(f, "%lf %lf %lf %ld/%ld", &a, &b, &c, &run, &total) != 5)
+            total = 0;
+        fclose(f);
+    }
+    return total;
+}
+
+static void sbx_set_limits(const struct sbx_box *b)
+{
+    const struct sbx_limits *l = &b->cfg->lim;
+    sbx_setrlim(RLIMIT_CORE, 0);
+    if (l->fsize_mb > 0)
+        sbx_setrlim(RLIMIT_FSIZE, (rlim_t)l->fsize_mb << 20);
+    if (l->nofile > 0)
+        sbx_setrlim(RLIMIT_NOFILE, (rlim_t)l->nofile);
+    if (l->cpu_sec > 0)         /* backstop per process; the sum is watched outside */
+        sbx_setrlim(RLIMIT_CPU, (rlim_t)l->cpu_sec + 2);
+    if (l->mem_mb > 0 && !b->use_cg && !(b->cfg->flags & SBX_SANITIZED))
+        sbx_setrlim(RLIMIT_AS, ((rlim_t)l->mem_mb + 16) << 20);
+    if (l->procs > 0) {
+        long extra = (b->use_userns || geteuid() == 0) ? 0 : sbx_count_uid_procs();
+        sbx_setrlim(RLIMIT_NPROC, (rlim_t)(l->procs + extra));
+    }
+}
+
+/* Drops every capability for good: bounding set, then the sets themselves. */
+static void sbx_drop_caps(void)
+{
+    for (int c = 0; c <= 63; c++)
+        prctl(PR_CAPBSET_DROP, c, 0, 0, 0);
+    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct d[2];
+    memset(d, 0, sizeof d);
+    syscall(SYS_capset, &h, d);
+}
+
+static int sbx_become(const struct sbx_box *b)
+{
+    if (!b->use_userns && geteuid() != 0)
+        return 0;
+    uid_t uid = b->use_userns ? b->run_uid : b->host_uid;
+    gid_t gid = b->use_userns ? b->run_uid : b->host_gid;
+    if (b->role == SBX_ROLE_COMPANION && !b->use_userns)
+        return 0;   /* trusted, keeps its uid; caps dropped below */
+    if (setgroups(0, NULL) < 0 && errno != EPERM)
+        return -1;
+    if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
+        return -1;
+    return 0;
+}
+
+/* Environment for the program: the caller's, or a clean one; ASan options added for
+ * sanitized runs. Returns a static array. */
+static char **sbx_env(const struct sbx_box *b, int leak_ok)
+{
+    static char *env[80];
+    static char asan[256], home[SBX_PATH_MAX + 8], tmp[SBX_PATH_MAX + 8];
+    size_t n = 0;
+    const char *asan_old = NULL;
+    if (b->cfg->envp != NULL) {
+        for (char *const *e = b->cfg->envp; *e != NULL && n < 70; e++) {
+            if (strncmp(*e, "ASAN_OPTIONS=", 13) == 0)
+                asan_old = *e + 13;
+            else
+                env[n++] = *e;
+        }
+    } else {
+        const char *dir = b->use_ns && b->role != SBX_ROLE_COMPANION ? "/box" : b->cfg->workdir;
+        env[n++] = "PATH=/usr/local/bin:/usr/bin:/bin";
+        env[n++] = "LANG=C.UTF-8";
+        snprintf(home, sizeof home, "HOME=%s", dir);
+        env[n++] = home;
+        snprintf(tmp, sizeof tmp, "TMPDIR=%s", b->use_ns && b->role != SBX_ROLE_COMPANION ? "/tmp" : dir);
+        env[n++] = tmp;
+    }
+    if ((b->cfg->flags & SBX_SANITIZED) || asan_old != NULL) {
+        int k = snprintf(asan, sizeof asan, "ASAN_OPTIONS=%s%s", asan_old ? asan_old : "",
+                         asan_old && *asan_old ? ":" : "");
+        if (b->cfg->lim.mem_mb > 0 && k > 0 && (size_t)k < sizeof asan)
+            k += snprintf(asan + k, sizeof asan - (size_t)k, "hard_rss_limit_mb=%ld:", b->cfg->lim.mem_mb);
+        if (!leak_ok && k > 0 && (size_t)k < sizeof asan)
+            snprintf(asan + k, sizeof asan - (size_t)k, "detect_leaks=0");
+        env[n++] = asan;
+    }
+    env[n] = NULL;
+    return env;
+}
+
+/* The program's process: never returns. errfd (close-on-exec) gets errno if exec fails. */
+static void __attribute__((noreturn)) sbx_program(struct sbx_box *b, int out_w, int err_w, int errfd)
+{
+    const struct sbx_config *cfg = b->cfg;
+    int e = 0;
+    signal(SIGPIPE, SIG_DFL);
+    const char *dir = b->use_ns && b->role != SBX_ROLE_COMPANION ? "/box" : cfg->workdir;
+    if (chdir(dir) < 0)
+        e = errno;
+    char **env = sbx_env(b, b->use_ns);
+    int ef = sbx_setup_fds(cfg, out_w, err_w, errfd);
+    if (ef < 0) {
+        e = e ? e : errno;
+        ef = errfd;
+    }
+    sbx_set_limits(b);
+    if (e == 0 && sbx_become(b) < 0)
+        e = errno;
+    sbx_drop_caps();
+    if (e == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        e = errno;
+    if (e == 0 && b->use_seccomp) {
+        int rc = sbx_filter_load(b->use_ns);
+        if (rc < 0)
+            e = -rc;
+    }
+    if (e == 0) {
+        environ = env;
+        execvp(cfg->argv[0], cfg->argv);
+        e = errno;
+    }
+    ssize_t w = write(ef, &e, sizeof e);
+    (void)w;
+    _exit(127);
+}
+
+/* Ends every other process of the run: the whole pid namespace when we are its init,
+ * else the session we lead. */
+static void sbx_kill_rest(const struct sbx_box *b)
+{
+    if (b->use_ns)
+        kill(-1, SIGKILL);
+    else
+        sbx_proc_kill_session(getsid(0), 2.0);
+}
+
+static double sbx_tv(struct timeval t)
+{
+    return (double)t.tv_sec + (double)t.tv_usec / 1e6;
+}
+
+/* pid 1 of the box (or the subreaper keeper): starts the program, reaps everything,
+ * reports the program's end on msgfd. Never returns. */
+static void __attribute__((noreturn)) sbx_init(struct sbx_box *b, int msgfd, int out_w, int err_w)
+{
+    int ep[2];
+    if (pipe2(ep, O_CLOEXEC) < 0)
+        sbx_die_setup(msgfd, "pipe");
+    pid_t prog = fork();
+    if (prog < 0)
+        sbx_die_setup(msgfd, "fork");
+    if (prog == 0) {
+        close(ep[0]);
+        close(msgfd);
+        sbx_program(b, out_w, err_w, ep[1]);
+    }
+    close(ep[1]);
+    if (out_w >= 0)
+        close(out_w);
+    if (err_w >= 0)
+        close(err_w);
+    struct sbx_msg m = { .kind = SBX_MSG_EXIT };
+    for (;;) {
+        int st;
+        struct rusage ru;
+        pid_t p = wait4(-1, &st, 0, &ru);
+        if (p < 0 && errno == EINTR)
+            continue;
+        if (p < 0)
+            break;
+        if (p == prog) {
+            m.status = st;
+            m.maxrss_kb = ru.ru_maxrss;
+            break;
+        }
+    }
+    sbx_kill_rest(b);
+    while (waitpid(-1, NULL, b->use_ns ? 0 : WNOHANG) > 0)
+        ;
+    struct rusage all;
+    getrusage(RUSAGE_CHILDREN, &all);
+    m.cpu_sec = sbx_tv(all.ru_utime) + sbx_tv(all.ru_stime);
+    int e = 0;
+    if (read(ep[0], &e, sizeof e) == (ssize_t)sizeof e) {
+        m.kind = SBX_MSG_NOEXEC;
+        m.status = e;
+    }
+    sbx_send(msgfd, &m);
+    _exit(0);
+}
+
+static void sbx_wait_go(int ctl, int msgfd)
+{
+    char c = 'u';
+    if (write(ctl, &c, 1) != 1 || read(ctl, &c, 1) != 1 || c != 'g') {
+        errno = EPIPE;
+        sbx_die_setup(msgfd, "handshake");
+    }
+}
+
+static void __attribute__((noreturn)) sbx_init_ns(struct sbx_box *b, int msgfd, int out_w, int err_w)
+{
+    char err[sizeof ((struct sbx_msg *)0)->text];
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if (sethostname("box", 3) < 0)
+        sbx_die_setup(msgfd, "sethostname");
+    if (b->role != SBX_ROLE_COMPANION && sbx_mount_build(b->cfg, err, sizeof err) < 0) {
+        struct sbx_msg m = { .kind = SBX_MSG_SETUP };
+        snprintf(m.text, sizeof m.text, "%s", err);
+        sbx_send(msgfd, &m);
+        _exit(126);
+    }
+    sbx_init(b, msgfd, out_w, err_w);
+}
+
+/* Keeper: the box's own session; namespaces (entered for the subject of a pair, else
+ * created, the supervisor writing the id maps in between); then init. */
+void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    setsid();
+    if (b->join_user_fd >= 0 && setns(b->join_user_fd, CLONE_NEWUSER) < 0)
+        sbx_die_setup(msgfd, "setns user");
+    if (b->join_net_fd >= 0 && setns(b->join_net_fd, CLONE_NEWNET) < 0)
+        sbx_die_setup(msgfd, "setns net");
+    int fresh = b->use_ns && b->join_net_fd < 0;
+    if (fresh && unshare((b->use_userns ? CLONE_NEWUSER : 0) | CLONE_NEWNET) < 0)
+        sbx_die_setup(msgfd, "unshare user/net");
+    sbx_wait_go(ctl, msgfd);
+    close(ctl);
+    /* Started as root, our own uid is unmapped in the new namespace (files we create
+     * would have no owner): become the box's uid, which keeps the namespace's caps. */
+    if (fresh && b->use_userns && b->role != SBX_ROLE_COMPANION
+        && (setresgid(SBX_INSIDE_UID, SBX_INSIDE_UID, SBX_INSIDE_UID) < 0
+            || setresuid(SBX_INSIDE_UID, SBX_INSIDE_UID, SBX_INSIDE_UID) < 0))
+        sbx_die_setup(msgfd, "setresuid");
+    if (fresh && b->cfg->net == SBX_NET_LOOPBACK && sbx_lo_up() < 0)
+        sbx_die_setup(msgfd, "loopback up");
+    if (!b->use_ns) {
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        sbx_init(b, msgfd, out_w, err_w);
+    }
+    if (unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNS) < 0)
+        sbx_die_setup(msgfd, "unshare pid/mount/ipc/uts");
+    pid_t init = fork();
+    if (init < 0)
+        sbx_die_setup(msgfd, "fork init");
+    if (init == 0)
+        sbx_init_ns(b, msgfd, out_w, err_w);
+    close(msgfd);
+    if (out_w >= 0)
+        close(out_w);
+    if (err_w >= 0)
+        close(err_w);
+    int st;
+    while (waitpid(init, &st, 0) < 0 && errno == EINTR)
+        ;
+    _exit(0);
+}

@@ -1,0 +1,236 @@
+/* sbx-mount.c -- the box's file system view, built inside a fresh mount namespace: a
+ * small tmpfs root holding read-only binds of the system folders and a few /etc files,
+ * device nodes, the box folder at /box (writable), a private /tmp, the caller's binds
+ * and a fresh /proc; then pivot_root, so the rest of the host (homes, the course) is gone. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sbx-int.h"
+
+#define SBX_NEWROOT "/tmp"   /* covered by our own tmpfs inside the namespace only */
+
+static const char *const sbx_sys_dirs[] = {
+    "/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32",
+};
+static const char *const sbx_etc_files[] = {
+    "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
+    "/etc/hosts", "/etc/nsswitch.conf", "/etc/localtime", "/etc/host.conf",
+    "/etc/gai.conf", "/etc/protocols", "/etc/services",
+};
+static const char *const sbx_devs[] = {
+    "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+};
+
+static int sbx_mfail(char *err, size_t len, const char *what, const char *path)
+{
+    snprintf(err, len, "%s %s: %s", what, path, strerror(errno));
+    return -1;
+}
+
+/* Mount flags currently on path, so a remount keeps the ones a user namespace may not
+ * clear. */
+static unsigned long sbx_mount_flags(const char *path)
+{
+    static const struct { unsigned long st, ms; } map[] = {
+        { ST_RDONLY, MS_RDONLY }, { ST_NOSUID, MS_NOSUID }, { ST_NODEV, MS_NODEV },
+        { ST_NOEXEC, MS_NOEXEC }, { ST_NOATIME, MS_NOATIME },
+        { ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
+    };
+    struct statvfs sv;
+    unsigned long f = 0;
+    if (statvfs(path, &sv) == 0)
+        for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+            if (sv.f_flag & map[i].st)
+                f |= map[i].ms;
+    return f;
+}
+
+/* Bind-mounts host path src at dst (which exists), read-only unless rw. */
+static int sbx_bind(const char *src, const char *dst, int rw, char *err, size_t len)
+{
+    if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return sbx_mfail(err, len, "bind", src);
+    unsigned long f = sbx_mount_flags(dst) | MS_NOSUID;
+    if (!rw)
+        f |= MS_RDONLY;
+    if (mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | f, NULL) < 0)
+        return sbx_mfail(err, len, "remount", dst);
+    return 0;
+}
+
+/* Creates dst (a folder, or an empty file when src is not a folder), parents included. */
+static int sbx_make_target(const char *src, const char *dst)
+{
+    char buf[SBX_PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", dst);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    struct stat st;
+    if (stat(src, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0)
+            return errno == EEXIST ? 0 : -1;
+        close(fd);
+        return 0;
+    }
+    return mkdir(dst, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* A system path: symlinks are recreated (merged /usr), folders and files bound
+ * read-only, missing ones skipped. */
+static int sbx_mount_system(const char *path, char *err, size_t len)
+{
+    char dst[SBX_PATH_MAX], target[SBX_PATH_MAX];
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return 0;
+    snprintf(dst, sizeof dst, SBX_NEWROOT "%s", path);
+    if (S_ISLNK(st.st_mode)) {
+        ssize_t n = readlink(path, target, sizeof target - 1);
+        if (n < 0)
+            return sbx_mfail(err, len, "readlink", path);
+        target[n] = '\0';
+        if (sbx_make_target("/", dst) < 0 && errno != EEXIST)   /* parents */
+            return sbx_mfail(err, len, "mkdir", dst);
+        rmdir(dst);
+        return symlink(target, dst) < 0 ? sbx_mfail(err, len, "symlink", dst) : 0;
+    }
+    if (sbx_make_target(path, dst) < 0)
+        return sbx_mfail(err, len, "mkdir", dst);
+    return sbx_bind(path, dst, 0, err, len);
+}
+
+static int sbx_write_text(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    ssize_t n = write(fd, text, strlen(text));
+    close(fd);
+    return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static int sbx_mount_etc_dev(char *err, size_t len)
+{
+    char dst[SBX_PATH_MAX];
+    for (size_t i = 0; i < sizeof sbx_etc_files / sizeof sbx_etc_files[0]; i++)
+        if (sbx_mount_system(sbx_etc_files[i], err, len) < 0)
+            return -1;
+    if (sbx_write_text(SBX_NEWROOT "/etc/passwd", "box:x:1000:1000:box:/box:/bin/sh\n"
+                       "root:x:0:0:root:/:/bin/sh\n") < 0
+        || sbx_write_text(SBX_NEWROOT "/etc/group", "box:x:1000:\nroot:x:0:\n") < 0)
+        return sbx_mfail(err, len, "write", "/etc/passwd");
+    for (size_t i = 0; i < sizeof sbx_devs / sizeof sbx_devs[0]; i++) {
+        snprintf(dst, sizeof dst, SBX_NEWROOT "%s", sbx_devs[i]);
+        if (sbx_make_target(sbx_devs[i], dst) < 0)
+            return sbx_mfail(err, len, "create", dst);
+        if (mount(sbx_devs[i], dst, NULL, MS_BIND, NULL) < 0)
+            return sbx_mfail(err, len, "bind", sbx_devs[i]);
+    }
+    static const char *const links[][2] = { { "/proc/self/fd", "/dev/fd" },
+        { "/proc/self/fd/0", "/dev/stdin" }, { "/proc/self/fd/1", "/dev/stdout" },
+        { "/proc/self/fd/2", "/dev/stderr" } };
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(dst, sizeof dst, SBX_NEWROOT "%s", links[i][1]);
+        if (symlink(links[i][0], dst) < 0)
+            return sbx_mfail(err, len, "symlink", dst);
+    }
+    if (mkdir(SBX_NEWROOT "/dev/shm", 01777) < 0
+        || mount("tmpfs", SBX_NEWROOT "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777") < 0)
+        return sbx_mfail(err, len, "mount", "/dev/shm");
+    return 0;
+}
+
+/* The box folder, the private /tmp and the caller's binds. Sources are reached through
+ * descriptors opened before /tmp was covered. */
+static int sbx_mount_box(const struct sbx_config *cfg, int boxfd, const int *bindfds,
+                         char *err, size_t len)
+{
+    char src[64], dst[SBX_PATH_MAX], opts[96];
+    snprintf(src, sizeof src, "/proc/self/fd/%d", boxfd);
+    if (mkdir(SBX_NEWROOT "/box", 0755) < 0
+        || sbx_bind(src, SBX_NEWROOT "/box", 1, err, len) < 0)
+        return errno ? sbx_mfail(err, len, "bind", cfg->workdir) : -1;
+    long mb = cfg->lim.tmpfs_mb > 0 ? cfg->lim.tmpfs_mb : 64;
+    long ino = cfg->lim.tmpfs_inodes > 0 ? cfg->lim.tmpfs_inodes : 4096;
+    snprintf(opts, sizeof opts, "size=%ldm,nr_inodes=%ld,mode=1777", mb, ino);
+    if (mkdir(SBX_NEWROOT "/tmp", 01777) < 0
+        || mount("tmpfs", SBX_NEWROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+        return sbx_mfail(err, len, "mount", "/tmp");
+    for (size_t i = 0; i < cfg->nbinds; i++) {
+        const struct sbx_bind *b = &cfg->binds[i];
+        snprintf(src, sizeof src, "/proc/self/fd/%d", bindfds[i]);
+        snprintf(dst, sizeof dst, SBX_NEWROOT "%s", b->inside);
+        if (sbx_make_target(src, dst) < 0)
+            return sbx_mfail(err, len, "mkdir", b->inside);
+        if (sbx_bind(src, dst, b->writable, err, len) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int sbx_mount_enter(char *err, size_t len)
+{
+    if (mkdir(SBX_NEWROOT "/proc", 0555) < 0
+        || mount("proc", SBX_NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        return sbx_mfail(err, len, "mount", "/proc");
+    if (chdir(SBX_NEWROOT) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+        return sbx_mfail(err, len, "pivot_root", SBX_NEWROOT);
+    if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+        return sbx_mfail(err, len, "detach", "old root");
+    if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID, NULL) < 0)
+        return sbx_mfail(err, len, "remount", "/");
+    return 0;
+}
+
+/* Builds the view described at the top of this file. Must run in a new mount namespace
+ * with the power to mount (and in the box's pid namespace, for /proc). Returns 0 and
+ * leaves the cwd at /, or -1 with a message in err. */
+int sbx_mount_build(const struct sbx_config *cfg, char *err, size_t len)
+{
+    int boxfd = open(cfg->workdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (boxfd < 0)
+        return sbx_mfail(err, len, "open", cfg->workdir);
+    int bindfds[64];
+    if (cfg->nbinds > 64) {
+        snprintf(err, len, "too many binds (%zu)", cfg->nbinds);
+        return -1;
+    }
+    for (size_t i = 0; i < cfg->nbinds; i++) {
+        const struct sbx_bind *b = &cfg->binds[i];
+        if (b->inside == NULL || b->inside[0] != '/' || strstr(b->inside, "..") != NULL) {
+            snprintf(err, len, "bind target must be an absolute clean path: %s",
+                     b->inside ? b->inside : "(null)");
+            return -1;
+        }
+        bindfds[i] = open(b->host, O_PATH | O_CLOEXEC);
+        if (bindfds[i] < 0)
+            return sbx_mfail(err, len, "open", b->host);
+    }
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return sbx_mfail(err, len, "make private", "/");
+    if (mount("tmpfs", SBX_NEWROOT, "tmpfs", MS_NOSUID, "size=16m,nr_inodes=4096,mode=0755") < 0)
+        return sbx_mfail(err, len, "mount", "root tmpfs");
+    if (mkdir(SBX_NEWROOT "/etc", 0755) < 0 || mkdir(SBX_NEWROOT "/dev", 0755) < 0)
+        return sbx_mfail(err, len, "mkdir", "/etc");
+    for (size_t i = 0; i < sizeof sbx_sys_dirs / sizeof sbx_sys_dirs[0]; i++)
+        if (sbx_mount_system(sbx_sys_dirs[i], err, len) < 0)
+            return -1;
+    errno = 0;
+    if (sbx_mount_etc_dev(err, len) < 0 || sbx_mount_box(cfg, boxfd, bindfds, err, len) < 0)
+        return -1;
+    return sbx_mount_enter(err, len);
+}

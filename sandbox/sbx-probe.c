@@ -1,0 +1,116 @@
+/* sbx-probe.c -- what this machine lets the sandbox do, probed once per process (user
+ * namespaces, cgroups, seccomp), and the per-layer report behind `stacklab doctor`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sbx-int.h"
+
+/* 1 when a child can create a user namespace (and, inside it, pid/net/mount ones). */
+static int sbx_probe_userns(char *why, size_t len)
+{
+    pid_t p = fork();
+    if (p < 0) {
+        snprintf(why, len, "fork: %s", strerror(errno));
+        return 0;
+    }
+    if (p == 0) {
+        int rc = unshare(CLONE_NEWUSER);
+        if (rc == 0)
+            rc = unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET);
+        _exit(rc == 0 ? 0 : (errno & 0x7f));
+    }
+    int st = 0;
+    while (waitpid(p, &st, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+        return 1;
+    snprintf(why, len, "unshare(CLONE_NEWUSER) refused: %s",
+             WIFEXITED(st) ? strerror(WEXITSTATUS(st)) : "crashed");
+    return 0;
+}
+
+static int sbx_probe_cg(int root, char *why, size_t len)
+{
+    static const char *const dirs[] = { "/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids",
+                                        "/sys/fs/cgroup/cpuacct" };
+    for (size_t i = 0; i < 3; i++) {
+        struct stat st;
+        if (stat(dirs[i], &st) < 0) {
+            snprintf(why, len, "no v1 controller at %s", dirs[i]);
+            return 0;
+        }
+    }
+    if (!root) {
+        snprintf(why, len, "v1 controllers need root");
+        return 0;
+    }
+    if (access("/sys/fs/cgroup/memory", W_OK) < 0) {
+        snprintf(why, len, "cgroup folders are read-only");
+        return 0;
+    }
+    return 1;
+}
+
+const struct sbx_caps *sbx_caps_get(void)
+{
+    static struct sbx_caps c;
+    static int done;
+    if (!done) {
+        c.root = geteuid() == 0;
+        c.userns = sbx_probe_userns(c.why_userns, sizeof c.why_userns);
+        c.cg_v1 = sbx_probe_cg(c.root, c.why_cg, sizeof c.why_cg);
+        done = 1;
+    }
+    return &c;
+}
+
+static size_t sbx_line(char *buf, size_t len, size_t at, const char *name, int on, const char *why)
+{
+    if (at >= len)
+        return at;
+    int n = snprintf(buf + at, len - at, "%-10s %s%s%s\n", name, on ? "on" : "off",
+                     why && *why ? ": " : "", why ? why : "");
+    return n < 0 ? at : at + (size_t)n;
+}
+
+int sbx_probe(char *buf, size_t len, unsigned flags)
+{
+    const struct sbx_caps *c = sbx_caps_get();
+    int userns = c->userns && !(flags & SBX_NO_USERNS);
+    int ns = userns || c->root;
+    int cg = c->cg_v1 && !(flags & SBX_NO_CGROUP);
+    int sc = !(flags & SBX_NO_SECCOMP) && seccomp_api_get() >= 1;
+    const char *nsw = ns ? (userns ? "" : "as root, without a user namespace")
+                         : "needs a user namespace or root";
+    struct { const char *name; int on; const char *why; } rows[] = {
+        { "session", 1, "own session, killed as a whole; wall/cpu/idle watched" },
+        { "rlimits", 1, "FSIZE, NOFILE, CORE=0, NPROC, CPU backstop" },
+        { "nnp", 1, "no_new_privs" },
+        { "seccomp", sc, sc ? "errors for mount, bpf, keyctl, io_uring, ...; foreign arch killed"
+                            : (flags & SBX_NO_SECCOMP) ? "disabled" : "kernel refuses seccomp" },
+        { "userns", userns, userns ? "" : (flags & SBX_NO_USERNS) ? "disabled" : c->why_userns },
+        { "pidns", ns, nsw }, { "netns", ns, nsw }, { "mntns", ns, nsw },
+        { "ipcns", ns, nsw }, { "utsns", ns, nsw },
+        { "uid", c->root, c->root ? "boxes run as uids 60000+" : "runs as the calling user" },
+        { "cgroup", cg, cg ? "v1 memory, pids, cpuacct" : (flags & SBX_NO_CGROUP) ? "disabled" : c->why_cg },
+        { "memory", 1, cg ? "cgroup limit, OOM reported as ML"
+                          : "RLIMIT_AS (ASan: hard_rss_limit_mb) plus RSS polling" },
+        { "leak-check", ns, ns ? "ptrace allowed inside the pid namespace" : "ptrace refused outside a pid namespace" },
+    };
+    size_t at = 0;
+    int count = 0;
+    if (len > 0)
+        buf[0] = '\0';
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        at = sbx_line(buf, len, at, rows[i].name, rows[i].on, rows[i].why);
+        count += rows[i].on;
+    }
+    return count;
+}
