@@ -1,0 +1,145 @@
+#!/bin/bash
+# 032-exam-cli.t -- `stacklab exam` in plain mode through the real binary, in a temp
+# workspace with a small course: usage errors, a seed reproduces a sitting, full and
+# partial scores with exit codes, the review, resume after the program is killed, the
+# attempts limit, and malformed banks reported by the course loader.
+. "$(dirname "$0")/lib-course.sh"
+plan 29
+
+make_course "$T/course"
+cat > "$T/course/exams/quiz.exam" <<'EOF'
+title: Quiz
+track: vial
+minutes: 5
+questions: 3
+pass: 60
+attempts: 5
+topics: one 2, two 1
+
+question: q-single
+topic: one
+type: single
+shuffle: no
+text: Pick b.
+a: not this
+b: this one
+c: not this either
+answer: b
+explain: b was asked for.
+
+question: q-multi
+topic: one
+type: multiple
+shuffle: no
+text: Pick a and c.
+a: first
+b: second
+c: third
+d: fourth
+answer: ac
+explain: a and c were asked for.
+
+question: q-short
+topic: two
+type: exact
+text: Which status code answers a method a path does not allow?
+answer: 405
+explain: 405 Method Not Allowed.
+EOF
+export STACKLAB_COURSE="$T/course"
+cd "$T"
+
+"$SL" exam </dev/null >"$T/out" 2>&1; rc=$?
+is "$rc" 2 "no exam name is a usage error"
+like "$(cat "$T/out")" "usage: stacklab exam [--seed N] NAME" "with the usage line"
+"$SL" exam --seed x quiz </dev/null >"$T/out" 2>&1; rc=$?
+is "$rc" 2 "a bad seed is a usage error"
+"$SL" exam nosuch </dev/null >"$T/out" 2>&1; rc=$?
+is "$rc" 2 "an unknown exam exits 2"
+like "$(cat "$T/out")" "no exam 'nosuch'" "and says so"
+
+# answer LIST-OF-IDS: the right answer for each question id, one a line.
+answers() {
+    for id in $1; do
+        case $id in
+        q-single) echo b ;;
+        q-multi) echo "${MULTI:-ac}" ;;
+        q-short) echo 405 ;;
+        esac
+    done
+}
+ids() { sed -n 's/^ *[0-9][0-9]*\. .* \[\(q-[a-z]*\)\]$/\1/p' "$1" | tr '\n' ' '; }
+
+"$SL" exam --seed 42 quiz </dev/null >"$T/first" 2>"$T/err"; rc=$?
+is "$rc" 1 "an empty sitting fails (exit 1)"
+like "$(cat "$T/first")" "Result: 0 of 3 points, 0% -- NOT PASSED (pass mark 60%)" \
+    "end of input submits with nothing answered"
+like "$(cat "$T/first")" "Seed 42." "the seed is shown"
+order=$(ids "$T/first")
+is "$(echo $order | wc -w)" 3 "the review lists the 3 questions ($order)"
+
+answers "$order" | "$SL" exam --seed 42 quiz >"$T/full" 2>&1; rc=$?
+is "$rc" 0 "all right answers pass (exit 0)"
+is "$(ids "$T/full")" "$order" "the same seed draws the same order"
+like "$(cat "$T/full")" "Result: 3 of 3 points, 100% -- PASSED" "full marks"
+like "$(cat "$T/full")" "one                      2 of 2" "per-topic breakdown, topic one"
+like "$(cat "$T/full")" "two                      1 of 1" "per-topic breakdown, topic two"
+like "$(cat "$T/full")" "why: 405 Method Not Allowed." "the review shows explanations"
+like "$(cat "$T/full")" "right answer: ac" "and the right answer"
+
+MULTI=a answers "$order" | "$SL" exam --seed 42 quiz >"$T/part" 2>&1; rc=$?
+is "$rc" 0 "a partial answer can still pass"
+like "$(cat "$T/part")" "Result: 2.5 of 3 points, 83% -- PASSED" "half a point for one of two"
+like "$(cat "$T/part")" "partly right (0.5 of 1) [q-multi]" "the review marks it partly right"
+
+{ echo z; answers "$order"; } | "$SL" exam --seed 42 quiz >"$T/retry" 2>&1
+first=${order%% *}
+if [ "$first" = q-short ]; then
+    pass "(a short answer accepts any text; re-ask not applicable)"
+else
+    like "$(cat "$T/retry")" "'z' is not an option" "an invalid letter is refused and asked again"
+fi
+
+# Resume: answer one question, kill the program, come back.
+mkfifo "$T/in"
+"$SL" exam --seed 7 quiz <"$T/in" >"$T/killed" 2>&1 &
+pid=$!
+exec 3>"$T/in"
+seen=0
+for _ in $(seq 1 100); do
+    grep -q "Question 1 of 3" "$T/killed" && { seen=1; break; }
+    sleep 0.1
+done
+killed_order=$(sed -n 's/^Question 1 of 3 \[\([a-z]*\)\].*/\1/p' "$T/killed")
+q1=$(sed -n '/^Question 1 of 3/{n;p;}' "$T/killed")
+case $q1 in
+    "Pick b.") a1=b ;; "Pick a and c.") a1=ac ;; *) a1=405 ;;
+esac
+echo "$a1" >&3
+for _ in $(seq 1 100); do
+    grep -q "Question 2 of 3" "$T/killed" && break
+    sleep 0.1
+done
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+exec 3>&-
+is "$seen" 1 "a sitting is under way ($killed_order)"
+"$SL" exam quiz </dev/null >"$T/resumed" 2>&1; rc=$?
+like "$(cat "$T/resumed")" "Resuming your open sitting" "the killed sitting resumes"
+unlike "$(cat "$T/resumed")" "The clock has started" "with the clock it had"
+like "$(cat "$T/resumed")" "Result: 1 of 3 points" "and the answer given before the kill"
+
+# Attempts: five allowed, five used (four with seed 42, the resumed one).
+"$SL" exam quiz </dev/null >"$T/out" 2>&1; rc=$?
+is "$rc" 2 "a sixth sitting is refused (exit 2)"
+like "$(cat "$T/out")" "no attempts left at exam 'quiz': 5 of 5 sittings used" "and says why"
+
+# A malformed bank is reported by the course loader as path:line: message.
+cp -R "$T/course" "$T/badcourse"
+printf 'title: Bad\ntrack: vial\nminutes: 0\nquestions: 1\n' > "$T/badcourse/exams/bad.exam"
+STACKLAB_COURSE="$T/badcourse" "$SL" validate >"$T/out" 2>&1; rc=$?
+is "$rc" 2 "validate fails on a malformed bank"
+like "$(cat "$T/out")" "exams/bad.exam:3: 'minutes' must be a number from 1 to 600" \
+    "with path:line: message"
+like "$(cat "$T/out")" "exams/bad.exam:4: no questions" "every problem is listed"
+finish
