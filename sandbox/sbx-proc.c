@@ -105,8 +105,11 @@ static int sbx_proc_kill_pass(pid_t sid)
         if (!sbx_is_pid(e->d_name) || sbx_proc_stat(e->d_name, &ps) < 0 || ps.sid != sid
             || ps.state == 'Z' || ps.state == 'X')
             continue;
+        pid_t pid = (pid_t)strtol(e->d_name, NULL, 10);
+        if (pid == getpid())
+            continue;   /* the keeper cleaning its own session */
         found++;
-        kill((pid_t)strtol(e->d_name, NULL, 10), SIGKILL);
+        kill(pid, SIGKILL);
     }
     closedir(d);
     return found;
