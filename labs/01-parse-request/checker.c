@@ -1,0 +1,354 @@
+/* checker.c -- lab 01's hidden tests: random HTTP/1.1 requests, well formed and broken
+ * in every way the lab names, parsed by the learner's vial (through the driver) and by
+ * the reference; the two readings must be the same. Run as `checker SEED`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vial.h"
+#include "tap.h"
+#include "wire.h"
+
+#define REPEAT 3                /* requests of one kind per test */
+
+static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+static const char *const methods[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"};
+static const char *const hnames[] = {"Host", "User-Agent", "Accept", "X-Request-Id",
+                                     "Content-Type", "Cookie", "Accept-Language", "X-Trace"};
+
+/* Appends a random word of [lo, hi] characters drawn from set. */
+static void rand_word(struct wire_rng *r, struct wire_buf *b, const char *set, size_t lo, size_t hi)
+{
+    size_t n = lo + (size_t)wire_rng_below(r, hi - lo + 1), k = strlen(set);
+    for (size_t i = 0; i < n; i++)
+        wire_buf_add(b, &set[wire_rng_below(r, k)], 1);
+}
+
+/* Appends a random header name written in random letter case. */
+static void rand_case(struct wire_rng *r, struct wire_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        char c = *s;
+        if (c >= 'a' && c <= 'z' && wire_rng_below(r, 2))
+            c = (char)(c - 32);
+        else if (c >= 'A' && c <= 'Z' && wire_rng_below(r, 2))
+            c = (char)(c + 32);
+        wire_buf_add(b, &c, 1);
+    }
+}
+
+/* A random path of 1..4 segments, some with %XX escapes of printable bytes. */
+static void rand_path(struct wire_rng *r, struct wire_buf *b)
+{
+    size_t segs = 1 + (size_t)wire_rng_below(r, 4);
+    for (size_t i = 0; i < segs; i++) {
+        wire_buf_str(b, "/");
+        rand_word(r, b, alnum, 1, 8);
+        if (wire_rng_below(r, 3) == 0) {
+            char esc[8];
+            snprintf(esc, sizeof esc, "%%%02X", (unsigned)(0x20 + wire_rng_below(r, 0x5f)));
+            wire_buf_str(b, esc);
+        }
+    }
+}
+
+/* A random query: repeated keys, flags, '+' and escapes. */
+static void rand_query(struct wire_rng *r, struct wire_buf *b)
+{
+    size_t n = 1 + (size_t)wire_rng_below(r, 5);
+    char key[8] = "";
+    wire_buf_str(b, "?");
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            wire_buf_str(b, wire_rng_below(r, 5) ? "&" : "&&");
+        if (i == 0 || wire_rng_below(r, 3)) {
+            key[0] = alnum[wire_rng_below(r, 26)];
+            key[1] = alnum[wire_rng_below(r, 26)];
+            key[2] = '\0';
+        }
+        wire_buf_str(b, key);
+        if (wire_rng_below(r, 4) == 0)
+            continue;
+        wire_buf_str(b, "=");
+        rand_word(r, b, alnum, 0, 6);
+        if (wire_rng_below(r, 2))
+            wire_buf_str(b, wire_rng_below(r, 2) ? "+x" : "%2B%26");
+    }
+}
+
+/* Random headers (count of them), random case and surrounding blanks. */
+static void rand_headers(struct wire_rng *r, struct wire_buf *b, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        rand_case(r, b, hnames[wire_rng_below(r, sizeof hnames / sizeof hnames[0])]);
+        wire_buf_str(b, wire_rng_below(r, 2) ? ":" : ": ");
+        if (wire_rng_below(r, 3) == 0)
+            wire_buf_str(b, " \t");
+        rand_word(r, b, alnum, 1, 12);
+        wire_buf_str(b, wire_rng_below(r, 3) == 0 ? " ; q=0.5 \t" : "");
+        wire_buf_str(b, "\r\n");
+    }
+}
+
+/* A well-formed request; `body` adds a Content-Length body. */
+static void good_request(struct wire_rng *r, struct wire_buf *b, int body, int minor)
+{
+    wire_buf_str(b, body ? "POST" : methods[wire_rng_below(r, 7)]);
+    wire_buf_str(b, " ");
+    rand_path(r, b);
+    if (wire_rng_below(r, 2))
+        rand_query(r, b);
+    wire_buf_str(b, minor ? " HTTP/1.1\r\n" : " HTTP/1.0\r\n");
+    rand_headers(r, b, (size_t)wire_rng_below(r, 6));
+    if (body) {
+        char cl[48], data[64];
+        size_t n = 1 + (size_t)wire_rng_below(r, 40);
+        for (size_t i = 0; i < n; i++)
+            data[i] = (char)wire_rng_below(r, 256);
+        snprintf(cl, sizeof cl, "content-length: %zu\r\n\r\n", n);
+        wire_buf_str(b, cl);
+        wire_buf_add(b, data, n);
+        if (wire_rng_below(r, 2))
+            wire_buf_str(b, "GET /next HTTP/1.1\r\n\r\n");
+        return;
+    }
+    wire_buf_str(b, "\r\n");
+}
+
+/* Each kind of request the checker makes: a good one, or one broken one way. */
+enum kind {
+    K_GET, K_HTTP10, K_BODY, K_LOOKUP, K_QUERY, K_NOCRLF, K_METHOD, K_SPACES, K_NOSLASH,
+    K_CTL_TARGET, K_BADESC, K_NUL, K_LONG, K_V505, K_VBAD, K_NOCOLON, K_SPCOLON, K_FOLD,
+    K_CTL_VALUE, K_BARELF, K_MANY, K_BIG, K_NOEND, K_CL_BAD, K_CL_TWICE, K_CL_SHORT,
+    K_CL_HUGE, K_DECODE
+};
+
+struct kind_def {
+    enum kind kind;
+    const char *name;
+    int status;                 /* what the reference must answer: a self-check */
+};
+
+static const struct kind_def kinds[] = {
+    {K_GET, "well-formed GET requests of many shapes", 0},
+    {K_HTTP10, "HTTP/1.0 requests", 0},
+    {K_BODY, "a body announced by Content-Length (and bytes after it)", 0},
+    {K_LOOKUP, "header lookup ignores case", 0},
+    {K_QUERY, "query strings: repeated keys, flags, '+' and escapes", 0},
+    {K_NOCRLF, "400: no CRLF after the request line", 400},
+    {K_METHOD, "400: bad method", 400},
+    {K_SPACES, "400: request line without exactly two single spaces", 400},
+    {K_NOSLASH, "400: target not starting with '/'", 400},
+    {K_CTL_TARGET, "400: control byte in the target", 400},
+    {K_BADESC, "400: bad percent escape", 400},
+    {K_NUL, "400: %00 in path or query", 400},
+    {K_LONG, "414: target too long", 414},
+    {K_V505, "505: unsupported HTTP version", 505},
+    {K_VBAD, "400: version that is not HTTP/d.d", 400},
+    {K_NOCOLON, "400: header line without ':'", 400},
+    {K_SPCOLON, "400: whitespace before the ':'", 400},
+    {K_FOLD, "400: obsolete line folding", 400},
+    {K_CTL_VALUE, "400: control byte in a header value", 400},
+    {K_BARELF, "400: bare LF line ends", 400},
+    {K_MANY, "431: too many header lines", 431},
+    {K_BIG, "431: header lines too large", 431},
+    {K_NOEND, "400: head without its empty line", 400},
+    {K_CL_BAD, "400: Content-Length not all digits", 400},
+    {K_CL_TWICE, "400: Content-Length twice", 400},
+    {K_CL_SHORT, "400: fewer body bytes than announced", 400},
+    {K_CL_HUGE, "413: body larger than the limit", 413},
+    {K_DECODE, "vial_percent_decode on good and bad input", -1},
+};
+
+/* Request line "GET /path HTTP/1.1\r\n" with the given version. */
+static void line_with(struct wire_rng *r, struct wire_buf *b, const char *version)
+{
+    wire_buf_str(b, methods[wire_rng_below(r, 3)]);
+    wire_buf_str(b, " ");
+    rand_path(r, b);
+    wire_buf_str(b, " ");
+    wire_buf_str(b, version);
+    wire_buf_str(b, "\r\n");
+}
+
+/* Replaces byte `at` of a string in b (after `from`) with c. */
+static void poke(struct wire_rng *r, struct wire_buf *b, size_t from, const char *c)
+{
+    size_t at = from + 1 + (size_t)wire_rng_below(r, b->len - from - 1);
+    b->data[at] = *c;
+}
+
+/* Builds one broken or good request of kind k into b (not for K_DECODE). */
+static void make(struct wire_rng *r, enum kind k, struct wire_buf *b)
+{
+    static const char *const v505[] = {"HTTP/2.0", "HTTP/1.2", "HTTP/3.1", "HTTP/0.9"};
+    static const char *const vbad[] = {"HTTX/1.1", "HTTP/1.10", "http/1.1", "HTTP/1", "HTTP/a.b", ""};
+    static const char *const badesc[] = {"%G1", "%4", "%", "%%41", "%x0"};
+    static const char *const ctl[] = {"\x01", "\x7f", "\x1b", "\r"};
+    switch (k) {
+    case K_GET: case K_LOOKUP: good_request(r, b, 0, 1); return;
+    case K_HTTP10: good_request(r, b, 0, 0); return;
+    case K_BODY: good_request(r, b, 1, 1); return;
+    case K_QUERY:
+        wire_buf_str(b, "GET ");
+        rand_path(r, b);
+        rand_query(r, b);
+        wire_buf_str(b, " HTTP/1.1\r\nHost: x\r\n\r\n");
+        return;
+    case K_NOCRLF:
+        wire_buf_str(b, "GET ");
+        rand_path(r, b);
+        wire_buf_str(b, wire_rng_below(r, 2) ? " HTTP/1.1" : " HTTP/1.1\n\n");
+        return;
+    case K_METHOD: {
+        static const char *const bad[] = {"get", "G3T", "VERYLONGMETHODNAME", "PO ST", "GE\tT"};
+        wire_buf_str(b, bad[wire_rng_below(r, 5)]);
+        wire_buf_str(b, " /x HTTP/1.1\r\n\r\n");
+        return;
+    }
+    case K_SPACES: {
+        static const char *const bad[] = {"GET  /a HTTP/1.1", "GET /a  HTTP/1.1", "GET /a",
+                                          "GET /a HTTP/1.1 ", " GET /a HTTP/1.1"};
+        wire_buf_str(b, bad[wire_rng_below(r, 5)]);
+        wire_buf_str(b, "\r\nHost: a\r\n\r\n");
+        return;
+    }
+    case K_NOSLASH:
+        wire_buf_str(b, "GET ");
+        rand_word(r, b, alnum, 1, 10);
+        wire_buf_str(b, " HTTP/1.1\r\n\r\n");
+        return;
+    case K_CTL_TARGET: {
+        size_t from;
+        wire_buf_str(b, "GET /");
+        from = b->len - 1;
+        rand_word(r, b, alnum, 4, 10);
+        poke(r, b, from, ctl[wire_rng_below(r, 4)]);
+        wire_buf_str(b, " HTTP/1.1\r\n\r\n");
+        return;
+    }
+    case K_BADESC: case K_NUL:
+        wire_buf_str(b, "GET ");
+        rand_path(r, b);
+        wire_buf_str(b, wire_rng_below(r, 2) ? "?a=" : "/");
+        wire_buf_str(b, k == K_NUL ? "%00" : badesc[wire_rng_below(r, 5)]);
+        wire_buf_str(b, " HTTP/1.1\r\n\r\n");
+        return;
+    case K_LONG:
+        wire_buf_str(b, "GET /");
+        rand_word(r, b, alnum, VIAL_MAX_TARGET, VIAL_MAX_TARGET + 300);
+        wire_buf_str(b, wire_rng_below(r, 2) ? " HTTP/1.1\r\n\r\n" : " HTTP/9.9\r\n\r\n");
+        return;
+    case K_V505: line_with(r, b, v505[wire_rng_below(r, 4)]); wire_buf_str(b, "\r\n"); return;
+    case K_VBAD: line_with(r, b, vbad[wire_rng_below(r, 6)]); wire_buf_str(b, "\r\n"); return;
+    default: break;
+    }
+    line_with(r, b, "HTTP/1.1");
+    rand_headers(r, b, (size_t)wire_rng_below(r, 3));
+    switch (k) {
+    case K_NOCOLON: wire_buf_str(b, "Host example.org\r\n\r\n"); return;
+    case K_SPCOLON: wire_buf_str(b, wire_rng_below(r, 2) ? "Host : a\r\n\r\n" : "Host\t: a\r\n\r\n"); return;
+    case K_FOLD: wire_buf_str(b, "X-A: one\r\n  two\r\n\r\n"); return;
+    case K_CTL_VALUE: {
+        size_t from = b->len + 5;
+        wire_buf_str(b, "X-Ab: ");
+        rand_word(r, b, alnum, 4, 10);
+        poke(r, b, from, wire_rng_below(r, 2) ? "\n" : "\x01");
+        wire_buf_str(b, "\r\n\r\n");
+        return;
+    }
+    case K_BARELF: wire_buf_str(b, "Host: a\n\n"); return;
+    case K_MANY: rand_headers(r, b, VIAL_MAX_HEADERS + 1 + (size_t)wire_rng_below(r, 10)); wire_buf_str(b, "\r\n"); return;
+    case K_BIG:
+        wire_buf_str(b, "X-Big: ");
+        rand_word(r, b, alnum, VIAL_MAX_HEADER_BYTES, VIAL_MAX_HEADER_BYTES + 100);
+        wire_buf_str(b, "\r\n\r\n");
+        return;
+    case K_NOEND: wire_buf_str(b, "Host: a\r\n"); return;
+    case K_CL_BAD: wire_buf_str(b, wire_rng_below(r, 2) ? "Content-Length: 1x\r\n\r\n1x" : "Content-Length: -1\r\n\r\n"); return;
+    case K_CL_TWICE: wire_buf_str(b, "Content-Length: 1\r\ncontent-length: 1\r\n\r\nab"); return;
+    case K_CL_SHORT: wire_buf_str(b, "Content-Length: 10\r\n\r\nabc"); return;
+    case K_CL_HUGE: wire_buf_str(b, wire_rng_below(r, 2) ? "Content-Length: 1048577\r\n\r\n" : "Content-Length: 99999999999999999999999\r\n\r\n"); return;
+    default: return;
+    }
+}
+
+/* Adds header lookups (random case, one absent) for the last request. */
+static void add_lookups(struct wire_rng *r, struct wire_buf *ops)
+{
+    for (size_t i = 0; i < sizeof hnames / sizeof hnames[0]; i++) {
+        struct wire_buf name = {0};
+        rand_case(r, &name, hnames[i]);
+        wire_buf_frame(ops, "header", name.data, name.len);
+        wire_buf_free(&name);
+    }
+    wire_buf_frame(ops, "header", "X-Absent", 8);
+}
+
+/* Adds decode operations: good strings with escapes and '+', and bad ones. */
+static void add_decodes(struct wire_rng *r, struct wire_buf *ops, struct wire_buf *show)
+{
+    static const char *const bad[] = {"%", "%z1", "a%0", "%00", "%4G"};
+    for (int i = 0; i < 4; i++) {
+        struct wire_buf s = {0};
+        wire_buf_str(&s, i % 2 ? "1" : "0");
+        rand_word(r, &s, alnum, 0, 5);
+        char esc[8];
+        snprintf(esc, sizeof esc, "%%%02x", (unsigned)(1 + wire_rng_below(r, 255)));
+        wire_buf_str(&s, esc);
+        wire_buf_str(&s, "+");
+        rand_word(r, &s, alnum, 0, 5);
+        if (i == 3)
+            wire_buf_str(&s, bad[wire_rng_below(r, 5)]);
+        wire_buf_frame(ops, "decode", s.data, s.len);
+        wire_buf_escaped(show, s.data, s.len, 0);
+        wire_buf_str(show, "\n");
+        wire_buf_free(&s);
+    }
+}
+
+/* Stops the run when the reference disagrees with the kind's status: a checker bug. */
+static void self_check(const struct kind_def *k, const struct wire_buf *raw)
+{
+    vial_request req;
+    vial_request_init(&req);
+    int st = vial_parse_request(raw->data, raw->len, &req, NULL);
+    vial_request_free(&req);
+    if (st != k->status)
+        tap_bail_out("checker self-check: '%s' gave %d on the reference", k->name, st);
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t seed = wire_seed_arg(argc, argv);
+    struct wire_rng rng;
+    struct wire_peer peer;
+    size_t nkinds = sizeof kinds / sizeof kinds[0];
+    wire_rng_seed(&rng, seed);
+    wire_peer_init(&peer, 5000);
+    tap_plan((int)nkinds);
+    for (size_t i = 0; i < nkinds; i++) {
+        struct wire_buf ops = {0}, show = {0};
+        if (kinds[i].kind == K_DECODE)
+            add_decodes(&rng, &ops, &show);
+        for (int n = 0; kinds[i].kind != K_DECODE && n < REPEAT; n++) {
+            struct wire_buf raw = {0};
+            make(&rng, kinds[i].kind, &raw);
+            self_check(&kinds[i], &raw);
+            wire_buf_frame(&ops, "parse", raw.data, raw.len);
+            if (kinds[i].kind == K_LOOKUP || kinds[i].kind == K_GET)
+                add_lookups(&rng, &ops);
+            if (kinds[i].kind == K_QUERY) {
+                wire_buf_frame(&ops, "arg", raw.data + 6, 2);
+                wire_buf_frame(&ops, "arg", "zz", 2);
+            }
+            wire_buf_escaped(&show, raw.data, raw.len < 600 ? raw.len : 600, 1);
+            wire_buf_str(&show, raw.len < 600 ? "\n--\n" : "...\n--\n");
+            wire_buf_free(&raw);
+        }
+        WIRE_VIAL_CHECK(&peer, kinds[i].name, &ops, show.data);
+        wire_buf_free(&ops);
+        wire_buf_free(&show);
+    }
+    return tap_done_testing();
+}

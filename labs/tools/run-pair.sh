@@ -1,0 +1,33 @@
+#!/bin/sh
+# run-pair.sh -- builds a lab's subject (driver + a vial folder) and checker with the
+# flags of docs/course-format.md into a temp folder and runs them joined by pipes,
+# natively (no sandbox), printing the checker's TAP. For working on labs.
+#   labs/tools/run-pair.sh LAB_DIR VIAL_DIR [SEED] [EXTRA_SUBJECT_SOURCES...]
+# Exit status: 0 when every test passed and the subject exited cleanly; 1 otherwise;
+# 3 when the subject or checker did not build (compiler output on stderr).
+set -u
+[ $# -ge 2 ] || { echo "usage: $0 LAB_DIR VIAL_DIR [SEED] [EXTRA.c...]" >&2; exit 2; }
+lab=$(cd "$1" && pwd) || exit 2
+vial=$(cd "$2" && pwd) || exit 2
+seed=${3:-1}
+[ $# -ge 3 ] && shift 3 || shift $#
+labs=$(cd "$(dirname "$0")/.." && pwd)
+CC=${CC:-cc}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/runpair.XXXXXX") || exit 3
+trap 'rm -rf "$tmp"' EXIT INT TERM
+pkgs="libmicrohttpd libcrypto"
+subject_flags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
+ -Werror=implicit-function-declaration -Werror=int-conversion -g \
+ -fsanitize=address,undefined -fno-omit-frame-pointer"
+libs=$(pkg-config --libs $pkgs 2>/dev/null || echo "-lmicrohttpd -lcrypto")
+# The learner's vial.h and the course's wire.h are all the driver needs.
+mkdir -p "$tmp/wire" && cp "$labs/wire.h" "$tmp/wire/"
+$CC $subject_flags -I"$vial" -I"$tmp/wire" -o "$tmp/subject" \
+    "$lab/driver.c" "$vial"/*.c "$@" $libs -lpthread || exit 3
+# The checker: trusted, with the reference vial compiled with -DVIAL_REFERENCE.
+$CC -std=c11 -D_GNU_SOURCE -DVIAL_REFERENCE -O1 -g -I"$labs" -I"$labs/vial" \
+    -o "$tmp/checker" "$lab/checker.c" "$labs/tap.c" "$labs/wire.c" "$labs"/vial/*.c \
+    -lcurl $libs -lpthread || exit 3
+$CC -std=c11 -D_GNU_SOURCE -O1 -o "$tmp/pairrun" "$labs/tools/pairrun.c" || exit 3
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} "$tmp/pairrun" -t "${PAIR_WALL:-60}" \
+    "$tmp/subject" -- "$tmp/checker" "$seed"

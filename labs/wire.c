@@ -1,0 +1,78 @@
+/* wire.c -- checker-side helpers of the frame protocol: a seeded PRNG of our own (so a
+ * seed means the same inputs on every machine), the peer with per-answer deadlines,
+ * and the "stopped answering" rule: once the subject is gone, every test left fails
+ * with that message instead of hanging or crashing. Prefix: wire_. */
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "wire.h"
+
+void wire_rng_seed(struct wire_rng *r, uint64_t seed)
+{
+    r->s = seed ^ 0x5d1a1c0ffee15badULL;
+}
+
+/* splitmix64: small, fast and good enough to pick test inputs. */
+uint64_t wire_rng_next(struct wire_rng *r)
+{
+    uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+uint64_t wire_rng_below(struct wire_rng *r, uint64_t n)
+{
+    return n == 0 ? 0 : wire_rng_next(r) % n;
+}
+
+uint64_t wire_seed_arg(int argc, char **argv)
+{
+    char *end = NULL;
+    uint64_t seed = 1;
+    if (argc > 1 && argv[1][0] != '\0') {
+        unsigned long long v = strtoull(argv[1], &end, 10);
+        if (end != NULL && *end == '\0')
+            seed = (uint64_t)v;
+    }
+    char text[32];
+    snprintf(text, sizeof text, "%llu", (unsigned long long)seed);
+    tap_set_seed(text);
+    return seed;
+}
+
+void wire_peer_init(struct wire_peer *p, int timeout_ms)
+{
+    signal(SIGPIPE, SIG_IGN);
+    p->in = WIRE_IN;
+    p->out = WIRE_OUT;
+    p->dead = 0;
+    p->timeout_ms = timeout_ms;
+}
+
+int wire_call(struct wire_peer *p, const char *name, const void *data, size_t len,
+              char **answer, size_t *alen)
+{
+    char rname[WIRE_MAX_NAME];
+    *answer = NULL;
+    *alen = 0;
+    if (p->dead)
+        return -1;
+    if (wire_send(p->out, name, data, len) < 0
+        || wire_recv(p->in, rname, sizeof rname, answer, alen, p->timeout_ms) != 1) {
+        free(*answer);
+        *answer = NULL;
+        p->dead = 1;
+        return -1;
+    }
+    return 0;
+}
+
+int wire_fail_dead(const char *file, int line, const char *test)
+{
+    return tap_fail_with(file, line, "the program stopped answering", NULL, NULL, "%s", test);
+}
