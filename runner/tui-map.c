@@ -96,6 +96,17 @@ _Static_assert((int)TUI_MARK_NEW == (int)PROGRESS_NEW && (int)TUI_MARK_READ == (
                && (int)TUI_MARK_PASSED == (int)PROGRESS_PASSED
                && (int)TUI_MARK_LOCKED == (int)PROGRESS_LOCKED, "marks follow progress.h");
 
+void tui_map_select(struct tui_map *m, const void *item, int rows)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        if (!m->entries[i].header && m->entries[i].item == item) {
+            m->sel = i;
+            tui_map_key(m, TUI_NONE, rows);
+            return;
+        }
+    }
+}
+
 void tui_map_refresh(struct tui_map *m, struct workspace *ws)
 {
     m->done = 0;
@@ -151,6 +162,7 @@ int tui_map_key(struct tui_map *m, enum tui_action a, int rows)
     case TUI_TOP: tui_map_move(m, -(long)m->n); m->top = 0; break;
     case TUI_BOTTOM: tui_map_move(m, (long)m->n); break;
     case TUI_OPEN: return !m->entries[m->sel].header;
+    case TUI_NONE: break;
     default: return 0;
     }
     tui_map_scroll(m, rows);
@@ -213,7 +225,7 @@ void tui_map_draw(const struct tui_map *m, struct tui_rect r, int focused)
             continue;
         }
         tui_map_draw_row(&m->entries[i], r.y + row, r, focused && i == m->sel);
-        if (!focused && i == m->sel)
-            mvchgat(r.y + row, r.x, 1, A_BOLD, 0, NULL);
+        if (!focused && i == m->sel)        /* where the map stands while the pane reads */
+            mvaddch(r.y + row, r.x, '>' | A_BOLD);
     }
 }

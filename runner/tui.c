@@ -95,11 +95,11 @@ static void tui_term_modes(void)
 static int tui_term_begin(void)
 {
     setlocale(LC_ALL, "");
-    if (initscr() == NULL)
+    if (newterm(NULL, stdout, stdin) == NULL)     /* initscr would exit on failure */
         return -1;
     tui_active = 1;
     atexit(tui_term_end);
-    tui_term_signals();     /* after initscr, which installs its own when none are set */
+    tui_term_signals();     /* after newterm, which installs its own when none are set */
     tui_term_modes();
     tui_draw_colors();
     return 0;
@@ -533,6 +533,26 @@ static void tui_lesson_tick(struct tui *t)
     }
 }
 
+/* The map opens where the learner stands: the first unread lesson before the current
+ * lab, else the current lab. */
+static void tui_start_place(struct tui *t)
+{
+    const void *cur = workspace_current_lab(t->ws);
+    for (size_t i = 0; i < t->map.n; i++) {
+        const struct tui_map_entry *e = &t->map.entries[i];
+        if (e->header)
+            continue;
+        if (e->item == cur)
+            break;
+        if (e->kind == COURSE_LESSON && e->mark == TUI_MARK_NEW) {
+            cur = e->item;
+            break;
+        }
+    }
+    if (cur != NULL)
+        tui_map_select(&t->map, cur, 20);
+}
+
 static int tui_read_key(wint_t *wch)
 {
     wint_t c = 0;
@@ -569,6 +589,7 @@ int tui_run(struct workspace *ws)
         snprintf(t->exe, sizeof t->exe, "/proc/self/exe");
     tui_map_init(&t->map, ws->course);
     tui_map_refresh(&t->map, ws);
+    tui_start_place(t);
     if (tui_term_begin() != 0) {
         fprintf(stderr, "stacklab: cannot start the terminal interface\n");
         tui_map_free(&t->map);

@@ -86,6 +86,8 @@ void tui_map_refresh(struct tui_map *m, struct workspace *ws);
 /* Applies a movement action with `rows` visible rows. Returns 1 when the action was
  * TUI_OPEN on a selectable entry (the caller opens m->entries[m->sel]), else 0. */
 int tui_map_key(struct tui_map *m, enum tui_action a, int rows);
+/* Selects the entry of a course item (a struct lesson/lab/exam); no change when absent. */
+void tui_map_select(struct tui_map *m, const void *item, int rows);
 /* A one-character glyph and a word for a mark, for drawing and tests. */
 const char *tui_mark_glyph(enum tui_mark mk);
 const char *tui_mark_word(enum tui_mark mk);
