@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <sqlite3.h>
@@ -346,25 +347,39 @@ static int store_tune(struct store *st)
     return store_pragmas(st, pragmas, sizeof pragmas / sizeof *pragmas);
 }
 
+/* Why the file could not be opened, in the words of the system when there are some. */
+static void store_cannot_open(struct store *st, int rc)
+{
+    struct stat info;
+    int err = st->db != NULL ? sqlite3_system_errno(st->db) : 0;
+    const char *why = st->db != NULL ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+    if (stat(st->path, &info) == 0 && S_ISDIR(info.st_mode))
+        why = "it is a folder";
+    else if (err != 0)
+        why = strerror(err);
+    snprintf(st->err, sizeof st->err, "%s: cannot open the progress database: %s", st->path,
+             why);
+}
+
 static void store_damaged(struct store *st)
 {
     int code = sqlite3_errcode(st->db);
-    if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT || code == SQLITE_OK ||
-        code == SQLITE_ROW)
-        snprintf(st->err, sizeof st->err, "%s: the progress database is damaged or not a "
-                 "database (%s); move it aside to start afresh", st->path,
-                 code == SQLITE_ROW || code == SQLITE_OK ? "integrity check failed"
-                                                         : sqlite3_errmsg(st->db));
-    else
-        snprintf(st->err, sizeof st->err, "%s: cannot open the progress database: %s",
-                 st->path, sqlite3_errmsg(st->db));
+    if (code != SQLITE_NOTADB && code != SQLITE_CORRUPT && code != SQLITE_OK &&
+        code != SQLITE_ROW) {
+        store_cannot_open(st, code);
+        return;
+    }
+    snprintf(st->err, sizeof st->err, "%s: the progress database is damaged or not a "
+             "database (%s); move it aside to start afresh", st->path,
+             code == SQLITE_ROW || code == SQLITE_OK ? "integrity check failed"
+                                                     : sqlite3_errmsg(st->db));
 }
 
 struct store *store_open(const char *path, char **cause)
 {
     struct store *st = xcalloc(1, sizeof *st);
     st->path = xstrdup(path);
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     int rc = sqlite3_open_v2(path, &st->db, flags, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_extended_result_codes(st->db, 0);
@@ -377,8 +392,7 @@ struct store *store_open(const char *path, char **cause)
             rc = SQLITE_ERROR;
         }
     } else {
-        snprintf(st->err, sizeof st->err, "%s: cannot open the progress database: %s", path,
-                 st->db != NULL ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+        store_cannot_open(st, rc);
     }
     if (rc == SQLITE_OK)
         return st;

@@ -326,6 +326,22 @@ static void t_migrate_v0(void)
     is_int(raw_int("v0.db", "PRAGMA user_version"), STORE_SCHEMA_VERSION, "M12 version stamped");
     is_int(raw_int("v0.db", "SELECT count(*) FROM sqlite_master WHERE name IN "
                    "('kv','lesson_done','attempt')"), 0, "M13 old tables dropped");
+
+    /* A step that fails half way leaves the database exactly as it was. */
+    ok(raw_exec("v0bad.db", "CREATE TABLE kv(k TEXT PRIMARY KEY, v TEXT);"
+                "CREATE TABLE lesson_done(lesson TEXT PRIMARY KEY);"
+                "CREATE TABLE attempt(lab TEXT, at INTEGER, ok INTEGER, total INTEGER, note TEXT);"
+                "INSERT INTO kv VALUES('course', '/c');"
+                "INSERT INTO attempt VALUES(NULL, 1, 0, 1, 'no lab');") == 0,
+       "M14 a version 0 database the migration cannot take");
+    char *cause = NULL;
+    ok(store_open("v0bad.db", &cause) == NULL, "M15 is refused");
+    like(cause, "v0bad.db: migrate from version 0", "M16 ... naming the file and the step");
+    free(cause);
+    is_int(raw_int("v0bad.db", "PRAGMA user_version"), 0, "M17 ... still at version 0");
+    is_int(raw_int("v0bad.db", "SELECT count(*) FROM sqlite_master WHERE type = 'table'"), 3,
+           "M18 ... with only its own tables");
+    is_int(raw_int("v0bad.db", "SELECT count(*) FROM kv"), 1, "M19 ... and its data");
 }
 
 static void t_refused(void)
@@ -360,8 +376,21 @@ static void t_refused(void)
 
     cause = NULL;
     ok(store_open("no/such/dir/p.db", &cause) == NULL, "F11 a missing folder is an error");
-    like(cause, "no/such/dir/p.db: cannot open", "F12 ... naming the file");
+    like(cause, "no/such/dir/p.db: cannot open the progress database: No such file",
+         "F12 ... naming the file and the reason");
     free(cause);
+    cause = NULL;
+    util_mkdirs("folder.db", 0755);
+    ok(store_open("folder.db", &cause) == NULL, "F13 a folder is refused");
+    like(cause, "folder.db: cannot open the progress database: it is a folder", "F14 ... saying so");
+    free(cause);
+    cause = NULL;
+    util_mkdirs("real/ws", 0755);
+    symlink("real", "linked");
+    struct store *st = store_open("linked/ws/p.db", &cause);
+    ok(st != NULL, "F15 a path through a symlinked folder opens");
+    store_close(st);
+    ok(util_is_file("real/ws/p.db"), "F16 ... and the file lands where the link points");
 }
 
 /* A database whose pages were overwritten must fail cleanly, never crash. */
