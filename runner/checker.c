@@ -20,7 +20,7 @@
 #define CHECKER_FILE_CAP (1u << 20)
 
 static const char *const checker_flags[] = {
-    "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-DVIAL_REFERENCE", "-O1", "-g", "-pipe", NULL
+    "-std=c11", "-D_GNU_SOURCE", "-DVIAL_REFERENCE", "-O1", "-g", "-pipe", NULL
 };
 static const char *const checker_libs[] = {
     "-lcurl", "-lmicrohttpd", "-lcrypto", "-lsqlite3", "-lpthread", NULL

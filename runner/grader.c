@@ -34,7 +34,9 @@ static const char *const grader_subject_flags[] = {
     "-Werror=implicit-function-declaration", "-Werror=int-conversion", "-g",
     "-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-pipe", NULL
 };
-static const char *const grader_libs[] = { "-lmicrohttpd", "-lcrypto", "-lsqlite3", NULL };
+static const char *const grader_libs[] = {
+    "-lmicrohttpd", "-lcrypto", "-lsqlite3", "-lpthread", NULL
+};
 
 static const struct {
     const char *name, *words;
@@ -95,6 +97,10 @@ char *grader_cache_dir(char **cause)
         free(dir);
         return NULL;
     }
+    /* As root the box runs as another uid, which must be able to reach its folder:
+     * traversable, not listable. */
+    if (geteuid() == 0)
+        chmod(dir, 0711);
     return dir;
 }
 
@@ -326,6 +332,17 @@ static enum grader_verdict grader_from_sbx(enum sbx_verdict v)
     return v <= SBX_XX ? map[v] : GRADER_INTERNAL;
 }
 
+/* 1 for the AddressSanitizer kinds that are a plain crash (a signal it caught). */
+static int grader_asan_crash(const char *kind)
+{
+    static const char *const crashes[] = { "SEGV", "BUS", "FPE", "ILL", "stack-overflow",
+                                           "ABRT", NULL };
+    for (size_t i = 0; crashes[i] != NULL; i++)
+        if (strcmp(kind, crashes[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* One verdict from the TAP, the subject's end and the sanitizer report. Limits and
  * sanitizer findings name the cause better than the failed tests they lead to. */
 static void grader_combine(struct grader_lab *gl, const struct sbx_result *sres,
@@ -345,6 +362,9 @@ static void grader_combine(struct grader_lab *gl, const struct sbx_result *sres,
     if (run != GRADER_PASS && run != GRADER_CRASH) {
         gl->verdict = run;
         snprintf(gl->detail, sizeof gl->detail, "%s", sres->detail);
+    } else if (gl->san.tool == SANITIZER_ASAN && grader_asan_crash(gl->san.kind)) {
+        gl->verdict = GRADER_CRASH;
+        sanitizer_format(&gl->san, gl->detail, sizeof gl->detail);
     } else if (gl->san.tool != SANITIZER_NONE) {
         gl->verdict = san[gl->san.tool];
         sanitizer_format(&gl->san, gl->detail, sizeof gl->detail);
@@ -412,7 +432,7 @@ static int grader_run_pair(const char *box, const char *checker, const struct la
     return rc;
 }
 
-/* Prepares box for lab: learner files, driver and wire protocol; compiles the subject.
+/* Prepares box for lab: learner files, the driver and wire.h; compiles the subject.
  * Returns 0 ready, 1 verdict already known (gl filled), -1 internal (*cause). */
 static int grader_prepare(struct workspace *ws, const struct lab *lab, const char *box,
                           struct grader_lab *gl, char **cause)
@@ -425,20 +445,16 @@ static int grader_prepare(struct workspace *ws, const struct lab *lab, const cha
         return 1;
     }
     char *driver = xasprintf("%s/driver.c", lab->dir);
-    char *wirec = xasprintf("%s/labs/wire.c", ws->course->root);
     char *wireh = xasprintf("%s/labs/wire.h", ws->course->root);
     int rc = grader_copy_course(driver, box, "driver.c", cause);
     if (rc == 0)
-        rc = grader_copy_course(wirec, box, "wire.c", cause);
-    if (rc == 0)
         rc = grader_copy_course(wireh, box, "wire.h", cause);
-    free(driver), free(wirec), free(wireh);
+    free(driver), free(wireh);
     if (rc < 0)
         return -1;
-    size_t n = 2;
+    size_t n = 1;
     char *trackdir = util_path_join(box, lab->track);
-    char **srcs = grader_argv((const char *const[]){ "driver.c", "wire.c", NULL }, NULL, NULL,
-                              NULL);
+    char **srcs = grader_argv((const char *const[]){ "driver.c", NULL }, NULL, NULL, NULL);
     grader_list_sources(trackdir, lab->track, ".c", &srcs, &n);
     free(trackdir);
     rc = grader_compile(box, lab->track, srcs, "subject", &gl->compile_log, cause);

@@ -11,6 +11,7 @@
 #include "term.h"
 
 #define REPORT_MAX_LINES 40         /* of any one block: compiler log, stderr, diff */
+#define REPORT_DETAILED 3           /* failures shown in full per lab */
 
 /* Prints text with each line indented by ind, at most max lines. */
 static void report_block(FILE *f, const char *ind, const char *text, int max)
@@ -65,6 +66,7 @@ static void report_failure(FILE *f, const struct tap_test *t)
 /* Every test of a TAP report, one line each, failures with details. */
 static void report_tests(FILE *f, const struct tap_report *r)
 {
+    int detailed = 0, hidden = 0;
     for (size_t i = 0; r != NULL && i < r->ntests; i++) {
         const struct tap_test *t = &r->tests[i];
         int bad = !t->ok && t->directive != TAP_DIR_TODO;
@@ -75,9 +77,14 @@ static void report_tests(FILE *f, const struct tap_report *r)
             fprintf(f, " # %s %s", t->directive == TAP_DIR_SKIP ? "SKIP" : "TODO",
                     t->reason ? t->reason : "");
         fputc('\n', f);
-        if (bad)
+        if (bad && detailed++ < REPORT_DETAILED)
             report_failure(f, t);
+        else if (bad)
+            hidden++;
     }
+    if (hidden > 0)
+        fprintf(f, "  (details of %d more failure%s left out: fix the first ones first)\n",
+                hidden, hidden == 1 ? "" : "s");
     if (r != NULL && r->bailed_out)
         fprintf(f, "  the checker gave up: %s\n", r->bail_reason ? r->bail_reason : "");
 }

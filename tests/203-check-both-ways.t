@@ -1,0 +1,41 @@
+#!/bin/sh
+# Every lab proven both ways THROUGH `stacklab check` in a temp workspace: the reference
+# passes every checker; starter(N) passes the labs before N and fails each test of lab N.
+. "$(dirname "$0")/lib-grader.sh"
+grader_setup
+labs=$(grader_labs)
+if [ -z "$labs" ]; then
+    echo "1..0 # SKIP no complete lab in the course"
+    exit 0
+fi
+grader_ws || { echo "Bail out! stacklab init failed"; exit 1; }
+for n in $labs; do
+    grader_put "$n" || { echo "Bail out! starter-tool failed"; exit 1; }
+    grader_check "$n"
+    t_ok $([ "$RC" -eq 1 ]; echo $?) "starter($n): check $n exits 1 (got $RC)"
+    for m in $labs; do
+        [ "$m" -gt "$n" ] && break
+        set -- $(grader_counts "$m")
+        if [ "$m" -lt "$n" ]; then
+            t_ok $([ "$1" -gt 0 ] && [ "$2" -eq 0 ]; echo $?) \
+                "starter($n) passes every test of lab $m ($1 ok, $2 not ok)"
+        else
+            t_ok $([ "$1" -eq 0 ] && [ "$2" -gt 0 ]; echo $?) \
+                "starter($n) fails every test of lab $m ($1 ok, $2 not ok)"
+        fi
+    done
+    [ "$G_FAILS" -gt 0 ] && t_diag "$T/out" 40
+    grader_put 0
+    grader_check "$n"
+    t_ok $([ "$RC" -eq 0 ]; echo $?) "reference: check $n exits 0 (got $RC)"
+    for m in $labs; do
+        [ "$m" -gt "$n" ] && break
+        set -- $(grader_counts "$m")
+        t_ok $([ "$1" -gt 0 ] && [ "$2" -eq 0 ]; echo $?) \
+            "reference passes every test of lab $m in check $n ($1 ok, $2 not ok)"
+    done
+    grep -q "^PASS lab $n" "$T/out"
+    t_ok $? "reference: summary says PASS lab $n"
+    [ "$RC" -ne 0 ] && t_diag "$T/out" 60
+done
+t_done

@@ -1,0 +1,85 @@
+# lib-grader.sh -- shared steps of the 2xx tests: a private temp home, cache and
+# workspace, starter(N)/reference workspaces, `stacklab check` runs and TAP output.
+# Sourced by tests/2NN-*.t; never run by prove itself (no .t suffix).
+
+G_NUM=0
+G_FAILS=0
+# t_ok STATUS DESCRIPTION: one TAP test; STATUS 0 is a pass.
+t_ok() {
+    G_NUM=$((G_NUM + 1))
+    if [ "$1" -eq 0 ]; then
+        echo "ok $G_NUM - $2"
+    else
+        echo "not ok $G_NUM - $2"
+        G_FAILS=$((G_FAILS + 1))
+    fi
+}
+# t_diag FILE: the file as TAP comments (for failures).
+t_diag() { sed 's/^/# /' "$1" | head -n "${2:-60}"; }
+t_done() { echo "1..$G_NUM"; [ "$G_FAILS" -eq 0 ]; }
+
+# grader_setup: the temp folder $T with home, cache and the environment the program
+# reads; removed at exit.
+grader_setup() {
+    : "${STACKLAB_BUILD:?STACKLAB_BUILD must name the build folder}"
+    G_SRC=$(cd "$(dirname "$0")/.." && pwd)
+    T=$(mktemp -d "${TMPDIR:-/tmp}/stacklab-2xx.XXXXXX") || exit 1
+    chmod 755 "$T"
+    trap 'rm -rf "$T"' EXIT
+    trap 'exit 1' INT TERM
+    mkdir -p "$T/home" "$T/cache"
+    chmod 755 "$T/home" "$T/cache"
+    export HOME="$T/home" XDG_CACHE_HOME="$T/cache" STACKLAB_HOME="$T/ws"
+    export STACKLAB_SEED="${STACKLAB_SEED:-20240611}" NO_COLOR=1
+    export STACKLAB_COURSE="${STACKLAB_COURSE:-$G_SRC}"
+    SL="$STACKLAB_BUILD/stacklab"
+    TOOL="$STACKLAB_BUILD/tests/starter-tool"
+}
+
+# grader_course_copy: a private copy of the course in $T/course (for edits such as a
+# shorter time limit), made the one the program uses.
+grader_course_copy() {
+    mkdir -p "$T/course"
+    for d in lessons labs exams; do
+        [ -d "$G_SRC/$d" ] && cp -R "$G_SRC/$d" "$T/course/"
+    done
+    export STACKLAB_COURSE="$T/course"
+}
+
+# grader_labs: ids of the labs that are complete (lab.md, driver.c and checker.c).
+grader_labs() {
+    for d in "$STACKLAB_COURSE"/labs/[0-9][0-9]-*/; do
+        [ -f "$d/lab.md" ] && [ -f "$d/driver.c" ] && [ -f "$d/checker.c" ] \
+            && basename "$d" | cut -c1-2
+    done
+}
+
+# grader_ws: a fresh workspace in $T/ws (starter(1)); cd into it.
+grader_ws() {
+    rm -rf "$T/ws"
+    "$SL" init "$T/ws" > "$T/init.out" 2>&1 || { t_diag "$T/init.out"; return 1; }
+    cd "$T/ws" || return 1
+}
+
+# grader_put N: the workspace's framework files become starter(N) (0: the reference).
+grader_put() {
+    for f in "$STACKLAB_COURSE"/labs/vial/*.c "$STACKLAB_COURSE"/labs/vial/*.h; do
+        "$TOOL" "$1" "$f" > "$T/ws/vial/$(basename "$f")" || return 1
+    done
+}
+
+# grader_check ARGS...: runs stacklab check in the workspace; output in $T/out, exit
+# code in $RC.
+grader_check() {
+    (cd "$T/ws" && "$SL" check "$@") > "$T/out" 2>&1
+    RC=$?
+}
+
+# grader_counts LAB: "OK NOTOK" test lines of that lab's section of $T/out.
+grader_counts() {
+    awk -v lab="$1" '
+        /^lab [0-9][0-9]: / { cur = substr($2, 1, 2) }
+        cur == lab && /^  ok /     { ok++ }
+        cur == lab && /^  not ok / { bad++ }
+        END { printf "%d %d\n", ok, bad }' "$T/out"
+}
