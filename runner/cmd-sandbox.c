@@ -53,6 +53,7 @@ static int sandbox_opt(struct sandbox_opts *o, int argc, char **argv, int *i)
     static const struct { const char *name; int kind; } table[] = {
         { "--time", 0 }, { "--wall", 1 }, { "--mem", 2 }, { "--procs", 3 }, { "--net", 4 },
         { "--bind", 5 }, { "--idle", 6 }, { "--output", 7 }, { "--fsize", 8 }, { "--nofile", 9 },
+        { "--tmpfs", 14 }, { "--inodes", 15 },
         { "--no-userns", 10 }, { "--no-cgroup", 11 }, { "--sanitized", 12 }, { "--quiet", 13 },
     };
     const char *a = argv[*i];
@@ -60,7 +61,7 @@ static int sandbox_opt(struct sandbox_opts *o, int argc, char **argv, int *i)
         if (strcmp(a, table[k].name) != 0)
             continue;
         int kind = table[k].kind;
-        if (kind >= 10) {
+        if (kind >= 10 && kind <= 13) {
             unsigned f[] = { SBX_NO_USERNS, SBX_NO_CGROUP, SBX_SANITIZED, 0 };
             o->cfg.flags |= f[kind - 10];
             o->quiet |= kind == 13;
@@ -92,6 +93,8 @@ static int sandbox_opt(struct sandbox_opts *o, int argc, char **argv, int *i)
         case 6: l->idle_sec = d; break;
         case 7: l->output_bytes = (size_t)d; break;
         case 8: l->fsize_mb = (long)d; break;
+        case 14: l->tmpfs_mb = (long)d; break;
+        case 15: l->tmpfs_inodes = (long)d; break;
         default: l->nofile = (long)d; break;
         }
         return 0;
@@ -158,7 +161,7 @@ static int cmd_sandbox_exec(int argc, char **argv)
 const struct cmd_entry cmd_sandbox_entry = {
     "sandbox",
     "[--time S] [--wall S] [--idle S] [--mem MB] [--procs N] [--output B] [--fsize MB] "
-    "[--nofile N] [--net none|lo] [--no-userns] [--no-cgroup] [--sanitized] [--quiet] "
+    "[--nofile N] [--tmpfs MB] [--inodes N] [--net none|lo] [--no-userns] [--no-cgroup] [--sanitized] [--quiet] "
     "[--bind HOST[:INSIDE]] -- PROG ARGS",
     "run a command in the sandbox (cwd is the box) and print the verdict",
     cmd_sandbox_exec

