@@ -1,11 +1,14 @@
 /* main.c -- entry of the stacklab program: global options, then dispatch through
- * cmd_table[]. With no command on a terminal it opens the course (the TUI when it
- * lands; the course map meanwhile). */
+ * cmd_table[]. With no command it opens the full-screen course on a terminal, and prints
+ * the course map otherwise. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "tui.h"
+#include "workspace.h"
 
 static void main_help(FILE *f)
 {
@@ -18,7 +21,8 @@ static void main_help(FILE *f)
     }
     fprintf(f, "\n  --help, -h                 this text\n"
                "  --version                  the program's version\n\n"
-               "With no command, stacklab shows the course map.\n\n"
+               "With no command, stacklab opens the course: full screen on a terminal,\n"
+               "the course map as plain text otherwise.\n\n"
                "environment:\n"
                "  STACKLAB_HOME    the default workspace (default ~/stacklab-work)\n"
                "  STACKLAB_COURSE  the course folder to use\n"
@@ -40,6 +44,20 @@ static const struct cmd_entry *main_find(const char *name)
 
 int main(int argc, char **argv)
 {
+    if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)
+        && getenv("STACKLAB_PLAIN") == NULL) {
+        char *cause = NULL;
+        int code;
+        struct workspace *ws = workspace_open(&cause, &code);
+        if (ws == NULL) {
+            fprintf(stderr, "stacklab: %s\n", cause);
+            free(cause);
+            return code;
+        }
+        int rc = tui_run(ws);
+        workspace_close(ws);
+        return rc;
+    }
     if (argc < 2) {
         const struct cmd_entry *list = main_find("list");
         char *args[] = { "list", NULL };
