@@ -649,10 +649,32 @@ static void drain_progress(int fd, struct tap_progress *last, char *part, size_t
  * over to whatever handled it before (a sanitizer's report) or to the default action. */
 static const int tap_crash_sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
 static struct sigaction tap_old_act[sizeof tap_crash_sigs / sizeof tap_crash_sigs[0]];
+static volatile sig_atomic_t tap_crash_sig;
+
+/* Present when a sanitizer runtime is linked: lets a child say that a sanitizer report
+ * (not a test) ended it, since sanitizers exit with a status rather than a signal. */
+extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+
+static void sanitizer_died(void)
+{
+    if (tap.child_pipe < 0)
+        return;
+    struct tap_progress p = { tap.run, tap.failed, 0, tap_crash_sig ? tap_crash_sig : -1 };
+    if (write(tap.child_pipe, &p, sizeof p) < 0) { /* the parent reports the exit */ }
+}
+
+/* UBSan calls this (when defined) on each report; its fatal reports skip the death
+ * callback, so this is how a child says UBSan is why it exits. */
+void __ubsan_on_report(void);
+void __ubsan_on_report(void)
+{
+    sanitizer_died();
+}
 
 static void crash_handler(int sig, siginfo_t *info, void *ctx)
 {
     struct tap_progress p = { tap.run, tap.failed, 0, sig };
+    tap_crash_sig = sig;
     if (write(tap.child_pipe, &p, sizeof p) < 0) { /* nothing more can be done here */ }
     for (size_t i = 0; i < sizeof tap_crash_sigs / sizeof tap_crash_sigs[0]; i++) {
         if (tap_crash_sigs[i] != sig)
@@ -680,6 +702,8 @@ static void install_crash_handlers(void)
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof tap_crash_sigs / sizeof tap_crash_sigs[0]; i++)
         sigaction(tap_crash_sigs[i], &sa, &tap_old_act[i]);
+    if (__sanitizer_set_death_callback)
+        __sanitizer_set_death_callback(sanitizer_died);
 }
 
 /* Waits for the child, draining its progress; returns its wait status, or -1 if it was
@@ -711,18 +735,20 @@ static int case_verdict(const char *file, int line, const char *name, double tim
                         int status, const struct tap_progress *p, int ran)
 {
     char why[128], tmp[32];
-    int pass = 0;
+    int pass = 0, code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
     if (status == -1)
         snprintf(why, sizeof why, "timed out after %g s", timeout);
-    else if (WIFSIGNALED(status) || p->sig)
+    else if (WIFSIGNALED(status) || (code && p->sig > 0))
         snprintf(why, sizeof why, "killed by %s",
-                 signal_name(p->sig ? p->sig : WTERMSIG(status), tmp, sizeof tmp));
-    else if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && p->failed == 0)
-        snprintf(why, sizeof why, "exited with status %d", WEXITSTATUS(status));
-    else if (ran == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+                 signal_name(p->sig > 0 ? p->sig : WTERMSIG(status), tmp, sizeof tmp));
+    else if (code && p->sig == -1)
+        snprintf(why, sizeof why, "stopped by a sanitizer report (see stderr)");
+    else if (code && p->failed == 0)
+        snprintf(why, sizeof why, "exited with status %d", code);
+    else if (ran == 0 && !code)
         pass = 1;
     else
-        return WIFEXITED(status) && WEXITSTATUS(status) == 0 && p->failed == 0;
+        return !code && p->failed == 0;
     if (pass) {
         tap_ok(file, line, 1, "%s", name ? name : "isolated case");
         return 1;
