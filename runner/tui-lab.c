@@ -231,9 +231,9 @@ static void tui_lab_status(const struct tui_lab *l, char *buf, size_t size, enum
     for (size_t i = 0; i < c->nresults; i++)
         pass += c->results[i].ok;
     int ok = c->exit_code == 0;
+    int say = c->nresults == 0 && c->summary != NULL;     /* it could not run: why */
     snprintf(buf, size, "%s  %d/%zu tests passed in %.1fs%s%s", ok ? "PASS" : "FAIL", pass,
-             c->nresults, c->finished - c->started, c->summary != NULL ? "  -- " : "",
-             c->summary != NULL ? c->summary : "");
+             c->nresults, c->finished - c->started, say ? "  -- " : "", say ? c->summary : "");
     *role = ok ? TUI_R_PASS : TUI_R_FAIL;
 }
 
