@@ -81,60 +81,18 @@ static int exam_lines_read(struct exam_lines *lr, char *out, size_t size, struct
 
 /* ---- printing -------------------------------------------------------------------- */
 
-static void exam_clock(char *buf, size_t size, int64_t s)
-{
-    if (s >= 3600)
-        snprintf(buf, size, "%lld:%02lld:%02lld", (long long)(s / 3600),
-                 (long long)(s / 60 % 60), (long long)(s % 60));
-    else
-        snprintf(buf, size, "%lld:%02lld", (long long)(s / 60), (long long)(s % 60));
-}
-
-static const char *const exam_how[] = {
-    [EXAM_SINGLE] = "single choice: one letter",
-    [EXAM_MULTIPLE] = "multiple choice: every right letter, e.g. ac",
-    [EXAM_EXACT] = "short answer",
-    [EXAM_PATTERN] = "short answer",
-};
-
-static void exam_print_indented(const char *text, const char *indent)
-{
-    const char *s = text;
-    while (*s) {
-        const char *nl = strchr(s, '\n');
-        size_t n = nl ? (size_t)(nl - s) : strlen(s);
-        printf("%s%.*s\n", indent, (int)n, s);
-        s += n + (nl != NULL);
-    }
-}
-
-/* The first line after label, the others under it. */
-static void exam_print_labelled(const char *label, const char *text, const char *indent)
-{
-    const char *nl = strchr(text, '\n');
-    printf("%s%.*s\n", label, (int)(nl ? nl - text : (long)strlen(text)), text);
-    if (nl != NULL)
-        exam_print_indented(nl + 1, indent);
-}
-
-static void exam_print_options(const struct examrun_item *it)
-{
-    for (size_t k = 0; k < it->q->noptions; k++) {
-        char label[8];
-        snprintf(label, sizeof label, "  %c) ", (int)('a' + k));
-        exam_print_labelled(label, it->q->options[it->order[k]], "     ");
-    }
-}
-
 static void exam_print_question(struct examrun *r, size_t i)
 {
     const struct examrun_item *it = &r->items[i];
     char left[32];
-    exam_clock(left, sizeof left, examrun_remaining(r));
+    examrun_format_clock(left, sizeof left, examrun_remaining(r));
     printf("\nQuestion %zu of %zu [%s] -- %s (%s left)\n", i + 1, r->nitems,
-           it->q->topic ? it->q->topic : "general", exam_how[it->q->type], left);
-    exam_print_indented(it->q->text, "");
-    exam_print_options(it);
+           it->q->topic ? it->q->topic : "general", examrun_how(it->q->type), left);
+    struct sb text;
+    sb_init(&text);
+    examrun_format_question(r, i, &text);
+    fputs(text.buf, stdout);
+    sb_free(&text);
     if (it->answer != NULL) {
         char shown[EXAM_MAX_OPTIONS + 1];
         examrun_shown(it, it->answer, shown, sizeof shown);
@@ -149,7 +107,7 @@ static void exam_print_header(struct examrun *r)
 {
     const struct exam *ex = r->ex;
     char left[32];
-    exam_clock(left, sizeof left, examrun_remaining(r));
+    examrun_format_clock(left, sizeof left, examrun_remaining(r));
     printf("%s (%s)\n%d questions, %d minutes, pass mark %d%%.", ex->title, ex->id, ex->draw,
            ex->minutes, ex->pass);
     if (ex->attempts > 0)
@@ -165,70 +123,13 @@ static void exam_print_header(struct examrun *r)
            "text.\nAn empty line skips a question; the end of input submits.\n");
 }
 
-/* The shown letters of a canonical answer with their option texts, or the text. */
-static void exam_print_answer(const char *label, const struct examrun_item *it,
-                              const char *canonical)
-{
-    if (canonical == NULL || canonical[0] == '\0') {
-        printf("    %s: (none)\n", label);
-        return;
-    }
-    if (it->q->noptions == 0) {
-        printf("    %s: %s\n", label, canonical);
-        return;
-    }
-    char shown[EXAM_MAX_OPTIONS + 1];
-    examrun_shown(it, canonical, shown, sizeof shown);
-    printf("    %s: %s\n", label, shown);
-    for (const char *c = shown; *c; c++) {
-        const char *t = it->q->options[it->order[*c - 'a']];
-        const char *nl = strchr(t, '\n');
-        printf("      %c) %.*s%s\n", *c, (int)(nl ? nl - t : (long)strlen(t)), t,
-               nl ? " ..." : "");
-    }
-}
-
-static const char *exam_mark(const struct examrun_item *it)
-{
-    if (it->answer == NULL)
-        return "unanswered";
-    if (it->earned >= it->q->points)
-        return "right";
-    return it->earned > 0 ? "partly right" : "wrong";
-}
-
-static void exam_print_review(const struct examrun *r)
-{
-    printf("\nReview:\n");
-    for (size_t i = 0; i < r->nitems; i++) {
-        const struct examrun_item *it = &r->items[i];
-        printf("\n%2zu. %s (%g of %d) [%s]\n", i + 1, exam_mark(it), it->earned,
-               it->q->points, it->q->id);
-        exam_print_indented(it->q->text, "    ");
-        exam_print_answer("your answer", it, it->answer);
-        if (it->q->noptions > 0)
-            exam_print_answer("right answer", it, it->q->key);
-        else
-            printf("    right answer: %s\n", it->q->expected);
-        exam_print_labelled("    why: ", it->q->explain, "         ");
-    }
-}
-
 static void exam_print_result(const struct examrun *r)
 {
-    if (r->expired)
-        printf("\nTime is up: the sitting was submitted with the answers given.\n");
-    printf("\nResult: %g of %g points, %d%% -- %s (pass mark %d%%)\n", r->earned, r->max,
-           r->percent, r->passed ? "PASSED" : "NOT PASSED", r->ex->pass);
-    printf("By topic:\n");
-    for (size_t t = 0; t < r->ex->ntopics; t++) {
-        double e, m;
-        examrun_topic(r, r->ex->topics[t].name, &e, &m);
-        printf("  %-24s %g of %g\n", r->ex->topics[t].name, e, m);
-    }
-    if (r->ex->ntopics == 0)
-        printf("  %-24s %g of %g\n", "all", r->earned, r->max);
-    exam_print_review(r);
+    struct sb text;
+    sb_init(&text);
+    examrun_format_result(r, &text);
+    printf("\n%s", text.buf);
+    sb_free(&text);
 }
 
 /* ---- the plain sitting ----------------------------------------------------------- */

@@ -422,3 +422,126 @@ int examrun_submit(struct examrun *r)
         return 0;
     return store_sitting_submit(r->st, r->sitting.id, r->percent, 100, r->passed, when);
 }
+
+/* ---- text for the plain mode and the screen ------------------------------------- */
+
+void examrun_format_clock(char *buf, size_t size, int64_t s)
+{
+    if (s >= 3600)
+        snprintf(buf, size, "%lld:%02lld:%02lld", (long long)(s / 3600),
+                 (long long)(s / 60 % 60), (long long)(s % 60));
+    else
+        snprintf(buf, size, "%lld:%02lld", (long long)(s / 60), (long long)(s % 60));
+}
+
+static const char *const examrun_how_text[] = {
+    [EXAM_SINGLE] = "single choice: one letter",
+    [EXAM_MULTIPLE] = "multiple choice: every right letter, e.g. ac",
+    [EXAM_EXACT] = "short answer",
+    [EXAM_PATTERN] = "short answer",
+};
+
+const char *examrun_how(enum exam_qtype t)
+{
+    return examrun_how_text[t];
+}
+
+/* Every line of text, each after indent. */
+static void examrun_fmt_indented(struct sb *out, const char *text, const char *indent)
+{
+    const char *s = text;
+    while (*s) {
+        const char *nl = strchr(s, '\n');
+        size_t n = nl ? (size_t)(nl - s) : strlen(s);
+        sb_printf(out, "%s%.*s\n", indent, (int)n, s);
+        s += n + (nl != NULL);
+    }
+}
+
+/* The first line after label, the others under it after indent. */
+static void examrun_fmt_labelled(struct sb *out, const char *label, const char *text,
+                                 const char *indent)
+{
+    const char *nl = strchr(text, '\n');
+    sb_printf(out, "%s%.*s\n", label, (int)(nl ? nl - text : (long)strlen(text)), text);
+    if (nl != NULL)
+        examrun_fmt_indented(out, nl + 1, indent);
+}
+
+void examrun_format_question(const struct examrun *r, size_t i, struct sb *out)
+{
+    const struct examrun_item *it = &r->items[i];
+    examrun_fmt_indented(out, it->q->text, "");
+    for (size_t k = 0; k < it->q->noptions; k++) {
+        char label[8];
+        snprintf(label, sizeof label, "  %c) ", (int)('a' + k));
+        examrun_fmt_labelled(out, label, it->q->options[it->order[k]], "     ");
+    }
+}
+
+/* The shown letters of a canonical answer with the first line of each option, or the
+ * text. */
+static void examrun_fmt_answer(struct sb *out, const char *label,
+                               const struct examrun_item *it, const char *canonical)
+{
+    if (canonical == NULL || canonical[0] == '\0') {
+        sb_printf(out, "    %s: (none)\n", label);
+        return;
+    }
+    if (it->q->noptions == 0) {
+        sb_printf(out, "    %s: %s\n", label, canonical);
+        return;
+    }
+    char shown[EXAM_MAX_OPTIONS + 1];
+    examrun_shown(it, canonical, shown, sizeof shown);
+    sb_printf(out, "    %s: %s\n", label, shown);
+    for (const char *c = shown; *c; c++) {
+        const char *t = it->q->options[it->order[*c - 'a']];
+        const char *nl = strchr(t, '\n');
+        sb_printf(out, "      %c) %.*s%s\n", *c, (int)(nl ? nl - t : (long)strlen(t)), t,
+                  nl ? " ..." : "");
+    }
+}
+
+const char *examrun_mark(const struct examrun_item *it)
+{
+    if (it->answer == NULL)
+        return "unanswered";
+    if (it->earned >= it->q->points)
+        return "right";
+    return it->earned > 0 ? "partly right" : "wrong";
+}
+
+static void examrun_fmt_review(const struct examrun *r, struct sb *out)
+{
+    sb_puts(out, "\nReview:\n");
+    for (size_t i = 0; i < r->nitems; i++) {
+        const struct examrun_item *it = &r->items[i];
+        sb_printf(out, "\n%2zu. %s (%g of %d) [%s]\n", i + 1, examrun_mark(it), it->earned,
+                  it->q->points, it->q->id);
+        examrun_fmt_indented(out, it->q->text, "    ");
+        examrun_fmt_answer(out, "your answer", it, it->answer);
+        if (it->q->noptions > 0)
+            examrun_fmt_answer(out, "right answer", it, it->q->key);
+        else
+            sb_printf(out, "    right answer: %s\n", it->q->expected);
+        examrun_fmt_labelled(out, "    why: ", it->q->explain, "         ");
+    }
+}
+
+void examrun_format_result(const struct examrun *r, struct sb *out)
+{
+    if (r->expired)
+        sb_puts(out, "Time is up: the sitting was submitted with the answers given.\n");
+    sb_printf(out, "Result: %g of %g points, %d%% -- %s (pass mark %d%%)\n", r->earned,
+              r->max, r->percent, r->passed ? "PASSED" : "NOT PASSED", r->ex->pass);
+    sb_puts(out, "By topic:\n");
+    for (size_t t = 0; t < r->ex->ntopics; t++) {
+        double e, m;
+        examrun_topic(r, r->ex->topics[t].name, &e, &m);
+        sb_printf(out, "  %-24s %g of %g\n", r->ex->topics[t].name, e, m);
+    }
+    if (r->ex->ntopics == 0)
+        sb_printf(out, "  %-24s %g of %g\n", "all", r->earned, r->max);
+    examrun_fmt_review(r, out);
+}

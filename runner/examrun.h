@@ -91,4 +91,17 @@ void examrun_shown(const struct examrun_item *it, const char *canonical, char *b
 /* Points earned and available in topic (all questions when topic is NULL). */
 void examrun_topic(const struct examrun *r, const char *topic, double *earned, double *max);
 
+/* Text shared by the plain mode and the exam screen. */
+/* m:ss (or h:mm:ss) for s seconds. */
+void examrun_format_clock(char *buf, size_t size, int64_t s);
+/* How to answer a question type ("single choice: one letter"). */
+const char *examrun_how(enum exam_qtype t);
+/* "right", "partly right", "wrong" or "unanswered", once submitted. */
+const char *examrun_mark(const struct examrun_item *it);
+/* Appends item i's text and its options in shown order ("  a) ...") to out. */
+void examrun_format_question(const struct examrun *r, size_t i, struct sb *out);
+/* Appends the result (score, pass or fail, points per topic) and the review of every
+ * question (answer given, right answer, explanation) of a submitted run to out. */
+void examrun_format_result(const struct examrun *r, struct sb *out);
+
 #endif
