@@ -1,0 +1,315 @@
+/* checker.c -- lab 03's hidden tests: describes random routes to the driver, has it
+ * serve the learner's app on a loopback port, then talks real HTTP to it with libcurl:
+ * each route's status, headers and body, 404 for unknown paths, 500 for a failing view,
+ * aborts, binary bodies, and a clean stop. Failures carry a curl -v style transcript.
+ * Run as `checker SEED`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "vial.h"
+#include "tap.h"
+#include "wire.h"
+
+#define NROUTES 6
+#define CAP 8192
+
+static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+struct route {
+    char method[8], path[64], ctype[48], hname[24], hvalue[32];
+    int status;                 /* 0: view fails; >= 400: view aborts */
+    char body[128];
+    size_t body_len;
+};
+
+struct reply {
+    long status;
+    struct wire_buf headers, body, transcript;
+    char error[CURL_ERROR_SIZE];
+};
+
+static void rand_word(struct wire_rng *r, char *out, size_t lo, size_t hi)
+{
+    size_t n = lo + (size_t)wire_rng_below(r, hi - lo + 1);
+    for (size_t i = 0; i < n; i++)
+        out[i] = alnum[wire_rng_below(r, sizeof alnum - 1)];
+    out[n] = '\0';
+}
+
+/* A route answering 200..299 with text (or binary) data. */
+static void make_route(struct wire_rng *r, struct route *rt, int i)
+{
+    static const char *const methods[] = {"GET", "POST", "PUT", "DELETE"};
+    static const char *const ctypes[] = {"text/plain", "text/html; charset=utf-8",
+                                         "application/json", "application/octet-stream"};
+    char w1[16], w2[16];
+    rand_word(r, w1, 2, 8);
+    rand_word(r, w2, 1, 8);
+    snprintf(rt->method, sizeof rt->method, "%s", methods[i == 0 ? 0 : wire_rng_below(r, 4)]);
+    snprintf(rt->path, sizeof rt->path, i % 2 ? "/%s/%s" : "/%s", w1, w2);
+    rt->status = 200 + (int)wire_rng_below(r, 3) * (i == 0 ? 0 : 1);
+    snprintf(rt->ctype, sizeof rt->ctype, "%s", ctypes[wire_rng_below(r, 4)]);
+    rand_word(r, w1, 1, 8);
+    snprintf(rt->hname, sizeof rt->hname, "X-%s", w1);
+    rand_word(r, rt->hvalue, 1, 20);
+    rt->body_len = 1 + (size_t)wire_rng_below(r, sizeof rt->body - 1);
+    for (size_t k = 0; k < rt->body_len; k++)
+        rt->body[k] = i == NROUTES - 1 ? (char)wire_rng_below(r, 256)
+                                       : alnum[wire_rng_below(r, sizeof alnum - 1)];
+}
+
+/* Sends a route to the driver. Returns what vial_app_route said, or -2 when gone. */
+static int send_route(struct wire_peer *peer, const struct route *rt)
+{
+    struct wire_buf b = {0};
+    char st[16];
+    snprintf(st, sizeof st, "%d", rt->status);
+    const char *fields[] = {rt->method, rt->path, st, rt->ctype, rt->hname, rt->hvalue};
+    for (int f = 0; f < 6; f++)
+        wire_buf_add(&b, fields[f], strlen(fields[f]) + 1);
+    wire_buf_add(&b, rt->body, rt->body_len);
+    char *ans = NULL;
+    size_t alen = 0;
+    int rc = wire_call(peer, "route", b.data, b.len, &ans, &alen) < 0 ? -2
+             : (int)strtol(ans, NULL, 10);
+    free(ans);
+    wire_buf_free(&b);
+    return rc;
+}
+
+/* curl -v style transcript: "> " sent head, "< " received head, "* " info. */
+static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
+{
+    struct wire_buf *t = arg;
+    const char *prefix = type == CURLINFO_TEXT ? "* " : type == CURLINFO_HEADER_OUT ? "> "
+                       : type == CURLINFO_HEADER_IN ? "< " : NULL;
+    (void)h;
+    if (t->len > CAP)
+        return 0;
+    if (prefix == NULL) {
+        char note[64];
+        snprintf(note, sizeof note, "%s %zu bytes of data\n",
+                 type == CURLINFO_DATA_IN ? "{" : "}", size);
+        if (type == CURLINFO_DATA_IN || type == CURLINFO_DATA_OUT)
+            wire_buf_str(t, note);
+        return 0;
+    }
+    size_t start = 0;
+    for (size_t i = 0; i < size; i++) {
+        if (data[i] != '\n' && i + 1 < size)
+            continue;
+        size_t end = i + 1;
+        wire_buf_str(t, prefix);
+        size_t n = end - start;
+        while (n > 0 && (data[start + n - 1] == '\n' || data[start + n - 1] == '\r'))
+            n--;
+        wire_buf_add(t, data + start, n);
+        wire_buf_str(t, "\n");
+        start = end;
+    }
+    return 0;
+}
+
+static size_t on_data(char *p, size_t size, size_t n, void *arg)
+{
+    struct wire_buf *b = arg;
+    if (b->len < CAP)
+        wire_buf_add(b, p, size * n);
+    return size * n;
+}
+
+/* Performs one request. Returns 0 when an answer came, -1 otherwise (error set). */
+static int do_request(int port, const char *method, const char *path, struct reply *rep)
+{
+    char url[256];
+    memset(rep, 0, sizeof *rep);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
+    CURL *h = curl_easy_init();
+    if (h == NULL)
+        return -1;
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    if (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0)
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, "a=1&b=2");
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 5000L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_PROXY, "");
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, rep->error);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &rep->headers);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &rep->body);
+    curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+    curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
+    curl_easy_setopt(h, CURLOPT_DEBUGDATA, &rep->transcript);
+    CURLcode rc = curl_easy_perform(h);
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rep->status);
+    curl_easy_cleanup(h);
+    wire_buf_add(&rep->headers, "", 0);
+    wire_buf_add(&rep->body, "", 0);
+    wire_buf_add(&rep->transcript, "", 0);
+    return rc == CURLE_OK ? 0 : -1;
+}
+
+static void reply_free(struct reply *rep)
+{
+    wire_buf_free(&rep->headers);
+    wire_buf_free(&rep->body);
+    wire_buf_free(&rep->transcript);
+}
+
+/* Value of header `name` in a raw header block (case-insensitive), copied into out. */
+static const char *find_header(const char *block, const char *name, char *out, size_t cap)
+{
+    size_t n = strlen(name);
+    for (const char *l = block; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        if (strncasecmp(l, name, n) != 0 || l[n] != ':')
+            continue;
+        const char *v = l + n + 1;
+        while (*v == ' ')
+            v++;
+        size_t len = strcspn(v, "\r\n");
+        snprintf(out, cap, "%.*s", (int)(len < cap ? len : cap - 1), v);
+        return out;
+    }
+    return NULL;
+}
+
+/* Compares one answer with what is expected; records one test. */
+static void expect(const char *test, int port, const char *method, const char *path,
+                   long status, const char *hname, const char *hvalue,
+                   const void *body, size_t body_len)
+{
+    struct reply rep;
+    char got[256], want[256], hv[256];
+    const char *problem = NULL;
+    if (port <= 0) {
+        tap_fail_with(__FILE__, __LINE__, "the server did not start (no port)", NULL, NULL, "%s", test);
+        return;
+    }
+    if (do_request(port, method, path, &rep) < 0) {
+        problem = "no HTTP answer";
+        snprintf(got, sizeof got, "%s", rep.error);
+        snprintf(want, sizeof want, "HTTP/1.1 %ld", status);
+    } else if (rep.status != status) {
+        problem = "wrong status";
+        snprintf(got, sizeof got, "%ld", rep.status);
+        snprintf(want, sizeof want, "%ld", status);
+    } else if (hname && (!find_header(rep.headers.data, hname, hv, sizeof hv) || strcmp(hv, hvalue))) {
+        problem = "wrong or missing header";
+        snprintf(got, sizeof got, "%s: %s", hname, find_header(rep.headers.data, hname, hv, sizeof hv) ? hv : "(absent)");
+        snprintf(want, sizeof want, "%s: %s", hname, hvalue);
+    } else if (rep.body.len != body_len || (body_len && memcmp(rep.body.data, body, body_len))) {
+        problem = "wrong body";
+        struct wire_buf g = {0}, w = {0};
+        wire_buf_escaped(&g, rep.body.data, rep.body.len < 100 ? rep.body.len : 100, 0);
+        wire_buf_escaped(&w, body, body_len < 100 ? body_len : 100, 0);
+        snprintf(got, sizeof got, "%zu bytes: %s", rep.body.len, g.data ? g.data : "");
+        snprintf(want, sizeof want, "%zu bytes: %s", body_len, w.data ? w.data : "");
+        wire_buf_free(&g);
+        wire_buf_free(&w);
+    }
+    if (problem == NULL) {
+        tap_ok(__FILE__, __LINE__, 1, "%s", test);
+    } else {
+        tap_attach("transcript", rep.transcript.data ? rep.transcript.data : "");
+        tap_fail_with(__FILE__, __LINE__, problem, got, want, "%s", test);
+    }
+    reply_free(&rep);
+}
+
+/* The plain error answer of the reference for status. */
+static char *error_body(int status, size_t *len)
+{
+    vial_response res;
+    vial_response_init(&res);
+    vial_abort(&res, status);
+    char *b = malloc(res.body_len + 1);
+    memcpy(b, res.body, res.body_len + 1);
+    *len = res.body_len;
+    vial_response_free(&res);
+    return b;
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t seed = wire_seed_arg(argc, argv);
+    struct wire_rng rng;
+    struct wire_peer peer;
+    struct route rt[NROUTES + 2];
+    char *ans = NULL, test[160], seen[128];
+    size_t alen = 0, elen = 0;
+    int port = -1;
+    wire_rng_seed(&rng, seed);
+    wire_peer_init(&peer, 5000);
+    curl_global_init(CURL_GLOBAL_ALL);
+    tap_plan(NROUTES + 7);
+    for (int i = 0; i < NROUTES; i++)
+        make_route(&rng, &rt[i], i);
+    make_route(&rng, &rt[NROUTES], 1);
+    rt[NROUTES].status = 0;                          /* a failing view */
+    make_route(&rng, &rt[NROUTES + 1], 2);
+    rt[NROUTES + 1].status = 400 + (int)wire_rng_below(&rng, 30);  /* an abort */
+    int registered = 1;
+    for (int i = 0; i < NROUTES + 2; i++)
+        registered &= send_route(&peer, &rt[i]) == 0;
+    if (wire_call(&peer, "start", "", 0, &ans, &alen) == 0)
+        port = (int)strtol(ans, NULL, 10);
+    if (peer.dead)
+        WIRE_FAIL_DEAD("the app starts on an ephemeral port");
+    else if (!registered || port <= 0 || port > 65535)
+        tap_fail_with(__FILE__, __LINE__, registered ? "no port from vial_server_start"
+                      : "vial_app_route refused a plain rule", ans, "a port number",
+                      "the app starts on an ephemeral port");
+    else
+        tap_ok(__FILE__, __LINE__, 1, "the app starts on an ephemeral port");
+    free(ans);
+    if (!registered)
+        port = -1;
+    for (int i = 0; i < NROUTES; i++) {
+        snprintf(test, sizeof test, "%s %s answers %d with its header and %s body", rt[i].method,
+                 rt[i].path, rt[i].status, i == NROUTES - 1 ? "binary" : "text");
+        expect(test, port, rt[i].method, rt[i].path, rt[i].status, rt[i].hname,
+               rt[i].hvalue, rt[i].body, rt[i].body_len);
+    }
+    snprintf(seen, sizeof seen, "%s %s", rt[0].method, rt[0].path);
+    snprintf(test, sizeof test, "%s?x=1 matches %s (the view sees method and path)", rt[0].path, rt[0].path);
+    char path[96];
+    snprintf(path, sizeof path, "%s?x=1&flag", rt[0].path);
+    expect(test, port, rt[0].method, path, rt[0].status, "X-Seen", seen, rt[0].body, rt[0].body_len);
+    char *eb = error_body(404, &elen);
+    snprintf(path, sizeof path, "%s/%s", rt[1].path, "nope");
+    expect("an unknown path gives 404 with a plain body", port, "GET", path, 404,
+           "Content-Type", "text/plain; charset=utf-8", eb, elen);
+    free(eb);
+    eb = error_body(500, &elen);
+    expect("a failing view gives 500 without details", port, rt[NROUTES].method,
+           rt[NROUTES].path, 500, NULL, NULL, eb, elen);
+    free(eb);
+    eb = error_body(rt[NROUTES + 1].status, &elen);
+    snprintf(test, sizeof test, "a view returning %d aborts with that status", rt[NROUTES + 1].status);
+    expect(test, port, rt[NROUTES + 1].method, rt[NROUTES + 1].path, rt[NROUTES + 1].status,
+           NULL, NULL, eb, elen);
+    free(eb);
+    /* Stop: the driver answers, then the port must refuse connections. */
+    if (wire_call(&peer, "stop", "", 0, &ans, &alen) < 0) {
+        WIRE_FAIL_DEAD("vial_server_stop returns");
+        WIRE_FAIL_DEAD("after the stop the port is closed");
+    } else {
+        struct reply rep;
+        tap_ok(__FILE__, __LINE__, port > 0, "vial_server_stop returns");
+        int answered = port > 0 && do_request(port, "GET", rt[0].path, &rep) == 0;
+        if (port > 0 && answered)
+            tap_attach("transcript", rep.transcript.data ? rep.transcript.data : "");
+        tap_ok(__FILE__, __LINE__, port > 0 && !answered, "after the stop the port is closed");
+        if (port > 0)
+            reply_free(&rep);
+    }
+    free(ans);
+    curl_global_cleanup();
+    return tap_done_testing();
+}
