@@ -1,0 +1,56 @@
+#!/bin/sh
+# check.sh -- the time of `stacklab check 01` on the reference (median of several runs,
+# checker already cached) beside a bare `gcc ... && run` of the same subject and checker
+# outside the sandbox, printed as both times and their ratio. Target: under 1 s, ratio
+# under 1.5.
+set -u
+: "${STACKLAB_BUILD:?STACKLAB_BUILD must name the build folder}"
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+RUNS=${RUNS:-5}
+SL="$STACKLAB_BUILD/stacklab"
+TOOL="$STACKLAB_BUILD/tests/starter-tool"
+T=$(mktemp -d "${TMPDIR:-/tmp}/stacklab-bench.XXXXXX") || exit 1
+chmod 755 "$T"
+trap 'rm -rf "$T"' EXIT INT TERM
+mkdir -p "$T/home" "$T/cache"
+chmod 755 "$T/home" "$T/cache"
+export HOME="$T/home" XDG_CACHE_HOME="$T/cache" STACKLAB_HOME="$T/ws" STACKLAB_SEED=1
+export STACKLAB_COURSE="${STACKLAB_COURSE:-$SRC}" NO_COLOR=1
+C="$STACKLAB_COURSE"
+lab=$(cd "$C/labs" && ls -d 01-*/ 2>/dev/null | head -n 1 | tr -d /)
+[ -n "$lab" ] && [ -f "$C/labs/$lab/checker.c" ] || { echo "check: no lab 01 yet"; exit 0; }
+"$SL" init "$T/ws" > /dev/null || exit 1
+for f in "$C"/labs/vial/*.c "$C"/labs/vial/*.h; do
+    "$TOOL" 0 "$f" > "$T/ws/vial/$(basename "$f")" || exit 1
+done
+
+now() { date +%s.%N; }
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# stacklab check 01 (first run builds and caches the checker; not counted)
+(cd "$T/ws" && "$SL" check 01 > "$T/check.out" 2>&1) || { echo "check: the reference did not pass"; cat "$T/check.out"; exit 1; }
+for i in $(seq "$RUNS"); do
+    a=$(now); (cd "$T/ws" && "$SL" check 01 > /dev/null 2>&1); b=$(now)
+    awk -v a="$a" -v b="$b" 'BEGIN { print b - a }'
+done | median > "$T/sandboxed"
+
+# bare: the same subject build and run, no sandbox (checker and runner built once)
+SUBJ="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror=implicit-function-declaration
+ -Werror=int-conversion -g -fsanitize=address,undefined -fno-omit-frame-pointer -pipe"
+gcc -std=c11 -D_GNU_SOURCE -DVIAL_REFERENCE -O1 -g -I"$C/labs" -I"$C/labs/vial" -o "$T/checker" \
+    "$C/labs/$lab/checker.c" "$C/labs/tap.c" "$C/labs/wire.c" "$C"/labs/vial/*.c \
+    -lcurl -lmicrohttpd -lcrypto -lsqlite3 -lpthread || exit 1
+gcc -std=c11 -D_GNU_SOURCE -O1 -o "$T/pairrun" "$SRC/labs/tools/pairrun.c" || exit 1
+for i in $(seq "$RUNS"); do
+    a=$(now)
+    # shellcheck disable=SC2086
+    gcc $SUBJ -I"$T/ws/vial" -I"$C/labs" -o "$T/subject" "$C/labs/$lab/driver.c" "$T"/ws/vial/*.c \
+        -lmicrohttpd -lcrypto -lsqlite3 -lpthread \
+        && "$T/pairrun" "$T/subject" -- "$T/checker" 1 > /dev/null 2>&1
+    b=$(now)
+    awk -v a="$a" -v b="$b" 'BEGIN { print b - a }'
+done | median > "$T/bare"
+
+s=$(cat "$T/sandboxed"); b=$(cat "$T/bare")
+printf 'check 01 (reference, %d runs, median): stacklab check %.2f s, bare gcc + run %.2f s, ratio %.2f\n' \
+    "$RUNS" "$s" "$b" "$(awk -v s="$s" -v b="$b" 'BEGIN { print s / b }')"
