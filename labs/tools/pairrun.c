@@ -98,7 +98,7 @@ int main(int argc, char **argv)
     double deadline = pair_now() + wall;
     int cst = pair_wait(checker, deadline, &ckilled);
     kill(-checker, SIGKILL);
-    int sst = pair_wait(subject, pair_now() + 10, &skilled);
+    int sst = pair_wait(subject, pair_now() + 3, &skilled);
     pair_describe("checker", cst, ckilled);
     pair_describe("subject", sst, skilled);
     int good = !ckilled && !skilled && WIFEXITED(cst) && WEXITSTATUS(cst) == 0

@@ -25,9 +25,17 @@ mkdir -p "$tmp/wire" && cp "$labs/wire.h" "$tmp/wire/"
 $CC $subject_flags -I"$vial" -I"$tmp/wire" -o "$tmp/subject" \
     "$lab/driver.c" "$vial"/*.c "$@" $libs -lpthread || exit 3
 # The checker: trusted, with the reference vial compiled with -DVIAL_REFERENCE.
-$CC -std=c11 -D_GNU_SOURCE -DVIAL_REFERENCE -O1 -g -I"$labs" -I"$labs/vial" \
-    -o "$tmp/checker" "$lab/checker.c" "$labs/tap.c" "$labs/wire.c" "$labs"/vial/*.c \
-    -lcurl $libs -lpthread || exit 3
-$CC -std=c11 -D_GNU_SOURCE -O1 -o "$tmp/pairrun" "$labs/tools/pairrun.c" || exit 3
-ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} "$tmp/pairrun" -t "${PAIR_WALL:-60}" \
-    "$tmp/subject" -- "$tmp/checker" "$seed"
+# RUNPAIR_CACHE (a folder) keeps built checkers between runs.
+bin=${RUNPAIR_CACHE:-$tmp}
+checker=$bin/checker-$(basename "$lab")
+if [ ! -x "$checker" ]; then
+    $CC -std=c11 -D_GNU_SOURCE -DVIAL_REFERENCE -O1 -g -I"$labs" -I"$labs/vial" \
+        -o "$checker.tmp$$" "$lab/checker.c" "$labs/tap.c" "$labs/wire.c" "$labs"/vial/*.c \
+        -lcurl $libs -lpthread && mv "$checker.tmp$$" "$checker" || exit 3
+fi
+if [ ! -x "$bin/pairrun" ]; then
+    $CC -std=c11 -D_GNU_SOURCE -O1 -o "$bin/pairrun.tmp$$" "$labs/tools/pairrun.c" \
+        && mv "$bin/pairrun.tmp$$" "$bin/pairrun" || exit 3
+fi
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} "$bin/pairrun" -t "${PAIR_WALL:-60}" \
+    "$tmp/subject" -- "$checker" "$seed"
