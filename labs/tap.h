@@ -4,7 +4,14 @@
  *
  *   plan(3);  ok(x > 0, "positive");  is_int(got, 4, "four");  done_testing();
  *
- * All macros record the caller's file and line for the `at:` field. */
+ * All macros record the caller's file and line for the `at:` field.
+ *
+ * Failure blocks: `message`, `got`, `expected` (numbers bare, NULL as ~), `at: file:line`,
+ * `seed` (tap_set_seed, else $TAP_SEED), then any tap_attach fields. A multi-line value
+ * ending in one newline is a `|` block scalar; anything else is double-quoted with
+ * escapes, where \xNN stands for the byte NN (prove's YAML reader, which knows no `|-`,
+ * reads every value back; it shows \xNN as the character U+00NN). Values over 16 KiB
+ * are cut. Descriptions escape '#' and '\' as TAP 14 says. */
 #ifndef STACKLAB_TAP_H
 #define STACKLAB_TAP_H
 
@@ -51,7 +58,11 @@ void tap_bail_out(const char *fmt, ...) __attribute__((format(printf, 1, 2), nor
  * own tap calls are reported normally; if the child dies from a signal or runs out of
  * time, one "not ok" naming the signal (or "timed out after N s") is printed for the
  * case and the parent carries on. Returns 1 if the child exited 0 having passed all
- * its tests, 0 otherwise. Test numbers stay consecutive across children. */
+ * its tests, 0 otherwise. Test numbers stay consecutive across children. A case ended
+ * by a sanitizer (which exits rather than dying from the signal) is reported as such.
+ * Inside fn, plan() is ignored and done_testing() only returns; fn should return rather
+ * than exit() (exit runs the parent's atexit handlers in the child). A child with no
+ * test of its own that exits 0 is reported as one passing test named `name`. */
 int tap_run_isolated(const char *file, int line, const char *name, double timeout_sec,
                      void (*fn)(void *arg), void *arg);
 

@@ -45,7 +45,8 @@ struct tap_report {
  * within the cap and marked truncated; more than 100000 tests also truncate. Every
  * string in the report is display-safe: valid UTF-8 with no control bytes but newline
  * and tab (a CR shows as \r, other bytes as \xNN), so it can go to a terminal as is.
- * YAML `~` reads as "NULL"; a `\xNN` escape in a quoted YAML string is the byte NN.
+ * A `got`/`expected` of YAML `~` reads as "NULL" (tap.h's NULL string), other keys
+ * as absent; a `\xNN` escape in a quoted YAML string is the byte NN.
  * Never fails; the caller frees the report with tapread_free (which accepts NULL). */
 struct tap_report *tapread_parse(const char *text, size_t len, size_t cap);
 void tapread_free(struct tap_report *r);

@@ -105,6 +105,10 @@ tap_check "a short run against its plan exits non-zero and says so" test "$rc" -
 tap_check "5000 tests in one child, 20 small children, nested isolation" numbers_ok many.out
 tap_check "nested crash reported inside its parent case" grep -q ' - inner crash (killed by SIGSEGV)$' many.out
 tap_check "the run goes on after everything" grep -q '^ok 5045 - last$' many.out
+TAP_SEED=7 "$demo" seed > seed.out
+tap_check "tap_set_seed wins over TAP_SEED, tap_attach lasts one test" test \
+    "$(grep -E '^  (seed|note):' seed.out | tr '\n' '|')" = \
+    '  seed: 0x2a|  note: "only on the first failure"|  seed: 7|'
 "$demo" null > null.out 2> null.err
 if [ "${STACKLAB_SANITIZED:-0}" = 1 ]; then
     want='^not ok 1 - null store (stopped by a sanitizer report (see stderr))$'

@@ -183,6 +183,17 @@ static int scenario_null(void)
     return done_testing();
 }
 
+/* tap_set_seed wins over $TAP_SEED; tap_attach lasts one test. */
+static int scenario_seed(void)
+{
+    tap_set_seed("0x2a");
+    tap_attach("note", "only on the first failure");
+    ok(0, "first failure");
+    tap_set_seed(NULL);
+    ok(0, "second failure");
+    return done_testing();
+}
+
 static const struct {
     const char *name;
     int (*run)(void);
@@ -191,6 +202,7 @@ static const struct {
     { "bail", scenario_bail },         { "bail-child", scenario_bail_child },
     { "skip-all", scenario_skip_all }, { "plan-short", scenario_plan_short },
     { "many", scenario_many },         { "null", scenario_null },
+    { "seed", scenario_seed },
 };
 
 int main(int argc, char **argv)
