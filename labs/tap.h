@@ -44,9 +44,9 @@ int tap_fail_with(const char *file, int line, const char *message, const char *g
 
 /* Prints "# ..." comment lines (to the TAP stream; multi-line text is split). */
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Marks the next `n` tests as skipped with reason `why`: the next n test calls still
- * run but are printed as ok # SKIP whatever their outcome. Marks left unused when
- * tap_done_testing runs are printed there as bare skipped tests. */
+/* Reports `n` tests as skipped with reason `why`: prints n "ok N # SKIP why" lines now,
+ * in place of the tests not run (`if (!db) skip(2, "no db"); else { ok(..); ok(..); }`).
+ * Tests called afterwards run and count as usual: a skip never hides a failure. */
 void tap_skip(int n, const char *why);
 /* Tests between tap_todo_start() and tap_todo_end() are marked # TODO why. */
 void tap_todo_start(const char *why);

@@ -79,9 +79,10 @@ static int scenario_all(void)
     fail_with("the server answered 500", "500", "200", "fail_with, transcript attached");
     fail_with(NULL, NULL, NULL, "fail_with, nothing but a name");
     diag("a comment\nover two lines");
-    skip(2, "not on this machine");
-    ok(0, "skipped, would fail");
-    ok(1, "skipped, would pass");
+    if (getpid() > 0)
+        skip(2, "not on this machine");
+    else
+        ok(0, "never run"), ok(0, "never run");
     todo_start("not written yet");
     ok(0, "a todo failure");
     ok(1, "a todo pass");
