@@ -82,7 +82,8 @@ typedef struct vial_request {
     vial_pairs args;      /* decoded query arguments; value NULL for "?flag" */
     vial_pairs cookies;   /* [lab 04] from the Cookie header(s) */
     vial_pairs form;      /* [lab 04] from an application/x-www-form-urlencoded body */
-    char *body;           /* owned; NUL-terminated for convenience (body[body_len] == 0) */
+    char *body;           /* owned; NULL when there is none, else NUL-terminated for
+                             convenience (body[body_len] == 0) */
     size_t body_len;
     /* Filled by the dispatcher [labs 03, 05]: */
     vial_app *app;        /* the app handling this request (not owned) */
