@@ -76,6 +76,8 @@ static void buf_str(struct tap_buf *b, const char *s)
 
 static void buf_vfmt(struct tap_buf *b, const char *fmt, va_list ap)
 {
+    if (!fmt)
+        return;
     va_list cp;
     va_copy(cp, ap);
     int n = vsnprintf(NULL, 0, fmt, cp);
