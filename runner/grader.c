@@ -15,9 +15,7 @@
 #include <unistd.h>
 
 #include "checker.h"
-#include "cmd.h"
 #include "grader.h"
-#include "report.h"
 #include "sandbox.h"
 #include "starter.h"
 #include "util.h"
@@ -720,87 +718,4 @@ void grader_public_free(struct grader_public *res)
     tapread_free(res->tap);
     free(res->err);
     memset(res, 0, sizeof *res);
-}
-
-/* ---- the commands' common steps ---------------------------------------------------- */
-
-const struct lab *grader_pick_lab(struct workspace *ws, const char *arg, char **cause)
-{
-    const struct course *c = ws->course;
-    if (arg != NULL) {
-        const struct lab *lab = course_lab(c, arg);
-        if (lab == NULL)
-            *cause = xasprintf("no lab '%s' in this course (see stacklab list)", arg);
-        return lab;
-    }
-    const struct lab *cur = workspace_current_lab(ws);
-    if (cur == NULL && c->nlabs > 0)
-        cur = &c->labs[c->nlabs - 1];
-    if (cur == NULL)
-        *cause = xstrdup("this course has no labs");
-    return cur;
-}
-
-/* The lab after lab in the course, or NULL. */
-static const struct lab *grader_next_lab(const struct course *c, const struct lab *lab)
-{
-    int i = course_lab_index(c, lab);
-    return i >= 0 && (size_t)i + 1 < c->nlabs ? &c->labs[i + 1] : NULL;
-}
-
-int grader_command(struct workspace *ws, const struct lab *lab, const struct grader_opts *o,
-                   FILE *out)
-{
-    if (!workspace_lab_unlocked(ws, lab)) {
-        fprintf(stderr, "stacklab: lab %s is locked: pass lab %s first (stacklab check %s)\n",
-                lab->id, lab->requires, lab->requires);
-        return EXIT_USAGE;
-    }
-    struct grader_run run;
-    char *cause = NULL;
-    if (grader_check(ws, lab, o, &run, &cause) < 0) {
-        fprintf(stderr, "stacklab: check of lab %s could not run: %s\n", lab->id, cause);
-        free(cause);
-        return EXIT_INTERNAL;
-    }
-    if (grader_record(ws, &run) < 0)
-        fprintf(stderr, "stacklab: warning: the attempt was not stored: %s\n",
-                store_errmsg(ws->store));
-    report_check(out, &run);
-    const struct lab *next = grader_next_lab(ws->course, lab);
-    if (run.verdict == GRADER_PASS && next != NULL)
-        fprintf(out, "lab %s passed. lab %s unlocked: stacklab next\n", lab->id, next->id);
-    else if (run.verdict == GRADER_PASS)
-        fprintf(out, "lab %s passed: that was the last lab of the course.\n", lab->id);
-    else if (run.verdict == GRADER_INTERNAL)
-        fprintf(out, "this is not your code's fault; please report it.\n");
-    else
-        fprintf(out, "fix the first problem above and run stacklab check %s again "
-                "(stacklab hint %s gives a hint).\n", lab->id, lab->id);
-    int code = run.verdict == GRADER_PASS ? EXIT_OK
-        : run.verdict == GRADER_INTERNAL ? EXIT_INTERNAL : EXIT_FAILED;
-    grader_run_free(&run);
-    return code;
-}
-
-struct workspace *grader_open(const char *arg, const struct lab **lab, int *code)
-{
-    char *cause = NULL;
-    *code = EXIT_INTERNAL;
-    struct workspace *ws = workspace_open(&cause, code);
-    if (ws != NULL && (*lab = grader_pick_lab(ws, arg, &cause)) == NULL) {
-        *code = EXIT_USAGE;
-        workspace_close(ws);
-        ws = NULL;
-    }
-    if (ws == NULL) {
-        fprintf(stderr, "stacklab: %s\n", cause);
-        free(cause);
-    }
-    return ws;
-}
-
-int grader_lab_number(const struct lab *lab)
-{
-    return (int)strtol(lab->id, NULL, 10);
 }
