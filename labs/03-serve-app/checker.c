@@ -185,7 +185,7 @@ static void expect(const char *test, int port, const char *method, const char *p
                    const void *body, size_t body_len)
 {
     struct reply rep;
-    char got[256], want[256], hv[256];
+    char got[600], want[600], hv[256];
     const char *problem = NULL;
     if (port <= 0) {
         tap_fail_with(__FILE__, __LINE__, "the server did not start (no port)", NULL, NULL, "%s", test);
@@ -241,7 +241,7 @@ int main(int argc, char **argv)
     struct wire_rng rng;
     struct wire_peer peer;
     struct route rt[NROUTES + 2];
-    char *ans = NULL, test[160], seen[128];
+    char *ans = NULL, test[320], seen[128];
     size_t alen = 0, elen = 0;
     int port = -1;
     wire_rng_seed(&rng, seed);
