@@ -375,15 +375,13 @@ void sbx_box_tick(struct sbx_box *b)
     if (now < b->next_scan)
         return;
     b->next_scan = now + (wall < 1.0 ? 0.03 : 0.08);
-    struct sbx_usage u;
-    sbx_proc_usage(b->sid, &u);
-    double cpu = u.cpu;
-    if (b->use_cg) {
-        double c = sbx_cg_cpu(&b->cg);
-        if (c >= 0)
-            cpu = c;
-    } else if (u.rss_kb > b->peak_kb) {
-        b->peak_kb = u.rss_kb;
+    struct sbx_usage u = { 0, 0, 0 };
+    double cpu = b->use_cg ? sbx_cg_cpu(&b->cg) : -1;
+    if (cpu < 0) {      /* no cgroup: walk /proc for the session */
+        sbx_proc_usage(b->sid, &u);
+        cpu = u.cpu;
+        if (u.rss_kb > b->peak_kb)
+            b->peak_kb = u.rss_kb;
     }
     if (cpu > b->cpu)
         b->cpu = cpu;

@@ -14,6 +14,7 @@
 #define SBX_UID_BASE 60000      /* host uids for boxes started as root: BASE .. BASE+SPAN-1 */
 #define SBX_UID_SPAN 5000
 #define SBX_PATH_MAX 4096
+#define SBX_MAX_BINDS 64
 
 /* What the machine allows, probed once per process (sbx-probe.c). */
 struct sbx_caps {
@@ -56,6 +57,8 @@ struct sbx_box {
     pid_t keeper;           /* our child */
     pid_t sid;              /* session of the run (host pid of its init/keeper) */
     int msg_fd, out_fd, err_fd, ctl_fd;
+    int path_fds[SBX_MAX_BINDS + 1];    /* box folder, then bind sources; nfds open */
+    size_t npath_fds;
     struct sbx_cg cg;
     double t0, cpu, last_cpu, last_progress, next_scan;
     long peak_kb;
@@ -67,9 +70,11 @@ struct sbx_box {
 /* sbx-keeper.c: runs in the forked child; never returns. */
 void sbx_keeper_main(struct sbx_box *b, int ctl, int msg, int out_w, int err_w) __attribute__((noreturn));
 
-/* sbx-mount.c: builds the box's root in the current (new) mount namespace and enters
- * it. Returns 0, or -1 with a message in err. */
-int sbx_mount_build(const struct sbx_config *cfg, char *err, size_t errlen);
+/* sbx-mount.c: sbx_mount_open (supervisor, before fork) opens the box folder and bind
+ * sources; sbx_mount_build (box init) builds the box's root in the current (new) mount
+ * namespace from them and enters it. Both return 0, or -1 with a message in err. */
+int sbx_mount_open(const struct sbx_config *cfg, int *fds, char *err, size_t len);
+int sbx_mount_build(const struct sbx_config *cfg, const int *fds, char *err, size_t len);
 
 /* sbx-filter.c: loads the seccomp filter for the program. pidns: ptrace allowed.
  * Returns 0 or -errno. */

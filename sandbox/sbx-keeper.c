@@ -192,7 +192,7 @@ static void __attribute__((noreturn)) sbx_program(struct sbx_box *b, int out_w, 
     int e = 0;
     signal(SIGPIPE, SIG_DFL);
     const char *dir = b->use_ns && b->role != SBX_ROLE_COMPANION ? "/box" : cfg->workdir;
-    if (chdir(dir) < 0)
+    if (b->role != SBX_ROLE_COMPANION && chdir(dir) < 0)
         e = errno;
     char **env = sbx_env(b, b->use_ns);
     int ef = sbx_setup_fds(cfg, out_w, err_w, errfd);
@@ -302,7 +302,7 @@ static void __attribute__((noreturn)) sbx_init_ns(struct sbx_box *b, int msgfd, 
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (sethostname("box", 3) < 0)
         sbx_die_setup(msgfd, "sethostname");
-    if (b->role != SBX_ROLE_COMPANION && sbx_mount_build(b->cfg, err, sizeof err) < 0) {
+    if (b->role != SBX_ROLE_COMPANION && sbx_mount_build(b->cfg, b->path_fds, err, sizeof err) < 0) {
         struct sbx_msg m = { .kind = SBX_MSG_SETUP };
         snprintf(m.text, sizeof m.text, "%s", err);
         sbx_send(msgfd, &m);
@@ -317,6 +317,10 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     setsid();
+    /* The companion keeps the host's view: enter its folder while we still have the
+     * caller's full rights (inside the user namespace root's files may be out of reach). */
+    if (b->role == SBX_ROLE_COMPANION && chdir(b->cfg->workdir) < 0)
+        sbx_die_setup(msgfd, "chdir");
     if (b->join_user_fd >= 0 && setns(b->join_user_fd, CLONE_NEWUSER) < 0)
         sbx_die_setup(msgfd, "setns user");
     if (b->join_net_fd >= 0 && setns(b->join_net_fd, CLONE_NEWNET) < 0)
@@ -326,12 +330,6 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
         sbx_die_setup(msgfd, "unshare user/net");
     sbx_wait_go(ctl, msgfd);
     close(ctl);
-    /* Started as root, our own uid is unmapped in the new namespace (files we create
-     * would have no owner): become the box's uid, which keeps the namespace's caps. */
-    if (fresh && b->use_userns && b->role != SBX_ROLE_COMPANION
-        && (setresgid(SBX_INSIDE_UID, SBX_INSIDE_UID, SBX_INSIDE_UID) < 0
-            || setresuid(SBX_INSIDE_UID, SBX_INSIDE_UID, SBX_INSIDE_UID) < 0))
-        sbx_die_setup(msgfd, "setresuid");
     if (fresh && b->cfg->net == SBX_NET_LOOPBACK && sbx_lo_up() < 0)
         sbx_die_setup(msgfd, "loopback up");
     if (!b->use_ns) {
@@ -340,6 +338,21 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
     }
     if (unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNS) < 0)
         sbx_die_setup(msgfd, "unshare pid/mount/ipc/uts");
+    /* The box folder and bind sources are opened in the new mount namespace (a bind
+     * source must live there) but still with the caller's uid, which can reach them. */
+    char err[sizeof ((struct sbx_msg *)0)->text];
+    if (b->role != SBX_ROLE_COMPANION && sbx_mount_open(b->cfg, b->path_fds, err, sizeof err) < 0) {
+        struct sbx_msg m = { .kind = SBX_MSG_SETUP };
+        snprintf(m.text, sizeof m.text, "%s", err);
+        sbx_send(msgfd, &m);
+        _exit(126);
+    }
+    /* Started as root, our own uid is unmapped in the new namespace (files we create
+     * would have no owner): become the box's uid, which keeps the namespace's caps. */
+    if (fresh && b->use_userns && b->role != SBX_ROLE_COMPANION
+        && (setresgid(SBX_INSIDE_UID, SBX_INSIDE_UID, SBX_INSIDE_UID) < 0
+            || setresuid(SBX_INSIDE_UID, SBX_INSIDE_UID, SBX_INSIDE_UID) < 0))
+        sbx_die_setup(msgfd, "setresuid");
     pid_t init = fork();
     if (init < 0)
         sbx_die_setup(msgfd, "fork init");

@@ -196,30 +196,43 @@ static int sbx_mount_enter(char *err, size_t len)
     return 0;
 }
 
-/* Builds the view described at the top of this file. Must run in a new mount namespace
- * with the power to mount (and in the box's pid namespace, for /proc). Returns 0 and
- * leaves the cwd at /, or -1 with a message in err. */
-int sbx_mount_build(const struct sbx_config *cfg, char *err, size_t len)
+/* Opens the box folder and the bind sources as O_PATH descriptors into fds (box first),
+ * with the caller's rights: the box's own uid may not be able to reach them. Returns 0,
+ * or -1 with a message in err (descriptors already opened are closed). */
+int sbx_mount_open(const struct sbx_config *cfg, int *fds, char *err, size_t len)
 {
-    int boxfd = open(cfg->workdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (boxfd < 0)
-        return sbx_mfail(err, len, "open", cfg->workdir);
-    int bindfds[64];
-    if (cfg->nbinds > 64) {
+    if (cfg->nbinds > SBX_MAX_BINDS) {
         snprintf(err, len, "too many binds (%zu)", cfg->nbinds);
         return -1;
     }
     for (size_t i = 0; i < cfg->nbinds; i++) {
-        const struct sbx_bind *b = &cfg->binds[i];
-        if (b->inside == NULL || b->inside[0] != '/' || strstr(b->inside, "..") != NULL) {
-            snprintf(err, len, "bind target must be an absolute clean path: %s",
-                     b->inside ? b->inside : "(null)");
+        const char *in = cfg->binds[i].inside;
+        if (in == NULL || in[0] != '/' || strstr(in, "..") != NULL || cfg->binds[i].host == NULL) {
+            snprintf(err, len, "bind target must be an absolute clean path: %s", in ? in : "(null)");
             return -1;
         }
-        bindfds[i] = open(b->host, O_PATH | O_CLOEXEC);
-        if (bindfds[i] < 0)
-            return sbx_mfail(err, len, "open", b->host);
     }
+    for (size_t i = 0; i <= cfg->nbinds; i++) {
+        const char *p = i == 0 ? cfg->workdir : cfg->binds[i - 1].host;
+        fds[i] = open(p, O_PATH | O_CLOEXEC | (i == 0 ? O_DIRECTORY : 0));
+        if (fds[i] < 0) {
+            sbx_mfail(err, len, "open", p);
+            while (i-- > 0)
+                close(fds[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Builds the view described at the top of this file from the descriptors of
+ * sbx_mount_open. Must run in a new mount namespace with the power to mount (and in the
+ * box's pid namespace, for /proc). Returns 0 and leaves the cwd at /, or -1 with a
+ * message in err. */
+int sbx_mount_build(const struct sbx_config *cfg, const int *fds, char *err, size_t len)
+{
+    int boxfd = fds[0];
+    const int *bindfds = fds + 1;
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         return sbx_mfail(err, len, "make private", "/");
     if (mount("tmpfs", SBX_NEWROOT, "tmpfs", MS_NOSUID, "size=16m,nr_inodes=4096,mode=0755") < 0)

@@ -12,7 +12,7 @@
 
 #include "sbx-int.h"
 
-/* 1 when a child can create a user namespace (and, inside it, pid/net/mount ones). */
+/* 1 when a child can create a user namespace (and, inside it, pid and mount ones). */
 static int sbx_probe_userns(char *why, size_t len)
 {
     pid_t p = fork();
@@ -23,7 +23,7 @@ static int sbx_probe_userns(char *why, size_t len)
     if (p == 0) {
         int rc = unshare(CLONE_NEWUSER);
         if (rc == 0)
-            rc = unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET);
+            rc = unshare(CLONE_NEWNS | CLONE_NEWPID);
         _exit(rc == 0 ? 0 : (errno & 0x7f));
     }
     int st = 0;

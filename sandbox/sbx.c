@@ -136,10 +136,11 @@ static void sbx_drain(struct sbx_box *b)
 void sbx_box_finish(struct sbx_box *b)
 {
     struct sbx_result *r = b->res;
+    int st = -1;
     if (b->keeper > 0) {
         if (!b->done)
             kill(b->keeper, SIGKILL);
-        while (waitpid(b->keeper, NULL, 0) < 0 && errno == EINTR)
+        while (waitpid(b->keeper, &st, 0) < 0 && errno == EINTR)
             ;
         b->keeper = 0;
     }
@@ -147,7 +148,12 @@ void sbx_box_finish(struct sbx_box *b)
         struct sbx_box *one[1] = { b };
         sbx_box_poll_fds(one, 1, 100);
     }
-    r->survivors = sbx_proc_kill_session(b->sid, 2.0);
+    /* A keeper that reaped the pid namespace's init itself proves the namespace empty
+     * (the kernel ends init only after every member); a cgroup lists what is left. In
+     * every other case, walk /proc for the session. */
+    int clean = b->use_ns && b->msg.kind == SBX_MSG_EXIT && st == 0;
+    if (!clean && !b->use_cg)
+        r->survivors = sbx_proc_kill_session(b->sid, 2.0);
     if (b->use_cg) {
         r->survivors += sbx_cg_kill_all(&b->cg);
         double c = sbx_cg_cpu(&b->cg);

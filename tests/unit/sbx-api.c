@@ -94,10 +94,40 @@ static void api_pair(void)
         return;
     }
     is_str(cr.out, "got ping\n", "E2 companion and subject talk over fds 3/4");
-    is_str(sbx_verdict_name(cr.verdict), "OK", "E3 companion OK");
+    if (!is_str(sbx_verdict_name(cr.verdict), "OK", "E3 companion OK"))
+        diag("companion: %s; stderr: %s; subject: %s %s", cr.detail, cr.err ? cr.err : "",
+             sr.detail, sr.err ? sr.err : "");
     is_str(sbx_verdict_name(sr.verdict), "OK", "E4 subject stopped with the companion: %s", sr.detail);
     ok(sr.wall_sec < 10, "E5 subject did not run to its own limit (%.2f s)", sr.wall_sec);
     is_int(sr.survivors + cr.survivors, 0, "E6 nothing survived");
+    sbx_result_free(&sr);
+    sbx_result_free(&cr);
+}
+
+/* The subject kills everything it can see and looks for other processes; the companion
+ * must live on and the subject must see only its own box. */
+static void api_pair_attack(void)
+{
+    char *sargv[] = { "sh", "-c", "kill -KILL -1; n=$(ls /proc | grep -c '^[0-9]'); echo \"procs=$n\" >&4", NULL };
+    char *cargv[] = { "sh", "-c", "read x <&3; sleep 0.2; echo \"alive $x\"", NULL };
+    struct sbx_config s, c;
+    struct sbx_result sr, cr;
+    char *cause = NULL;
+    api_cfg(&s, sargv);
+    api_cfg(&c, cargv);
+    if (sbx_run_pair(&s, &c, &sr, &cr, &cause) != 0) {
+        fail_with(cause, "", "", "F1 pair runs");
+        free(cause);
+        return;
+    }
+    is_str(sbx_verdict_name(cr.verdict), "OK", "F1 companion survives the subject's kill -1");
+    ok(cr.out != NULL && strncmp(cr.out, "alive procs=", 12) == 0, "F2 companion heard the subject: %s",
+       cr.out ? cr.out : "(nothing)");
+    if (strstr(s.flags & SBX_NO_USERNS && geteuid() != 0 ? "" : "ns", "ns"))
+        ok(cr.out != NULL && strtol(cr.out + 12, NULL, 10) <= 6, "F3 the subject sees only its own box (%s)", cr.out);
+    else
+        skip(1, "no pid namespace in this mode");
+    is_int(sr.survivors + cr.survivors, 0, "F4 nothing survived");
     sbx_result_free(&sr);
     sbx_result_free(&cr);
 }
@@ -112,6 +142,7 @@ int main(void)
     api_cap();
     api_badcfg();
     api_pair();
+    api_pair_attack();
     rmdir(boxdir);
     return done_testing();
 }

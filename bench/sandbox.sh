@@ -1,0 +1,96 @@
+#!/bin/sh
+# bench/sandbox.sh -- spawn cost of a box: /bin/true run bare, in our full sandbox
+# (`stacklab sandbox`), and in bubblewrap doing the same work (all namespaces, read-only
+# system binds, fresh /proc and /dev). Prints per-run times and the ratios to bare.
+# Uses hyperfine when present, else a timed loop. RUNS=N to change the count.
+set -u
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${STACKLAB_BUILD:-$SRC/build}
+RUNS=${RUNS:-100}
+T=$(mktemp -d /tmp/stacklab-bench.XXXXXX) || exit 1
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+
+# A minimal driver linked with libsandbox alone, so the figure is the sandbox's own cost
+# and not the stacklab program's start-up (it loads sqlite, curl, ncurses, ...).
+cat >"$T/sbx-true.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sandbox.h"
+int main(int argc, char **argv)
+{
+    char *args[] = { "/bin/true", NULL };
+    struct sbx_config c;
+    struct sbx_result r;
+    char *cause = NULL;
+    sbx_config_init(&c);
+    c.argv = args;
+    c.workdir = argv[1];
+    if (argc > 2 && strcmp(argv[2], "nocg") == 0)
+        c.flags |= SBX_NO_CGROUP;
+    if (sbx_run(&c, &r, &cause) < 0) {
+        fprintf(stderr, "%s\n", cause);
+        return 3;
+    }
+    int ok = r.verdict == SBX_OK;
+    if (!ok || getenv("SHOW"))
+        fprintf(stderr, "%s %s\n", sbx_verdict_name(r.verdict), r.layers);
+    sbx_result_free(&r);
+    return ok ? 0 : 1;
+}
+C
+cc -std=c11 -D_GNU_SOURCE -O2 -I"$SRC/sandbox" -o "$T/sbx-true" "$T/sbx-true.c" "$BUILD/libsandbox.a" -lseccomp \
+    || { echo "cannot build the driver"; exit 1; }
+mkdir -p "$T/box"
+BARE="/bin/true"
+OURS="$T/sbx-true $T/box"
+NOCG="$T/sbx-true $T/box nocg"
+mkdir -p "$T/clibox"
+CLI="sh -c \"cd $T/clibox && exec $BUILD/stacklab sandbox --quiet -- /bin/true\""
+BWRAP=""
+if command -v bwrap >/dev/null 2>&1; then
+    BWRAP="bwrap --unshare-all --die-with-parent --ro-bind /usr /usr"
+    for l in bin sbin lib lib64; do
+        if [ -L "/$l" ]; then BWRAP="$BWRAP --symlink $(readlink /$l) /$l"
+        elif [ -d "/$l" ]; then BWRAP="$BWRAP --ro-bind /$l /$l"; fi
+    done
+    BWRAP="$BWRAP --ro-bind /etc/ld.so.cache /etc/ld.so.cache --proc /proc --dev /dev"
+    BWRAP="$BWRAP --tmpfs /tmp --bind $T /box --chdir /box /bin/true"
+    $BWRAP 2>/dev/null || { echo "bwrap cannot run here; left out"; BWRAP=""; }
+fi
+
+# ms per run of a command, by a timed loop.
+bench_loop() {
+    start=$(date +%s%N)
+    i=0
+    while [ $i -lt "$RUNS" ]; do $1 >/dev/null 2>&1; i=$((i + 1)); done
+    end=$(date +%s%N)
+    echo "$start $end $RUNS" | awk '{ printf "%.3f", ($2 - $1) / 1e6 / $3 }'
+}
+
+# ms per run (mean) by hyperfine.
+bench_hf() {
+    hyperfine -N --warmup 5 --runs "$RUNS" --export-csv "$T/hf.csv" "$1" >/dev/null 2>&1 \
+        || { bench_loop "$1"; return; }
+    awk -F, 'NR == 2 { printf "%.3f", $2 * 1000 }' "$T/hf.csv"
+}
+
+if command -v hyperfine >/dev/null 2>&1; then how=hyperfine; m=bench_hf; else how="timed loop"; m=bench_loop; fi
+echo "sandbox spawn cost, /bin/true, $RUNS runs each ($how)"
+bare=$($m "$BARE")
+ours=$($m "$OURS")
+printf '  %-28s %8s ms\n' "bare" "$bare"
+ratio() { echo "$1 $2" | awk '{ printf "%.1f", $1 / $2 }'; }
+nocg=$($m "$NOCG")
+cli=$($m "$CLI")
+printf '  %-28s %8s ms   x%s\n' "sbx_run (all layers)" "$ours" "$(ratio "$ours" "$bare")"
+printf '  %-28s %8s ms   x%s\n' "sbx_run without cgroups" "$nocg" "$(ratio "$nocg" "$bare")"
+printf '  %-28s %8s ms   x%s\n' "stacklab sandbox (CLI)" "$cli" "$(ratio "$cli" "$bare")"
+if [ -n "$BWRAP" ]; then
+    bw=$($m "$BWRAP")
+    printf '  %-28s %8s ms   x%s\n' "bwrap --unshare-all" "$bw" "$(echo "$bw $bare" | awk '{ printf "%.1f", $1 / $2 }')"
+    printf '  sbx_run / bwrap: %s (all layers), %s (same namespaces and binds, no cgroups)\n' \
+        "$(echo "$ours $bw" | awk '{ printf "%.2f", $1 / $2 }')" "$(echo "$nocg $bw" | awk '{ printf "%.2f", $1 / $2 }')"
+fi
+echo "  layers: $(SHOW=1 $OURS 2>&1)"
