@@ -339,7 +339,8 @@ int main(int argc, char **argv)
             if (kinds[i].kind == K_LOOKUP || kinds[i].kind == K_GET)
                 add_lookups(&rng, &ops);
             if (kinds[i].kind == K_QUERY) {
-                wire_buf_frame(&ops, "arg", raw.data + 6, 2);
+                const char *qm = memchr(raw.data, '?', raw.len);
+                wire_buf_frame(&ops, "arg", qm ? qm + 1 : "zz", 2);
                 wire_buf_frame(&ops, "arg", "zz", 2);
             }
             wire_buf_escaped(&show, raw.data, raw.len < 600 ? raw.len : 600, 1);
