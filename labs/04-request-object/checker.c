@@ -1,0 +1,615 @@
+/* checker.c -- lab 04's hidden tests: has the driver serve the learner's /echo view,
+ * serves the same view with the reference vial beside it, sends both the same random
+ * requests with libcurl (repeated and flag arguments, headers in any case, cookies,
+ * bodies in many pieces, forms) and compares what each request object held. Raw-socket
+ * tests check that an oversized body gets 413 before it is read. Run as `checker SEED`. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "vial.h"
+#include "tap.h"
+#include "wire.h"
+
+#define CAP 16384
+
+static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+static struct wire_rng rng;
+
+/* ---- the reference side: the driver's echo view, served by the reference vial ------ */
+
+static void echo_line(struct wire_buf *b, const char *key, const char *v, int flag_ok)
+{
+    wire_buf_str(b, key);
+    if (v == NULL) {
+        wire_buf_str(b, flag_ok ? " (flag)\n" : " (none)\n");
+        return;
+    }
+    wire_buf_str(b, " \"");
+    wire_buf_escaped(b, v, strlen(v), 0);
+    wire_buf_str(b, "\"\n");
+}
+
+static void echo_pairs(struct wire_buf *b, const char *what, const vial_pairs *p)
+{
+    char key[96];
+    for (size_t i = 0; i < p->len; i++) {
+        snprintf(key, sizeof key, "%s[%zu] \"%.40s\" =", what, i, p->items[i].name);
+        echo_line(b, key, p->items[i].value, 1);
+    }
+}
+
+static void echo_probe(struct wire_buf *b, const char *what, const char *names,
+                       const vial_request *req,
+                       const char *(*get)(const vial_request *, const char *))
+{
+    char name[64], key[96];
+    while (names != NULL && *names) {
+        size_t n = strcspn(names, ",");
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), names);
+        snprintf(key, sizeof key, "%s(%s)", what, name);
+        echo_line(b, key, get(req, name), 0);
+        names += n + (names[n] == ',');
+    }
+}
+
+static unsigned long long echo_hash(const char *p, size_t n)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h;
+}
+
+static int echo_view(vial_request *req, vial_response *res)
+{
+    struct wire_buf b = {0};
+    char line[128];
+    echo_line(&b, "method", req->method, 0);
+    echo_line(&b, "path", req->path, 0);
+    echo_line(&b, "query_string", req->query_string, 0);
+    echo_pairs(&b, "args", &req->args);
+    long first = vial_pairs_next(&req->args, "tag", 0);
+    snprintf(line, sizeof line, "first tag at %ld, has flag %d\n", first,
+             vial_pairs_has(&req->args, "flag"));
+    wire_buf_str(&b, line);
+    echo_probe(&b, "header", vial_request_header(req, "X-Probe"), req, vial_request_header);
+    echo_pairs(&b, "cookies", &req->cookies);
+    echo_probe(&b, "cookie", vial_request_header(req, "X-Cookie-Probe"), req,
+               vial_request_cookie);
+    snprintf(line, sizeof line, "body %zu bytes, fnv %016llx\n", req->body_len,
+             echo_hash(req->body ? req->body : "", req->body ? req->body_len : 0));
+    wire_buf_str(&b, line);
+    snprintf(line, sizeof line, "parse_form -> %d\n", vial_request_parse_form(req));
+    wire_buf_str(&b, line);
+    echo_pairs(&b, "form", &req->form);
+    int rc = b.failed ? 500 : vial_response_text(res, 200, "text/plain", b.data);
+    wire_buf_free(&b);
+    return rc;
+}
+
+/* ---- HTTP with libcurl ---------------------------------------------------------------- */
+
+struct req {
+    const char *method;
+    char target[1024];
+    const char *headers[12];    /* NULL-terminated "Name: value" lines */
+    char hbuf[12][512];
+    int nheaders;
+    const char *body;
+    size_t body_len;
+    int chunked;                /* send the body with Transfer-Encoding: chunked */
+};
+
+struct reply {
+    long status;
+    struct wire_buf body, transcript;
+    char error[CURL_ERROR_SIZE];
+};
+
+struct upload {
+    const char *p;
+    size_t left;
+};
+
+static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
+{
+    struct wire_buf *t = arg;
+    const char *prefix = type == CURLINFO_TEXT ? "* " : type == CURLINFO_HEADER_OUT ? "> "
+                       : type == CURLINFO_HEADER_IN ? "< " : NULL;
+    (void)h;
+    if (t->len > CAP)
+        return 0;
+    if (prefix == NULL) {
+        char note[64];
+        snprintf(note, sizeof note, "%s %zu bytes of data\n",
+                 type == CURLINFO_DATA_IN ? "{" : "}", size);
+        if (type == CURLINFO_DATA_IN || type == CURLINFO_DATA_OUT)
+            wire_buf_str(t, note);
+        return 0;
+    }
+    size_t start = 0;
+    for (size_t i = 0; i < size; i++) {
+        if (data[i] != '\n' && i + 1 < size)
+            continue;
+        size_t n = i + 1 - start;
+        while (n > 0 && (data[start + n - 1] == '\n' || data[start + n - 1] == '\r'))
+            n--;
+        wire_buf_str(t, prefix);
+        wire_buf_add(t, data + start, n);
+        wire_buf_str(t, "\n");
+        start = i + 1;
+    }
+    return 0;
+}
+
+static size_t on_data(char *p, size_t size, size_t n, void *arg)
+{
+    struct wire_buf *b = arg;
+    if (b->len < CAP)
+        wire_buf_add(b, p, size * n);
+    return size * n;
+}
+
+/* Hands the body to curl in small pieces, so the server gets it in many calls. */
+static size_t on_read(char *buf, size_t size, size_t n, void *arg)
+{
+    struct upload *u = arg;
+    size_t want = size * n < 1000 ? size * n : 1000;
+    if (want > u->left)
+        want = u->left;
+    memcpy(buf, u->p, want);
+    u->p += want;
+    u->left -= want;
+    return want;
+}
+
+static void req_header(struct req *r, const char *name, const char *value)
+{
+    if (r->nheaders >= 11)
+        return;
+    snprintf(r->hbuf[r->nheaders], sizeof r->hbuf[0], "%s: %s", name, value);
+    r->headers[r->nheaders] = r->hbuf[r->nheaders];
+    r->headers[++r->nheaders] = NULL;
+}
+
+/* Sends r to 127.0.0.1:port. Returns 0 when an answer came, else -1 (error set). */
+static int do_request(int port, const struct req *r, struct reply *rep)
+{
+    char url[1200];
+    struct curl_slist *hl = NULL;
+    struct upload up = {r->body, r->body_len};
+    memset(rep, 0, sizeof *rep);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, r->target);
+    CURL *h = curl_easy_init();
+    if (h == NULL)
+        return -1;
+    for (int i = 0; i < r->nheaders; i++)
+        hl = curl_slist_append(hl, r->headers[i]);
+    hl = curl_slist_append(hl, "Expect:");
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
+    if (r->chunked) {
+        hl = curl_slist_append(hl, "Transfer-Encoding: chunked");
+        curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+        curl_easy_setopt(h, CURLOPT_READDATA, &up);
+    } else if (r->body != NULL) {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+    }
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_PROXY, "");
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, rep->error);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &rep->body);
+    curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
+    curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
+    curl_easy_setopt(h, CURLOPT_DEBUGDATA, &rep->transcript);
+    CURLcode rc = curl_easy_perform(h);
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rep->status);
+    curl_easy_cleanup(h);
+    curl_slist_free_all(hl);
+    wire_buf_add(&rep->body, "", 0);
+    wire_buf_add(&rep->transcript, "", 0);
+    return rc == CURLE_OK ? 0 : -1;
+}
+
+static void reply_free(struct reply *rep)
+{
+    wire_buf_free(&rep->body);
+    wire_buf_free(&rep->transcript);
+}
+
+/* "STATUS\nBODY" of a reply, for comparing and showing. */
+static void reply_text(struct wire_buf *out, const struct reply *rep, int answered)
+{
+    char line[CURL_ERROR_SIZE + 32];
+    if (!answered)
+        snprintf(line, sizeof line, "no HTTP answer: %s\n", rep->error);
+    else
+        snprintf(line, sizeof line, "status %ld\n", rep->status);
+    wire_buf_str(out, line);
+    if (answered)
+        wire_buf_add(out, rep->body.data, rep->body.len);
+}
+
+/* Sends r to the learner's server and to the reference; one test: equal answers. */
+static void expect_same(const char *test, int port, int ref_port, const struct req *r)
+{
+    struct reply got, want;
+    struct wire_buf g = {0}, w = {0};
+    if (port <= 0) {
+        tap_fail_with(__FILE__, __LINE__, "the server did not start (no port)", NULL, NULL,
+                      "%s", test);
+        return;
+    }
+    int ga = do_request(port, r, &got) == 0;
+    int wa = do_request(ref_port, r, &want) == 0;
+    reply_text(&g, &got, ga);
+    reply_text(&w, &want, wa);
+    if (g.len == w.len && memcmp(g.data, w.data, g.len) == 0) {
+        tap_ok(__FILE__, __LINE__, 1, "%s", test);
+    } else {
+        tap_attach("transcript", got.transcript.data ? got.transcript.data : "");
+        tap_fail_with(__FILE__, __LINE__, "what your request object holds differs", g.data,
+                      w.data, "%s", test);
+    }
+    wire_buf_free(&g);
+    wire_buf_free(&w);
+    reply_free(&got);
+    reply_free(&want);
+}
+
+/* ---- raw sockets: answers that must come before the body is sent ------------------------ */
+
+/* Sends `head` (and nothing more) and reads what comes back within `ms`. Returns the
+ * status of the answer, or 0 when none came in time. The exchange goes into t. */
+static int raw_exchange(int port, const char *head, int ms, struct wire_buf *t)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    char buf[1024];
+    size_t got = 0;
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    wire_buf_str(t, "> ");
+    wire_buf_escaped(t, head, strlen(head), 1);
+    wire_buf_str(t, "* (the body is not sent)\n");
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0
+        || wire_write_all(fd, head, strlen(head)) < 0) {
+        wire_buf_str(t, "* could not connect or send\n");
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long left = ms - ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000);
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        if (left <= 0 || got >= sizeof buf - 1 || poll(&pfd, 1, (int)left) <= 0)
+            break;
+        ssize_t n = read(fd, buf + got, sizeof buf - 1 - got);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+        if (memmem(buf, got, "\r\n\r\n", 4))
+            break;
+    }
+    close(fd);
+    buf[got] = '\0';
+    if (got == 0)
+        wire_buf_str(t, "* no answer before the deadline\n");
+    else {
+        wire_buf_str(t, "< ");
+        wire_buf_escaped(t, buf, got, 1);
+        wire_buf_str(t, "\n");
+    }
+    if (strncmp(buf, "HTTP/1.", 7) != 0 || got < 12)
+        return 0;
+    return (int)strtol(buf + 9, NULL, 10);
+}
+
+static void expect_early_413(const char *test, int port, size_t limit)
+{
+    char head[256], got[64];
+    struct wire_buf t = {0};
+    snprintf(head, sizeof head, "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+             "application/octet-stream\r\nContent-Length: %zu\r\n\r\n", limit + 1 + (size_t)wire_rng_below(&rng, 1u << 20));
+    int st = port > 0 ? raw_exchange(port, head, 3000, &t) : 0;
+    snprintf(got, sizeof got, st ? "status %d" : "no answer within 3 s", st);
+    if (st == 413) {
+        tap_ok(__FILE__, __LINE__, 1, "%s", test);
+    } else {
+        tap_attach("transcript", t.data ? t.data : "");
+        tap_fail_with(__FILE__, __LINE__, "an oversized body must be refused before it is read",
+                      got, "status 413 while the body is still unsent", "%s", test);
+    }
+    wire_buf_free(&t);
+}
+
+/* ---- random inputs ---------------------------------------------------------------------- */
+
+static void rand_word(char *out, size_t lo, size_t hi)
+{
+    size_t n = lo + (size_t)wire_rng_below(&rng, hi - lo + 1);
+    for (size_t i = 0; i < n; i++)
+        out[i] = alnum[wire_rng_below(&rng, sizeof alnum - 1)];
+    out[n] = '\0';
+}
+
+/* A word with a few bytes that must be encoded: "%20" or "+" for space, "%26" ... */
+static void rand_encoded(char *out, size_t cap)
+{
+    static const char *const bits[] = {"%20", "+", "%26", "%3D", "%C3%A9", "%2F", "%3F"};
+    char w[16];
+    size_t n = 0;
+    out[0] = '\0';
+    for (int i = 0; i < 3; i++) {
+        rand_word(w, 1, 5);
+        n += (size_t)snprintf(out + n, cap - n, "%s%s", w, bits[wire_rng_below(&rng, 7)]);
+    }
+}
+
+static void req_init(struct req *r, const char *method)
+{
+    memset(r, 0, sizeof *r);
+    r->method = method;
+    snprintf(r->target, sizeof r->target, "/echo");
+}
+
+/* Mixes the case of s in place, letter by letter. */
+static void rand_case(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'a' && *s <= 'z' && wire_rng_below(&rng, 2))
+            *s = (char)(*s - 'a' + 'A');
+        else if (*s >= 'A' && *s <= 'Z' && wire_rng_below(&rng, 2))
+            *s = (char)(*s - 'A' + 'a');
+}
+
+static char *rand_bytes(size_t n, int binary)
+{
+    char *b = malloc(n + 1);
+    for (size_t i = 0; b && i < n; i++)
+        b[i] = binary ? (char)wire_rng_below(&rng, 256) : alnum[wire_rng_below(&rng, 36)];
+    if (b)
+        b[n] = '\0';
+    return b;
+}
+
+/* ---- the tests --------------------------------------------------------------------------- */
+
+struct ports {
+    int subject, ref;
+    size_t limit;
+};
+
+static void t_repeated(const struct ports *p)
+{
+    struct req r;
+    char a[16], b[16], c[16], x[16];
+    req_init(&r, "GET");
+    rand_word(a, 1, 8), rand_word(b, 1, 8), rand_word(c, 0, 8), rand_word(x, 1, 8);
+    snprintf(r.target, sizeof r.target, "/echo?tag=%s&x%s=%s&tag=%s&tag=%s", a, x, b, c, a);
+    expect_same("repeated query keys are all kept, in order", p->subject, p->ref, &r);
+}
+
+static void t_flag(const struct ports *p)
+{
+    struct req r;
+    char k[16], v[16];
+    req_init(&r, "GET");
+    rand_word(k, 1, 8), rand_word(v, 1, 8);
+    if (wire_rng_below(&rng, 2))
+        snprintf(r.target, sizeof r.target, "/echo?flag&%s=%s&empty=&&o%s", k, v, k);
+    else
+        snprintf(r.target, sizeof r.target, "/echo?%s=%s&flag&empty=&o%s&", k, v, k);
+    expect_same("?flag with no value is a flag (value NULL), k= is an empty value", p->subject,
+                p->ref, &r);
+}
+
+static void t_decode(const struct ports *p)
+{
+    struct req r;
+    char e1[64], e2[64];
+    req_init(&r, "GET");
+    rand_encoded(e1, sizeof e1), rand_encoded(e2, sizeof e2);
+    snprintf(r.target, sizeof r.target, "/echo?q=%s&%s=1", e1, e2);
+    expect_same("query names and values are decoded (%XX, + as space)", p->subject, p->ref, &r);
+}
+
+static void t_headers(const struct ports *p)
+{
+    struct req r;
+    char names[3][16], probe[128], v[40], n2[20];
+    size_t at = 0;
+    req_init(&r, wire_rng_below(&rng, 2) ? "GET" : "DELETE");
+    for (int i = 0; i < 3; i++) {
+        rand_word(v, 1, 10);
+        snprintf(names[i], sizeof names[i], "X-%.12s", v);
+        rand_word(v, 1, 30);
+        req_header(&r, names[i], v);
+    }
+    for (int i = 2; i >= 0; i--) {
+        snprintf(n2, sizeof n2, "%s", names[i]);
+        rand_case(n2);
+        at += (size_t)snprintf(probe + at, sizeof probe - at, "%s,", n2);
+    }
+    snprintf(probe + at, sizeof probe - at, "x-absent,ConTent-TYPE");
+    req_header(&r, "X-Probe", probe);
+    req_header(&r, "Content-Type", "text/plain");
+    expect_same("headers are found whatever the case of their name", p->subject, p->ref, &r);
+}
+
+static void t_repeated_header(const struct ports *p)
+{
+    struct req r;
+    char v1[24], v2[24], name[24], probe[64];
+    req_init(&r, "GET");
+    rand_word(v1, 1, 12), rand_word(v2, 1, 12), rand_word(name, 1, 10);
+    snprintf(probe, sizeof probe, "x-twice-%s", name);
+    snprintf(name, sizeof name, "X-Twice-%.12s", probe + 8);
+    req_header(&r, name, v1);
+    req_header(&r, name, v2);
+    req_header(&r, "X-Probe", probe);
+    expect_same("a repeated header: lookup gives the first value", p->subject, p->ref, &r);
+}
+
+static void t_cookies(const struct ports *p)
+{
+    struct req r;
+    char a[16], b[16], c[16], line[256], probe[96];
+    req_init(&r, "GET");
+    rand_word(a, 1, 8), rand_word(b, 1, 8), rand_word(c, 1, 8);
+    snprintf(line, sizeof line, "sid=%s;  theme = %s ; quoted=\"%s\"; junk; empty=; last=%s",
+             a, b, c, a);
+    req_header(&r, "Cookie", line);
+    snprintf(probe, sizeof probe, "sid,theme,quoted,junk,empty,%s", wire_rng_below(&rng, 2) ? "SID" : "nope");
+    req_header(&r, "X-Cookie-Probe", probe);
+    expect_same("cookies: several in one header, trimmed, unquoted, no '=' skipped", p->subject,
+                p->ref, &r);
+}
+
+static void t_cookies_two(const struct ports *p)
+{
+    struct req r;
+    char a[16], b[16], line[64];
+    req_init(&r, "GET");
+    rand_word(a, 1, 8), rand_word(b, 1, 8);
+    snprintf(line, sizeof line, "first=%s", a);
+    req_header(&r, "Cookie", line);
+    snprintf(line, sizeof line, "second=%s; third=%s", b, a);
+    req_header(&r, "cookie", line);
+    req_header(&r, "X-Cookie-Probe", "first,second,third");
+    expect_same("cookies of two Cookie headers are all kept", p->subject, p->ref, &r);
+}
+
+static void t_pieces(const struct ports *p)
+{
+    struct req r;
+    size_t n = 50000 + (size_t)wire_rng_below(&rng, p->limit / 2);
+    char *body = rand_bytes(n, 0);
+    req_init(&r, "PUT");
+    r.body = body, r.body_len = n, r.chunked = 1;
+    req_header(&r, "Content-Type", "text/plain");
+    char test[96];
+    snprintf(test, sizeof test, "a %zu-byte body sent in many pieces arrives whole", n);
+    expect_same(test, p->subject, p->ref, &r);
+    free(body);
+}
+
+static void t_binary(const struct ports *p)
+{
+    struct req r;
+    size_t n = 1000 + (size_t)wire_rng_below(&rng, 4000);
+    char *body = rand_bytes(n, 1);
+    body[wire_rng_below(&rng, n)] = '\0';
+    req_init(&r, "POST");
+    r.body = body, r.body_len = n;
+    req_header(&r, "Content-Type", "application/octet-stream");
+    expect_same("a binary body with zero bytes arrives intact", p->subject, p->ref, &r);
+    free(body);
+}
+
+static void t_form(const struct ports *p)
+{
+    struct req r;
+    char body[512], a[16], b[16], e[64];
+    req_init(&r, "POST");
+    rand_word(a, 1, 8), rand_word(b, 1, 8), rand_encoded(e, sizeof e);
+    snprintf(body, sizeof body, "name=%s&tag=%s&&tag=%s&remember&msg=%s", a, b, a, e);
+    r.body = body, r.body_len = strlen(body);
+    req_header(&r, "Content-Type", wire_rng_below(&rng, 2) ? "application/x-www-form-urlencoded"
+               : "Application/X-WWW-Form-Urlencoded; charset=utf-8");
+    expect_same("a form body fills req->form (decoded, repeated keys, flags)", p->subject,
+                p->ref, &r);
+}
+
+static void t_form_bad(const struct ports *p)
+{
+    struct req r;
+    char body[128], a[16];
+    req_init(&r, "POST");
+    rand_word(a, 1, 8);
+    snprintf(body, sizeof body, "ok=%s&bad=%s%%%s", a, a, wire_rng_below(&rng, 2) ? "zz" : "4");
+    r.body = body, r.body_len = strlen(body);
+    req_header(&r, "Content-Type", "application/x-www-form-urlencoded");
+    expect_same("a form body with a bad escape: vial_request_parse_form gives 400", p->subject,
+                p->ref, &r);
+}
+
+static void t_exact_limit(const struct ports *p)
+{
+    struct req r;
+    char *body = rand_bytes(p->limit, 0);
+    req_init(&r, "POST");
+    r.body = body, r.body_len = p->limit;
+    req_header(&r, "Content-Type", "text/plain");
+    expect_same("a body of exactly the limit is accepted", p->subject, p->ref, &r);
+    free(body);
+}
+
+static void t_chunked_over(const struct ports *p)
+{
+    struct req r;
+    size_t n = p->limit + 1 + (size_t)wire_rng_below(&rng, 3000);
+    char *body = rand_bytes(n, 0);
+    req_init(&r, "POST");
+    r.body = body, r.body_len = n, r.chunked = 1;
+    expect_same("a chunked body growing past the limit gets 413", p->subject, p->ref, &r);
+    free(body);
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t seed = wire_seed_arg(argc, argv);
+    struct wire_peer peer;
+    struct ports p = {-1, -1, 0};
+    char *ans = NULL, arg[32];
+    size_t alen = 0;
+    wire_rng_seed(&rng, seed);
+    wire_peer_init(&peer, 10000);
+    curl_global_init(CURL_GLOBAL_ALL);
+    p.limit = 100000 + (size_t)wire_rng_below(&rng, 100000);
+    snprintf(arg, sizeof arg, "%zu", p.limit);
+    vial_app *app = vial_app_new("reference");
+    vial_app_route(app, "GET,POST,PUT,PATCH,DELETE", "/echo", "echo", echo_view);
+    struct vial_server_options opt = {.host = "127.0.0.1", .port = 0, .max_body = p.limit};
+    vial_server *ref = vial_server_start(app, &opt, NULL);
+    if (ref == NULL)
+        tap_bail_out("the reference server did not start");
+    p.ref = vial_server_port(ref);
+    tap_plan(14);
+    /* Starting is lab 03's work: a server that does not start fails every test here. */
+    if (wire_call(&peer, "start", arg, strlen(arg), &ans, &alen) == 0)
+        p.subject = (int)strtol(ans, NULL, 10);
+    if (p.subject <= 0 && ans != NULL)
+        tap_diag("the driver said: %s", ans);
+    free(ans);
+    void (*const tests[])(const struct ports *) = {
+        t_repeated, t_flag, t_decode, t_headers, t_repeated_header, t_cookies, t_cookies_two,
+        t_pieces, t_binary, t_form, t_form_bad, t_exact_limit, t_chunked_over,
+    };
+    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
+        tests[i](&p);
+    expect_early_413("Content-Length over the limit gets 413 before the body is read",
+                     p.subject, p.limit);
+    if (wire_call(&peer, "stop", "", 0, &ans, &alen) == 0)
+        free(ans);
+    vial_server_stop(ref);
+    vial_app_free(app);
+    curl_global_cleanup();
+    return tap_done_testing();
+}
