@@ -44,14 +44,16 @@ EOF
 export STACKLAB_COURSE="$T/course"
 cd "$T"
 
-# start ARGS: runs stacklab exam ARGS in a fresh tmux window.
+# start NAME ARGS: runs stacklab exam ARGS in a new tmux session NAME, which later
+# commands talk to.
 start() {
-    tmux -L "$S" kill-server 2>/dev/null
-    tmux -L "$S" -f /dev/null new-session -d -x 100 -y 30 \
+    W=$1
+    shift
+    tmux -L "$S" -f /dev/null new-session -d -s "$W" -x 100 -y 30 \
         "cd '$T' && HOME='$HOME' STACKLAB_HOME='$STACKLAB_HOME' STACKLAB_COURSE='$T/course' \
          '$SL' exam $*; echo EXITED \$?; sleep 120"
 }
-screen() { tmux -L "$S" capture-pane -p 2>/dev/null; }
+screen() { tmux -L "$S" capture-pane -p -t "$W" 2>/dev/null; }
 # wait_for TEXT: polls the screen for up to 20 s.
 wait_for() {
     for _ in $(seq 1 200); do
@@ -60,7 +62,7 @@ wait_for() {
     done
     return 1
 }
-send() { tmux -L "$S" send-keys "$@"; }
+send() { tmux -L "$S" send-keys -t "$W" "$@"; }
 
 # answer_current: answers whatever question is on screen, with keys.
 answer_current() {
@@ -72,7 +74,7 @@ answer_current() {
     esac
 }
 
-start --seed 5 quiz
+start first --seed 5 quiz
 wait_for "question 1 of 3"; is "$?" 0 "the screen shows question 1 with the countdown"
 like "$(screen)" "left" "and the time left"
 for n in 1 2 3; do
@@ -93,7 +95,7 @@ send q
 wait_for "EXITED 0"; is "$?" 0 "q leaves with exit code 0 (passed)"
 like "$(screen)" "quiz: 100% -- passed" "and a summary line stays on the terminal"
 
-start --seed 6 quiz
+start second --seed 6 quiz
 wait_for "question 1 of 3"
 answer_current
 wait_for "1 answered"
