@@ -452,6 +452,8 @@ void tap_skip_all(const char *why)
     buf_add(&b, "\n", 1);
     emit(&b);
     fflush(NULL);
+    if (tap.child_pipe >= 0)
+        _exit(0);
     exit(0);
 }
 
@@ -503,6 +505,19 @@ void tap_todo_end(void)
     tap.todo_why = NULL;
 }
 
+/* Ends the process after a bail out; a child tells its parent, which bails out too,
+ * and leaves without running the atexit handlers it inherited. */
+static void __attribute__((noreturn)) bail_exit(void)
+{
+    fflush(NULL);
+    if (tap.child_pipe >= 0) {
+        struct tap_progress p = { tap.run, tap.failed, 1, 0 };
+        write_all(tap.child_pipe, (const char *)&p, sizeof p);
+        _exit(255);
+    }
+    exit(255);
+}
+
 void tap_bail_out(const char *fmt, ...)
 {
     struct tap_buf b = { NULL, 0, 0 };
@@ -519,12 +534,7 @@ void tap_bail_out(const char *fmt, ...)
     buf_add(&b, "\n", 1);
     free(d.p);
     emit(&b);
-    if (tap.child_pipe >= 0) {
-        struct tap_progress p = { tap.run, tap.failed, 1, 0 };
-        write_all(tap.child_pipe, (const char *)&p, sizeof p);
-    }
-    fflush(NULL);
-    exit(255);
+    bail_exit();
 }
 
 int tap_done_testing(void)
@@ -763,9 +773,7 @@ int tap_run_isolated(const char *file, int line, const char *name, double timeou
     tap.run = p.run;
     tap.failed = base_failed + p.failed;
     child_progress();
-    if (p.bailed) {
-        fflush(NULL);
-        exit(255);
-    }
+    if (p.bailed)
+        bail_exit();
     return case_verdict(file, line, name, timeout_sec, status, &p, p.run - base_run);
 }

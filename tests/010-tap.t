@@ -91,9 +91,12 @@ tap_check "TAP_FD: the TAP went to descriptor 3" grep -q '^ok 4 - nothing failed
 "$demo" bail > bail.out; rc=$?
 tap_check "BAIL_OUT exits 255" test "$rc" -eq 255
 tap_check "BAIL_OUT prints the reason last" test "$(tail -n 1 bail.out)" = "Bail out! stop here"
-"$demo" bail-child > bailc.out; rc=$?
-tap_check "a bail out in a child stops the parent too" test "$rc" -eq 255 -a \
+: > marker
+TAP_DEMO_MARKER=$T/marker "$demo" bail-child > bailc.out; rc=$?
+tap_check "a bail out in a grandchild stops every level" test "$rc" -eq 255 -a \
     "$(grep -c '^Bail out!' bailc.out)" -eq 1 -a "$(tail -n 1 bailc.out)" = "Bail out! the child gave up"
+tap_check "tests up to the bail out are numbered on" test "$(grep -c '^ok [123] - ' bailc.out)" -eq 3
+tap_check "the atexit cleanup ran once (in the parent only)" test "$(wc -l < marker)" -eq 1
 "$demo" skip-all > skip.out; rc=$?
 tap_check "skip-all prints 1..0 # SKIP and exits 0" test "$rc" -eq 0 -a \
     "$(tail -n 1 skip.out)" = "1..0 # SKIP nothing to test here"

@@ -129,10 +129,30 @@ static void bail_child(void *arg)
     BAIL_OUT("the child gave up");
 }
 
+static void bail_grandchild(void *arg)
+{
+    ok(1, "middle child");
+    run_isolated("bailing grandchild", 10, bail_child, arg);
+    ok(1, "never printed either");
+}
+
+/* Appends a line to $TAP_DEMO_MARKER: the test counts how many processes ran it. */
+static void cleanup_marker(void)
+{
+    const char *m = getenv("TAP_DEMO_MARKER");
+    FILE *f = m ? fopen(m, "a") : NULL;
+    if (f) {
+        fputs("cleanup\n", f);
+        fclose(f);
+    }
+}
+
+/* The bail out starts two levels down; only the top process may run its atexit cleanup. */
 static int scenario_bail_child(void)
 {
+    atexit(cleanup_marker);
     ok(1, "before");
-    run_isolated("bailing case", 10, bail_child, NULL);
+    run_isolated("bailing case", 10, bail_grandchild, NULL);
     ok(1, "never printed");
     return done_testing();
 }
