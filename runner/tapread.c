@@ -102,6 +102,17 @@ static int blank(const struct line *ln)
     return 1;
 }
 
+/* 1 when the line holds only the 3-character YAML marker after `ind` (trailing blanks
+ * allowed). */
+static int is_marker(const struct line *ln, size_t ind, const char *marker)
+{
+    const char *s = ln->s + ind;
+    size_t n = ln->n - ind;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    return n == 3 && memcmp(s, marker, 3) == 0;
+}
+
 /* Length of a valid UTF-8 sequence at s, 0 if invalid. */
 static size_t utf8_seq(const unsigned char *s, size_t n)
 {
@@ -348,7 +359,7 @@ static void yaml_block(struct reader *rd, struct tap_test *t, size_t base)
             return;
         }
         next_line(rd, &ln);
-        if (ln.n - ind == 3 && memcmp(ln.s + ind, "...", 3) == 0)
+        if (is_marker(&ln, ind, "..."))
             return;
         if (ind == base && !blank(&ln))
             yaml_entry(rd, t, &ln, ind);
@@ -467,7 +478,7 @@ static int test_line(struct reader *rd, const struct line *ln)
     struct line next;
     if (peek_line(rd, &next) && indent_of(&next) > 0) {
         size_t ind = indent_of(&next);
-        if (next.n - ind == 3 && memcmp(next.s + ind, "---", 3) == 0) {
+        if (is_marker(&next, ind, "---")) {
             next_line(rd, &next);
             yaml_block(rd, t, ind);
         }
