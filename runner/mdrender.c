@@ -268,19 +268,110 @@ static size_t mdr_bytes_for_cols(const char *s, size_t cols)
     return i;
 }
 
+/* Wraps plain cell text into lines of at most `cols` columns (long words are cut).
+ * Returns a NULL-ended array of allocated lines; caller frees each and the array. */
+static char **mdr_wrap_cell(const char *s, size_t cols, size_t *nlines)
+{
+    size_t cap = 4, n = 0;
+    char **out = xcalloc(cap, sizeof *out);
+    struct sb line = { 0 };
+    sb_init(&line);
+    size_t lc = 0;
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        if (*s == '\0')
+            break;
+        size_t wl = strcspn(s, " ");
+        size_t wc = mdr_cols(s, wl);
+        if (lc > 0 && lc + 1 + wc > cols) {
+            if (n + 2 > cap)
+                out = xrealloc(out, (cap *= 2) * sizeof *out);
+            out[n++] = sb_steal(&line);
+            sb_init(&line);
+            lc = 0;
+        }
+        while (wc > cols) {                 /* a word wider than the column */
+            size_t b = mdr_bytes_for_cols(s, cols - lc);
+            sb_add(&line, s, b);
+            if (n + 2 > cap)
+                out = xrealloc(out, (cap *= 2) * sizeof *out);
+            out[n++] = sb_steal(&line);
+            sb_init(&line);
+            lc = 0;
+            s += b;
+            wl -= b;
+            wc = mdr_cols(s, wl);
+        }
+        if (lc > 0) {
+            sb_putc(&line, ' ');
+            lc++;
+        }
+        sb_add(&line, s, wl);
+        lc += wc;
+        s += wl;
+    }
+    if (lc > 0 || n == 0) {
+        if (n + 2 > cap)
+            out = xrealloc(out, (cap *= 2) * sizeof *out);
+        out[n++] = sb_steal(&line);
+    }
+    sb_free(&line);
+    out[n] = NULL;
+    *nlines = n;
+    return out;
+}
+
+/* Emits one table row; cells wrap inside their column, the row grows to fit. */
+static void mdr_table_row(struct mdr *r, const size_t *w, struct mdr_cell *cells, int cols)
+{
+    char **wrapped[MDR_MAX_DEPTH * 4];
+    size_t counts[MDR_MAX_DEPTH * 4];
+    size_t height = 1;
+    int nc = cols < MDR_MAX_DEPTH * 4 ? cols : MDR_MAX_DEPTH * 4;
+    for (int c = 0; c < nc; c++) {
+        wrapped[c] = mdr_wrap_cell(cells[c].text, w[c] > 0 ? w[c] : 1, &counts[c]);
+        if (counts[c] > height)
+            height = counts[c];
+    }
+    for (size_t h = 0; h < height; h++) {
+        struct mdr_lb b = { 0 };
+        mdr_prefix(r, &b, 0);
+        mdr_lb_add(&b, "\u2502", strlen("\u2502"), MD_RULE);
+        for (int c = 0; c < nc; c++) {
+            const char *text = h < counts[c] ? wrapped[c][h] : "";
+            size_t have = mdr_cols(text, strlen(text));
+            mdr_lb_add(&b, " ", 1, MD_PLAIN);
+            mdr_lb_add(&b, text, strlen(text), cells[c].head ? MD_BOLD : MD_PLAIN);
+            for (size_t k = have; k < w[c] + 1; k++)
+                mdr_lb_add(&b, " ", 1, MD_PLAIN);
+            mdr_lb_add(&b, "\u2502", strlen("\u2502"), MD_RULE);
+        }
+        mdr_lb_emit(r, &b);
+    }
+    for (int c = 0; c < nc; c++) {
+        for (size_t i = 0; i < counts[c]; i++)
+            free(wrapped[c][i]);
+        free(wrapped[c]);
+    }
+}
+
 static void mdr_table_flush(struct mdr *r)
 {
-    int cols = r->table_cols > 0 ? r->table_cols : 1;
-    size_t *w = xcalloc((size_t)cols, sizeof *w);
+    size_t stride = r->table_cols > 0 ? (size_t)r->table_cols : 1;
+    int cols = stride > MDR_MAX_DEPTH * 4 ? MDR_MAX_DEPTH * 4 : (int)stride;
+    size_t *w = xcalloc(stride, sizeof *w);
     for (size_t i = 0; i < r->ncells; i++) {
         size_t c = mdr_cols(r->cells[i].text, strlen(r->cells[i].text));
-        if (c > w[i % (size_t)cols])
-            w[i % (size_t)cols] = c;
+        if (c > w[i % stride])
+            w[i % stride] = c;
     }
+    /* Shrink the widest column until the table fits; cells then wrap. */
     size_t total = 1;
     for (int c = 0; c < cols; c++)
         total += w[c] + 3;
-    while (total > (size_t)r->width && total > (size_t)cols * 6) {
+    size_t margin = (size_t)(2 * r->quote + 2 * (r->list_depth > 0 ? r->list_depth + 1 : 0));
+    while (total + margin > (size_t)r->width && total > (size_t)cols * 6) {
         int widest = 0;
         for (int c = 1; c < cols; c++)
             if (w[c] > w[widest])
@@ -289,22 +380,8 @@ static void mdr_table_flush(struct mdr *r)
         total--;
     }
     mdr_table_rule(r, w, "\u250c", "\u252c", "\u2510");
-    for (size_t i = 0; i < r->ncells; i += (size_t)cols) {
-        struct mdr_lb b = { 0 };
-        mdr_prefix(r, &b, 0);
-        mdr_lb_add(&b, "\u2502", strlen("\u2502"), MD_RULE);
-        for (int c = 0; c < cols && i + (size_t)c < r->ncells; c++) {
-            struct mdr_cell *cell = &r->cells[i + (size_t)c];
-            size_t have = mdr_cols(cell->text, strlen(cell->text));
-            size_t show = have > w[c] ? w[c] : have;
-            mdr_lb_add(&b, " ", 1, MD_PLAIN);
-            mdr_lb_add(&b, cell->text, mdr_bytes_for_cols(cell->text, show),
-                       cell->head ? MD_BOLD : MD_PLAIN);
-            for (size_t k = show; k < w[c] + 1; k++)
-                mdr_lb_add(&b, " ", 1, MD_PLAIN);
-            mdr_lb_add(&b, "\u2502", strlen("\u2502"), MD_RULE);
-        }
-        mdr_lb_emit(r, &b);
+    for (size_t i = 0; i + stride <= r->ncells; i += stride) {
+        mdr_table_row(r, w, &r->cells[i], cols);
         if (i == 0 && r->cells[0].head)
             mdr_table_rule(r, w, "\u251c", "\u253c", "\u2524");
     }

@@ -48,7 +48,7 @@ static size_t find_line(const struct md_doc *d, const char *needle)
 
 int main(void)
 {
-    plan(14);
+    plan(16);
     struct md_doc *d = render("# Title\n\nSome words that go on and on and on until they "
                               "must wrap at the width we asked for.\n", 30);
     char *all = joined(d);
@@ -95,6 +95,21 @@ int main(void)
     all = joined(d);
     like(all, "\u2502 404    \u2502 Not Found          \u2502", "tables align their columns");
     like(all, "\u250c", "and have borders");
+    free(all);
+    md_doc_free(d);
+
+    d = render("| code | meaning |\n|---|---|\n| 413 | the body is larger than the server is "
+               "willing to read, so it answers before reading it |\n", 40);
+    all = joined(d);
+    like(all, "willing", "a cell too wide for the screen wraps instead of losing text");
+    int over = 0;
+    for (size_t i = 0; i < d->nlines; i++) {
+        size_t cols = 0;
+        for (const char *p = d->lines[i].text; *p; p++)
+            cols += ((unsigned char)*p & 0xC0) != 0x80;
+        over |= cols > 40;
+    }
+    ok(!over, "and every line of the table fits the width");
     free(all);
     md_doc_free(d);
     return done_testing();
