@@ -321,7 +321,9 @@ static void buf_yaml(struct tap_buf *b, const char *file, int line, const struct
         buf_value(b, "expected", f->expected, f->expected_len, f);
     }
     buf_fmt(b, "  at: %s:%d\n", file ? file : "?", line);
-    if (seed && *seed && strspn(seed, "0123456789abcdefABCDEFxX_.-") == strlen(seed))
+    static const char alnum[] = "0123456789abcdefghijklmnopqrstuvwxyz"
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    if (seed && *seed && strspn(seed, alnum) == strlen(seed))
         buf_fmt(b, "  seed: %s\n", seed);
     else if (seed && *seed)
         buf_field(b, "seed", seed, strlen(seed), 0);
