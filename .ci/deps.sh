@@ -19,9 +19,9 @@ else
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq || true
+$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq || true
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq $missing || {
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq $missing || {
     echo "stacklab: installing failed. Run: sudo apt-get install -y$missing"
     exit 1
 }
