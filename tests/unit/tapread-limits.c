@@ -1,6 +1,7 @@
 /* tapread-limits.c -- the TAP reader against hostile and large input: the byte cap and
  * the test-count cap, tap.h output read back field for field (round trip), and a
- * seeded random-input loop checking the report's invariants. Cases are numbered L1..L7. */
+ * seeded random-input loop checking the report's invariants, long values. Cases are
+ * numbered L1..L8. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,35 +143,35 @@ static void random_text(struct sb *raw, struct sb *want)
     }
 }
 
-/* Child: prints ROUNDS failing is_str tests to fd `out` with tap.h itself. */
-static void roundtrip_child(int out)
+/* Child side of the round trip: ROUNDS failing is_str tests written by tap.h itself. */
+static void roundtrip_emit(void)
 {
-    dup2(out, 1);
     for (int i = 0; i < ROUNDS; i++) {
         struct sb g, e, dummy;
         sb_init(&g); sb_init(&e); sb_init(&dummy);
         random_text(&g, &dummy);
         random_text(&e, &dummy);
         sb_puts(&e, "!");          /* never equal to got */
-        is_str(g.buf ? g.buf : "", e.buf, "round %d", i);
+        is_str(g.buf, e.buf, "round %d", i);
         sb_free(&g); sb_free(&e); sb_free(&dummy);
     }
-    fflush(NULL);
-    _exit(0);
 }
 
-/* L4: whatever tap.h writes, tapread gives back (display-safe form) byte for byte. */
-static void roundtrip(void)
+/* Runs emit() in a child whose tap.h output (on fd 1) is captured; returns the parsed
+ * report. The caller frees it. */
+static struct tap_report *capture(void (*emit)(void))
 {
     int fds[2];
-    uint64_t seed = rng_state;
     if (pipe(fds) != 0)
         BAIL_OUT("pipe");
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        roundtrip_child(fds[1]);
+        dup2(fds[1], 1);
+        emit();
+        fflush(NULL);
+        _exit(0);
     }
     close(fds[1]);
     struct sb in;
@@ -181,8 +182,17 @@ static void roundtrip(void)
         sb_add(&in, chunk, (size_t)got);
     close(fds[0]);
     waitpid(pid, NULL, 0);
-    rng_state = seed;               /* replay the child's draws */
     struct tap_report *r = tapread_parse(in.buf, in.len, 0);
+    sb_free(&in);
+    return r;
+}
+
+/* L4: whatever tap.h writes, tapread gives back (display-safe form) byte for byte. */
+static void roundtrip(void)
+{
+    uint64_t seed = rng_state;
+    struct tap_report *r = capture(roundtrip_emit);
+    rng_state = seed;               /* replay the child's draws */
     int bad = -1;
     for (int i = 0; i < ROUNDS && bad < 0; i++) {
         struct sb g, e, wg, we;
@@ -191,7 +201,7 @@ static void roundtrip(void)
         random_text(&e, &we);
         sb_puts(&we, "!");
         const struct tap_test *t = (size_t)i < r->ntests ? &r->tests[i] : NULL;
-        if (!t || !t->got || !t->expected || strcmp(t->got, wg.buf ? wg.buf : "") != 0 ||
+        if (!t || !t->got || !t->expected || strcmp(t->got, wg.buf) != 0 ||
             strcmp(t->expected, we.buf) != 0)
             bad = i;
         sb_free(&g); sb_free(&e); sb_free(&wg); sb_free(&we);
@@ -201,7 +211,28 @@ static void roundtrip(void)
     if (bad >= 0 && (size_t)bad < r->ntests)
         diag("got back: %s", r->tests[bad].got ? r->tests[bad].got : "(none)");
     tapread_free(r);
-    sb_free(&in);
+}
+
+/* Child side of L8: values past tap.h's 16 KiB display cap. */
+static void long_emit(void)
+{
+    static char big[20000], bytes[20000];
+    memset(big, 'x', sizeof big - 1);
+    memset(bytes, 0xAB, sizeof bytes);
+    is_str(big, "short", "a long string");
+    is_bytes(bytes, sizeof bytes, bytes, sizeof bytes - 1, "long bytes");
+}
+
+/* L8: long values are cut at 16 KiB, and is_bytes says so in its message. */
+static void long_values(void)
+{
+    struct tap_report *r = capture(long_emit);
+    ok(r->ntests == 2 && r->tests[0].got && strlen(r->tests[0].got) == 16384,
+       "L8 a 19999-byte string is shown cut to 16384");
+    ok(r->ntests == 2 && r->tests[1].got && strlen(r->tests[1].got) == 16384 * 4 &&
+       r->tests[1].message && strstr(r->tests[1].message, "cut") &&
+       strstr(r->tests[1].message, "offset 19999"), "L8 is_bytes: cut, shown escaped, said");
+    tapread_free(r);
 }
 
 /* Tokens the random streams are made of, so the parser's paths are all reached. */
@@ -284,5 +315,6 @@ int main(void)
     random_loop();
     validity();
     forgery();
+    long_values();
     return done_testing();
 }
