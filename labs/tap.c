@@ -314,8 +314,14 @@ static void buf_yaml(struct tap_buf *b, const char *file, int line, const struct
 {
     const char *seed = tap.seed ? tap.seed : getenv("TAP_SEED");
     buf_str(b, "  ---\n");
-    if (f->message)
-        buf_field(b, "message", f->message, strlen(f->message), 0);
+    if (f->message) {
+        struct tap_buf m = { NULL, 0, 0 };
+        buf_str(&m, f->message);
+        if (f->got_len > TAP_SHOW_MAX || f->expected_len > TAP_SHOW_MAX)
+            buf_fmt(&m, " (values cut to their first %d bytes)", TAP_SHOW_MAX);
+        buf_field(b, "message", m.p, m.len, 0);
+        free(m.p);
+    }
     if (f->got || f->expected) {
         buf_value(b, "got", f->got, f->got_len, f);
         buf_value(b, "expected", f->expected, f->expected_len, f);
@@ -406,9 +412,8 @@ int tap_is_bytes(const char *file, int line, const void *got, size_t got_len,
             at++;
     int pass = (g && e) ? (got_len == expected_len && at == got_len) : g == e;
     char msg[160];
-    snprintf(msg, sizeof msg, "the bytes differ at offset %zu (got %zu bytes, expected %zu)%s",
-             at, got_len, expected_len,
-             (got_len > TAP_SHOW_MAX || expected_len > TAP_SHOW_MAX) ? "; values cut" : "");
+    snprintf(msg, sizeof msg, "the bytes differ at offset %zu (got %zu bytes, expected %zu)",
+             at, got_len, expected_len);
     struct tap_fail f = { msg, got, expected, got_len, expected_len, 0, 1 };
     REPORT(pass, &f);
 }

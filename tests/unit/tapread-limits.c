@@ -227,8 +227,9 @@ static void long_emit(void)
 static void long_values(void)
 {
     struct tap_report *r = capture(long_emit);
-    ok(r->ntests == 2 && r->tests[0].got && strlen(r->tests[0].got) == 16384,
-       "L8 a 19999-byte string is shown cut to 16384");
+    ok(r->ntests == 2 && r->tests[0].got && strlen(r->tests[0].got) == 16384 &&
+       r->tests[0].message && strstr(r->tests[0].message, "cut to their first 16384"),
+       "L8 a 19999-byte string is shown cut to 16384, and said");
     ok(r->ntests == 2 && r->tests[1].got && strlen(r->tests[1].got) == 16384 * 4 &&
        r->tests[1].message && strstr(r->tests[1].message, "cut") &&
        strstr(r->tests[1].message, "offset 19999"), "L8 is_bytes: cut, shown escaped, said");
