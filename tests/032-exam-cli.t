@@ -1,10 +1,10 @@
 #!/bin/bash
 # 032-exam-cli.t -- `stacklab exam` in plain mode through the real binary, in a temp
 # workspace with a small course: usage errors, a seed reproduces a sitting, full and
-# partial scores with exit codes, the review, resume after the program is killed, the
-# attempts limit, and malformed banks reported by the course loader.
+# partial scores with exit codes, the review, resume after the program is killed, expiry
+# while away, the attempts limit, and malformed banks reported by the course loader.
 . "$(dirname "$0")/lib-course.sh"
-plan 29
+plan 32
 
 make_course "$T/course"
 cat > "$T/course/exams/quiz.exam" <<'EOF'
@@ -13,7 +13,7 @@ track: vial
 minutes: 5
 questions: 3
 pass: 60
-attempts: 5
+attempts: 6
 topics: one 2, two 1
 
 question: q-single
@@ -100,39 +100,60 @@ else
     like "$(cat "$T/retry")" "'z' is not an option" "an invalid letter is refused and asked again"
 fi
 
+# sit_and_kill SEED OUT: starts a sitting reading from a pipe, answers question 1 right,
+# waits until question 2 is asked, then kills the program. Sets $seen.
+sit_and_kill() {
+    rm -f "$T/in"
+    mkfifo "$T/in"
+    "$SL" exam --seed "$1" quiz <"$T/in" >"$2" 2>&1 &
+    pid=$!
+    exec 3>"$T/in"
+    seen=0
+    for _ in $(seq 1 200); do
+        grep -q "Question 1 of 3" "$2" && { seen=1; break; }
+        sleep 0.1
+    done
+    q1=$(sed -n '/^Question 1 of 3/{n;p;}' "$2")
+    case $q1 in
+        "Pick b.") echo b >&3 ;; "Pick a and c.") echo ac >&3 ;; *) echo 405 >&3 ;;
+    esac
+    for _ in $(seq 1 200); do
+        grep -q "Question 2 of 3" "$2" && break
+        sleep 0.1
+    done
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    exec 3>&-
+}
+
 # Resume: answer one question, kill the program, come back.
-mkfifo "$T/in"
-"$SL" exam --seed 7 quiz <"$T/in" >"$T/killed" 2>&1 &
-pid=$!
-exec 3>"$T/in"
-seen=0
-for _ in $(seq 1 100); do
-    grep -q "Question 1 of 3" "$T/killed" && { seen=1; break; }
-    sleep 0.1
-done
-killed_order=$(sed -n 's/^Question 1 of 3 \[\([a-z]*\)\].*/\1/p' "$T/killed")
-q1=$(sed -n '/^Question 1 of 3/{n;p;}' "$T/killed")
-case $q1 in
-    "Pick b.") a1=b ;; "Pick a and c.") a1=ac ;; *) a1=405 ;;
-esac
-echo "$a1" >&3
-for _ in $(seq 1 100); do
-    grep -q "Question 2 of 3" "$T/killed" && break
-    sleep 0.1
-done
-kill "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
-exec 3>&-
-is "$seen" 1 "a sitting is under way ($killed_order)"
+sit_and_kill 7 "$T/killed"
+is "$seen" 1 "a sitting is under way"
 "$SL" exam quiz </dev/null >"$T/resumed" 2>&1; rc=$?
 like "$(cat "$T/resumed")" "Resuming your open sitting" "the killed sitting resumes"
 unlike "$(cat "$T/resumed")" "The clock has started" "with the clock it had"
 like "$(cat "$T/resumed")" "Result: 1 of 3 points" "and the answer given before the kill"
 
-# Attempts: five allowed, five used (four with seed 42, the resumed one).
+# Expiry: a sitting whose deadline passed while away is submitted as it stands.
+sit_and_kill 8 "$T/killed2"
+db="$STACKLAB_HOME/.stacklab/progress.db"
+if command -v sqlite3 >/dev/null; then
+    sqlite3 "$db" "UPDATE sittings SET deadline = started - 1 WHERE submitted = 0"
+    "$SL" exam quiz </dev/null >"$T/expired" 2>&1
+    like "$(cat "$T/expired")" "Time is up: the sitting was submitted with the answers given." \
+        "a sitting past its deadline is submitted when reopened"
+    like "$(cat "$T/expired")" "Result: 1 of 3 points" "with the answer given in time"
+    unlike "$(cat "$T/expired")" "Question 1 of 3" "and asks nothing more"
+else
+    pass "# SKIP the sqlite3 program is not installed"
+    pass "# SKIP the sqlite3 program is not installed"
+    pass "# SKIP the sqlite3 program is not installed"
+fi
+
+# Attempts: six allowed, six used (four with seed 42, the resumed one, the expired one).
 "$SL" exam quiz </dev/null >"$T/out" 2>&1; rc=$?
-is "$rc" 2 "a sixth sitting is refused (exit 2)"
-like "$(cat "$T/out")" "no attempts left at exam 'quiz': 5 of 5 sittings used" "and says why"
+is "$rc" 2 "a seventh sitting is refused (exit 2)"
+like "$(cat "$T/out")" "no attempts left at exam 'quiz': 6 of 6 sittings used" "and says why"
 
 # A malformed bank is reported by the course loader as path:line: message.
 cp -R "$T/course" "$T/badcourse"
