@@ -249,7 +249,9 @@ static void tui_exam_list_act(struct tui_exam *t, enum tui_exam_act a)
 
 static void tui_exam_result_act(struct tui_exam *t, enum tui_exam_act a)
 {
-    size_t page = (size_t)(LINES > 6 ? LINES - 4 : 10);
+    size_t page = (size_t)(LINES > 6 ? LINES - 4 : 10), lines = 0;
+    for (const char *c = t->result; *c; c++)
+        lines += *c == '\n';
     switch (a) {
     case TEX_UP: if (t->top > 0) t->top--; break;
     case TEX_DOWN: t->top++; break;
@@ -257,6 +259,8 @@ static void tui_exam_result_act(struct tui_exam *t, enum tui_exam_act a)
     case TEX_PGDN: t->top += page; break;
     default: break;
     }
+    if (t->top + page / 2 > lines)     /* wrapping adds lines; keep the end reachable */
+        t->top = lines > page / 2 ? lines - page / 2 : 0;
 }
 
 int tui_exam_key(struct tui_exam *t, int key)
