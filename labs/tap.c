@@ -393,28 +393,55 @@ int tap_is_int(const char *file, int line, long long got, long long expected,
     REPORT(got == expected, &f);
 }
 
+/* Offset of the first difference of two buffers (the shorter length if one is a prefix). */
+static size_t first_diff(const void *a, size_t alen, const void *b, size_t blen)
+{
+    const unsigned char *x = a, *y = b;
+    size_t at = 0, min = alen < blen ? alen : blen;
+    if (x && y)
+        while (at < min && x[at] == y[at])
+            at++;
+    return at;
+}
+
+/* When a value is too long to show whole, shows both from shortly before the first
+ * difference, so the part that matters is never cut away; notes it in msg. */
+static void show_window(struct tap_fail *f, size_t at, char *msg, size_t msgsz)
+{
+    size_t start = at > 64 ? at - 64 : 0;
+    if ((f->got_len <= TAP_SHOW_MAX && f->expected_len <= TAP_SHOW_MAX) || start == 0)
+        return;
+    start = start < f->got_len ? start : f->got_len;
+    start = start < f->expected_len ? start : f->expected_len;
+    if (f->got) { f->got += start; f->got_len -= start; }
+    if (f->expected) { f->expected += start; f->expected_len -= start; }
+    size_t used = strlen(msg);
+    snprintf(msg + used, msgsz - used, "; both shown from byte %zu", start);
+}
+
 int tap_is_str(const char *file, int line, const char *got, const char *expected,
                const char *fmt, ...)
 {
     int pass = (got && expected) ? strcmp(got, expected) == 0 : got == expected;
-    struct tap_fail f = { "the strings differ", got, expected, got ? strlen(got) : 0,
+    char msg[160] = "the strings differ";
+    struct tap_fail f = { msg, got, expected, got ? strlen(got) : 0,
                           expected ? strlen(expected) : 0, 0, 0 };
+    if (!pass)
+        show_window(&f, first_diff(got, f.got_len, expected, f.expected_len), msg, sizeof msg);
     REPORT(pass, &f);
 }
 
 int tap_is_bytes(const char *file, int line, const void *got, size_t got_len,
                  const void *expected, size_t expected_len, const char *fmt, ...)
 {
-    const unsigned char *g = got, *e = expected;
-    size_t at = 0, min = got_len < expected_len ? got_len : expected_len;
-    if (g && e)
-        while (at < min && g[at] == e[at])
-            at++;
-    int pass = (g && e) ? (got_len == expected_len && at == got_len) : g == e;
-    char msg[160];
+    size_t at = first_diff(got, got_len, expected, expected_len);
+    int pass = (got && expected) ? (got_len == expected_len && at == got_len) : got == expected;
+    char msg[200];
     snprintf(msg, sizeof msg, "the bytes differ at offset %zu (got %zu bytes, expected %zu)",
              at, got_len, expected_len);
     struct tap_fail f = { msg, got, expected, got_len, expected_len, 0, 1 };
+    if (!pass)
+        show_window(&f, at, msg, sizeof msg);
     REPORT(pass, &f);
 }
 

@@ -216,23 +216,31 @@ static void roundtrip(void)
 /* Child side of L8: values past tap.h's 16 KiB display cap. */
 static void long_emit(void)
 {
-    static char big[20000], bytes[20000];
+    static char big[20000], big2[20000], bytes[20000];
     memset(big, 'x', sizeof big - 1);
+    memcpy(big2, big, sizeof big);
+    big2[18000] = 'y';
     memset(bytes, 0xAB, sizeof bytes);
     is_str(big, "short", "a long string");
     is_bytes(bytes, sizeof bytes, bytes, sizeof bytes - 1, "long bytes");
+    is_str(big, big2, "long strings differing late");
 }
 
-/* L8: long values are cut at 16 KiB, and is_bytes says so in its message. */
+/* L8: long values are cut at 16 KiB, or shown from just before the first difference. */
 static void long_values(void)
 {
     struct tap_report *r = capture(long_emit);
-    ok(r->ntests == 2 && r->tests[0].got && strlen(r->tests[0].got) == 16384 &&
-       r->tests[0].message && strstr(r->tests[0].message, "cut to their first 16384"),
+    const struct tap_test *t = r->ntests == 3 ? r->tests : NULL;
+    ok(t && t[0].got && strlen(t[0].got) == 16384 && t[0].message &&
+       strstr(t[0].message, "cut to their first 16384"),
        "L8 a 19999-byte string is shown cut to 16384, and said");
-    ok(r->ntests == 2 && r->tests[1].got && strlen(r->tests[1].got) == 16384 * 4 &&
-       r->tests[1].message && strstr(r->tests[1].message, "cut") &&
-       strstr(r->tests[1].message, "offset 19999"), "L8 is_bytes: cut, shown escaped, said");
+    ok(t && t[1].got && strlen(t[1].got) == 65 * 4 && t[1].expected &&
+       strlen(t[1].expected) == 64 * 4 && t[1].message &&
+       strstr(t[1].message, "offset 19999") && strstr(t[1].message, "from byte 19935"),
+       "L8 is_bytes: shown escaped from just before the difference, and said");
+    ok(t && t[2].got && strlen(t[2].got) == 19999 - 17936 && t[2].expected &&
+       t[2].expected[64] == 'y' && strstr(t[2].message, "from byte 17936"),
+       "L8 is_str: a late difference stays in view");
     tapread_free(r);
 }
 
