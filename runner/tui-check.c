@@ -23,7 +23,6 @@ static void tui_check_clear(struct tui_check *c)
     free(c->results);
     free(c->log);
     free(c->summary);
-    sb_free(&c->out);
     c->results = NULL;
     c->nresults = 0;
     c->log = c->summary = NULL;
@@ -116,10 +115,7 @@ int tui_check_poll(struct tui_check *c)
     c->pid = 0;
     c->running = 0;
     c->finished = util_mono();
-    struct sb out = c->out;
-    sb_init(&c->out);
-    tui_check_parse(c, out.buf != NULL ? out.buf : "", out.len);
-    c->out = out;
+    tui_check_parse(c, c->out.len > 0 ? c->out.buf : "", c->out.len);
     return 1;
 }
 
@@ -140,6 +136,8 @@ void tui_check_free(struct tui_check *c)
     if (c->fd >= 0)
         close(c->fd);
     tui_check_clear(c);
+    if (c->out.buf != NULL)
+        sb_free(&c->out);
     memset(c, 0, sizeof *c);
     c->fd = -1;
 }
@@ -255,7 +253,6 @@ void tui_check_parse(struct tui_check *c, const char *text, size_t len)
     struct tui_check_pos pos;
     memset(&pos, 0, sizeof pos);
     tui_check_clear(c);
-    sb_init(&c->out);
     size_t i = 0;
     while (i < len) {
         const char *nl = memchr(text + i, '\n', len - i);
