@@ -90,8 +90,6 @@ static void sbx_setrlim(int res, rlim_t v)
  * namespace). */
 static long sbx_count_uid_procs(void)
 {
-    struct rlimit r;
-    getrlimit(RLIMIT_NPROC, &r);
     FILE *f = fopen("/proc/loadavg", "re");   /* running/total, cheap upper bound */
     long total = 0;
     if (f != NULL) {

@@ -189,20 +189,29 @@ sbx_ns_cases() {
     below wall 3 "no hang on connect"
 
     port=$((20000 + $$ % 20000))
-    ./box/net serve "$port" >"$SBX_T/host-srv" 2>&1 &
+    "$SBX_BOX/net" serve "$port" >"$SBX_T/host-srv" 2>&1 &
     SBX_BG=$!
     i=0
     while ! grep -q listening "$SBX_T/host-srv" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.02; i=$((i + 1)); done
+    grep -q listening "$SBX_T/host-srv"
+    sbx_ok $? "a server listens on the host's 127.0.0.1:$port [$SBX_MODE]"
     sbx --net lo --wall 5 -- ./net connect 127.0.0.1 "$port"
     has "Connection refused" "the host's loopback is unreachable from the box"
     kill "$SBX_BG" 2>/dev/null; wait "$SBX_BG" 2>/dev/null; SBX_BG=""
 
     port=$((port + 1))
-    sbx --net lo --wall 5 -- sh -c "./net serve $port & i=0; while ! ./net connect 127.0.0.1 $port | grep -q connected; do i=\$((i+1)); [ \$i -gt 100 ] && break; sleep 0.05; done; echo reached; : >ready; sleep 1"
+    rm -f "$SBX_BOX/ready"
+    sbx --net lo --wall 8 -- sh -c "./net serve $port & i=0; while ! ./net connect 127.0.0.1 $port | grep -q connected; do i=\$((i+1)); [ \$i -gt 100 ] && break; sleep 0.05; done; echo reached; : >ready; sleep 2" &
+    bg=$!
+    i=0
+    while [ ! -e "$SBX_BOX/ready" ] && [ $i -lt 300 ]; do sleep 0.02; i=$((i + 1)); done
+    [ -e "$SBX_BOX/ready" ]
+    sbx_ok $? "the box's server is up (box says so) [$SBX_MODE]"
+    "$SBX_BOX/net" connect 127.0.0.1 "$port" >"$SBX_T/outside-try" 2>&1
+    wait "$bg"
     has "reached" "a server on 0.0.0.0 is reachable inside the box"
-    (cd "$SBX_T" && ./box/net connect 127.0.0.1 "$port") >"$SBX_T/outside-try" 2>&1
     ! grep -q "^connected" "$SBX_T/outside-try"
-    sbx_ok $? "and not from the host [$SBX_MODE]"
+    sbx_ok $? "and not from the host while it listens [$SBX_MODE]"
     rm -f "$SBX_BOX/ready"
 
     sbx --tmpfs 8 --fsize 100 -- ./fill bytes /tmp
