@@ -26,6 +26,12 @@ static void cmd_status_bar(FILE *f, int done, int total, int width)
     fputc(']', f);
 }
 
+/* A sitting's score in percent (scores may be stored on any scale). */
+static int cmd_status_percent(const struct store_sitting *s)
+{
+    return s->max_score > 0 ? (int)(100.0 * s->score / s->max_score + 0.5) : 0;
+}
+
 static int cmd_status_exec(int argc, char **argv)
 {
     (void)argv;
@@ -60,9 +66,11 @@ static int cmd_status_exec(int argc, char **argv)
             printf("exam %-8s not taken yet (stacklab exam %s)\n", exam_id(e), exam_id(e));
             continue;
         }
-        printf("exam %-8s best %d/%d %s, latest %d/%d %s\n", exam_id(e), best.score,
-               best.max_score, best.passed ? "passed" : "not passed", latest.score,
-               latest.max_score, latest.passed ? "passed" : "not passed");
+        printf("exam %-8s best %d%% %s, latest %d%% %s (%d sitting%s)\n", exam_id(e),
+               cmd_status_percent(&best), best.passed ? "passed" : "not passed",
+               cmd_status_percent(&latest), latest.passed ? "passed" : "not passed",
+               store_sitting_count(ws->store, exam_id(e)),
+               store_sitting_count(ws->store, exam_id(e)) == 1 ? "" : "s");
     }
     struct store_attempt recent[5];
     int n = store_recent_attempts(ws->store, NULL, recent, 5);
