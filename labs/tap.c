@@ -98,18 +98,6 @@ buf_fmt(struct tap_buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
-static char *dup_str(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (!d)
-        abort();
-    memcpy(d, s, n);
-    return d;
-}
-
 static int out_fd(void)
 {
     if (tap.fd >= 0)
@@ -284,12 +272,12 @@ struct tap_fail {
     int plain, binary;      /* plain: numbers, written bare; binary: is_bytes */
 };
 
+/* Inside an isolated case: tells the parent how far the case got. */
 static void child_progress(void)
 {
-    if (tap.child_pipe < 0)
-        return;
     struct tap_progress p = { tap.run, tap.failed, 0, 0 };
-    write_all(tap.child_pipe, (const char *)&p, sizeof p);
+    if (tap.child_pipe >= 0)
+        write_all(tap.child_pipe, (const char *)&p, sizeof p);
 }
 
 static void clear_extras(void)
@@ -478,13 +466,19 @@ void tap_plan(int n)
     emit(&b);
 }
 
-void tap_skip_all(const char *why)
+/* Emits one line: head as is, then text escaped as a description. */
+static void emit_line(const char *head, const char *text)
 {
     struct tap_buf b = { NULL, 0, 0 };
-    buf_str(&b, "1..0 # SKIP ");
-    buf_desc(&b, why ? why : "");
+    buf_str(&b, head);
+    buf_desc(&b, text ? text : "");
     buf_add(&b, "\n", 1);
     emit(&b);
+}
+
+void tap_skip_all(const char *why)
+{
+    emit_line("1..0 # SKIP ", why);
     fflush(NULL);
     if (tap.child_pipe >= 0)
         _exit(0);
@@ -517,12 +511,9 @@ void tap_diag(const char *fmt, ...)
 void tap_skip(int n, const char *why)
 {
     for (int i = 0; i < n; i++) {
-        struct tap_buf b = { NULL, 0, 0 };
-        tap.run++;
-        buf_fmt(&b, "ok %d # SKIP ", tap.run);
-        buf_desc(&b, why ? why : "");
-        buf_add(&b, "\n", 1);
-        emit(&b);
+        char head[48];
+        snprintf(head, sizeof head, "ok %d # SKIP ", ++tap.run);
+        emit_line(head, why);
         child_progress();
     }
 }
@@ -530,7 +521,7 @@ void tap_skip(int n, const char *why)
 void tap_todo_start(const char *why)
 {
     free(tap.todo_why);
-    tap.todo_why = dup_str(why ? why : "");
+    tap.todo_why = strdup(why ? why : "");
 }
 
 void tap_todo_end(void)
@@ -554,20 +545,13 @@ static void __attribute__((noreturn)) bail_exit(void)
 
 void tap_bail_out(const char *fmt, ...)
 {
-    struct tap_buf b = { NULL, 0, 0 };
     struct tap_buf d = { NULL, 0, 0 };
     va_list ap;
     va_start(ap, fmt);
-    buf_vfmt(&d, fmt ? fmt : "", ap);
+    buf_vfmt(&d, fmt, ap);
     va_end(ap);
-    buf_str(&b, "Bail out!");
-    if (d.p && *d.p) {
-        buf_add(&b, " ", 1);
-        buf_desc(&b, d.p);
-    }
-    buf_add(&b, "\n", 1);
+    emit_line(d.p && *d.p ? "Bail out! " : "Bail out!", d.p);
     free(d.p);
-    emit(&b);
     bail_exit();
 }
 
@@ -589,37 +573,28 @@ int tap_done_testing(void)
     return tap.failed > 254 ? 254 : tap.failed;
 }
 
-int tap_tests_run(void)
-{
-    return tap.run;
-}
-
-int tap_tests_failed(void)
-{
-    return tap.failed;
-}
+int tap_tests_run(void) { return tap.run; }
+int tap_tests_failed(void) { return tap.failed; }
 
 void tap_set_seed(const char *seed)
 {
     free(tap.seed);
-    tap.seed = dup_str(seed);
+    tap.seed = seed ? strdup(seed) : NULL;
 }
 
 void tap_attach(const char *key, const char *value)
 {
     if (!key || !value || tap.nextra >= TAP_EXTRA_MAX)
         return;
-    tap.extra_key[tap.nextra] = dup_str(key);
-    tap.extra_val[tap.nextra] = dup_str(value);
-    tap.nextra++;
+    tap.extra_key[tap.nextra] = strdup(key);
+    tap.extra_val[tap.nextra] = strdup(value);
+    if (tap.extra_key[tap.nextra] && tap.extra_val[tap.nextra])
+        tap.nextra++;
 }
 
 /* ---- isolated cases ---------------------------------------------------------------- */
 
-static const struct {
-    int sig;
-    const char *name;
-} tap_signals[] = {
+static const struct { int sig; const char *name; } tap_signals[] = {
     { SIGSEGV, "SIGSEGV" }, { SIGABRT, "SIGABRT" }, { SIGBUS, "SIGBUS" },
     { SIGFPE, "SIGFPE" },   { SIGILL, "SIGILL" },   { SIGKILL, "SIGKILL" },
     { SIGTERM, "SIGTERM" }, { SIGPIPE, "SIGPIPE" }, { SIGALRM, "SIGALRM" },
@@ -696,6 +671,8 @@ static void crash_handler(int sig, siginfo_t *info, void *ctx)
         if (tap_crash_sigs[i] != sig)
             continue;
         struct sigaction *old = &tap_old_act[i];
+        if ((old->sa_flags & SA_SIGINFO) && old->sa_sigaction == crash_handler)
+            break;          /* a nested case inherited ours: go straight to the default */
         if ((old->sa_flags & SA_SIGINFO) && old->sa_sigaction) {
             old->sa_sigaction(sig, info, ctx);
             return;
@@ -783,6 +760,8 @@ int tap_run_isolated(const char *file, int line, const char *name, double timeou
     fflush(NULL);
     if (pipe(fds) != 0)
         return tap_fail_with(file, line, "pipe() failed", NULL, NULL, "%s", name);
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);     /* programs the case runs never see it */
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
     pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
