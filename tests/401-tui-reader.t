@@ -8,7 +8,7 @@ plan 22
 
 tui_course "$T/course"
 tui_shell "$T/course" 120 36 || { echo "Bail out! tmux session did not start"; exit 1; }
-tui_type 'stty -g > stty.before; stacklab'
+tui_type 'stty -g > stty.before; stacklab; echo "LEFT-WITH-$?"'
 check_wait "map: the course's items and track headings" "lab 01 Parse a request" 10
 screen=$(tui_screen)
 case $screen in
@@ -52,11 +52,13 @@ tui_tmux resize-window -t t -x 120 -y 36
 check_wait "resize: big again, map and pane side by side" "Micro track: vial" 5
 
 tui_keys q
+tui_wait "LEFT-WITH-0" 15        # the program has really gone before the shell gets keys
 tui_type 'stty -g > stty.after; cmp -s stty.before stty.after && echo MODES-SAME'
 check_wait "quit: q gives back a clean prompt, terminal modes as before" "MODES-SAME" 10
-tui_type 'clear; stacklab'
+tui_type 'clear; stacklab; echo "GONE-AFTER-$?"'
 tui_wait "lab 01 Parse a request" 10
 tui_keys C-c
+tui_wait "GONE-AFTER-" 15
 tui_type 'stty -g > stty.after; cmp -s stty.before stty.after && echo CTRL-C-SAME'
 check_wait "quit: Ctrl-C restores the terminal too" "CTRL-C-SAME" 10
 finish
