@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
+#include <stdint.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -359,6 +361,37 @@ void sbx_box_kill(struct sbx_box *b, enum sbx_verdict v, const char *why)
     sbx_proc_kill_session(b->sid, 0.5);
 }
 
+/* Size of the box folder, walked without following links and stopped early once over
+ * a limit: a bind-mounted box has no size of its own, so the supervisor watches it. */
+static long long sbx_du_bytes, sbx_du_max_bytes;
+static long sbx_du_files, sbx_du_max_files;
+static int sbx_du_one(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+    (void)path; (void)type; (void)f;
+    sbx_du_bytes += (long long)st->st_blocks * 512;
+    sbx_du_files++;
+    return sbx_du_bytes > sbx_du_max_bytes || sbx_du_files > sbx_du_max_files;
+}
+
+/* 1 when the box folder is over its size or file count (reason in why), else 0. */
+int sbx_box_over_quota(const struct sbx_box *b, char *why, size_t len)
+{
+    const struct sbx_limits *l = &b->cfg->lim;
+    if (b->role == SBX_ROLE_COMPANION || (l->tmpfs_mb <= 0 && l->tmpfs_inodes <= 0))
+        return 0;
+    sbx_du_bytes = 0;
+    sbx_du_files = 0;
+    sbx_du_max_bytes = l->tmpfs_mb > 0 ? (long long)l->tmpfs_mb << 20 : INT64_MAX;
+    sbx_du_max_files = l->tmpfs_inodes > 0 ? l->tmpfs_inodes : LONG_MAX;
+    if (nftw(b->cfg->workdir, sbx_du_one, 8, FTW_PHYS) <= 0)
+        return 0;
+    if (sbx_du_files > sbx_du_max_files)
+        snprintf(why, len, "box folder over %ld files", l->tmpfs_inodes);
+    else
+        snprintf(why, len, "box folder over %ld MB", l->tmpfs_mb);
+    return 1;
+}
+
 /* Checks the limits; called often by the loop. */
 void sbx_box_tick(struct sbx_box *b)
 {
@@ -371,6 +404,13 @@ void sbx_box_tick(struct sbx_box *b)
         snprintf(why, sizeof why, "wall time %.1f s", l->wall_sec);
         sbx_box_kill(b, SBX_TO, why);
         return;
+    }
+    if (now >= b->next_du) {
+        b->next_du = now + 0.25;
+        if (sbx_box_over_quota(b, why, sizeof why)) {
+            sbx_box_kill(b, SBX_OL, why);
+            return;
+        }
     }
     if (now < b->next_scan)
         return;

@@ -60,7 +60,7 @@ struct sbx_box {
     int path_fds[SBX_MAX_BINDS + 1];    /* box folder, then bind sources; nfds open */
     size_t npath_fds;
     struct sbx_cg cg;
-    double t0, cpu, last_cpu, last_progress, next_scan;
+    double t0, cpu, last_cpu, last_progress, next_scan, next_du;
     long peak_kb;
     int done, killed;       /* done: program ended; killed: by us, verdict already set */
     struct sbx_msg msg;
@@ -100,6 +100,7 @@ void sbx_box_poll_fds(struct sbx_box **boxes, size_t n, int timeout_ms);
 void sbx_box_tick(struct sbx_box *b);
 void sbx_box_kill(struct sbx_box *b, enum sbx_verdict v, const char *why);
 void sbx_box_finish(struct sbx_box *b);
+int sbx_box_over_quota(const struct sbx_box *b, char *why, size_t len);
 void sbx_set_detail(struct sbx_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbx_add_layer(char *list, size_t len, const char *name);
 

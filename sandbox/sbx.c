@@ -184,6 +184,11 @@ void sbx_box_finish(struct sbx_box *b)
     }
     if (b->use_cg)
         sbx_cg_destroy(&b->cg);
+    char why[96];
+    if (!b->killed && sbx_box_over_quota(b, why, sizeof why)) {
+        r->verdict = SBX_OL;    /* a last look: a short run may fill it between checks */
+        sbx_set_detail(r, "%s", why);
+    }
     if (r->survivors > 0) {
         size_t n = strlen(r->detail);
         snprintf(r->detail + n, sizeof r->detail - n, "; %d process(es) survived teardown", r->survivors);

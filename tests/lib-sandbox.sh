@@ -141,6 +141,17 @@ sbx_cases() {
     verdict OL "filling the box folder with bytes stops at the file size limit"
     rm -f "$SBX_BOX/big"
 
+    sbx --fsize 1000 --tmpfs 16 --wall 10 -- ./fill bytes .
+    verdict OL "filling the box folder with bytes under a big file limit"
+    has "detail: box folder over 16 MB" "the box folder's size is watched"
+    rm -f "$SBX_BOX/big"
+    mkdir "$SBX_BOX/many"
+    [ -n "$SBX_AS" ] && chown 65534:65534 "$SBX_BOX/many"
+    sbx --inodes 300 --wall 10 -- ./fill inodes many
+    verdict OL "filling the box folder with inodes"
+    has "detail: box folder over 300 files" "the box folder's file count is watched"
+    rm -rf "$SBX_BOX/many"
+
     sbx --nofile 20 -- ./fds
     verdict OK "opening files until EMFILE"
     has "opened 1[0-9]: Too many open files" "descriptors capped at 20"
