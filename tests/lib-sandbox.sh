@@ -4,6 +4,7 @@
 #   asis:     as whoever runs the test (root in CI)
 #   user:     as an unprivileged uid (setpriv to nobody when root, else as is)
 #   nouserns: as an unprivileged uid with --no-userns (the reduced mode)
+#   rootnouserns: as root with --no-userns (namespaces without a user namespace)
 
 SBX_SRC=$(cd "$(dirname "$0")/.." && pwd)
 : "${STACKLAB_BUILD:=$SBX_SRC/build}"
@@ -34,6 +35,10 @@ user|nouserns)
     ;;
 esac
 [ "$SBX_MODE" = nouserns ] && SBX_FLAGS="--no-userns"
+if [ "$SBX_MODE" = rootnouserns ]; then
+    if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root"; exit 0; fi
+    SBX_FLAGS="--no-userns"
+fi
 if [ "$SBX_MODE" = nouserns ]; then
     # unprivileged and without user namespaces, nothing can be unshared
     if [ -n "$SBX_AS" ] || [ "$(id -u)" != 0 ]; then SBX_NS=0; fi
