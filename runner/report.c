@@ -49,6 +49,7 @@ static void report_field(FILE *f, const char *key, const char *value)
 static void report_failure(FILE *f, const struct tap_test *t)
 {
     report_field(f, "message:", t->message);
+    report_field(f, "input:", t->input);
     if (diff_multiline(t->expected) || diff_multiline(t->got)) {
         char *d = diff_lines(t->expected, t->got);
         fprintf(f, "        %sdiff (- expected, + got):%s\n", term_sgr(f, "bold"),

@@ -310,6 +310,7 @@ static char **yaml_slot(struct tap_test *t, const char *key, size_t n)
         { "at", offsetof(struct tap_test, at) },
         { "seed", offsetof(struct tap_test, seed) },
         { "transcript", offsetof(struct tap_test, transcript) },
+        { "input", offsetof(struct tap_test, input) },
     };
     for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
         if (strlen(slots[i].key) == n && memcmp(slots[i].key, key, n) == 0)
@@ -703,6 +704,7 @@ void tapread_free(struct tap_report *r)
         free(t->at);
         free(t->seed);
         free(t->transcript);
+        free(t->input);
         free(t->diag);
     }
     free(r->tests);
@@ -740,7 +742,7 @@ static void describe_test(struct sb *sb, const struct tap_test *t)
     static const char *const dirs[] = { "", " SKIP ", " TODO " };
     const char *fields[] = { "message", t->message, "got", t->got, "expected", t->expected,
                              "at", t->at, "seed", t->seed, "transcript", t->transcript,
-                             "diag", t->diag };
+                             "input", t->input, "diag", t->diag };
     sb_printf(sb, "test %d: %s ", t->number, t->ok ? "ok" : "not ok");
     sb_cquote(sb, t->description);
     if (t->directive != TAP_DIR_NONE) {

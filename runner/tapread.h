@@ -17,6 +17,7 @@ struct tap_test {
     /* From the TAP 13 YAML block, each NULL when absent. */
     char *message, *got, *expected, *at, *seed;
     char *transcript;       /* an HTTP exchange, `curl -v` style; NULL when absent */
+    char *input;            /* what the checker sent the learner's code; NULL when absent */
     char *diag;             /* "# ..." lines that followed the test, joined; may be NULL */
 };
 
