@@ -17,8 +17,11 @@ cat >"$T/sbx-true.c" <<'C'
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "sandbox.h"
-int main(int argc, char **argv)
+/* sbx-true BOX [nocg|loop N]: one run of /bin/true (exit status = verdict OK), or N runs
+ * in this one process, printing the mean ms per run. */
+static int one(const char *box, unsigned flags)
 {
     char *args[] = { "/bin/true", NULL };
     struct sbx_config c;
@@ -26,9 +29,8 @@ int main(int argc, char **argv)
     char *cause = NULL;
     sbx_config_init(&c);
     c.argv = args;
-    c.workdir = argv[1];
-    if (argc > 2 && strcmp(argv[2], "nocg") == 0)
-        c.flags |= SBX_NO_CGROUP;
+    c.workdir = box;
+    c.flags = flags;
     if (sbx_run(&c, &r, &cause) < 0) {
         fprintf(stderr, "%s\n", cause);
         return 3;
@@ -38,6 +40,22 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s %s\n", sbx_verdict_name(r.verdict), r.layers);
     sbx_result_free(&r);
     return ok ? 0 : 1;
+}
+int main(int argc, char **argv)
+{
+    if (argc > 3 && strcmp(argv[2], "loop") == 0) {
+        long n = strtol(argv[3], NULL, 10);
+        struct timespec a, b;
+        one(argv[1], 0);    /* warm-up: the machine probe happens once per process */
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        for (long i = 0; i < n; i++)
+            if (one(argv[1], 0) != 0)
+                return 1;
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        printf("%.3f", ((double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6) / (double)n);
+        return 0;
+    }
+    return one(argv[1], argc > 2 && strcmp(argv[2], "nocg") == 0 ? SBX_NO_CGROUP : 0);
 }
 C
 cc -std=c11 -D_GNU_SOURCE -O2 -I"$SRC/sandbox" -o "$T/sbx-true" "$T/sbx-true.c" "$BUILD/libsandbox.a" -lseccomp \
@@ -86,11 +104,14 @@ nocg=$($m "$NOCG")
 cli=$($m "$CLI")
 printf '  %-28s %8s ms   x%s\n' "sbx_run (all layers)" "$ours" "$(ratio "$ours" "$bare")"
 printf '  %-28s %8s ms   x%s\n' "sbx_run without cgroups" "$nocg" "$(ratio "$nocg" "$bare")"
+inproc=$("$T/sbx-true" "$T/box" loop "$RUNS")
+printf '  %-28s %8s ms   x%s   (no process start-up)\n' "sbx_run, in-process loop" "$inproc" "$(ratio "$inproc" "$bare")"
 printf '  %-28s %8s ms   x%s\n' "stacklab sandbox (CLI)" "$cli" "$(ratio "$cli" "$bare")"
 if [ -n "$BWRAP" ]; then
     bw=$($m "$BWRAP")
     printf '  %-28s %8s ms   x%s\n' "bwrap --unshare-all" "$bw" "$(echo "$bw $bare" | awk '{ printf "%.1f", $1 / $2 }')"
-    printf '  sbx_run / bwrap: %s (all layers), %s (same namespaces and binds, no cgroups)\n' \
-        "$(echo "$ours $bw" | awk '{ printf "%.2f", $1 / $2 }')" "$(echo "$nocg $bw" | awk '{ printf "%.2f", $1 / $2 }')"
+    printf '  sbx_run / bwrap: %s (all layers), %s (same namespaces and binds, no cgroups), %s (in-process)\n' \
+        "$(echo "$ours $bw" | awk '{ printf "%.2f", $1 / $2 }')" "$(echo "$nocg $bw" | awk '{ printf "%.2f", $1 / $2 }')" \
+        "$(echo "$inproc $bw" | awk '{ printf "%.2f", $1 / $2 }')"
 fi
 echo "  layers: $(SHOW=1 $OURS 2>&1)"

@@ -175,7 +175,7 @@ static int sbx_box_handshake(struct sbx_box *b, int ctl, char *err, size_t len)
     if (b->use_userns && b->join_user_fd < 0 && sbx_write_maps(b, err, len) < 0)
         return -1;
     c = 'g';
-    if (write(ctl, &c, 1) != 1) {
+    if (send(ctl, &c, 1, MSG_NOSIGNAL) != 1) {
         snprintf(err, len, "the box did not start");
         return -1;
     }

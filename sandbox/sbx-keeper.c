@@ -124,7 +124,8 @@ static void sbx_set_limits(const struct sbx_box *b)
 static void sbx_drop_caps(void)
 {
     for (int c = 0; c <= 63; c++)
-        prctl(PR_CAPBSET_DROP, c, 0, 0, 0);
+        if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno == EINVAL)
+            break;      /* past the last capability this kernel knows */
     struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
     struct __user_cap_data_struct d[2];
     memset(d, 0, sizeof d);
@@ -183,12 +184,23 @@ static char **sbx_env(const struct sbx_box *b, int leak_ok)
     return env;
 }
 
+/* The caller's signal mask and ignored signals would survive exec: start clean. */
+static void sbx_reset_signals(void)
+{
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (int s = 1; s < NSIG; s++)
+        if (s != SIGKILL && s != SIGSTOP)
+            signal(s, SIG_DFL);
+}
+
 /* The program's process: never returns. errfd (close-on-exec) gets errno if exec fails. */
 static void __attribute__((noreturn)) sbx_program(struct sbx_box *b, int out_w, int err_w, int errfd)
 {
     const struct sbx_config *cfg = b->cfg;
     int e = 0;
-    signal(SIGPIPE, SIG_DFL);
+    sbx_reset_signals();
     const char *dir = b->use_ns && b->role != SBX_ROLE_COMPANION ? "/box" : cfg->workdir;
     if (b->role != SBX_ROLE_COMPANION && chdir(dir) < 0)
         e = errno;
