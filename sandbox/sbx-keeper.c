@@ -120,12 +120,18 @@ static void sbx_set_limits(const struct sbx_box *b)
     }
 }
 
-/* Drops every capability for good: bounding set, then the sets themselves. */
-static void sbx_drop_caps(void)
+/* Empties the bounding set (needs CAP_SETPCAP: call before changing uid), so no exec
+ * can regain a capability. */
+static void sbx_drop_bounding(void)
 {
     for (int c = 0; c <= 63; c++)
         if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno == EINVAL)
             break;      /* past the last capability this kernel knows */
+}
+
+/* Drops the capability sets themselves. */
+static void sbx_drop_caps(void)
+{
     struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
     struct __user_cap_data_struct d[2];
     memset(d, 0, sizeof d);
@@ -211,6 +217,7 @@ static void __attribute__((noreturn)) sbx_program(struct sbx_box *b, int out_w, 
         ef = errfd;
     }
     sbx_set_limits(b);
+    sbx_drop_bounding();
     if (e == 0 && sbx_become(b) < 0)
         e = errno;
     sbx_drop_caps();

@@ -172,6 +172,14 @@ sbx_cases() {
     verdict OK "ptrace/process_vm_readv of a process outside the box"
     hasnt ": ok" "outside processes cannot be traced or read"
 
+    sbx -- grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status
+    has "CapEff:.0000000000000000" "no effective capabilities"
+    has "NoNewPrivs:.1" "no_new_privs set"
+    has "Seccomp:.2" "a seccomp filter is loaded"
+    if [ "$SBX_NS" = 1 ]; then
+        has "CapBnd:.0000000000000000" "the bounding set is empty"
+    fi
+
     ln -s "$SBX_T/outside" "$SBX_BOX/evil"
     echo secret >"$SBX_T/outside"
     chmod 600 "$SBX_T/outside"
