@@ -158,7 +158,11 @@ static void mdr_flush(struct mdr *r)
     unsigned extra = r->quote ? MD_QUOTE : 0;
     for (size_t i = 0; i < r->npieces; i++) {
         struct mdr_piece *p = &r->pieces[i];
+        /* A word may be several pieces (styles change inside it): wrap on the whole. */
         size_t pc = mdr_cols(p->text, p->len);
+        for (size_t j = i + 1; j < r->npieces && !r->pieces[j].space_before
+                               && !r->pieces[j].hard_break; j++)
+            pc += mdr_cols(r->pieces[j].text, r->pieces[j].len);
         if (p->hard_break || (!at_start && p->space_before && b.cols - margin + 1 + pc > avail)) {
             mdr_lb_emit(r, &b);
             first = 0;

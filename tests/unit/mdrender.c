@@ -48,7 +48,7 @@ static size_t find_line(const struct md_doc *d, const char *needle)
 
 int main(void)
 {
-    plan(16);
+    plan(17);
     struct md_doc *d = render("# Title\n\nSome words that go on and on and on until they "
                               "must wrap at the width we asked for.\n", 30);
     char *all = joined(d);
@@ -111,6 +111,14 @@ int main(void)
     }
     ok(!over, "and every line of the table fits the width");
     free(all);
+    md_doc_free(d);
+
+    d = render("Set a limit at every hop (`CURLOPT_TIMEOUT_MS` in libcurl) so that a slow "
+               "peer cannot hold a worker forever.\n", 40);
+    over = 0;
+    for (size_t i = 0; i < d->nlines; i++)
+        over |= strlen(d->lines[i].text) > 40;
+    ok(!over, "a word made of several styled pieces wraps as one word");
     md_doc_free(d);
     return done_testing();
 }
