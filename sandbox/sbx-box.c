@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -60,6 +62,36 @@ static int sbx_chown_one(const char *path, const struct stat *st, int type, stru
     return 0;
 }
 
+/* Takes the first free per-box uid from `start` on: an flock on a file per uid, held
+ * until the box is finished, so boxes of concurrent runs never share a uid. Returns the
+ * offset taken (start itself, unlocked, when no lock folder can be used). */
+static unsigned sbx_uid_lock(struct sbx_box *b, unsigned start)
+{
+    static const char *const dirs[] = { "/run/stacklab-uids", "/tmp/stacklab-uids" };
+    b->uid_lock_fd = -1;
+    for (size_t d = 0; d < 2; d++) {
+        struct stat st;
+        if (mkdir(dirs[d], 0700) < 0 && errno != EEXIST)
+            continue;
+        if (lstat(dirs[d], &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0)
+            continue;   /* not ours (a planted link or someone else's folder) */
+        for (unsigned i = 0; i < 64; i++) {
+            unsigned n = (start + i) % SBX_UID_SPAN;
+            char path[64];
+            snprintf(path, sizeof path, "%s/%u", dirs[d], SBX_UID_BASE + n);
+            int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+            if (fd < 0)
+                break;
+            if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+                b->uid_lock_fd = fd;
+                return n;
+            }
+            close(fd);
+        }
+    }
+    return start;
+}
+
 /* Layers this box will use, with the reasons for those it will not. */
 static void sbx_box_plan(struct sbx_box *b)
 {
@@ -80,6 +112,7 @@ static void sbx_box_plan(struct sbx_box *b)
     }
     if (c->root && !keep) {
         unsigned n = ((unsigned)getpid() * 7u + ++serial) % SBX_UID_SPAN;
+        n = sbx_uid_lock(b, n);
         b->host_uid = b->host_gid = SBX_UID_BASE + n;
     }
     b->run_uid = (b->role == SBX_ROLE_COMPANION && c->root) ? 0 : SBX_INSIDE_UID;

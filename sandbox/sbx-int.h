@@ -53,6 +53,7 @@ struct sbx_box {
     int join_user_fd, join_net_fd;  /* SUBJECT of a pair: namespaces to enter, else -1 */
     uid_t host_uid;         /* box's uid seen from the host (root: per-box uid) */
     gid_t host_gid;
+    int uid_lock_fd;        /* flock held on the per-box uid (root), or -1 */
     uid_t run_uid;          /* uid the program runs as, in its own namespace */
     pid_t keeper;           /* our child */
     pid_t sid;              /* session of the run (host pid of its init/keeper) */

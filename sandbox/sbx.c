@@ -184,6 +184,9 @@ void sbx_box_finish(struct sbx_box *b)
     }
     if (b->use_cg)
         sbx_cg_destroy(&b->cg);
+    if (b->uid_lock_fd >= 0)
+        close(b->uid_lock_fd);      /* survivors were checked: the uid is free again */
+    b->uid_lock_fd = -1;
     char why[96];
     if (!b->killed && sbx_box_over_quota(b, why, sizeof why)) {
         r->verdict = SBX_OL;    /* a last look: a short run may fill it between checks */
@@ -203,7 +206,7 @@ static void sbx_box_init(struct sbx_box *b, const struct sbx_config *cfg, struct
     b->cfg = cfg;
     b->res = res;
     b->role = role;
-    b->join_user_fd = b->join_net_fd = -1;
+    b->join_user_fd = b->join_net_fd = b->uid_lock_fd = -1;
     b->out_fd = b->err_fd = b->msg_fd = b->ctl_fd = -1;
 }
 
@@ -239,6 +242,8 @@ int sbx_run(const struct sbx_config *cfg, struct sbx_result *res, char **cause)
     if (sbx_box_start(&b, cause) < 0) {
         if (b.use_cg)
             sbx_cg_destroy(&b.cg);
+        if (b.uid_lock_fd >= 0)
+            close(b.uid_lock_fd);
         sbx_result_free(res);
         return -1;
     }
