@@ -1,6 +1,7 @@
 /* sbx-cgroup.c -- cgroup v1 memory, pids and cpuacct groups for one box: created under
  * the caller's own groups (so outer limits still hold), read for CPU, peak memory and
  * OOM kills, emptied and removed at teardown. Used only where we may write them (root). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -68,11 +69,36 @@ static long long sbx_cg_read_ll(const char *dir, const char *file)
     return strtoll(buf, NULL, 10);
 }
 
+/* Removes groups left by runs whose supervisor died (its pid is gone); a group that
+ * still holds processes stays (rmdir refuses). */
+static void sbx_cg_sweep(const char *parent)
+{
+    DIR *d = opendir(parent);
+    if (d == NULL)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        long pid;
+        unsigned n;
+        char path[SBX_PATH_MAX];
+        if (sscanf(e->d_name, "stacklab-%ld-%u", &pid, &n) != 2 || pid <= 0
+            || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", parent, e->d_name);
+        rmdir(path);
+    }
+    closedir(d);
+}
+
 static int sbx_cg_mkdir(const char *ctl, char *out, size_t len, unsigned serial)
 {
-    char self[SBX_PATH_MAX / 4];
+    char self[SBX_PATH_MAX / 4], parent[SBX_PATH_MAX / 2];
     if (sbx_cg_self(ctl, self, sizeof self) < 0)
         self[0] = '\0';
+    if (serial == 1) {
+        snprintf(parent, sizeof parent, SBX_CG_ROOT "/%s%s", ctl, self);
+        sbx_cg_sweep(parent);
+    }
     snprintf(out, len, SBX_CG_ROOT "/%s%s/stacklab-%ld-%u", ctl, self, (long)getpid(), serial);
     if (mkdir(out, 0755) < 0 && errno != EEXIST)
         return -1;
