@@ -31,8 +31,9 @@ struct sbx_limits {
     long   fsize_mb;       /* largest file written */
     long   nofile;         /* open descriptors */
     size_t output_bytes;   /* per captured stream (stdout, stderr) */
-    long   tmpfs_mb;       /* size of the box's writable folder when on tmpfs */
-    long   tmpfs_inodes;
+    long   tmpfs_mb;       /* size of the private /tmp; also the most the box folder may
+                              hold (watched: OL when over) */
+    long   tmpfs_inodes;   /* files in /tmp; also the most files in the box folder */
 };
 
 /* A host path made visible inside the box at `inside` (absolute), read-only unless
@@ -55,7 +56,10 @@ struct sbx_config {
     char *const *argv;          /* argv[0] is looked up as given (absolute or in PATH) */
     char *const *envp;          /* NULL: a clean minimal environment (PATH, HOME=/box, LANG=C.UTF-8) */
     const char *workdir;        /* host folder of the box; it is the cwd inside (as /box when
-                                   mount namespaces are on), writable */
+                                   mount namespaces are on), writable. Started as root, the
+                                   folder and its contents are handed to the box's uid.
+                                   A companion keeps the host's view and runs in its own
+                                   workdir. */
     struct sbx_limits lim;
     enum sbx_net net;
     const struct sbx_bind *binds;
