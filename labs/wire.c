@@ -2,11 +2,15 @@
  * seed means the same inputs on every machine), the peer with per-answer deadlines,
  * and the "stopped answering" rule: once the subject is gone, every test left fails
  * with that message instead of hanging or crashing. Prefix: wire_. */
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tap.h"
 #include "wire.h"
@@ -70,6 +74,45 @@ int wire_call(struct wire_peer *p, const char *name, const void *data, size_t le
         return -1;
     }
     return 0;
+}
+
+static long wire_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads and drops what the subject still writes until EOF or the deadline. */
+static void wire_drain(int fd, long deadline)
+{
+    char buf[4096];
+    for (long left; (left = deadline - wire_now_ms()) > 0;) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        int r = poll(&pfd, 1, (int)left);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return;
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+            return;
+    }
+}
+
+int wire_finish(struct wire_peer *p)
+{
+    long deadline = wire_now_ms() + WIRE_QUIT_MS;
+    int alive = !p->dead;   /* a dead subject has ended already or will never answer */
+    if (alive)
+        wire_send(p->out, WIRE_QUIT, "", 0);
+    if (p->out >= 0)
+        close(p->out);
+    p->out = -1;
+    p->dead = 1;
+    if (alive)
+        wire_drain(p->in, deadline);
+    return tap_done_testing();
 }
 
 int wire_fail_dead(const char *file, int line, const char *test)

@@ -219,6 +219,24 @@ static inline int wire_recv(int fd, char *name, size_t namecap, char **data, siz
     return 1;
 }
 
+/* The frame a checker sends last: the driver leaves its loop and returns from main, so
+ * the program ends normally and LeakSanitizer can report at exit. */
+#define WIRE_QUIT "quit"
+
+/* Driver side: the next frame to serve, as wire_recv with no deadline. Returns 1 with a
+ * frame (*data allocated; caller frees), 0 when the driver should end: the checker sent
+ * WIRE_QUIT or closed its side; -1 on a malformed frame (end too). */
+static inline int wire_serve_next(char *name, size_t namecap, char **data, size_t *len)
+{
+    int r = wire_recv(WIRE_IN, name, namecap, data, len, -1);
+    if (r == 1 && strcmp(name, WIRE_QUIT) == 0) {
+        free(*data);
+        *data = NULL;
+        return 0;
+    }
+    return r;
+}
+
 /* ---- checker side (defined in wire.c; drivers never call these) --------------------- */
 struct wire_rng {
     uint64_t s;
@@ -247,6 +265,13 @@ void wire_peer_init(struct wire_peer *p, int timeout_ms);
  * silent past the deadline (p->dead is then set and every later call fails at once). */
 int wire_call(struct wire_peer *p, const char *name, const void *data, size_t len,
               char **answer, size_t *alen);
+/* Ends the conversation: sends WIRE_QUIT, closes the checker's writing side, then waits
+ * (at most WIRE_QUIT_MS) for the subject to close its side, which it does when it exits,
+ * after LeakSanitizer has written its report. Then finishes the TAP stream and returns
+ * tap_done_testing()'s exit status, for `return wire_finish(&peer);` at the end of main. */
+int wire_finish(struct wire_peer *p);
+#define WIRE_QUIT_MS 3000
+
 /* Records a failed test named `test` with the message "the program stopped answering". */
 int wire_fail_dead(const char *file, int line, const char *test);
 #define WIRE_FAIL_DEAD(test) wire_fail_dead(__FILE__, __LINE__, (test))

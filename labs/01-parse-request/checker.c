@@ -351,5 +351,5 @@ int main(int argc, char **argv)
         wire_buf_free(&ops);
         wire_buf_free(&show);
     }
-    return tap_done_testing();
+    return wire_finish(&peer);
 }

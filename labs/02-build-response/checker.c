@@ -215,5 +215,5 @@ int main(int argc, char **argv)
             wire_buf_free(&ops);
         }
     }
-    return tap_done_testing();
+    return wire_finish(&peer);
 }

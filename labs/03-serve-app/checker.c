@@ -311,5 +311,5 @@ int main(int argc, char **argv)
     }
     free(ans);
     curl_global_cleanup();
-    return tap_done_testing();
+    return wire_finish(&peer);
 }

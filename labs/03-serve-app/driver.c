@@ -110,7 +110,7 @@ int main(void)
     size_t len = 0;
     vial_app *app = vial_app_new("lab03");
     vial_server *srv = NULL;
-    while (wire_recv(WIRE_IN, name, sizeof name, &data, &len, -1) == 1) {
+    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
         driver_frame(&app, &srv, name, data, len, answer, sizeof answer);
         const char *reply = strcmp(name, "start") == 0 ? "port" : "ok";
         if (wire_send(WIRE_OUT, reply, answer, strlen(answer)) < 0)

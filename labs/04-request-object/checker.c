@@ -611,5 +611,5 @@ int main(int argc, char **argv)
     vial_server_stop(ref);
     vial_app_free(app);
     curl_global_cleanup();
-    return tap_done_testing();
+    return wire_finish(&peer);
 }

@@ -110,7 +110,7 @@ int main(void)
     size_t len = 0;
     vial_app *app = NULL;
     vial_server *srv = NULL;
-    while (wire_recv(WIRE_IN, name, sizeof name, &data, &len, -1) == 1) {
+    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
         if (strcmp(name, "start") == 0 && app == NULL) {
             driver_start(&app, &srv, data, answer, sizeof answer);
         } else if (strcmp(name, "stop") == 0) {

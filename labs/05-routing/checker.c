@@ -472,5 +472,5 @@ int main(int argc, char **argv)
     wire_buf_free(&log);
     wire_buf_free(&want);
     curl_global_cleanup();
-    return tap_done_testing();
+    return wire_finish(&peer);
 }

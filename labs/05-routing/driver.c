@@ -52,7 +52,7 @@ int main(void)
     size_t len = 0;
     vial_app *app = vial_app_new("lab05");
     vial_server *srv = NULL;
-    while (wire_recv(WIRE_IN, name, sizeof name, &data, &len, -1) == 1) {
+    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
         if (strcmp(name, "route") == 0) {
             driver_route(app, data, len, answer, sizeof answer);
         } else if (strcmp(name, "start") == 0 && srv == NULL) {
