@@ -1,7 +1,8 @@
 /* sandbox.h -- runs an untrusted command with limits and reports an honest verdict,
  * including which protection layers were actually active. Used by the grader for every
  * compile and run of learner code, and by `stacklab sandbox` / `stacklab doctor`.
- * Design: ../docs/sandbox.md. Prefix: sbx_. */
+ * Design: ../docs/sandbox.md. Prefix: sbx_. Calls are not thread-safe: run one box (or
+ * pair) at a time per process; separate processes may run boxes concurrently. */
 #ifndef STACKLAB_SANDBOX_H
 #define STACKLAB_SANDBOX_H
 
