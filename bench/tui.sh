@@ -9,8 +9,8 @@ SL="$STACKLAB_BUILD/stacklab"
 RUNS=${RUNS:-10}
 T=$(mktemp -d "${TMPDIR:-/tmp}/stacklab-bench.XXXXXX") || exit 1
 chmod 755 "$T"
-SOCK="stacklab-bench-$$"
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+SOCK="$T/tmux.sock"
+tm() { tmux -S "$SOCK" -f /dev/null "$@"; }
 trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
 mkdir -p "$T/home"
 export HOME="$T/home" STACKLAB_HOME="$T/ws"

@@ -1,12 +1,14 @@
 /* cmd-sandbox.c -- `stacklab sandbox`: runs one command in the sandbox with the given
  * limits and prints the verdict and every field of the result (a debugging aid and the
  * handle the sandbox tests drive). Exit 0 when the verdict is OK, else 1. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "util.h"
 #include "sandbox.h"
 
 #define SANDBOX_MAX_BINDS 16
@@ -16,6 +18,7 @@ struct sandbox_opts {
     struct sbx_bind binds[SANDBOX_MAX_BINDS];
     char *bind_store[SANDBOX_MAX_BINDS];
     int quiet;
+    const char *box;            /* --box DIR, or NULL for a fresh private folder */
 };
 
 static int sandbox_num(const char *s, double *out)
@@ -53,7 +56,7 @@ static int sandbox_opt(struct sandbox_opts *o, int argc, char **argv, int *i)
     static const struct { const char *name; int kind; } table[] = {
         { "--time", 0 }, { "--wall", 1 }, { "--mem", 2 }, { "--procs", 3 }, { "--net", 4 },
         { "--bind", 5 }, { "--idle", 6 }, { "--output", 7 }, { "--fsize", 8 }, { "--nofile", 9 },
-        { "--tmpfs", 14 }, { "--inodes", 15 },
+        { "--tmpfs", 14 }, { "--inodes", 15 }, { "--box", 16 },
         { "--no-userns", 10 }, { "--no-cgroup", 11 }, { "--sanitized", 12 }, { "--quiet", 13 },
     };
     const char *a = argv[*i];
@@ -82,6 +85,10 @@ static int sandbox_opt(struct sandbox_opts *o, int argc, char **argv, int *i)
         }
         if (kind == 5)
             return sandbox_bind(o, v);
+        if (kind == 16) {
+            o->box = v;
+            return 0;
+        }
         if (sandbox_num(v, &d) < 0)
             return -1;
         struct sbx_limits *l = &o->cfg.lim;
@@ -135,14 +142,38 @@ static int cmd_sandbox_exec(int argc, char **argv)
         return cmd_usage(&cmd_sandbox_entry);
     o.cfg.argv = argv + i + 1;
     o.cfg.binds = o.binds;
-    char *cwd = getcwd(NULL, 0);
-    o.cfg.workdir = cwd;
+    /* The box is a folder made for it: a fresh private one, or the caller's --box.
+     * Never the current folder, which as root would be handed to the box's uid. */
+    char *made = NULL, *boxdir = NULL;
+    if (o.box != NULL) {
+        boxdir = realpath(o.box, NULL);
+        if (boxdir == NULL) {
+            fprintf(stderr, "stacklab sandbox: --box %s: %s\n", o.box, strerror(errno));
+            return EXIT_USAGE;
+        }
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        if (asprintf(&made, "%s/stacklab-box.XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0)
+            return EXIT_INTERNAL;
+        if (mkdtemp(made) == NULL) {
+            fprintf(stderr, "stacklab sandbox: cannot make a box folder %s: %s\n", made,
+                    strerror(errno));
+            free(made);
+            return EXIT_INTERNAL;
+        }
+        boxdir = strdup(made);
+    }
+    o.cfg.workdir = boxdir;
     struct sbx_result r;
     char *cause = NULL;
     int rc = sbx_run(&o.cfg, &r, &cause);
     for (size_t k = 0; k < o.cfg.nbinds; k++)
         free(o.bind_store[k]);
-    free(cwd);
+    if (made != NULL) {
+        util_rmtree(made);
+        free(made);
+    }
+    free(boxdir);
     if (rc < 0) {
         fprintf(stderr, "stacklab sandbox: %s\n", cause ? cause : "cannot run");
         free(cause);
@@ -162,7 +193,8 @@ const struct cmd_entry cmd_sandbox_entry = {
     "sandbox",
     "[--time S] [--wall S] [--idle S] [--mem MB] [--procs N] [--output B] [--fsize MB] "
     "[--nofile N] [--tmpfs MB] [--inodes N] [--net none|lo] [--no-userns] [--no-cgroup] [--sanitized] [--quiet] "
-    "[--bind HOST[:INSIDE]] -- PROG ARGS",
-    "run a command in the sandbox (cwd is the box) and print the verdict",
+    "[--bind HOST[:INSIDE]] [--box DIR] -- PROG ARGS",
+    "run a command in the sandbox and print the verdict (the box is a fresh private folder, "
+    "or DIR, which must be yours alone)",
     cmd_sandbox_exec
 };

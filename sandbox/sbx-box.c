@@ -62,6 +62,43 @@ static int sbx_chown_one(const char *path, const struct stat *st, int type, stru
     return 0;
 }
 
+/* 0 when the box folder may be handed, recursively, to the per-box uid: a real folder of
+ * the caller's, writable by no one else, holding no repository, and not a shared place
+ * (/, /tmp, a home). Else -1 with the reason in why. Fills *st. */
+static int sbx_box_ownable(const char *dir, struct stat *st, char *why, size_t len)
+{
+    static const char *const shared[] = { "/", "/tmp", "/var/tmp", "/root", "/home", "/dev/shm",
+                                          "/run", "/usr", "/etc", "/var" };
+    char real[PATH_MAX];
+    if (lstat(dir, st) < 0 || !S_ISDIR(st->st_mode) || realpath(dir, real) == NULL) {
+        snprintf(why, len, "%.100s is not a folder", dir);
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
+        if (strcmp(real, shared[i]) == 0) {
+            snprintf(why, len, "%.100s is a shared folder", real);
+            return -1;
+        }
+    const char *home = getenv("HOME");
+    char rhome[PATH_MAX];
+    if (home != NULL && realpath(home, rhome) != NULL && strcmp(real, rhome) == 0) {
+        snprintf(why, len, "%.100s is the home folder", real);
+        return -1;
+    }
+    if (st->st_uid != geteuid() || (st->st_mode & (S_IWGRP | S_IWOTH))) {
+        snprintf(why, len, "%.100s is not the caller's alone", real);
+        return -1;
+    }
+    char git[PATH_MAX + 8];
+    struct stat gs;
+    snprintf(git, sizeof git, "%s/.git", real);
+    if (lstat(git, &gs) == 0) {
+        snprintf(why, len, "%.100s holds a repository", real);
+        return -1;
+    }
+    return 0;
+}
+
 /* Takes the first free per-box uid from `start` on: an flock on a file per uid, held
  * until the box is finished, so boxes of concurrent runs never share a uid. Returns the
  * offset taken (start itself, unlocked, when no lock folder can be used). */
@@ -241,10 +278,30 @@ static void sbx_box_prepare(struct sbx_box *b)
     if (!b->res->leak_check)
         sbx_add_layer(b->res->missing, sizeof b->res->missing, "leak-check (ptrace needs a pid namespace)");
     if (sbx_caps_get()->root && b->role != SBX_ROLE_COMPANION && b->cfg->workdir != NULL) {
+        struct stat st;
+        if (sbx_box_ownable(b->cfg->workdir, &st, why, sizeof why) < 0) {
+            char m[200];
+            snprintf(m, sizeof m, "box-owner (%s; the box stays root's)", why);
+            sbx_add_layer(b->res->missing, sizeof b->res->missing, m);
+            return;
+        }
+        b->owner_uid = st.st_uid;
+        b->owner_gid = st.st_gid;
+        b->chowned = 1;
         sbx_chown_uid = b->host_uid;
         sbx_chown_gid = b->host_gid;
         nftw(b->cfg->workdir, sbx_chown_one, 16, FTW_PHYS);
     }
+}
+
+void sbx_box_give_back(struct sbx_box *b)
+{
+    if (!b->chowned)
+        return;
+    b->chowned = 0;
+    sbx_chown_uid = b->owner_uid;
+    sbx_chown_gid = b->owner_gid;
+    nftw(b->cfg->workdir, sbx_chown_one, 16, FTW_PHYS);
 }
 
 static int sbx_capture_pipe(int fd, int *r, int *w)

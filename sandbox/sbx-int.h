@@ -54,6 +54,9 @@ struct sbx_box {
     uid_t host_uid;         /* box's uid seen from the host (root: per-box uid) */
     gid_t host_gid;
     int uid_lock_fd;        /* flock held on the per-box uid (root), or -1 */
+    int chowned;            /* box folder handed to host_uid; given back at teardown */
+    uid_t owner_uid;        /* the box folder's owner before the run */
+    gid_t owner_gid;
     uid_t run_uid;          /* uid the program runs as, in its own namespace */
     pid_t keeper;           /* our child */
     pid_t sid;              /* session of the run (host pid of its init/keeper) */
@@ -80,6 +83,9 @@ int sbx_mount_build(const struct sbx_config *cfg, const int *fds, char *err, siz
 /* sbx-filter.c: loads the seccomp filter for the program. pidns: ptrace allowed.
  * Returns 0 or -errno. */
 int sbx_filter_load(int pidns);
+
+/* sbx-box.c: hands the box folder back to its owner (root runs only). */
+void sbx_box_give_back(struct sbx_box *b);
 
 /* sbx-cgroup.c */
 int sbx_cg_create(struct sbx_cg *cg, const struct sbx_limits *lim, char *err, size_t len);

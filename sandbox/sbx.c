@@ -184,6 +184,7 @@ void sbx_box_finish(struct sbx_box *b)
     }
     if (b->use_cg)
         sbx_cg_destroy(&b->cg);
+    sbx_box_give_back(b);       /* nothing of the run is left to write to it */
     if (b->uid_lock_fd >= 0)
         close(b->uid_lock_fd);      /* survivors were checked: the uid is free again */
     b->uid_lock_fd = -1;

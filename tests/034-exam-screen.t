@@ -6,8 +6,8 @@
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
 plan 12
 
-S="stacklab-exam-$$"
-trap 'tmux -L "$S" kill-server 2>/dev/null; rm -rf "$T"' EXIT
+S="$T/tmux.sock"   # a private socket: never the shared /tmp/tmux-UID
+trap 'tmux -S "$S" kill-server 2>/dev/null; rm -rf "$T"' EXIT
 make_course "$T/course"
 cat > "$T/course/exams/quiz.exam" <<'EOF'
 title: Quiz
@@ -49,11 +49,11 @@ cd "$T"
 start() {
     W=$1
     shift
-    tmux -L "$S" -f /dev/null new-session -d -s "$W" -x 100 -y 30 \
+    tmux -S "$S" -f /dev/null new-session -d -s "$W" -x 100 -y 30 \
         "cd '$T' && HOME='$HOME' STACKLAB_HOME='$STACKLAB_HOME' STACKLAB_COURSE='$T/course' \
          '$SL' exam $*; echo EXITED \$?; sleep 120"
 }
-screen() { tmux -L "$S" capture-pane -p -t "$W" 2>/dev/null; }
+screen() { tmux -S "$S" capture-pane -p -t "$W" 2>/dev/null; }
 # wait_for TEXT: polls the screen for up to 20 s.
 wait_for() {
     for _ in $(seq 1 200); do
@@ -62,7 +62,7 @@ wait_for() {
     done
     return 1
 }
-send() { tmux -L "$S" send-keys -t "$W" "$@"; }
+send() { tmux -S "$S" send-keys -t "$W" "$@"; }
 
 # answer_current: answers whatever question is on screen, with keys.
 answer_current() {

@@ -68,4 +68,31 @@ has "^cgroup *off: disabled" "doctor --no-cgroup: cgroup off, with the reason"
 "$SBX_BIN" doctor --bogus >/dev/null 2>&1
 [ $? = 2 ]
 sbx_ok $? "doctor: unknown option is a usage error"
+# The box is never the current folder, and a shared or foreign folder is never handed to
+# the box's uid (as root that would re-own it, recursively).
+mkdir -p "$SBX_T/cwd/sub" && chmod 755 "$SBX_T/cwd"
+before=$(stat -c %u:%g "$SBX_T/cwd" "$SBX_T/cwd/sub")
+(cd "$SBX_T/cwd" && "$SBX_BIN" sandbox -- /bin/true) >"$SBX_T/res" 2>&1
+[ $? = 0 ] && [ "$(stat -c %u:%g "$SBX_T/cwd" "$SBX_T/cwd/sub")" = "$before" ]
+sbx_ok $? "run from a folder: that folder's owner is unchanged"
+mkdir -p "$SBX_T/open" && chmod 777 "$SBX_T/open"
+before=$(stat -c %u:%g "$SBX_T/open")
+"$SBX_BIN" sandbox --box "$SBX_T/open" -- /bin/true >"$SBX_T/res" 2>&1
+[ "$(stat -c %u:%g "$SBX_T/open")" = "$before" ]
+sbx_ok $? "--box on a folder others can write: owner unchanged"
+if [ "$(id -u)" = 0 ]; then
+    has "^missing: .*box-owner (.*not the caller's alone" "--box on a folder others can write: said in missing"
+    mkdir -p "$SBX_T/repo/.git" "$SBX_T/repo/src" && chmod 755 "$SBX_T/repo"
+    "$SBX_BIN" sandbox --box "$SBX_T/repo" -- /bin/true >"$SBX_T/res" 2>&1
+    [ "$(stat -c %u "$SBX_T/repo/src")" = 0 ]
+    sbx_ok $? "--box on a repository: left root's"
+    mkdir -p "$SBX_T/mine" && chmod 755 "$SBX_T/mine"
+    "$SBX_BIN" sandbox --box "$SBX_T/mine" -- /bin/sh -c 'echo hi > made' >"$SBX_T/res" 2>&1
+    [ -f "$SBX_T/mine/made" ] && [ "$(stat -c %u "$SBX_T/mine" "$SBX_T/mine/made" | sort -u)" = 0 ]
+    sbx_ok $? "--box on a private folder: written by the box, given back to root afterwards"
+else
+    sbx_skip "box ownership is handed over only as root"
+    sbx_skip "box ownership is handed over only as root"
+    sbx_skip "box ownership is handed over only as root"
+fi
 sbx_done

@@ -58,7 +58,7 @@ sbx_compile() {
 
 # sbx OPTIONS -- PROG ARGS: runs in the box folder; the report lands in $SBX_T/res.
 sbx() {
-    (cd "$SBX_BOX" && $SBX_AS "$SBX_BIN" sandbox $SBX_FLAGS "$@") >"$SBX_T/res" 2>&1
+    (cd "$SBX_BOX" && $SBX_AS "$SBX_BIN" sandbox --box "$SBX_BOX" $SBX_FLAGS "$@") >"$SBX_T/res" 2>&1
 }
 
 # field NAME: a field of the last report.

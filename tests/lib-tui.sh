@@ -6,8 +6,8 @@
 SL="$STACKLAB_BUILD/stacklab"
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/stacklab-tui.XXXXXX") || exit 1
-TUI_SOCK="stacklab-tui-$$"
-tui_tmux() { tmux -L "$TUI_SOCK" -f /dev/null "$@"; }
+TUI_SOCK="$T/tmux.sock"   # a private socket: never the shared /tmp/tmux-UID
+tui_tmux() { tmux -S "$TUI_SOCK" -f /dev/null "$@"; }
 trap 'tui_tmux kill-server 2>/dev/null; rm -rf "$T"' EXIT
 chmod 755 "$T"   # boxes run as an unprivileged uid when started as root
 mkdir -p "$T/home"
