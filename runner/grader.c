@@ -400,8 +400,16 @@ static int grader_run_pair(const char *box, const char *checker, const struct la
     s.lim.cpu_sec = s.lim.wall_sec;
     s.lim.mem_mb = lab->mem_limit > 0 ? lab->mem_limit : 256;
     k.argv = cargv;
-    char *kdir = util_path_join(box, "checker-run");
-    util_mkdirs(kdir, 0700);
+    /* The checker's own folder is never inside the box (the subject sees its box and
+     * must not reach what the checker writes), and sits where the checker can reach it
+     * when, started as root, it runs as a per-box uid: in the temporary folder. */
+    const char *tmp = getenv("TMPDIR");
+    char *kdir = xasprintf("%s/stacklab-checker-XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp");
+    if (mkdtemp(kdir) == NULL) {
+        *cause = xasprintf("%s: %s", kdir, strerror(errno));
+        free(kdir);
+        return -1;
+    }
     k.workdir = kdir;
     k.lim.wall_sec = s.lim.wall_sec + 5;
     k.lim.cpu_sec = k.lim.wall_sec;
@@ -426,6 +434,8 @@ static int grader_run_pair(const char *box, const char *checker, const struct la
     }
     sbx_result_free(&sres);
     sbx_result_free(&cres);
+    if (getenv("STACKLAB_KEEP_BUILD") == NULL)
+        util_rmtree(kdir);
     free(kdir);
     return rc;
 }

@@ -58,9 +58,12 @@ struct sbx_config {
     char *const *envp;          /* NULL: a clean minimal environment (PATH, HOME=/box, LANG=C.UTF-8) */
     const char *workdir;        /* host folder of the box; it is the cwd inside (as /box when
                                    mount namespaces are on), writable. Started as root, the
-                                   folder and its contents are handed to the box's uid.
-                                   A companion keeps the host's view and runs in its own
-                                   workdir. */
+                                   folder and its contents are handed to the box's uid
+                                   for the run and given back after it, unless the folder
+                                   is shared (/, /tmp, a home), holds a repository or is
+                                   writable by others (then it stays as it is and
+                                   `missing` says why). A companion keeps the host's view
+                                   and runs in its own workdir, which stays the caller's. */
     struct sbx_limits lim;
     enum sbx_net net;
     const struct sbx_bind *binds;

@@ -328,12 +328,46 @@ static void __attribute__((noreturn)) sbx_init_ns(struct sbx_box *b, int msgfd, 
     sbx_init(b, msgfd, out_w, err_w);
 }
 
+/* Closes every descriptor the keeper inherited from the supervisor except its own (the
+ * control socket, the message pipe, the capture pipes, the program's descriptors and the
+ * namespaces to join): a pipe end of the other box of a pair, left open here, would keep
+ * that box from ever seeing end of file. */
+static void sbx_keeper_close_others(const struct sbx_box *b, int ctl, int msgfd, int out_w,
+                                    int err_w)
+{
+    const struct sbx_config *cfg = b->cfg;
+    int keep[8 + 16], n = 0;
+    int own[] = { ctl, msgfd, out_w, err_w, cfg->stdin_fd, cfg->stdout_fd, cfg->stderr_fd,
+                  b->join_user_fd, b->join_net_fd };
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        if (own[i] > 2)
+            keep[n++] = own[i];
+    for (size_t i = 0; i < cfg->nextra_fds && i < 16; i++)
+        if (cfg->extra_fds[i] > 2 && n < (int)(sizeof keep / sizeof keep[0]))
+            keep[n++] = cfg->extra_fds[i];
+    for (int i = 1; i < n; i++)         /* insertion sort: a handful of numbers */
+        for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+            int t = keep[j];
+            keep[j] = keep[j - 1];
+            keep[j - 1] = t;
+        }
+    unsigned from = 3;
+    for (int i = 0; i <= n; i++) {
+        unsigned upto = i < n ? (unsigned)keep[i] : ~0U;
+        if (upto > from)
+            syscall(SYS_close_range, from, i < n ? upto - 1 : ~0U, 0);
+        if (i < n && (unsigned)keep[i] + 1 > from)
+            from = (unsigned)keep[i] + 1;
+    }
+}
+
 /* Keeper: the box's own session; namespaces (entered for the subject of a pair, else
  * created, the supervisor writing the id maps in between); then init. */
 void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     setsid();
+    sbx_keeper_close_others(b, ctl, msgfd, out_w, err_w);
     /* The companion keeps the host's view: enter its folder while we still have the
      * caller's full rights (inside the user namespace root's files may be out of reach). */
     if (b->role == SBX_ROLE_COMPANION && chdir(b->cfg->workdir) < 0)
