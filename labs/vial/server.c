@@ -134,6 +134,29 @@ static void server_completed(void *cls, struct MHD_Connection *c, void **con_cls
 }
 /* SOLUTION(03) END */
 
+/* [lab 11] Seconds an idle connection is kept: the option, 30 when it is 0. libmicrohttpd
+ * takes 0 as "never drop", which lets one slow client hold a connection forever. */
+__attribute__((unused)) static unsigned server_timeout(const struct vial_server_options *o)
+{
+/* SOLUTION(11) BEGIN */
+    return (unsigned)(o->timeout_sec > 0 ? o->timeout_sec : 30);
+/* SOLUTION(11) STUB
+    (void)o;
+    return 0;
+   SOLUTION(11) END */
+}
+
+/* [lab 11] Worker threads: the option when above 1, else 1 (one polling thread). */
+__attribute__((unused)) static unsigned server_pool_size(const struct vial_server_options *o)
+{
+/* SOLUTION(11) BEGIN */
+    return (unsigned)(o->threads > 1 ? o->threads : 1);
+/* SOLUTION(11) STUB
+    (void)o;
+    return 1;
+   SOLUTION(11) END */
+}
+
 vial_server *vial_server_start(vial_app *app, const struct vial_server_options *opt,
                                char **cause)
 {
@@ -162,8 +185,8 @@ vial_server *vial_server_start(vial_app *app, const struct vial_server_options *
         flags, (uint16_t)o.port, NULL, NULL, server_handle, srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_NOTIFY_COMPLETED, server_completed, srv,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o.timeout_sec > 0 ? o.timeout_sec : 30),
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o.threads > 1 ? o.threads : 1),
+        MHD_OPTION_CONNECTION_TIMEOUT, server_timeout(&o),
+        MHD_OPTION_THREAD_POOL_SIZE, server_pool_size(&o),
         MHD_OPTION_END);
     if (srv->daemon == NULL) {
         server_cause(cause, "could not listen (address in use?)");

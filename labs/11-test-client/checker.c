@@ -1,0 +1,481 @@
+/* checker.c -- lab 11's hidden tests: random raw requests (good and malformed) through
+ * vial_app_handle_raw, random responses through vial_parse_response, and the test
+ * client's headers and cookie jar, all compared byte for byte with the reference; then
+ * real sockets: a slow client dropped after the timeout while others are served, two
+ * blocking views served at once by a thread pool, and vial_run stopped by SIGINT and
+ * SIGTERM. Run as `checker SEED`. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vial.h"
+#include "tap.h"
+#include "wire.h"
+
+/* The driver's views and frames, run here on the reference vial. */
+#define main lab11_driver_main
+#include "driver.c"
+#undef main
+
+static struct wire_peer peer;
+static struct wire_rng rng;
+static vial_app *ref_app;
+static vial_client *ref_client;
+static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+static void rand_word(char *out, size_t lo, size_t hi)
+{
+    size_t n = lo + (size_t)wire_rng_below(&rng, hi - lo + 1);
+    for (size_t i = 0; i < n; i++)
+        out[i] = alnum[wire_rng_below(&rng, sizeof alnum - 1)];
+    out[n] = '\0';
+}
+
+/* Calls the driver. Returns the answer (caller frees) or NULL when it is gone. */
+static char *call(const char *name, const void *d, size_t n, size_t *alen)
+{
+    char *ans = NULL;
+    size_t len = 0;
+    if (wire_call(&peer, name, d, n, &ans, &len) < 0)
+        return NULL;
+    if (alen != NULL)
+        *alen = len;
+    return ans;
+}
+
+/* Records one test from a comparison: rc 1 equal, 0 different, -1 program gone. */
+static void record(const char *test, int rc, const char *got, const char *want, const char *input)
+{
+    if (rc < 0) {
+        WIRE_FAIL_DEAD(test);
+        return;
+    }
+    if (rc == 0) {
+        if (input != NULL)
+            tap_attach("input", input);
+        tap_fail_with(__FILE__, __LINE__, "differs from the reference", got, want, "%s", test);
+    } else {
+        tap_ok(__FILE__, __LINE__, 1, "%s", test);
+    }
+}
+
+/* Runs frame `name` with in[0..len) on both sides; escaped texts into *got and *want. */
+static int both(const char *name, const char *in, size_t len, char **got, char **want)
+{
+    struct wire_buf w = {0}, ge = {0}, we = {0};
+    size_t glen = 0;
+    wire_buf_add(&w, "", 0);
+    if (strcmp(name, "raw") == 0) {
+        size_t n = 0;
+        char *raw = vial_app_handle_raw(ref_app, in, len, &n);
+        wire_buf_add(&w, raw, n);
+        free(raw);
+    } else if (strcmp(name, "parse") == 0) {
+        frame_parse(&w, in, len);
+    } else {
+        char *copy = malloc(len + 1);
+        memcpy(copy, in, len);
+        copy[len] = '\0';
+        frame_client(&w, &ref_client, ref_app, copy, len);
+        free(copy);
+    }
+    char *g = call(name, in, len, &glen);
+    wire_buf_add(&ge, "", 0);
+    wire_buf_add(&we, "", 0);
+    if (g != NULL)
+        wire_buf_escaped(&ge, g, glen, 1);
+    wire_buf_escaped(&we, w.data, w.len, 1);
+    int rc = g == NULL ? -1 : glen == w.len && memcmp(g, w.data, glen) == 0;
+    free(g);
+    wire_buf_free(&w);
+    *got = ge.data;
+    *want = we.data;
+    return rc;
+}
+
+/* Runs the cases made by make(i, buf) through frame `name` until one differs. */
+static void series(const char *test, const char *name, int count,
+                   void (*make)(int i, struct wire_buf *in))
+{
+    char *got = NULL, *want = NULL;
+    struct wire_buf in = {0}, shown = {0};
+    int rc = 1;
+    for (int i = 0; i < count && rc == 1; i++) {
+        free(got);
+        free(want);
+        in.len = 0;
+        wire_buf_add(&in, "", 0);
+        make(i, &in);
+        rc = both(name, in.data, in.len, &got, &want);
+    }
+    wire_buf_escaped(&shown, in.data, in.len, 1);
+    record(test, rc, got, want, shown.data);
+    free(got);
+    free(want);
+    wire_buf_free(&in);
+    wire_buf_free(&shown);
+}
+
+/* ---- handle_raw -------------------------------------------------------------------- */
+
+static void make_request(int i, struct wire_buf *b)
+{
+    static const char *const methods[] = {"GET", "POST", "PUT", "DELETE", "PATCH"};
+    char w[3][16], line[512];
+    rand_word(w[0], 1, 6);
+    rand_word(w[1], 0, 8);
+    rand_word(w[2], 1, 12);
+    const char *m = methods[wire_rng_below(&rng, 5)];
+    const char *path = i % 5 == 4 ? "/nowhere" : i % 7 == 6 ? "/hello" : "/echo";
+    snprintf(line, sizeof line, "%s %s?%s=%s&flag&%s=%%41+b HTTP/1.%d\r\nHost: lab11\r\n", m, path,
+             w[0], w[1], w[0], (int)wire_rng_below(&rng, 2));
+    wire_buf_str(b, line);
+    snprintf(line, sizeof line, "X-%s:  %s \r\nCookie: %s=%s; theme=dark\r\n", w[0], w[2], w[0], w[1]);
+    wire_buf_str(b, line);
+    if (strcmp(m, "GET") != 0) {
+        snprintf(line, sizeof line, "Content-Length: %zu\r\n\r\n%s=%s", strlen(w[0]) + strlen(w[2]) + 1,
+                 w[0], w[2]);
+        wire_buf_str(b, line);
+    } else {
+        wire_buf_str(b, "\r\n");
+    }
+}
+
+static void make_bad_request(int i, struct wire_buf *b)
+{
+    static const char *const bad[] = {
+        "GET /echo HTTP/1.1\r\nHost: x\r\n\r\n", /* a good one first */
+        "GET /echo HTTP/2.0\r\n\r\n", "get /echo HTTP/1.1\r\n\r\n", "GET echo HTTP/1.1\r\n\r\n",
+        "GET /e%zzcho HTTP/1.1\r\n\r\n", "GET /echo HTTP/1.1\r\nNo colon\r\n\r\n",
+        "GET /echo HTTP/1.1\r\nContent-Length: 5\r\n\r\nab", "GET /echo HTTP/1.1\r\n",
+        "HEAD /echo HTTP/1.1\r\nHost: x\r\n\r\n", "OPTIONS /echo HTTP/1.1\r\n\r\n",
+        "GET /hello HTTP/1.0\r\n\r\n", "DELETE /hello HTTP/1.1\r\n\r\n",
+    };
+    size_t nbad = sizeof bad / sizeof bad[0];
+    if ((size_t)i < nbad) {
+        wire_buf_str(b, bad[i]);
+        return;
+    }
+    /* a target one byte too long (414), then too many headers (431) */
+    wire_buf_str(b, "GET /");
+    for (int k = 0; i == (int)nbad && k < VIAL_MAX_TARGET; k++)
+        wire_buf_str(b, "a");
+    wire_buf_str(b, " HTTP/1.1\r\n");
+    for (int k = 0; i > (int)nbad && k <= VIAL_MAX_HEADERS; k++)
+        wire_buf_str(b, "X-A: 1\r\n");
+    wire_buf_str(b, "\r\n");
+}
+
+/* ---- parse_response ------------------------------------------------------------------ */
+
+/* A random response serialized by the reference; `cut` mangles it (0: as is). */
+static void make_response_bytes(struct wire_buf *b, int cut)
+{
+    vial_response res;
+    char name[16], value[24];
+    size_t n = 0;
+    vial_response_init(&res);
+    int st = (int)(100 + wire_rng_below(&rng, 500));
+    vial_response_set_status(&res, st == 204 || st == 304 || st < 200 ? 200 : st);
+    for (int k = (int)wire_rng_below(&rng, 5); k > 0; k--) {
+        rand_word(name, 1, 10);
+        rand_word(value, 0, 20);
+        vial_response_add_header(&res, name, value);
+    }
+    vial_response_add_header(&res, "Set-Cookie", "a=1; Path=/");
+    for (int k = (int)wire_rng_below(&rng, 60); k > 0; k--) {
+        char c = (char)wire_rng_below(&rng, 256);
+        vial_response_append(&res, &c, 1);
+    }
+    char *s = vial_response_serialize(&res, 1, &n);
+    char *head_end = strstr(s, "\r\n\r\n");
+    size_t head = (size_t)(head_end - s) + 4;
+    switch (cut) {
+    case 1: wire_buf_add(b, s, head - 2); break;                 /* no empty line */
+    case 2: if (n > head) wire_buf_add(b, s, n - 1);             /* body cut short */
+            else wire_buf_add(b, "HTTP/1.1 200 OK\nA: b\r\n\r\n", 24);
+            break;
+    case 3: wire_buf_add(b, s, 9); wire_buf_str(b, "2x0"); wire_buf_add(b, s + 12, n - 12); break;
+    case 4: wire_buf_str(b, "HTTP/2 200 OK\r\n\r\n"); break;
+    case 5: wire_buf_add(b, s, head - 2); wire_buf_str(b, "no colon\r\n\r\n"); break;
+    case 6: wire_buf_add(b, s, n); wire_buf_str(b, "HTTP/1.1 200 OK\r\n"); break; /* extra */
+    case 7: wire_buf_add(b, s, head); break;                     /* head only: HEAD answer */
+    default: wire_buf_add(b, s, n); break;
+    }
+    free(s);
+    vial_response_free(&res);
+}
+
+static void make_response(int i, struct wire_buf *b)
+{
+    make_response_bytes(b, i % 3 == 2 ? 7 : i % 3 == 1 ? 6 : 0);
+}
+
+static void make_bad_response(int i, struct wire_buf *b)
+{
+    make_response_bytes(b, i % 2 == 0 ? 0 : 1 + (i / 2) % 5);
+}
+
+/* ---- the test client ----------------------------------------------------------------- */
+
+/* Client scripts: fields separated by NULs, one step per string with '|' for NUL. */
+static void make_client_step(int i, struct wire_buf *b, const char *const *steps)
+{
+    for (const char *p = steps[i]; *p; p++)
+        wire_buf_add(b, *p == '|' ? "" : p, 1);
+}
+
+static const char *const *client_script;
+
+static void make_client(int i, struct wire_buf *b)
+{
+    make_client_step(i, b, client_script);
+}
+
+static int count(const char *const *steps)
+{
+    int n = 0;
+    while (steps[n] != NULL)
+        n++;
+    return n;
+}
+
+static void test_client(void)
+{
+    char w[4][16], s[8][160];
+    for (int i = 0; i < 4; i++)
+        rand_word(w[i], 1, 10);
+    snprintf(s[0], sizeof s[0], "get|/echo?%s=%s", w[0], w[1]);
+    snprintf(s[1], sizeof s[1], "post|/echo|application/x-www-form-urlencoded|%s=%s", w[2], w[3]);
+    snprintf(s[2], sizeof s[2], "open|PUT|/echo?x|X-%s|%s|%s", w[0], w[1], w[2]);
+    snprintf(s[3], sizeof s[3], "open|DELETE|/echo|Host|example.org|");
+    const char *headers[] = {"new", s[0], s[1], s[2], s[3], "open|HEAD|/hello|||",
+                             "get|/missing", NULL};
+    client_script = headers;
+    series("the test client sends Host, Content-Type and Content-Length, and parses the answer",
+           "client", count(headers), make_client);
+    snprintf(s[4], sizeof s[4], "get|/cookie?%s=%s&b=2", w[0], w[1]);
+    snprintf(s[5], sizeof s[5], "get|/cookie?%s=", w[0]);
+    const char *jar[] = {"new", s[4], "get|/echo", "get|/cookie?b=3", "get|/echo", s[5],
+                         "get|/echo", "new", "get|/echo", NULL};
+    client_script = jar;
+    series("the test client keeps cookies between requests; Max-Age=0 removes one", "client",
+           count(jar), make_client);
+}
+
+/* ---- real sockets ----------------------------------------------------------------------- */
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A connected socket to 127.0.0.1:port, or -1. */
+static int connect_to(int port)
+{
+    struct sockaddr_in sa = {0};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Reads until EOF or the deadline (seconds from now). Returns 1 on EOF, 0 on time-out. */
+static int read_all(int fd, struct wire_buf *b, double secs)
+{
+    double end = now_s() + secs;
+    char buf[4096];
+    for (;;) {
+        int left = (int)((end - now_s()) * 1000);
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        if (left <= 0)
+            return 0;
+        int r = poll(&pfd, 1, left);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return 0;
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return 1;
+        wire_buf_add(b, buf, (size_t)n);
+    }
+}
+
+/* GET path with Connection: close; the answer into b. Returns 1 when it ended in time. */
+static int http_get(int port, const char *path, struct wire_buf *b)
+{
+    char req[256];
+    int fd = connect_to(port);
+    if (fd < 0)
+        return 0;
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: lab11\r\nConnection: close\r\n\r\n", path);
+    int done = wire_write_all(fd, req, strlen(req)) == 0 && read_all(fd, b, 8);
+    close(fd);
+    return done;
+}
+
+/* Starts the driver's server; returns its port or -1. */
+static int serve(const char *opts)
+{
+    char *ans = call("serve", opts, strlen(opts), NULL);
+    int port = ans ? (int)strtol(ans, NULL, 10) : -1;
+    free(ans);
+    return port;
+}
+
+static void stop(void)
+{
+    free(call("stop", "", 0, NULL));
+}
+
+static void test_timeout(void)
+{
+    static const char *const test = "a slow client is dropped after timeout_sec while others are served";
+    struct wire_buf b = {0};
+    char got[200];
+    int port = serve("1 1");
+    if (peer.dead) {
+        WIRE_FAIL_DEAD(test);
+        return;
+    }
+    int slow = port > 0 ? connect_to(port) : -1;
+    double t0 = now_s();
+    int sent = slow >= 0 && wire_write_all(slow, "GET /hello HTTP/1.1\r\nHost: sl", 29) == 0;
+    int served = port > 0 && http_get(port, "/hello", &b) && b.data && strstr(b.data, "hello");
+    wire_buf_free(&b);
+    int dropped = sent && read_all(slow, &b, 8);
+    double took = now_s() - t0;
+    snprintf(got, sizeof got, "port %d; another client %s; the slow one %s after %.1f s", port,
+             served ? "served" : "NOT served", dropped ? "dropped" : "still connected", took);
+    if (served && dropped && took < 8)
+        tap_ok(__FILE__, __LINE__, 1, "%s", test);
+    else
+        tap_fail_with(__FILE__, __LINE__, "the slow connection was not handled", got,
+                      "served; dropped after about 1 s (timeout_sec 1)", "%s", test);
+    if (slow >= 0)
+        close(slow);
+    wire_buf_free(&b);
+    stop();
+}
+
+static void test_pool(void)
+{
+    static const char *const test = "with threads = 4 two blocking views run at the same time";
+    struct wire_buf b[2] = {{0}, {0}};
+    char got[300];
+    const char *req = "GET /wait HTTP/1.1\r\nHost: lab11\r\nConnection: close\r\n\r\n";
+    int port = serve("5 4");
+    if (peer.dead) {
+        WIRE_FAIL_DEAD(test);
+        return;
+    }
+    int fd[2] = {port > 0 ? connect_to(port) : -1, -1};
+    if (fd[0] >= 0)
+        wire_write_all(fd[0], req, strlen(req));
+    for (double end = now_s() + 5; fd[0] >= 0 && now_s() < end;) {
+        char *n = call("arrived", "", 0, NULL);
+        int in = n ? (int)strtol(n, NULL, 10) : -1;
+        free(n);
+        if (in != 0)
+            break;
+        poll(NULL, 0, 10);
+    }
+    fd[1] = port > 0 ? connect_to(port) : -1;
+    if (fd[1] >= 0)
+        wire_write_all(fd[1], req, strlen(req));
+    for (int i = 0; i < 2; i++)
+        if (fd[i] >= 0) {
+            read_all(fd[i], &b[i], 8);
+            close(fd[i]);
+        }
+    int pass = b[0].data && b[1].data && strstr(b[0].data, "together") && strstr(b[1].data, "together");
+    snprintf(got, sizeof got, "port %d; first: %.100s; second: %.100s", port,
+             b[0].data ? strstr(b[0].data, "\r\n\r\n") ? strstr(b[0].data, "\r\n\r\n") + 4
+                                                        : b[0].data : "no answer",
+             b[1].data ? strstr(b[1].data, "\r\n\r\n") ? strstr(b[1].data, "\r\n\r\n") + 4
+                                                        : b[1].data : "no answer");
+    if (pass)
+        tap_ok(__FILE__, __LINE__, 1, "%s", test);
+    else
+        tap_fail_with(__FILE__, __LINE__, "the views did not run side by side", got,
+                      "both answer \"together\"", "%s", test);
+    wire_buf_free(&b[0]);
+    wire_buf_free(&b[1]);
+    stop();
+}
+
+/* vial_run in a child, a request, then sig: one test. */
+static void test_run(int sig, const char *test)
+{
+    struct wire_buf b = {0};
+    char want[160], got[600], num[8];
+    char *ans = call("run", "", 0, NULL);
+    if (ans == NULL) {
+        WIRE_FAIL_DEAD(test);
+        return;
+    }
+    int port = (int)strtol(ans, NULL, 10);
+    const char *line = strchr(ans, '\n') ? strchr(ans, '\n') + 1 : "";
+    snprintf(want, sizeof want, "serving on http://127.0.0.1:%d/", port);
+    int printed = strcmp(line, want) == 0;
+    int served = printed && http_get(port, "/hello", &b) && b.data && strstr(b.data, "\r\n\r\nhello");
+    snprintf(num, sizeof num, "%d", sig);
+    char *end = call("signal", num, strlen(num), NULL);
+    int fd = connect_to(port);
+    int closed = fd < 0;
+    if (fd >= 0)
+        close(fd);
+    snprintf(got, sizeof got, "stderr: \"%.150s\"; GET /hello %s; after signal %d: %.100s; port %s",
+             line, served ? "answered" : "not answered", sig, end ? end : "(no answer)",
+             closed ? "closed" : "still open");
+    if (printed && served && end && strcmp(end, "exited with status 0") == 0 && closed)
+        tap_ok(__FILE__, __LINE__, 1, "%s", test);
+    else
+        tap_fail_with(__FILE__, __LINE__, "vial_run did not serve and stop cleanly", got,
+                      "the line, an answer, exit status 0 and a closed port", "%s", test);
+    free(ans);
+    free(end);
+    wire_buf_free(&b);
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t seed = wire_seed_arg(argc, argv);
+    wire_rng_seed(&rng, seed);
+    wire_peer_init(&peer, 15000);
+    ref_app = lab11_app();
+    tap_plan(10);
+    series("vial_app_handle_raw answers random requests byte for byte like the reference", "raw",
+           24, make_request);
+    series("vial_app_handle_raw: bad requests get their 4xx/5xx, HEAD no body, 404, 405", "raw",
+           14, make_bad_request);
+    series("vial_parse_response reads random responses (extra bytes, HEAD answers)", "parse",
+           24, make_response);
+    series("vial_parse_response refuses broken responses and reads the unbroken ones", "parse",
+           20, make_bad_response);
+    test_client();
+    test_timeout();
+    test_pool();
+    test_run(SIGINT, "vial_run prints where it serves, serves, and exits 0 on SIGINT");
+    test_run(SIGTERM, "vial_run stops cleanly on SIGTERM too");
+    vial_client_free(ref_client);
+    vial_app_free(ref_app);
+    return tap_done_testing();
+}
