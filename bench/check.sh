@@ -33,6 +33,13 @@ for i in $(seq "$RUNS"); do
     a=$(now); (cd "$T/ws" && "$SL" check 01 > /dev/null 2>&1); b=$(now)
     awk -v a="$a" -v b="$b" 'BEGIN { print b - a }'
 done | median > "$T/sandboxed"
+# the learner's loop: one file edited before each check (that file recompiled, relinked)
+edit=$(cd "$T/ws/vial" && ls request_parse.c 2>/dev/null || ls *.c | head -n 1)
+for i in $(seq "$RUNS"); do
+    printf '/* edit %s */\n' "$i" >> "$T/ws/vial/$edit"
+    a=$(now); (cd "$T/ws" && "$SL" check 01 > /dev/null 2>&1); b=$(now)
+    awk -v a="$a" -v b="$b" 'BEGIN { print b - a }'
+done | median > "$T/edited"
 
 # bare: the same subject build and run, no sandbox (checker and runner built once)
 SUBJ="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror=implicit-function-declaration
@@ -51,6 +58,8 @@ for i in $(seq "$RUNS"); do
     awk -v a="$a" -v b="$b" 'BEGIN { print b - a }'
 done | median > "$T/bare"
 
-s=$(cat "$T/sandboxed"); b=$(cat "$T/bare")
+s=$(cat "$T/sandboxed"); b=$(cat "$T/bare"); e=$(cat "$T/edited")
 printf 'check 01 (reference, %d runs, median): stacklab check %.2f s, bare gcc + run %.2f s, ratio %.2f\n' \
     "$RUNS" "$s" "$b" "$(awk -v s="$s" -v b="$b" 'BEGIN { print s / b }')"
+printf 'check 01 after editing vial/%s: %.2f s (ratio to bare %.2f)\n' \
+    "$edit" "$e" "$(awk -v e="$e" -v b="$b" 'BEGIN { print e / b }')"

@@ -448,6 +448,69 @@ static inline char *wire_vial_exec(const char *ops, size_t len, size_t *out_len)
     *out_len = out.len;
     return out.data;
 }
+/* How an operation reads as the C call it stands for (wire_vial_show_op). */
+enum wire_arg { WIRE_ARG_NONE, WIRE_ARG_STR, WIRE_ARG_NUM, WIRE_ARG_BYTES, WIRE_ARG_PAIR,
+                WIRE_ARG_DECODE };
+
+/* Appends `text` quoted and escaped, cut after 200 bytes. */
+static inline void wire_show_quoted(struct wire_buf *show, const char *text, size_t len)
+{
+    wire_buf_str(show, "\"");
+    wire_buf_escaped(show, text, len < 200 ? len : 200, 0);
+    wire_buf_str(show, len < 200 ? "\"" : "\"...");
+}
+
+/* Appends the operation `op` (payload d[0..len), NUL-terminated) as one line of C, the
+ * call the driver makes on the learner's vial, for people reading a failure. */
+static inline void wire_vial_show_op(struct wire_buf *show, const char *op, const char *d,
+                                     size_t len)
+{
+    static const struct {
+        const char *op, *call, *tail;
+        enum wire_arg arg;
+    } calls[] = {
+        {"parse", "vial_parse_request(", ", &req, &consumed)", WIRE_ARG_BYTES},
+        {"header", "vial_request_header(&req, ", ")", WIRE_ARG_STR},
+        {"arg", "vial_request_arg(&req, ", ")", WIRE_ARG_STR},
+        {"decode", "vial_percent_decode(", ", &len)", WIRE_ARG_DECODE},
+        {"reason", "vial_reason_phrase(", ")", WIRE_ARG_NUM},
+        {"new", "vial_response_init(&res", ")", WIRE_ARG_NONE},
+        {"status", "vial_response_set_status(&res, ", ")", WIRE_ARG_NUM},
+        {"add", "vial_response_add_header(&res, ", ")", WIRE_ARG_PAIR},
+        {"set", "vial_response_set_header(&res, ", ")", WIRE_ARG_PAIR},
+        {"get", "vial_response_header(&res, ", ")", WIRE_ARG_STR},
+        {"body", "vial_response_set_body(&res, ", ")", WIRE_ARG_BYTES},
+        {"append", "vial_response_append(&res, ", ")", WIRE_ARG_BYTES},
+        {"serialize", "vial_response_serialize(&res, ", ", &len)", WIRE_ARG_NUM},
+    };
+    char num[32];
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+        if (strcmp(op, calls[i].op) != 0)
+            continue;
+        wire_buf_str(show, calls[i].call);
+        if (calls[i].arg == WIRE_ARG_STR || calls[i].arg == WIRE_ARG_BYTES) {
+            wire_show_quoted(show, d, calls[i].arg == WIRE_ARG_STR ? strlen(d) : len);
+            snprintf(num, sizeof num, ", %zu", len);
+            wire_buf_str(show, calls[i].arg == WIRE_ARG_BYTES ? num : "");
+        } else if (calls[i].arg == WIRE_ARG_NUM) {
+            wire_buf_str(show, d);
+        } else if (calls[i].arg == WIRE_ARG_PAIR) {
+            size_t nlen = strlen(d);
+            wire_show_quoted(show, d, nlen);
+            wire_buf_str(show, ", ");
+            wire_show_quoted(show, nlen < len ? d + nlen + 1 : "", nlen < len ? len - nlen - 1 : 0);
+        } else if (calls[i].arg == WIRE_ARG_DECODE && len > 0) {
+            wire_show_quoted(show, d + 1, len - 1);
+            snprintf(num, sizeof num, ", %zu, %c", len - 1, d[0] == '1' ? '1' : '0');
+            wire_buf_str(show, num);
+        }
+        wire_buf_str(show, calls[i].tail);
+        wire_buf_str(show, "\n");
+        return;
+    }
+    wire_line_str(show, "unknown operation", op);
+}
+
 #ifdef STACKLAB_TAP_H
 /* Checker side: runs `ops` on the reference and on the subject and records one test
  * named `test`: ok when both texts are equal, else a failure whose expected/got are the
@@ -475,6 +538,39 @@ static inline int wire_vial_check(const char *file, int line, struct wire_peer *
 }
 #define WIRE_VIAL_CHECK(peer, test, ops, input) \
     wire_vial_check(__FILE__, __LINE__, (peer), (test), (ops), (input))
+
+/* Checker side, for a test made of n inputs: ops[i] are the operations of input i and
+ * shows[i] how it is shown. Each input is sent on its own; the test passes when every
+ * answer equals the reference's, else it fails with the FIRST input that differs, alone:
+ * its `input`, expected and got (the inputs after it are not sent). */
+static inline int wire_vial_check_each(const char *file, int line, struct wire_peer *peer,
+                                       const char *test, const struct wire_buf *ops,
+                                       const struct wire_buf *shows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t elen = 0, glen = 0;
+        char *got = NULL;
+        if (wire_call(peer, "ops", ops[i].data, ops[i].len, &got, &glen) < 0)
+            return wire_fail_dead(file, line, test);
+        char *expected = wire_vial_exec(ops[i].data, ops[i].len, &elen);
+        int same = expected != NULL && glen == elen && memcmp(got, expected, elen) == 0;
+        if (!same) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "your vial's answer differs from the expected one "
+                     "(input %zu of %zu)", i + 1, n);
+            if (shows[i].data != NULL)
+                tap_attach("input", shows[i].data);
+            tap_fail_with(file, line, msg, got, expected ? expected : "", "%s", test);
+        }
+        free(got);
+        free(expected);
+        if (!same)
+            return 0;
+    }
+    return tap_ok(file, line, 1, "%s", test);
+}
+#define WIRE_VIAL_CHECK_EACH(peer, test, ops, shows, n) \
+    wire_vial_check_each(__FILE__, __LINE__, (peer), (test), (ops), (shows), (n))
 #endif /* STACKLAB_TAP_H */
 #endif /* VIAL_H */
 

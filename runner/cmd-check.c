@@ -34,6 +34,10 @@ static int cmd_check_exec(int argc, char **argv)
             o.seed_set = 1;
         } else if (strcmp(argv[i], "--only") == 0) {
             o.only = 1;
+        } else if (strcmp(argv[i], "--format=tap") == 0) {
+            o.tap = 1;
+        } else if (strcmp(argv[i], "--format=text") == 0) {
+            o.tap = 0;
         } else if (argv[i][0] != '-' && arg == NULL) {
             arg = argv[i];
         } else {
@@ -61,6 +65,7 @@ static int cmd_check_exec(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_check_entry = {
-    "check", "[LAB] [--seed N] [--only]",
-    "grade a lab and the labs before it with the hidden tests", cmd_check_exec
+    "check", "[LAB] [--seed N] [--only] [--format=text|tap]",
+    "grade a lab and the labs before it with the hidden tests (tap: one TAP stream)",
+    cmd_check_exec
 };

@@ -34,6 +34,22 @@ static const struct lab *grader_next_lab(const struct course *c, const struct la
     return i >= 0 && (size_t)i + 1 < c->nlabs ? &c->labs[i + 1] : NULL;
 }
 
+/* What to do next, after a check's report. */
+static void grader_advice(FILE *out, struct workspace *ws, const struct lab *lab,
+                          enum grader_verdict v)
+{
+    const struct lab *next = grader_next_lab(ws->course, lab);
+    if (v == GRADER_PASS && next != NULL)
+        fprintf(out, "lab %s passed. lab %s unlocked: stacklab next\n", lab->id, next->id);
+    else if (v == GRADER_PASS)
+        fprintf(out, "lab %s passed: that was the last lab of the course.\n", lab->id);
+    else if (v == GRADER_INTERNAL)
+        fprintf(out, "this is not your code's fault; please report it.\n");
+    else
+        fprintf(out, "fix the first problem above and run stacklab check %s again "
+                "(stacklab hint %s gives a hint).\n", lab->id, lab->id);
+}
+
 int grader_command(struct workspace *ws, const struct lab *lab, const struct grader_opts *o,
                    FILE *out)
 {
@@ -52,17 +68,12 @@ int grader_command(struct workspace *ws, const struct lab *lab, const struct gra
     if (grader_record(ws, &run) < 0)
         fprintf(stderr, "stacklab: warning: the attempt was not stored: %s\n",
                 store_errmsg(ws->store));
-    report_check(out, &run);
-    const struct lab *next = grader_next_lab(ws->course, lab);
-    if (run.verdict == GRADER_PASS && next != NULL)
-        fprintf(out, "lab %s passed. lab %s unlocked: stacklab next\n", lab->id, next->id);
-    else if (run.verdict == GRADER_PASS)
-        fprintf(out, "lab %s passed: that was the last lab of the course.\n", lab->id);
-    else if (run.verdict == GRADER_INTERNAL)
-        fprintf(out, "this is not your code's fault; please report it.\n");
-    else
-        fprintf(out, "fix the first problem above and run stacklab check %s again "
-                "(stacklab hint %s gives a hint).\n", lab->id, lab->id);
+    if (o->tap) {
+        report_tap(out, &run);      /* machines read the stream and the exit code */
+    } else {
+        report_check(out, &run);
+        grader_advice(out, ws, lab, run.verdict);
+    }
     int code = run.verdict == GRADER_PASS ? EXIT_OK
         : run.verdict == GRADER_INTERNAL ? EXIT_INTERNAL : EXIT_FAILED;
     grader_run_free(&run);

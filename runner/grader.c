@@ -26,16 +26,6 @@
 #define GRADER_TAP_CAP (1u << 20)
 #define GRADER_SHOW_CAP 4096            /* learner output kept for the report */
 
-/* The flags of docs/course-format.md, in the order they reach gcc. */
-static const char *const grader_subject_flags[] = {
-    "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Wextra",
-    "-Werror=implicit-function-declaration", "-Werror=int-conversion", "-g",
-    "-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-pipe", NULL
-};
-static const char *const grader_libs[] = {
-    "-lmicrohttpd", "-lcrypto", "-lsqlite3", "-lpthread", NULL
-};
-
 static const struct {
     const char *name, *words;
 } grader_verdicts[] = {
@@ -225,11 +215,17 @@ static int grader_copy_course(const char *from, const char *box, const char *nam
     return rc;
 }
 
+static int grader_name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 void grader_list_sources(const char *dir, const char *prefix, const char *ext,
                                 char ***v, size_t *n)
 {
     DIR *d = opendir(dir);
     struct dirent *de;
+    size_t first = *n;
     while (d != NULL && (de = readdir(d)) != NULL) {
         size_t len = strlen(de->d_name);
         if (!grader_is_source(de->d_name) || strcmp(de->d_name + len - 2, ext) != 0)
@@ -240,6 +236,8 @@ void grader_list_sources(const char *dir, const char *prefix, const char *ext,
     }
     if (d != NULL)
         closedir(d);
+    if (*n > first)     /* name order: the same build and messages on every file system */
+        qsort(*v + first, *n - first, sizeof **v, grader_name_cmp);
 }
 
 void grader_strv_free(char **v)
@@ -266,45 +264,20 @@ char **grader_argv(const char *const *head, const char *const *flags,
 
 /* ---- the subject, inside the sandbox ------------------------------------------------- */
 
-/* Compiles sources into box/out inside the sandbox. Returns 0 built, 1 the code did not
- * compile (*log set), -1 the sandbox failed (*cause). *log gets the messages either way
- * (learner paths), or NULL when there were none. */
-static int grader_compile(const char *box, const char *track, char *const *sources,
-                          const char *out, char **log, char **cause)
+/* The workspace's cache of objects (allocated). */
+static char *grader_object_cache(const struct workspace *ws)
 {
-    char inc[128];
-    snprintf(inc, sizeof inc, "-I%s", track);
-    const char *head[] = { "gcc", "-I.", inc, "-Itests", NULL };
-    char *tail[] = { "-o", (char *)out, NULL };
-    char **srcs = grader_argv(NULL, (const char *const *)sources, tail, NULL);
-    char **argv = grader_argv(head, grader_subject_flags, srcs, grader_libs);
-    struct sbx_config cfg;
-    sbx_config_init(&cfg);
-    cfg.argv = argv;
-    cfg.workdir = box;
-    cfg.lim.wall_sec = 120;
-    cfg.lim.cpu_sec = 60;
-    cfg.lim.mem_mb = 1024;
-    cfg.lim.procs = 32;
-    cfg.lim.fsize_mb = 64;
-    cfg.lim.output_bytes = 64 * 1024;
-    struct sbx_result res;
-    memset(&res, 0, sizeof res);
-    int rc = sbx_run(&cfg, &res, cause);
-    *log = NULL;
-    if (rc == 0) {
-        char *raw = xasprintf("%s%s", res.out ? res.out : "", res.err ? res.err : "");
-        if (raw[0] != '\0')
-            *log = grader_map_paths(raw, box);
-        free(raw);
-        if (res.verdict != SBX_OK && *log == NULL)
-            *log = xasprintf("the compiler stopped: %s (%s)\n", res.detail,
-                             sbx_verdict_name(res.verdict));
-        rc = res.verdict == SBX_OK ? 0 : 1;
-    }
-    sbx_result_free(&res);
-    grader_strv_free(argv);
-    grader_strv_free(srcs);
+    return workspace_path(ws, ".stacklab/cache/objects");
+}
+
+/* Compiles sources into box/out inside the sandbox, reusing the workspace's cached
+ * objects (grader_build). Same return convention. */
+static int grader_compile(const struct workspace *ws, const char *box, const char *track,
+                          char *const *sources, const char *out, char **log, char **cause)
+{
+    char *cache = getenv("STACKLAB_NO_BUILD_CACHE") ? NULL : grader_object_cache(ws);
+    int rc = grader_build(box, track, sources, out, cache, log, cause);
+    free(cache);
     return rc;
 }
 
@@ -341,6 +314,18 @@ static int grader_asan_crash(const char *kind)
     return 0;
 }
 
+/* The verdict a sanitizer report gives: a crash ASan caught stays a crash. */
+static enum grader_verdict grader_san_verdict(const struct sanitizer_report *r)
+{
+    static const enum grader_verdict san[] = {
+        [SANITIZER_NONE] = GRADER_PASS, [SANITIZER_ASAN] = GRADER_MEMERR,
+        [SANITIZER_LSAN] = GRADER_LEAK, [SANITIZER_UBSAN] = GRADER_UB,
+    };
+    if (r->tool == SANITIZER_ASAN && grader_asan_crash(r->kind))
+        return GRADER_CRASH;
+    return r->tool <= SANITIZER_UBSAN ? san[r->tool] : GRADER_INTERNAL;
+}
+
 /* One verdict from the TAP, the subject's end and the sanitizer report. Limits and
  * sanitizer findings name the cause better than the failed tests they lead to. */
 static void grader_combine(struct grader_lab *gl, const struct sbx_result *sres,
@@ -353,10 +338,6 @@ static void grader_combine(struct grader_lab *gl, const struct sbx_result *sres,
     if (t->plan > gl->total)
         gl->failed += t->plan - gl->total, gl->total = t->plan;
     enum grader_verdict run = grader_from_sbx(sres->verdict);
-    static const enum grader_verdict san[] = {
-        [SANITIZER_NONE] = GRADER_PASS, [SANITIZER_ASAN] = GRADER_MEMERR,
-        [SANITIZER_LSAN] = GRADER_LEAK, [SANITIZER_UBSAN] = GRADER_UB,
-    };
     if (run != GRADER_PASS && run != GRADER_CRASH) {
         gl->verdict = run;
         snprintf(gl->detail, sizeof gl->detail, "%s", sres->detail);
@@ -364,7 +345,7 @@ static void grader_combine(struct grader_lab *gl, const struct sbx_result *sres,
         gl->verdict = GRADER_CRASH;
         sanitizer_format(&gl->san, gl->detail, sizeof gl->detail);
     } else if (gl->san.tool != SANITIZER_NONE) {
-        gl->verdict = san[gl->san.tool];
+        gl->verdict = grader_san_verdict(&gl->san);
         sanitizer_format(&gl->san, gl->detail, sizeof gl->detail);
     } else if (run == GRADER_CRASH) {
         gl->verdict = run;
@@ -465,7 +446,7 @@ static int grader_prepare(struct workspace *ws, const struct lab *lab, const cha
     char **srcs = grader_argv((const char *const[]){ "driver.c", NULL }, NULL, NULL, NULL);
     grader_list_sources(trackdir, lab->track, ".c", &srcs, &n);
     free(trackdir);
-    rc = grader_compile(box, lab->track, srcs, "subject", &gl->compile_log, cause);
+    rc = grader_compile(ws, box, lab->track, srcs, "subject", &gl->compile_log, cause);
     grader_strv_free(srcs);
     if (rc == 1)
         gl->verdict = GRADER_COMPILE;
@@ -628,6 +609,8 @@ static int grader_copy_public(const char *wsroot, const struct lab *lab, const c
     if (d != NULL)
         closedir(d);
     free(dst);
+    if (n > 1)
+        qsort(*names, n, sizeof **names, grader_name_cmp);
     if (rc == 0 && n == 0) {
         *cause = xasprintf("lab %s has no public tests in tests/ (try: stacklab update)",
                            lab->id);
@@ -636,23 +619,12 @@ static int grader_copy_public(const char *wsroot, const struct lab *lab, const c
     return rc < 0 ? -1 : (int)n;
 }
 
-/* Compiles and runs one public test program; merges its counts into res. */
-static int grader_public_one(const char *box, const struct lab *lab, const char *test,
-                             struct grader_public *res, char **cause)
+/* Runs the public test program box/exe; fills pf from its run. */
+static int grader_public_run(const char *box, const struct lab *lab, const char *exe,
+                             struct grader_public_file *pf, char **cause)
 {
-    char **srcs = grader_argv((const char *const[]){ test, "tests/tap.c", NULL }, NULL,
-                              NULL, NULL);
-    size_t n = 2;
-    char *trackdir = util_path_join(box, lab->track);
-    grader_list_sources(trackdir, lab->track, ".c", &srcs, &n);
-    free(trackdir);
-    int rc = grader_compile(box, lab->track, srcs, "public-tests", &res->compile_log, cause);
-    grader_strv_free(srcs);
-    if (rc != 0) {
-        res->verdict = GRADER_COMPILE;
-        return rc;
-    }
-    char *argv[] = { "./public-tests", NULL };
+    char *prog = xasprintf("./%s", exe);
+    char *argv[] = { prog, NULL };
     struct sbx_config cfg;
     sbx_config_init(&cfg);
     cfg.argv = argv;
@@ -665,22 +637,92 @@ static int grader_public_one(const char *box, const struct lab *lab, const char 
     cfg.lim.output_bytes = GRADER_TAP_CAP;
     struct sbx_result sr;
     memset(&sr, 0, sizeof sr);
-    if (sbx_run(&cfg, &sr, cause) < 0)
+    int rc = sbx_run(&cfg, &sr, cause);
+    free(prog);
+    if (rc < 0)
         return -1;
     const char *out = sr.out ? sr.out : "";
-    res->tap = tapread_parse(out, strlen(out), GRADER_TAP_CAP);
-    res->passed = res->tap->passed;
-    res->failed = res->tap->failed;
-    res->total = (int)res->tap->ntests;
+    pf->tap = tapread_parse(out, strlen(out), GRADER_TAP_CAP);
     int trunc = 0;
-    res->err = grader_capped(sr.err, &trunc);
+    pf->err = grader_capped(sr.err, &trunc);
+    struct sanitizer_report san;
+    const char *learner[] = { NULL, "tests/", NULL };
+    char *prefix = xasprintf("%s/", lab->track);
+    learner[0] = prefix;
+    sanitizer_reduce(sr.err, learner, &san);
+    free(prefix);
     enum grader_verdict v = grader_from_sbx(sr.verdict);
-    if (v != GRADER_PASS)
-        res->verdict = v, snprintf(res->detail, sizeof res->detail, "%s", sr.detail);
-    else if (res->failed > 0 || !res->tap->valid || sr.verdict != SBX_OK)
-        res->verdict = GRADER_FAIL;
+    if (san.tool != SANITIZER_NONE && (v == GRADER_PASS || v == GRADER_CRASH)) {
+        pf->verdict = grader_san_verdict(&san);
+        sanitizer_format(&san, pf->detail, sizeof pf->detail);
+    } else if (v != GRADER_PASS) {
+        pf->verdict = v;
+        snprintf(pf->detail, sizeof pf->detail, "%s", sr.detail);
+    } else if (pf->tap->failed > 0 || !pf->tap->valid || sr.verdict != SBX_OK) {
+        pf->verdict = GRADER_FAIL;
+    }
     sbx_result_free(&sr);
     return 0;
+}
+
+/* Builds and runs the public test file `test` (tests/NN-x.c) as its own program. */
+static int grader_public_one(struct workspace *ws, const char *box, const struct lab *lab,
+                             const char *test, size_t index, struct grader_public *res,
+                             char **cause)
+{
+    struct grader_public_file *pf = &res->files[res->nfiles++];
+    pf->name = xstrdup(test);
+    char **srcs = grader_argv((const char *const[]){ test, "tests/tap.c", NULL }, NULL,
+                              NULL, NULL);
+    size_t n = 2;
+    char *trackdir = util_path_join(box, lab->track);
+    grader_list_sources(trackdir, lab->track, ".c", &srcs, &n);
+    free(trackdir);
+    char exe[48];
+    snprintf(exe, sizeof exe, "public-tests-%zu", index);
+    char *log = NULL;
+    int rc = grader_compile(ws, box, lab->track, srcs, exe, &log, cause);
+    grader_strv_free(srcs);
+    if (log != NULL && res->compile_log == NULL)
+        res->compile_log = log;
+    else if (log != NULL && strstr(res->compile_log, log) == NULL) {
+        char *both = xasprintf("%s%s", res->compile_log, log);
+        free(res->compile_log);
+        free(log);
+        res->compile_log = both;
+    } else
+        free(log);
+    if (rc != 0) {
+        pf->verdict = GRADER_COMPILE;
+        return rc;
+    }
+    return grader_public_run(box, lab, exe, pf, cause);
+}
+
+/* Builds and runs every public test file; sums counts; the first bad file's verdict
+ * stands for all. */
+static int grader_public_all(struct workspace *ws, const char *box, const struct lab *lab,
+                             char *const *tests, struct grader_public *res, char **cause)
+{
+    size_t n = 0;
+    while (tests[n] != NULL)
+        n++;
+    res->files = xcalloc(n + 1, sizeof *res->files);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc >= 0; i++) {
+        rc = grader_public_one(ws, box, lab, tests[i], i, res, cause);
+        const struct grader_public_file *pf = &res->files[res->nfiles - 1];
+        if (pf->tap != NULL) {
+            res->passed += pf->tap->passed;
+            res->failed += pf->tap->failed;
+            res->total += (int)pf->tap->ntests;
+        }
+        if (rc >= 0 && pf->verdict != GRADER_PASS && res->verdict == GRADER_PASS) {
+            res->verdict = pf->verdict;
+            snprintf(res->detail, sizeof res->detail, "%s", pf->detail);
+        }
+    }
+    return rc < 0 ? -1 : 0;
 }
 
 int grader_public(struct workspace *ws, const struct lab *lab, struct grader_public *res,
@@ -711,8 +753,7 @@ int grader_public(struct workspace *ws, const struct lab *lab, struct grader_pub
                            || grader_copy_course(taph, box, "tests/tap.h", cause) < 0)) {
         rc = -1;
     } else if (rc == 0) {
-        /* The lab's first public test file: labs ship one (tests/NN-slug.c). */
-        rc = grader_public_one(box, lab, tests[0], res, cause) < 0 ? -1 : 0;
+        rc = grader_public_all(ws, box, lab, tests, res, cause);
     }
     free(tapc), free(taph);
     grader_strv_free(tests);
@@ -725,7 +766,11 @@ int grader_public(struct workspace *ws, const struct lab *lab, struct grader_pub
 void grader_public_free(struct grader_public *res)
 {
     free(res->compile_log);
-    tapread_free(res->tap);
-    free(res->err);
+    for (size_t i = 0; res->files != NULL && i < res->nfiles; i++) {
+        free(res->files[i].name);
+        tapread_free(res->files[i].tap);
+        free(res->files[i].err);
+    }
+    free(res->files);
     memset(res, 0, sizeof *res);
 }

@@ -60,6 +60,7 @@ struct grader_opts {
     uint64_t seed;
     int seed_set;                   /* 0: STACKLAB_SEED, else random */
     int only;                       /* 1: only the target lab, not the earlier ones */
+    int tap;                        /* 1: print the results as one TAP stream (report_tap) */
 };
 
 /* Checks `target` and the labs before it (in course order) in ws. Returns 0 with *run
@@ -82,19 +83,29 @@ const char *grader_verdict_name(enum grader_verdict v);
 /* Words for people: "passed", "compile error", "crashed", ... */
 const char *grader_verdict_words(enum grader_verdict v);
 
-/* Result of running a lab's public tests (`stacklab test`). */
-struct grader_public {
+/* One public test file of a lab, built and run as its own program. */
+struct grader_public_file {
+    char *name;                     /* "tests/01-parse-request.c" */
     enum grader_verdict verdict;
     char detail[256];
-    char *compile_log;              /* or NULL */
-    struct tap_report *tap;         /* the tests' own TAP (public: proves nothing) */
-    char *err;                      /* their stderr, capped */
-    int passed, failed, total;
+    struct tap_report *tap;         /* its TAP (public: proves nothing), NULL if not run */
+    char *err;                      /* its stderr, capped, or NULL */
 };
 
-/* Builds the public tests of lab (ws/tests/NN-*.c) with the learner's framework inside the
- * sandbox and runs them there. Returns 0 with *res filled (free with grader_public_free),
- * or -1 with an allocated *cause (also when the lab has no public tests). */
+/* Result of running a lab's public tests (`stacklab test`). */
+struct grader_public {
+    enum grader_verdict verdict;    /* the first file's that did not pass, else PASS */
+    char detail[256];
+    char *compile_log;              /* or NULL */
+    struct grader_public_file *files;   /* in name order */
+    size_t nfiles;
+    int passed, failed, total;      /* summed over the files */
+};
+
+/* Builds each public test file of lab (ws/tests/NN-*.c) with the learner's framework
+ * inside the sandbox and runs it there. Returns 0 with *res filled (free with
+ * grader_public_free), or -1 with an allocated *cause (also when the lab has no public
+ * tests). */
 int grader_public(struct workspace *ws, const struct lab *lab, struct grader_public *res,
                   char **cause);
 void grader_public_free(struct grader_public *res);
@@ -123,6 +134,16 @@ int grader_lab_number(const struct lab *lab);
  * attempt, then prints the report and what to do next on out. Returns the exit code. */
 int grader_command(struct workspace *ws, const struct lab *lab, const struct grader_opts *o,
                    FILE *out);
+
+/* Builds sources (paths relative to box, NULL-ended) into box/out inside the sandbox:
+ * objects found in `cache` (a folder, created; NULL: none) under their content key are
+ * reused, the others compiled two at a time and stored there, then all are linked; a
+ * program whose every input is unchanged is reused as linked before (grader-build.c).
+ * Returns 0 built, 1 the code did not compile, -1 the sandbox failed (*cause). *log gets
+ * the compiler's messages with learner paths (kept with cached objects, so warnings show
+ * every time), or NULL when there were none. Caller frees both. */
+int grader_build(const char *box, const char *track, char *const *sources, const char *out,
+                 const char *cache, char **log, char **cause);
 
 /* Helpers shared with checker.c. grader_argv joins NULL-ended lists (any may be NULL)
  * into a new argv of copied strings; grader_list_sources appends the names of the

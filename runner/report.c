@@ -45,10 +45,13 @@ static void report_field(FILE *f, const char *key, const char *value)
     report_block(f, "          ", value, REPORT_MAX_LINES);
 }
 
-/* The failure details of one test. */
-static void report_failure(FILE *f, const struct tap_test *t)
+/* The failure details of one test. `at` (a source line of the test) is shown for public
+ * tests, which the learner can read; a hidden test's would name the checker's source. */
+static void report_failure(FILE *f, const struct tap_test *t, int public)
 {
     report_field(f, "message:", t->message);
+    if (public)
+        report_field(f, "at:", t->at);
     report_field(f, "input:", t->input);
     if (diff_multiline(t->expected) || diff_multiline(t->got)) {
         char *d = diff_lines(t->expected, t->got);
@@ -65,7 +68,7 @@ static void report_failure(FILE *f, const struct tap_test *t)
 }
 
 /* Every test of a TAP report, one line each, failures with details. */
-static void report_tests(FILE *f, const struct tap_report *r)
+static void report_tests(FILE *f, const struct tap_report *r, int public)
 {
     int detailed = 0, hidden = 0;
     for (size_t i = 0; r != NULL && i < r->ntests; i++) {
@@ -79,7 +82,7 @@ static void report_tests(FILE *f, const struct tap_report *r)
                     t->reason ? t->reason : "");
         fputc('\n', f);
         if (bad && detailed++ < REPORT_DETAILED)
-            report_failure(f, t);
+            report_failure(f, t, public);
         else if (bad)
             hidden++;
     }
@@ -121,7 +124,7 @@ static void report_lab(FILE *f, const struct grader_lab *gl, uint64_t seed)
                 : "compiler messages");
         report_block(f, "    ", gl->compile_log, REPORT_MAX_LINES);
     }
-    report_tests(f, gl->tap);
+    report_tests(f, gl->tap, 0);
     if (gl->verdict != GRADER_PASS && gl->verdict != GRADER_FAIL
         && gl->verdict != GRADER_COMPILE) {
         fprintf(f, "  ");
@@ -157,6 +160,92 @@ void report_check(FILE *f, const struct grader_run *run)
             run->duration, (unsigned long long)run->seed);
 }
 
+/* ---- TAP for machines -------------------------------------------------------------- */
+
+/* `  key: "value"` with YAML double-quote escapes; nothing for NULL. */
+static void report_yaml(FILE *f, const char *key, const char *value)
+{
+    if (value == NULL)
+        return;
+    fprintf(f, "  %s: \"", key);
+    for (const unsigned char *p = (const unsigned char *)value; *p != '\0'; p++) {
+        static const char from[] = "\"\\\n\t\r";
+        static const char *const to[] = { "\\\"", "\\\\", "\\n", "\\t", "\\r" };
+        const char *hit = strchr(from, *p);
+        if (hit != NULL)
+            fputs(to[hit - from], f);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(f, "\\x%02X", *p);
+        else
+            fputc(*p, f);
+    }
+    fputs("\"\n", f);
+}
+
+/* One test line (numbered n, named after its lab) and its YAML block when it failed. */
+static void report_tap_test(FILE *f, int n, const char *lab, const struct tap_test *t)
+{
+    int bad = !t->ok && t->directive != TAP_DIR_TODO;
+    fprintf(f, "%s %d - %s: ", t->ok ? "ok" : "not ok", n, lab);
+    const char *d = t->description[0] ? t->description : "(unnamed test)";
+    for (; *d != '\0'; d++) {   /* TAP 14: '#' and '\' escaped in descriptions */
+        if (*d == '#' || *d == '\\')
+            fputc('\\', f);
+        fputc(*d == '\n' ? ' ' : *d, f);
+    }
+    if (t->directive != TAP_DIR_NONE)
+        fprintf(f, " # %s %s", t->directive == TAP_DIR_SKIP ? "SKIP" : "TODO",
+                t->reason ? t->reason : "");
+    fputc('\n', f);
+    if (!bad)
+        return;
+    fputs("  ---\n", f);
+    report_yaml(f, "message", t->message);
+    report_yaml(f, "input", t->input);
+    report_yaml(f, "expected", t->expected);
+    report_yaml(f, "got", t->got);
+    report_yaml(f, "seed", t->seed);
+    report_yaml(f, "transcript", t->transcript);
+    fputs("  ...\n", f);
+}
+
+/* A lab's verdict when its tests do not tell it (compile error, crash, leak ...). */
+static int report_tap_verdict(const struct grader_lab *gl)
+{
+    return gl->verdict != GRADER_PASS && gl->verdict != GRADER_FAIL;
+}
+
+void report_tap(FILE *f, const struct grader_run *run)
+{
+    int total = 0, n = 0;
+    for (size_t i = 0; i < run->nlabs; i++) {
+        const struct grader_lab *gl = &run->labs[i];
+        total += (gl->tap ? (int)gl->tap->ntests : 0) + report_tap_verdict(gl);
+    }
+    fprintf(f, "TAP version 13\n1..%d\n", total);
+    for (size_t i = 0; i < run->nlabs; i++) {
+        const struct grader_lab *gl = &run->labs[i];
+        char lab[16];
+        snprintf(lab, sizeof lab, "lab %s", gl->lab->id);
+        fprintf(f, "# lab %s: %s\n", gl->lab->id, gl->lab->title);
+        for (size_t t = 0; gl->tap != NULL && t < gl->tap->ntests; t++)
+            report_tap_test(f, ++n, lab, &gl->tap->tests[t]);
+        if (!report_tap_verdict(gl))
+            continue;
+        fprintf(f, "not ok %d - %s: %s\n  ---\n", ++n, lab, grader_verdict_words(gl->verdict));
+        report_yaml(f, "message", gl->detail[0] ? gl->detail
+                    : grader_verdict_words(gl->verdict));
+        report_yaml(f, "verdict", grader_verdict_name(gl->verdict));
+        report_yaml(f, "compiler", gl->compile_log);
+        report_yaml(f, "stderr", gl->verdict == GRADER_COMPILE ? NULL : gl->err);
+        fputs("  ...\n", f);
+    }
+    fprintf(f, "# %s lab %s: %d of %d tests passed over %zu lab%s in %.1f s (seed %llu)\n",
+            grader_verdict_name(run->verdict), run->target->id, run->passed, run->total,
+            run->nlabs, run->nlabs == 1 ? "" : "s", run->duration,
+            (unsigned long long)run->seed);
+}
+
 void report_public(FILE *f, const struct lab *lab, const struct grader_public *res)
 {
     fprintf(f, "%spublic tests of lab %s: %s%s\n", term_sgr(f, "bold"), lab->id, lab->title,
@@ -166,9 +255,21 @@ void report_public(FILE *f, const struct lab *lab, const struct grader_public *r
                 : "compiler messages");
         report_block(f, "    ", res->compile_log, REPORT_MAX_LINES);
     }
-    report_tests(f, res->tap);
-    if (res->verdict != GRADER_PASS)
-        report_output(f, "stderr", res->err, 0);
+    for (size_t i = 0; i < res->nfiles; i++) {
+        const struct grader_public_file *pf = &res->files[i];
+        if (res->nfiles > 1)
+            fprintf(f, " %s:\n", pf->name);
+        report_tests(f, pf->tap, 1);
+        if (pf->verdict != GRADER_PASS && pf->verdict != GRADER_FAIL
+            && pf->verdict != GRADER_COMPILE) {
+            fprintf(f, "  ");
+            report_tag(f, pf->verdict);
+            fprintf(f, " %s%s%s\n", grader_verdict_words(pf->verdict),
+                    pf->detail[0] ? ": " : "", pf->detail);
+        }
+        if (pf->verdict != GRADER_PASS)
+            report_output(f, "stderr", pf->err, 0);
+    }
     report_tag(f, res->verdict);
     fprintf(f, " %d/%d public tests passed%s%s\n", res->passed, res->total,
             res->detail[0] ? ": " : "", res->detail);

@@ -10,6 +10,7 @@
 #include "wire.h"
 
 #define REPEAT 3                /* requests of one kind per test */
+#define DECODES 4               /* decode calls in the decode test (>= REPEAT) */
 
 static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 static const char *const methods[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"};
@@ -285,26 +286,24 @@ static void add_lookups(struct wire_rng *r, struct wire_buf *ops)
     wire_buf_frame(ops, "header", "X-Absent", 8);
 }
 
-/* Adds decode operations: good strings with escapes and '+', and bad ones. */
-static void add_decodes(struct wire_rng *r, struct wire_buf *ops, struct wire_buf *show)
+/* Adds decode operation i of DECODES: good strings with escapes and '+', the last one
+ * bad. Shown as the call the driver makes. */
+static void add_decode(struct wire_rng *r, int i, struct wire_buf *ops, struct wire_buf *show)
 {
     static const char *const bad[] = {"%", "%z1", "a%0", "%00", "%4G"};
-    for (int i = 0; i < 4; i++) {
-        struct wire_buf s = {0};
-        wire_buf_str(&s, i % 2 ? "1" : "0");
-        rand_word(r, &s, alnum, 0, 5);
-        char esc[8];
-        snprintf(esc, sizeof esc, "%%%02x", (unsigned)(1 + wire_rng_below(r, 255)));
-        wire_buf_str(&s, esc);
-        wire_buf_str(&s, "+");
-        rand_word(r, &s, alnum, 0, 5);
-        if (i == 3)
-            wire_buf_str(&s, bad[wire_rng_below(r, 5)]);
-        wire_buf_frame(ops, "decode", s.data, s.len);
-        wire_buf_escaped(show, s.data, s.len, 0);
-        wire_buf_str(show, "\n");
-        wire_buf_free(&s);
-    }
+    struct wire_buf s = {0};
+    wire_buf_str(&s, i % 2 ? "1" : "0");
+    rand_word(r, &s, alnum, 0, 5);
+    char esc[8];
+    snprintf(esc, sizeof esc, "%%%02x", (unsigned)(1 + wire_rng_below(r, 255)));
+    wire_buf_str(&s, esc);
+    wire_buf_str(&s, "+");
+    rand_word(r, &s, alnum, 0, 5);
+    if (i == DECODES - 1)
+        wire_buf_str(&s, bad[wire_rng_below(r, 5)]);
+    wire_buf_frame(ops, "decode", s.data, s.len);
+    wire_vial_show_op(show, "decode", s.data, s.len);
+    wire_buf_free(&s);
 }
 
 /* Stops the run when the reference disagrees with the kind's status: a checker bug. */
@@ -318,6 +317,27 @@ static void self_check(const struct kind_def *k, const struct wire_buf *raw)
         tap_bail_out("checker self-check: '%s' gave %d on the reference", k->name, st);
 }
 
+/* Adds one request of kind k (and its lookups) as one input of a test. */
+static void add_request(struct wire_rng *r, const struct kind_def *k, struct wire_buf *ops,
+                        struct wire_buf *show)
+{
+    struct wire_buf raw = {0};
+    make(r, k->kind, &raw);
+    self_check(k, &raw);
+    wire_buf_frame(ops, "parse", raw.data, raw.len);
+    if (k->kind == K_LOOKUP || k->kind == K_GET)
+        add_lookups(r, ops);
+    if (k->kind == K_QUERY) {
+        const char *qm = memchr(raw.data, '?', raw.len);
+        wire_buf_frame(ops, "arg", qm ? qm + 1 : "zz", 2);
+        wire_buf_frame(ops, "arg", "zz", 2);
+    }
+    wire_buf_escaped(show, raw.data, raw.len < 600 ? raw.len : 600, 1);
+    if (raw.len >= 600)
+        wire_buf_str(show, "... (cut)\n");
+    wire_buf_free(&raw);
+}
+
 int main(int argc, char **argv)
 {
     uint64_t seed = wire_seed_arg(argc, argv);
@@ -328,28 +348,18 @@ int main(int argc, char **argv)
     wire_peer_init(&peer, 5000);
     tap_plan((int)nkinds);
     for (size_t i = 0; i < nkinds; i++) {
-        struct wire_buf ops = {0}, show = {0};
-        if (kinds[i].kind == K_DECODE)
-            add_decodes(&rng, &ops, &show);
-        for (int n = 0; kinds[i].kind != K_DECODE && n < REPEAT; n++) {
-            struct wire_buf raw = {0};
-            make(&rng, kinds[i].kind, &raw);
-            self_check(&kinds[i], &raw);
-            wire_buf_frame(&ops, "parse", raw.data, raw.len);
-            if (kinds[i].kind == K_LOOKUP || kinds[i].kind == K_GET)
-                add_lookups(&rng, &ops);
-            if (kinds[i].kind == K_QUERY) {
-                const char *qm = memchr(raw.data, '?', raw.len);
-                wire_buf_frame(&ops, "arg", qm ? qm + 1 : "zz", 2);
-                wire_buf_frame(&ops, "arg", "zz", 2);
-            }
-            wire_buf_escaped(&show, raw.data, raw.len < 600 ? raw.len : 600, 1);
-            wire_buf_str(&show, raw.len < 600 ? "\n--\n" : "...\n--\n");
-            wire_buf_free(&raw);
+        /* Each input is asked on its own, so a failure shows the first one that differs. */
+        struct wire_buf ops[DECODES] = {{0}}, show[DECODES] = {{0}};
+        size_t n = kinds[i].kind == K_DECODE ? DECODES : REPEAT;
+        for (size_t k = 0; k < n; k++) {
+            if (kinds[i].kind == K_DECODE)
+                add_decode(&rng, (int)k, &ops[k], &show[k]);
+            else
+                add_request(&rng, &kinds[i], &ops[k], &show[k]);
         }
-        WIRE_VIAL_CHECK(&peer, kinds[i].name, &ops, show.data);
-        wire_buf_free(&ops);
-        wire_buf_free(&show);
+        WIRE_VIAL_CHECK_EACH(&peer, kinds[i].name, ops, show, n);
+        for (size_t k = 0; k < n; k++)
+            wire_buf_free(&ops[k]), wire_buf_free(&show[k]);
     }
     return wire_finish(&peer);
 }

@@ -196,6 +196,32 @@ static const struct case_def cases[] = {
     {"statuses outside 100..599 are refused", c_range},
 };
 
+#define MAX_INPUTS 8
+
+/* Splits a case's operations into its inputs: each response ("new") or reason lookup
+ * starts one. Each input's calls are shown as C. Returns how many. */
+static size_t split_inputs(const struct wire_buf *ops, struct wire_buf *parts,
+                           struct wire_buf *shows)
+{
+    const char *p = ops->data, *d;
+    char name[WIRE_MAX_NAME];
+    size_t len, n = 0;
+    while (wire_next(&p, ops->data + ops->len, name, sizeof name, &d, &len) == 1) {
+        int starts = strcmp(name, "new") == 0 || strcmp(name, "reason") == 0;
+        if (n == 0 || (starts && parts[n - 1].len > 0 && n < MAX_INPUTS))
+            n++;
+        char *copy = malloc(len + 1);
+        if (copy == NULL)
+            tap_bail_out("out of memory");
+        memcpy(copy, d, len);
+        copy[len] = '\0';
+        wire_buf_frame(&parts[n - 1], name, copy, len);
+        wire_vial_show_op(&shows[n - 1], name, copy, len);
+        free(copy);
+    }
+    return n;
+}
+
 int main(int argc, char **argv)
 {
     uint64_t seed = wire_seed_arg(argc, argv);
@@ -207,12 +233,15 @@ int main(int argc, char **argv)
     tap_plan((int)(2 * n));
     for (int round = 0; round < 2; round++) {
         for (size_t i = 0; i < n; i++) {
-            struct wire_buf ops = {0};
+            struct wire_buf ops = {0}, parts[MAX_INPUTS] = {{0}}, shows[MAX_INPUTS] = {{0}};
             char name[128];
             cases[i].fn(&rng, &ops);
+            size_t inputs = split_inputs(&ops, parts, shows);
             snprintf(name, sizeof name, "%s (%d)", cases[i].name, round + 1);
-            WIRE_VIAL_CHECK(&peer, name, &ops, NULL);
+            WIRE_VIAL_CHECK_EACH(&peer, name, parts, shows, inputs);
             wire_buf_free(&ops);
+            for (size_t k = 0; k < inputs; k++)
+                wire_buf_free(&parts[k]), wire_buf_free(&shows[k]);
         }
     }
     return wire_finish(&peer);
