@@ -19,7 +19,7 @@ Q := $(if $(filter 1,$(V)),,@)
 
 PKGS    := sqlite3 ncursesw libmicrohttpd libcurl libcrypto libseccomp
 DEB_PKGS := build-essential pkg-config libsqlite3-dev libncurses-dev libmd4c-dev \
-            libmicrohttpd-dev libcurl4-openssl-dev libssl-dev libseccomp-dev \
+            libmicrohttpd-dev libcurl4-openssl-dev libssl-dev libseccomp-dev libcjson-dev \
             perl tmux less
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 

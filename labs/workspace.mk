@@ -1,5 +1,5 @@
 # Makefile -- your vial workspace. Everything it builds goes to build/.
-#   make               build your vial into build/libvial.a
+#   make               build your vial into build/libvial.a (and app/ into build/libapp.a)
 #   make test          build and run the public tests of every lab (-g -O0, with
 #                      AddressSanitizer and UBSan: a bad access names your file:line)
 #   make test LAB=02   only lab 02's public tests
@@ -11,15 +11,17 @@
 CC      ?= cc
 SAN     ?= -fsanitize=address,undefined -fno-omit-frame-pointer
 CFLAGS  ?= -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -g -O0
-LIBS    := $(shell pkg-config --libs libmicrohttpd libcrypto 2>/dev/null || echo -lmicrohttpd -lcrypto) -lpthread
+LIBS    := $(shell pkg-config --libs libmicrohttpd libcrypto libcjson 2>/dev/null || echo -lmicrohttpd -lcrypto -lcjson) -lpthread
 PORT    ?= 8080
 
 VIAL_SRC := $(wildcard vial/*.c)
 VIAL_OBJ := $(patsubst vial/%.c,build/vial/%.o,$(VIAL_SRC))
+APP_SRC  := $(wildcard app/*.c)
+APP_OBJ  := $(patsubst app/%.c,build/app/%.o,$(APP_SRC))
 TEST_SRC := $(sort $(wildcard tests/$(if $(LAB),$(LAB),[0-9][0-9])-*.c))
 TEST_BIN := $(patsubst tests/%.c,build/tests/%,$(TEST_SRC))
 
-all: build/libvial.a
+all: build/libvial.a build/libapp.a
 
 build/vial/%.o: vial/%.c $(wildcard vial/*.h)
 	@mkdir -p $(dir $@)
@@ -29,13 +31,23 @@ build/libvial.a: $(VIAL_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# The apps written on top of vial (lab 12): an archive, so a test takes only what it uses.
+build/app/%.o: app/%.c $(wildcard vial/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN) -Ivial -c $< -o $@
+
+build/libapp.a: $(APP_OBJ)
+	@mkdir -p build
+	@rm -f $@
+	ar rcs $@ $^
+
 build/tap.o: tests/tap.c tests/tap.h
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(SAN) -c $< -o $@
 
-build/tests/%: tests/%.c build/libvial.a build/tap.o
+build/tests/%: tests/%.c build/libapp.a build/libvial.a build/tap.o
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN) -Ivial -Itests -o $@ $< build/tap.o build/libvial.a $(LIBS)
+	$(CC) $(CFLAGS) $(SAN) -Ivial -Itests -o $@ $< build/tap.o build/libapp.a build/libvial.a $(LIBS)
 
 test: $(TEST_BIN)
 	@if [ -z "$(TEST_BIN)" ]; then echo "no public tests found for LAB=$(LAB)"; exit 1; fi

@@ -32,7 +32,7 @@ static const char *const build_flags[] = {
     "-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-pipe", NULL
 };
 static const char *const build_libs[] = {
-    "-lmicrohttpd", "-lcrypto", "-lsqlite3", "-lpthread", NULL
+    "-lmicrohttpd", "-lcrypto", "-lsqlite3", "-lcjson", "-lpthread", NULL
 };
 
 /* One build: the sources, their cache keys, which still need compiling. */

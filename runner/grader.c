@@ -200,6 +200,71 @@ static int grader_copy_learner(const char *wsroot, const char *track, const char
     return rc;
 }
 
+/* The learner's folders a lab builds from: its track ("vial"), then each other top folder
+ * named by its files ("app" for "app/todo.c"), NULL-ended. Caller frees (grader_strv_free). */
+static char **grader_lab_dirs(const struct lab *lab)
+{
+    size_t n = 0, cap = 4;
+    char **v = xcalloc(cap, sizeof *v);
+    v[n++] = xstrdup(lab->track);
+    for (size_t i = 0; lab->files != NULL && lab->files[i] != NULL; i++) {
+        const char *slash = strchr(lab->files[i], '/');
+        if (slash == NULL || slash == lab->files[i])
+            continue;
+        char *dir = xstrndup(lab->files[i], (size_t)(slash - lab->files[i]));
+        size_t j = 0;
+        while (j < n && strcmp(v[j], dir) != 0)
+            j++;
+        if (j < n || strcmp(dir, "tests") == 0 || dir[0] == '.') {
+            free(dir);
+            continue;
+        }
+        if (n + 2 > cap)
+            v = xrealloc(v, (cap *= 2) * sizeof *v);
+        v[n++] = dir;
+        v[n] = NULL;
+    }
+    v[n] = NULL;
+    return v;
+}
+
+/* "DIR/" for each folder of grader_lab_dirs, and "tests/" when tests is set: the paths
+ * a sanitizer report may blame. NULL-ended; caller frees (grader_strv_free). */
+static char **grader_learner_prefixes(const struct lab *lab, int tests)
+{
+    char **dirs = grader_lab_dirs(lab);
+    size_t n = 0;
+    while (dirs[n] != NULL)
+        n++;
+    char **v = xcalloc(n + 2, sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = xasprintf("%s/", dirs[i]);
+    if (tests)
+        v[n++] = xstrdup("tests/");
+    grader_strv_free(dirs);
+    return v;
+}
+
+/* Copies every folder of grader_lab_dirs into the box; like grader_copy_learner. */
+static int grader_copy_lab_dirs(const char *wsroot, char *const *dirs, const char *box,
+                                char **cause)
+{
+    for (size_t i = 0; dirs[i] != NULL; i++)
+        if (grader_copy_learner(wsroot, dirs[i], box, cause) < 0)
+            return -1;
+    return 0;
+}
+
+/* Appends the sources of every folder of dirs (copied into box) to *srcs. */
+static void grader_lab_sources(const char *box, char *const *dirs, char ***srcs, size_t *n)
+{
+    for (size_t i = 0; dirs[i] != NULL; i++) {
+        char *dir = util_path_join(box, dirs[i]);
+        grader_list_sources(dir, dirs[i], ".c", srcs, n);
+        free(dir);
+    }
+}
+
 /* Copies a trusted course file into the box under `name`. */
 static int grader_copy_course(const char *from, const char *box, const char *name,
                               char **cause)
@@ -403,11 +468,9 @@ static int grader_run_pair(const char *box, const char *checker, const struct la
     if (rc == 0) {
         const char *tap = cres.out ? cres.out : "";
         gl->tap = tapread_parse(tap, strlen(tap), GRADER_TAP_CAP);
-        const char *learner[] = { NULL, NULL };
-        char *prefix = xasprintf("%s/", lab->track);
-        learner[0] = prefix;
-        sanitizer_reduce(sres.err, learner, &gl->san);
-        free(prefix);
+        char **learner = grader_learner_prefixes(lab, 0);
+        sanitizer_reduce(sres.err, (const char **)learner, &gl->san);
+        grader_strv_free(learner);
         gl->out = grader_capped(sres.out, &gl->out_truncated);
         gl->err = grader_capped(sres.err, &gl->err_truncated);
         snprintf(gl->missing, sizeof gl->missing, "%s", sres.missing);
@@ -427,10 +490,12 @@ static int grader_prepare(struct workspace *ws, const struct lab *lab, const cha
                           struct grader_lab *gl, char **cause)
 {
     char *why = NULL;
-    if (grader_copy_learner(ws->root, lab->track, box, &why) < 0) {
+    char **dirs = grader_lab_dirs(lab);
+    if (grader_copy_lab_dirs(ws->root, dirs, box, &why) < 0) {
         gl->verdict = GRADER_COMPILE;
         gl->compile_log = xasprintf("%s\n", why);
         free(why);
+        grader_strv_free(dirs);
         return 1;
     }
     char *driver = xasprintf("%s/driver.c", lab->dir);
@@ -439,13 +504,14 @@ static int grader_prepare(struct workspace *ws, const struct lab *lab, const cha
     if (rc == 0)
         rc = grader_copy_course(wireh, box, "wire.h", cause);
     free(driver), free(wireh);
-    if (rc < 0)
+    if (rc < 0) {
+        grader_strv_free(dirs);
         return -1;
+    }
     size_t n = 1;
-    char *trackdir = util_path_join(box, lab->track);
     char **srcs = grader_argv((const char *const[]){ "driver.c", NULL }, NULL, NULL, NULL);
-    grader_list_sources(trackdir, lab->track, ".c", &srcs, &n);
-    free(trackdir);
+    grader_lab_sources(box, dirs, &srcs, &n);
+    grader_strv_free(dirs);
     rc = grader_compile(ws, box, lab->track, srcs, "subject", &gl->compile_log, cause);
     grader_strv_free(srcs);
     if (rc == 1)
@@ -646,11 +712,9 @@ static int grader_public_run(const char *box, const struct lab *lab, const char 
     int trunc = 0;
     pf->err = grader_capped(sr.err, &trunc);
     struct sanitizer_report san;
-    const char *learner[] = { NULL, "tests/", NULL };
-    char *prefix = xasprintf("%s/", lab->track);
-    learner[0] = prefix;
-    sanitizer_reduce(sr.err, learner, &san);
-    free(prefix);
+    char **learner = grader_learner_prefixes(lab, 1);
+    sanitizer_reduce(sr.err, (const char **)learner, &san);
+    grader_strv_free(learner);
     enum grader_verdict v = grader_from_sbx(sr.verdict);
     if (san.tool != SANITIZER_NONE && (v == GRADER_PASS || v == GRADER_CRASH)) {
         pf->verdict = grader_san_verdict(&san);
@@ -675,9 +739,9 @@ static int grader_public_one(struct workspace *ws, const char *box, const struct
     char **srcs = grader_argv((const char *const[]){ test, "tests/tap.c", NULL }, NULL,
                               NULL, NULL);
     size_t n = 2;
-    char *trackdir = util_path_join(box, lab->track);
-    grader_list_sources(trackdir, lab->track, ".c", &srcs, &n);
-    free(trackdir);
+    char **dirs = grader_lab_dirs(lab);
+    grader_lab_sources(box, dirs, &srcs, &n);
+    grader_strv_free(dirs);
     char exe[48];
     snprintf(exe, sizeof exe, "public-tests-%zu", index);
     char *log = NULL;
@@ -744,8 +808,9 @@ int grader_public(struct workspace *ws, const struct lab *lab, struct grader_pub
     char *why = NULL;
     char *tapc = xasprintf("%s/labs/tap.c", ws->course->root);
     char *taph = xasprintf("%s/labs/tap.h", ws->course->root);
+    char **dirs = grader_lab_dirs(lab);
     int rc = grader_copy_public(ws->root, lab, box, &tests, cause) < 0 ? -1 : 0;
-    if (rc == 0 && grader_copy_learner(ws->root, lab->track, box, &why) < 0) {
+    if (rc == 0 && grader_copy_lab_dirs(ws->root, dirs, box, &why) < 0) {
         res->verdict = GRADER_COMPILE;
         res->compile_log = xasprintf("%s\n", why);
         free(why);
@@ -756,6 +821,7 @@ int grader_public(struct workspace *ws, const struct lab *lab, struct grader_pub
         rc = grader_public_all(ws, box, lab, tests, res, cause);
     }
     free(tapc), free(taph);
+    grader_strv_free(dirs);
     grader_strv_free(tests);
     if (getenv("STACKLAB_KEEP_BUILD") == NULL)
         util_rmtree(box);

@@ -169,20 +169,43 @@ static int starter_is_source(const char *name)
     return starter_ends(name, ".c") || starter_ends(name, ".h");
 }
 
-/* The distinct framework tracks of the course ("vial", "keg"), NULL-ended; the strings
- * belong to the course. Caller frees the array. */
-static const char **starter_tracks(const struct course *c)
+/* Adds name to the NULL-ended list v[*n] (room for cap) unless it is there already. */
+static void starter_add_folder(char **v, size_t *n, const char *name, size_t len)
 {
-    const char **t = xcalloc(c->nlabs + 1, sizeof *t);
-    size_t n = 0;
+    for (size_t j = 0; j < *n; j++)
+        if (strlen(v[j]) == len && strncmp(v[j], name, len) == 0)
+            return;
+    v[(*n)++] = xstrndup(name, len);
+}
+
+/* The learner's folders of the course, NULL-ended: each framework track ("vial",
+ * "keg"), then each other top folder named by a lab's files that the course has under
+ * labs/ ("app" for "app/todo.c"). Caller frees each name and the array. */
+static char **starter_folders(const struct course *c)
+{
+    size_t cap = 1, n = 0;
     for (size_t i = 0; i < c->nlabs; i++) {
-        size_t j = 0;
-        while (j < n && strcmp(t[j], c->labs[i].track) != 0)
-            j++;
-        if (j == n && c->labs[i].track != NULL)
-            t[n++] = c->labs[i].track;
+        cap++;
+        for (size_t k = 0; c->labs[i].files != NULL && c->labs[i].files[k] != NULL; k++)
+            cap++;
     }
-    return t;
+    char **v = xcalloc(cap, sizeof *v);
+    for (size_t i = 0; i < c->nlabs; i++)
+        if (c->labs[i].track != NULL)
+            starter_add_folder(v, &n, c->labs[i].track, strlen(c->labs[i].track));
+    for (size_t i = 0; i < c->nlabs; i++) {
+        for (size_t k = 0; c->labs[i].files != NULL && c->labs[i].files[k] != NULL; k++) {
+            const char *f = c->labs[i].files[k], *slash = strchr(f, '/');
+            if (slash == NULL || slash == f || f[0] == '.' || strncmp(f, "tests/", 6) == 0)
+                continue;
+            char *dir = xasprintf("%s/labs/%.*s", c->root, (int)(slash - f), f);
+            if (util_is_dir(dir))
+                starter_add_folder(v, &n, f, (size_t)(slash - f));
+            free(dir);
+        }
+    }
+    v[n] = NULL;
+    return v;
 }
 
 static int starter_cmp(const void *a, const void *b)
@@ -337,11 +360,11 @@ int starter_install(const struct course *c, const char *ws, int lab, int overwri
                     char **cause)
 {
     int count = 0;
-    const char **tracks = starter_tracks(c);
+    char **tracks = starter_folders(c);
     int rc = 0;
     for (size_t i = 0; tracks[i] != NULL && rc == 0; i++)
         rc = starter_install_track(c, ws, tracks[i], lab, overwrite, &count, cause);
-    free(tracks);
+    starter_list_free(tracks);
     if (rc == 0)
         rc = starter_install_public(c, ws, overwrite, &count, cause);
     for (size_t i = 0; rc == 0 && i < sizeof starter_fixed / sizeof starter_fixed[0]; i++) {
@@ -380,7 +403,7 @@ int starter_validate(const struct course *c, char **errors)
     struct sb errs;
     sb_init(&errs);
     int problems = 0;
-    const char **tracks = starter_tracks(c);
+    char **tracks = starter_folders(c);
     for (size_t i = 0; tracks[i] != NULL; i++) {
         char *dir = xasprintf("%s/labs/%s", c->root, tracks[i]);
         char **names = starter_list(dir, starter_is_source);
@@ -394,7 +417,7 @@ int starter_validate(const struct course *c, char **errors)
         starter_list_free(names);
         free(dir);
     }
-    free(tracks);
+    starter_list_free(tracks);
     if (problems > 0)
         *errors = sb_steal(&errs);
     else

@@ -75,6 +75,11 @@ grader_put() {
     for f in "$STACKLAB_COURSE"/labs/vial/*.c "$STACKLAB_COURSE"/labs/vial/*.h; do
         "$TOOL" "$1" "$f" > "$T/ws/vial/$(basename "$f")" || return 1
     done
+    for f in "$STACKLAB_COURSE"/labs/app/*.c; do
+        [ -f "$f" ] || continue
+        mkdir -p "$T/ws/app"
+        "$TOOL" "$1" "$f" > "$T/ws/app/$(basename "$f")" || return 1
+    done
 }
 
 # grader_check ARGS...: runs stacklab check in the workspace; output in $T/out, exit

@@ -15,11 +15,11 @@ labs=$(cd "$(dirname "$0")/.." && pwd)
 CC=${CC:-cc}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/runpair.XXXXXX") || exit 3
 trap 'rm -rf "$tmp"' EXIT INT TERM
-pkgs="libmicrohttpd libcrypto"
+pkgs="libmicrohttpd libcrypto libcjson"
 subject_flags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
  -Werror=implicit-function-declaration -Werror=int-conversion -g \
  -fsanitize=address,undefined -fno-omit-frame-pointer"
-libs=$(pkg-config --libs $pkgs 2>/dev/null || echo "-lmicrohttpd -lcrypto")
+libs=$(pkg-config --libs $pkgs 2>/dev/null || echo "-lmicrohttpd -lcrypto -lcjson")
 # The learner's vial.h and the course's wire.h are all the driver needs.
 mkdir -p "$tmp/wire" && cp "$labs/wire.h" "$tmp/wire/"
 $CC $subject_flags -I"$vial" -I"$tmp/wire" -o "$tmp/subject" \
