@@ -640,5 +640,5 @@ int main(int argc, char **argv)
     t_redirects();
     t_view();
     vial_app_free(ref);
-    return tap_done_testing();
+    return wire_finish(&peer);
 }

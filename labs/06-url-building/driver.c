@@ -254,7 +254,7 @@ int main(void)
     char *data = NULL;
     size_t len = 0;
     vial_app *app = vial_app_new("lab06");
-    while (wire_recv(WIRE_IN, name, sizeof name, &data, &len, -1) == 1) {
+    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
         int rc;
         if (strcmp(name, "route") == 0) {
             snprintf(answer, sizeof answer, "%d", add_route(app, data, len));

@@ -544,5 +544,5 @@ int main(int argc, char **argv)
     t_after();
     t_teardown();
     t_errors();
-    return tap_done_testing();
+    return wire_finish(&peer);
 }

@@ -281,7 +281,7 @@ int main(void)
     char name[WIRE_MAX_NAME];
     char *data = NULL;
     size_t len = 0;
-    while (wire_recv(WIRE_IN, name, sizeof name, &data, &len, -1) == 1) {
+    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
         char *text = strcmp(name, "case") == 0 ? run_case(data) : NULL;
         int rc = wire_send(WIRE_OUT, "ok", text ? text : "unknown frame",
                            text ? strlen(text) : 13);

@@ -374,5 +374,5 @@ int main(int argc, char **argv)
         free(made[nmade]);
     }
     rmdir(base);
-    return tap_done_testing();
+    return wire_finish(&peer);
 }

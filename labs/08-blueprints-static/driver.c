@@ -262,7 +262,7 @@ int main(void)
     snprintf(base, sizeof base, "%s/lab08-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (mkdtemp(base) == NULL)
         return 1;
-    while (wire_recv(WIRE_IN, name, sizeof name, &data, &len, -1) == 1) {
+    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
         size_t n = 0;
         char *out = op_exec(data, len, &n);
         free(data);

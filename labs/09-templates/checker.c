@@ -403,5 +403,5 @@ int main(int argc, char **argv)
     test_cycles("an extends cycle and a missing parent are errors at the extends line");
     test_fortunes("the TechEmpower Fortunes page, exactly (its <script> row, its Japanese row)");
     test_fortunes("the Fortunes page again, from another database order");
-    return tap_done_testing();
+    return wire_finish(&peer);
 }

@@ -145,7 +145,7 @@ int main(void)
     char name[WIRE_MAX_NAME];
     char *data = NULL;
     size_t len = 0;
-    while (wire_recv(WIRE_IN, name, sizeof name, &data, &len, -1) == 1) {
+    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
         size_t n = 0;
         char *out = op_exec(data, len, &n);
         free(data);

@@ -647,5 +647,5 @@ int main(int argc, char **argv)
     story_reset();
     wire_buf_free(&story);
     vial_app_free(ref_app);
-    return tap_done_testing();
+    return wire_finish(&peer);
 }

@@ -218,7 +218,7 @@ int main(void)
     char *data = NULL;
     size_t len = 0;
     vial_app *app = lab10_app();
-    while (wire_recv(WIRE_IN, name, sizeof name, &data, &len, -1) == 1) {
+    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
         struct wire_buf out = {0};
         wire_buf_add(&out, "", 0);
         if (strcmp(name, "encode") == 0)

@@ -477,5 +477,5 @@ int main(int argc, char **argv)
     test_run(SIGTERM, "vial_run stops cleanly on SIGTERM too");
     vial_client_free(ref_client);
     vial_app_free(ref_app);
-    return tap_done_testing();
+    return wire_finish(&peer);
 }

@@ -304,7 +304,7 @@ int main(void)
     vial_client *c = NULL;
     vial_server *srv = NULL;
     pid_t child = 0;
-    while (wire_recv(WIRE_IN, name, sizeof name, &data, &len, -1) == 1) {
+    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
         struct wire_buf out = {0};
         wire_buf_add(&out, "", 0);
         if (app == NULL)

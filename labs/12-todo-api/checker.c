@@ -773,5 +773,5 @@ int main(int argc, char **argv)
     if (wire_call(&peer, "stop", "", 0, &ans, &alen) == 0)
         free(ans);
     curl_global_cleanup();
-    return tap_done_testing();
+    return wire_finish(&peer);
 }

@@ -43,7 +43,7 @@ int main(void)
     size_t len = 0;
     vial_app *app = NULL;
     vial_server *srv = NULL;
-    while (wire_recv(WIRE_IN, name, sizeof name, &data, &len, -1) == 1) {
+    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
         free(data);
         driver_frame(&app, &srv, name, answer, sizeof answer);
         const char *reply = strcmp(name, "start") == 0 ? "port" : "ok";
