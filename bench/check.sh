@@ -45,7 +45,7 @@ done | median > "$T/edited"
 SUBJ="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror=implicit-function-declaration
  -Werror=int-conversion -g -fsanitize=address,undefined -fno-omit-frame-pointer -pipe"
 gcc -std=c11 -D_GNU_SOURCE -DVIAL_REFERENCE -O1 -g -I"$C/labs" -I"$C/labs/vial" -o "$T/checker" \
-    "$C/labs/$lab/checker.c" "$C/labs/tap.c" "$C/labs/wire.c" "$C"/labs/vial/*.c \
+    "$C/labs/$lab/checker.c" "$C/labs/tap.c" "$C/labs/wire.c" "$C/labs/httpcheck.c" "$C"/labs/vial/*.c \
     -lcurl -lmicrohttpd -lcrypto -lsqlite3 -lpthread || exit 1
 gcc -std=c11 -D_GNU_SOURCE -O1 -o "$T/pairrun" "$SRC/labs/tools/pairrun.c" || exit 1
 for i in $(seq "$RUNS"); do

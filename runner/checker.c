@@ -1,6 +1,7 @@
 /* checker.c -- builds a lab's checker outside the sandbox (checker.c + labs/tap.c +
- * labs/wire.c + the reference framework rendered with markers dropped) and caches the
- * executable by a SHA-256 of its inputs and flags in CACHE/checkers/. */
+ * labs/wire.c + labs/httpcheck.c + the reference framework rendered with markers dropped)
+ * and caches the executable by a SHA-256 of its inputs, what they include and its flags
+ * in CACHE/checkers/. */
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -193,11 +194,29 @@ char *checker_path(const struct course *c, const struct lab *lab, const char *ca
         checker_ref_free(&ref);
         return NULL;
     }
+    /* labs/httpcheck.c (the libcurl side of HTTP checkers) joins every checker when the
+     * course has it. */
     char *paths[] = { xasprintf("%s/checker.c", lab->dir), xasprintf("%s/labs/tap.c", c->root),
-                      xasprintf("%s/labs/wire.c", c->root), NULL };
+                      xasprintf("%s/labs/wire.c", c->root),
+                      xasprintf("%s/labs/httpcheck.c", c->root), NULL };
+    if (!util_is_file(paths[3])) {
+        free(paths[3]);
+        paths[3] = NULL;
+    }
+    /* The key also covers what those files include: every source and header of the lab
+     * folder (a checker may include its driver) and the course's shared headers. */
+    char **keyed = grader_argv((const char *const *)paths, NULL, NULL, NULL);
+    size_t nkeyed = 0;
+    while (keyed[nkeyed] != NULL)
+        nkeyed++;
+    char *labsdir = xasprintf("%s/labs", c->root);
+    grader_list_sources(lab->dir, lab->dir, ".c", &keyed, &nkeyed);
+    grader_list_sources(lab->dir, lab->dir, ".h", &keyed, &nkeyed);
+    grader_list_sources(labsdir, labsdir, ".h", &keyed, &nkeyed);
+    free(labsdir);
     char hex[65];
     char *exe = NULL;
-    if (checker_key((const char *const *)paths, &ref, hex, cause) == 0) {
+    if (checker_key((const char *const *)keyed, &ref, hex, cause) == 0) {
         char *dir = xasprintf("%s/checkers", cache);
         util_mkdirs(dir, 0700);
         exe = xasprintf("%s/%s", dir, hex);
@@ -211,6 +230,7 @@ char *checker_path(const struct course *c, const struct lab *lab, const char *ca
     }
     for (size_t i = 0; paths[i] != NULL; i++)
         free(paths[i]);
+    grader_strv_free(keyed);
     checker_ref_free(&ref);
     return exe;
 }

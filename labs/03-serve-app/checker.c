@@ -13,9 +13,9 @@
 #include "vial.h"
 #include "tap.h"
 #include "wire.h"
+#include "httpcheck.h"
 
 #define NROUTES 6
-#define CAP 8192
 
 static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -24,12 +24,6 @@ struct route {
     int status;                 /* 0: view fails; >= 400: view aborts */
     char body[128];
     size_t body_len;
-};
-
-struct reply {
-    long status;
-    struct wire_buf headers, body, transcript;
-    char error[CURL_ERROR_SIZE];
 };
 
 static void rand_word(struct wire_rng *r, char *out, size_t lo, size_t hi)
@@ -81,49 +75,8 @@ static int send_route(struct wire_peer *peer, const struct route *rt)
     return rc;
 }
 
-/* curl -v style transcript: "> " sent head, "< " received head, "* " info. */
-static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
-{
-    struct wire_buf *t = arg;
-    const char *prefix = type == CURLINFO_TEXT ? "* " : type == CURLINFO_HEADER_OUT ? "> "
-                       : type == CURLINFO_HEADER_IN ? "< " : NULL;
-    (void)h;
-    if (t->len > CAP)
-        return 0;
-    if (prefix == NULL) {
-        char note[64];
-        snprintf(note, sizeof note, "%s %zu bytes of data\n",
-                 type == CURLINFO_DATA_IN ? "{" : "}", size);
-        if (type == CURLINFO_DATA_IN || type == CURLINFO_DATA_OUT)
-            wire_buf_str(t, note);
-        return 0;
-    }
-    size_t start = 0;
-    for (size_t i = 0; i < size; i++) {
-        if (data[i] != '\n' && i + 1 < size)
-            continue;
-        size_t end = i + 1;
-        wire_buf_str(t, prefix);
-        size_t n = end - start;
-        while (n > 0 && (data[start + n - 1] == '\n' || data[start + n - 1] == '\r'))
-            n--;
-        wire_buf_add(t, data + start, n);
-        wire_buf_str(t, "\n");
-        start = end;
-    }
-    return 0;
-}
-
-static size_t on_data(char *p, size_t size, size_t n, void *arg)
-{
-    struct wire_buf *b = arg;
-    if (b->len < CAP)
-        wire_buf_add(b, p, size * n);
-    return size * n;
-}
-
 /* Performs one request. Returns 0 when an answer came, -1 otherwise (error set). */
-static int do_request(int port, const char *method, const char *path, struct reply *rep)
+static int do_request(int port, const char *method, const char *path, struct hc_reply *rep)
 {
     char url[256];
     memset(rep, 0, sizeof *rep);
@@ -131,52 +84,13 @@ static int do_request(int port, const char *method, const char *path, struct rep
     CURL *h = curl_easy_init();
     if (h == NULL)
         return -1;
-    curl_easy_setopt(h, CURLOPT_URL, url);
+    hc_setup(h, url, 5000L, HC_HEADERS, rep);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
     if (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0)
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, "a=1&b=2");
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 5000L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_PROXY, "");
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, rep->error);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &rep->headers);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &rep->body);
-    curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
-    curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
-    curl_easy_setopt(h, CURLOPT_DEBUGDATA, &rep->transcript);
-    CURLcode rc = curl_easy_perform(h);
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rep->status);
+    int rc = hc_perform(h, rep);
     curl_easy_cleanup(h);
-    wire_buf_add(&rep->headers, "", 0);
-    wire_buf_add(&rep->body, "", 0);
-    wire_buf_add(&rep->transcript, "", 0);
-    return rc == CURLE_OK ? 0 : -1;
-}
-
-static void reply_free(struct reply *rep)
-{
-    wire_buf_free(&rep->headers);
-    wire_buf_free(&rep->body);
-    wire_buf_free(&rep->transcript);
-}
-
-/* Value of header `name` in a raw header block (case-insensitive), copied into out. */
-static const char *find_header(const char *block, const char *name, char *out, size_t cap)
-{
-    size_t n = strlen(name);
-    for (const char *l = block; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-        if (strncasecmp(l, name, n) != 0 || l[n] != ':')
-            continue;
-        const char *v = l + n + 1;
-        while (*v == ' ')
-            v++;
-        size_t len = strcspn(v, "\r\n");
-        snprintf(out, cap, "%.*s", (int)(len < cap ? len : cap - 1), v);
-        return out;
-    }
-    return NULL;
+    return rc;
 }
 
 /* Compares one answer with what is expected; records one test. */
@@ -184,7 +98,7 @@ static void expect(const char *test, int port, const char *method, const char *p
                    long status, const char *hname, const char *hvalue,
                    const void *body, size_t body_len)
 {
-    struct reply rep;
+    struct hc_reply rep;
     char got[600], want[600], hv[256];
     const char *problem = NULL;
     if (port <= 0) {
@@ -199,9 +113,9 @@ static void expect(const char *test, int port, const char *method, const char *p
         problem = "wrong status";
         snprintf(got, sizeof got, "%ld", rep.status);
         snprintf(want, sizeof want, "%ld", status);
-    } else if (hname && (!find_header(rep.headers.data, hname, hv, sizeof hv) || strcmp(hv, hvalue))) {
+    } else if (hname && (!hc_find_header(rep.headers.data, hname, hv, sizeof hv) || strcmp(hv, hvalue))) {
         problem = "wrong or missing header";
-        snprintf(got, sizeof got, "%s: %s", hname, find_header(rep.headers.data, hname, hv, sizeof hv) ? hv : "(absent)");
+        snprintf(got, sizeof got, "%s: %s", hname, hc_find_header(rep.headers.data, hname, hv, sizeof hv) ? hv : "(absent)");
         snprintf(want, sizeof want, "%s: %s", hname, hvalue);
     } else if (rep.body.len != body_len || (body_len && memcmp(rep.body.data, body, body_len))) {
         problem = "wrong body";
@@ -219,7 +133,7 @@ static void expect(const char *test, int port, const char *method, const char *p
         tap_attach("transcript", rep.transcript.data ? rep.transcript.data : "");
         tap_fail_with(__FILE__, __LINE__, problem, got, want, "%s", test);
     }
-    reply_free(&rep);
+    hc_reply_free(&rep);
 }
 
 /* The plain error answer of the reference for status. */
@@ -300,14 +214,14 @@ int main(int argc, char **argv)
         WIRE_FAIL_DEAD("vial_server_stop returns");
         WIRE_FAIL_DEAD("after the stop the port is closed");
     } else {
-        struct reply rep;
+        struct hc_reply rep;
         tap_ok(__FILE__, __LINE__, port > 0, "vial_server_stop returns");
         int answered = port > 0 && do_request(port, "GET", rt[0].path, &rep) == 0;
         if (port > 0 && answered)
             tap_attach("transcript", rep.transcript.data ? rep.transcript.data : "");
         tap_ok(__FILE__, __LINE__, port > 0 && !answered, "after the stop the port is closed");
         if (port > 0)
-            reply_free(&rep);
+            hc_reply_free(&rep);
     }
     free(ans);
     curl_global_cleanup();

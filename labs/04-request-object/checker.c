@@ -18,83 +18,18 @@
 #include "vial.h"
 #include "tap.h"
 #include "wire.h"
+#include "httpcheck.h"
 
-#define CAP 16384
 
 static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 static struct wire_rng rng;
 
 /* ---- the reference side: the driver's echo view, served by the reference vial ------ */
 
-static void echo_line(struct wire_buf *b, const char *key, const char *v, int flag_ok)
-{
-    wire_buf_str(b, key);
-    if (v == NULL) {
-        wire_buf_str(b, flag_ok ? " (flag)\n" : " (none)\n");
-        return;
-    }
-    wire_buf_str(b, " \"");
-    wire_buf_escaped(b, v, strlen(v), 0);
-    wire_buf_str(b, "\"\n");
-}
-
-static void echo_pairs(struct wire_buf *b, const char *what, const vial_pairs *p)
-{
-    char key[96];
-    for (size_t i = 0; i < p->len; i++) {
-        snprintf(key, sizeof key, "%s[%zu] \"%.40s\" =", what, i, p->items[i].name);
-        echo_line(b, key, p->items[i].value, 1);
-    }
-}
-
-static void echo_probe(struct wire_buf *b, const char *what, const char *names,
-                       const vial_request *req,
-                       const char *(*get)(const vial_request *, const char *))
-{
-    char name[64], key[96];
-    while (names != NULL && *names) {
-        size_t n = strcspn(names, ",");
-        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), names);
-        snprintf(key, sizeof key, "%s(%s)", what, name);
-        echo_line(b, key, get(req, name), 0);
-        names += n + (names[n] == ',');
-    }
-}
-
-static unsigned long long echo_hash(const char *p, size_t n)
-{
-    unsigned long long h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-    return h;
-}
-
-static int echo_view(vial_request *req, vial_response *res)
-{
-    struct wire_buf b = {0};
-    char line[128];
-    echo_line(&b, "method", req->method, 0);
-    echo_line(&b, "path", req->path, 0);
-    echo_line(&b, "query_string", req->query_string, 0);
-    echo_pairs(&b, "args", &req->args);
-    long first = vial_pairs_next(&req->args, "tag", 0);
-    snprintf(line, sizeof line, "first tag at %ld, has flag %d\n", first,
-             vial_pairs_has(&req->args, "flag"));
-    wire_buf_str(&b, line);
-    echo_probe(&b, "header", vial_request_header(req, "X-Probe"), req, vial_request_header);
-    echo_pairs(&b, "cookies", &req->cookies);
-    echo_probe(&b, "cookie", vial_request_header(req, "X-Cookie-Probe"), req,
-               vial_request_cookie);
-    snprintf(line, sizeof line, "body %zu bytes, fnv %016llx\n", req->body_len,
-             echo_hash(req->body ? req->body : "", req->body ? req->body_len : 0));
-    wire_buf_str(&b, line);
-    snprintf(line, sizeof line, "parse_form -> %d\n", vial_request_parse_form(req));
-    wire_buf_str(&b, line);
-    echo_pairs(&b, "form", &req->form);
-    int rc = b.failed ? 500 : vial_response_text(res, 200, "text/plain", b.data);
-    wire_buf_free(&b);
-    return rc;
-}
+/* The driver's own code (its main is not used). */
+#define main lab04_driver_main
+#include "driver.c"
+#undef main
 
 /* ---- HTTP with libcurl ---------------------------------------------------------------- */
 
@@ -109,55 +44,10 @@ struct req {
     int chunked;                /* send the body with Transfer-Encoding: chunked */
 };
 
-struct reply {
-    long status;
-    struct wire_buf body, transcript;
-    char error[CURL_ERROR_SIZE];
-};
-
 struct upload {
     const char *p;
     size_t left;
 };
-
-static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
-{
-    struct wire_buf *t = arg;
-    const char *prefix = type == CURLINFO_TEXT ? "* " : type == CURLINFO_HEADER_OUT ? "> "
-                       : type == CURLINFO_HEADER_IN ? "< " : NULL;
-    (void)h;
-    if (t->len > CAP)
-        return 0;
-    if (prefix == NULL) {
-        char note[64];
-        snprintf(note, sizeof note, "%s %zu bytes of data\n",
-                 type == CURLINFO_DATA_IN ? "{" : "}", size);
-        if (type == CURLINFO_DATA_IN || type == CURLINFO_DATA_OUT)
-            wire_buf_str(t, note);
-        return 0;
-    }
-    size_t start = 0;
-    for (size_t i = 0; i < size; i++) {
-        if (data[i] != '\n' && i + 1 < size)
-            continue;
-        size_t n = i + 1 - start;
-        while (n > 0 && (data[start + n - 1] == '\n' || data[start + n - 1] == '\r'))
-            n--;
-        wire_buf_str(t, prefix);
-        wire_buf_add(t, data + start, n);
-        wire_buf_str(t, "\n");
-        start = i + 1;
-    }
-    return 0;
-}
-
-static size_t on_data(char *p, size_t size, size_t n, void *arg)
-{
-    struct wire_buf *b = arg;
-    if (b->len < CAP)
-        wire_buf_add(b, p, size * n);
-    return size * n;
-}
 
 /* Hands the body to curl in small pieces, so the server gets it in many calls. */
 static size_t on_read(char *buf, size_t size, size_t n, void *arg)
@@ -182,7 +72,7 @@ static void req_header(struct req *r, const char *name, const char *value)
 }
 
 /* Sends r to 127.0.0.1:port. Returns 0 when an answer came, else -1 (error set). */
-static int do_request(int port, const struct req *r, struct reply *rep)
+static int do_request(int port, const struct req *r, struct hc_reply *rep)
 {
     char url[1200];
     struct curl_slist *hl = NULL;
@@ -195,7 +85,7 @@ static int do_request(int port, const struct req *r, struct reply *rep)
     for (int i = 0; i < r->nheaders; i++)
         hl = curl_slist_append(hl, r->headers[i]);
     hl = curl_slist_append(hl, "Expect:");
-    curl_easy_setopt(h, CURLOPT_URL, url);
+    hc_setup(h, url, 10000L, 0, rep);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r->method);
     if (r->chunked) {
         hl = curl_slist_append(hl, "Transfer-Encoding: chunked");
@@ -207,32 +97,14 @@ static int do_request(int port, const struct req *r, struct reply *rep)
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
     }
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_PROXY, "");
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, rep->error);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &rep->body);
-    curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
-    curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
-    curl_easy_setopt(h, CURLOPT_DEBUGDATA, &rep->transcript);
-    CURLcode rc = curl_easy_perform(h);
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rep->status);
+    int rc = hc_perform(h, rep);
     curl_easy_cleanup(h);
     curl_slist_free_all(hl);
-    wire_buf_add(&rep->body, "", 0);
-    wire_buf_add(&rep->transcript, "", 0);
-    return rc == CURLE_OK ? 0 : -1;
-}
-
-static void reply_free(struct reply *rep)
-{
-    wire_buf_free(&rep->body);
-    wire_buf_free(&rep->transcript);
+    return rc;
 }
 
 /* "STATUS\nBODY" of a reply, for comparing and showing. */
-static void reply_text(struct wire_buf *out, const struct reply *rep, int answered)
+static void reply_text(struct wire_buf *out, const struct hc_reply *rep, int answered)
 {
     char line[CURL_ERROR_SIZE + 32];
     if (!answered)
@@ -247,7 +119,7 @@ static void reply_text(struct wire_buf *out, const struct reply *rep, int answer
 /* Sends r to the learner's server and to the reference; one test: equal answers. */
 static void expect_same(const char *test, int port, int ref_port, const struct req *r)
 {
-    struct reply got, want;
+    struct hc_reply got, want;
     struct wire_buf g = {0}, w = {0};
     if (port <= 0) {
         tap_fail_with(__FILE__, __LINE__, "the server did not start (no port)", NULL, NULL,
@@ -267,8 +139,8 @@ static void expect_same(const char *test, int port, int ref_port, const struct r
     }
     wire_buf_free(&g);
     wire_buf_free(&w);
-    reply_free(&got);
-    reply_free(&want);
+    hc_reply_free(&got);
+    hc_reply_free(&want);
 }
 
 /* ---- raw sockets: answers that must come before the body is sent ------------------------ */

@@ -15,8 +15,8 @@
 #include "vial.h"
 #include "tap.h"
 #include "wire.h"
+#include "httpcheck.h"
 
-#define CAP 8192
 
 static const char alpha[] = "abcdefghijklmnopqrstuvwxyz";
 static struct wire_rng rng;
@@ -24,69 +24,14 @@ static struct wire_peer peer;
 static vial_app *ref_app;
 static int nendpoints;
 
-/* The reference side of the driver's view. */
-static int route_view(vial_request *req, vial_response *res)
-{
-    struct wire_buf b = {0};
-    wire_buf_str(&b, "endpoint ");
-    wire_buf_str(&b, req->endpoint ? req->endpoint : "(none)");
-    wire_buf_str(&b, "\nmethod ");
-    wire_buf_str(&b, req->method);
-    wire_buf_str(&b, "\n");
-    for (size_t i = 0; i < req->view_args.len; i++) {
-        const struct vial_pair *p = &req->view_args.items[i];
-        wire_buf_str(&b, "view_arg ");
-        wire_buf_str(&b, p->name);
-        wire_buf_str(&b, " = \"");
-        if (p->value)
-            wire_buf_escaped(&b, p->value, strlen(p->value), 0);
-        wire_buf_str(&b, "\"\n");
-    }
-    int rc = b.failed ? 500 : vial_response_text(res, 200, "text/plain", b.data);
-    wire_buf_free(&b);
-    return rc;
-}
+/* The reference side runs the driver's view (its main is not used). */
+#define main lab05_driver_main
+#include "driver.c"
+#undef main
 
 /* ---- HTTP -------------------------------------------------------------------------- */
 
-struct reply {
-    long status;
-    struct wire_buf headers, body, transcript;
-    char error[CURL_ERROR_SIZE];
-};
-
-static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
-{
-    struct wire_buf *t = arg;
-    const char *prefix = type == CURLINFO_HEADER_OUT ? "> " : type == CURLINFO_HEADER_IN ? "< "
-                       : NULL;
-    (void)h;
-    if (prefix == NULL || t->len > CAP)
-        return 0;
-    size_t start = 0;
-    for (size_t i = 0; i < size; i++) {
-        if (data[i] != '\n' && i + 1 < size)
-            continue;
-        size_t n = i + 1 - start;
-        while (n > 0 && (data[start + n - 1] == '\n' || data[start + n - 1] == '\r'))
-            n--;
-        wire_buf_str(t, prefix);
-        wire_buf_add(t, data + start, n);
-        wire_buf_str(t, "\n");
-        start = i + 1;
-    }
-    return 0;
-}
-
-static size_t on_data(char *p, size_t size, size_t n, void *arg)
-{
-    struct wire_buf *b = arg;
-    if (b->len < CAP)
-        wire_buf_add(b, p, size * n);
-    return size * n;
-}
-
-static int do_request(int port, const char *method, const char *target, struct reply *rep)
+static int do_request(int port, const char *method, const char *target, struct hc_reply *rep)
 {
     char url[1200];
     memset(rep, 0, sizeof *rep);
@@ -94,53 +39,14 @@ static int do_request(int port, const char *method, const char *target, struct r
     CURL *h = curl_easy_init();
     if (h == NULL)
         return -1;
-    curl_easy_setopt(h, CURLOPT_URL, url);
+    hc_setup(h, url, 5000L, HC_HEADERS, rep);
     if (strcmp(method, "HEAD") == 0)
         curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
     else
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 5000L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_PROXY, "");
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, rep->error);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &rep->headers);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &rep->body);
-    curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
-    curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
-    curl_easy_setopt(h, CURLOPT_DEBUGDATA, &rep->transcript);
-    CURLcode rc = curl_easy_perform(h);
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rep->status);
+    int rc = hc_perform(h, rep);
     curl_easy_cleanup(h);
-    wire_buf_add(&rep->headers, "", 0);
-    wire_buf_add(&rep->body, "", 0);
-    wire_buf_add(&rep->transcript, "", 0);
-    return rc == CURLE_OK ? 0 : -1;
-}
-
-static void reply_free(struct reply *rep)
-{
-    wire_buf_free(&rep->headers);
-    wire_buf_free(&rep->body);
-    wire_buf_free(&rep->transcript);
-}
-
-/* Value of header `name` in a raw header block, or NULL; copied into out. */
-static const char *find_header(const char *block, const char *name, char *out, size_t cap)
-{
-    size_t n = strlen(name);
-    for (const char *l = block; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-        if (strncasecmp(l, name, n) != 0 || l[n] != ':')
-            continue;
-        const char *v = l + n + 1;
-        while (*v == ' ')
-            v++;
-        size_t len = strcspn(v, "\r\n");
-        snprintf(out, cap, "%.*s", (int)(len < cap ? len : cap - 1), v);
-        return out;
-    }
-    return NULL;
+    return rc;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -167,7 +73,7 @@ static void allow_sorted(const char *allow, struct wire_buf *out)
 static void answer_text(struct wire_buf *out, int port, const char *method, const char *target,
                         struct wire_buf *transcript)
 {
-    struct reply rep;
+    struct hc_reply rep;
     char line[1400], v[512];
     snprintf(line, sizeof line, "%s %s -> ", method, target);
     wire_buf_str(out, line);
@@ -175,22 +81,22 @@ static void answer_text(struct wire_buf *out, int port, const char *method, cons
         snprintf(line, sizeof line, "no HTTP answer: %s\n", port <= 0 ? "no server" : rep.error);
         wire_buf_str(out, line);
         if (port > 0)
-            reply_free(&rep);
+            hc_reply_free(&rep);
         return;
     }
     snprintf(line, sizeof line, "%ld\n", rep.status);
     wire_buf_str(out, line);
-    if (find_header(rep.headers.data, "Allow", v, sizeof v)) {
+    if (hc_find_header(rep.headers.data, "Allow", v, sizeof v)) {
         wire_buf_str(out, "  Allow: ");
         allow_sorted(v, out);
         wire_buf_str(out, "\n");
     }
-    if (find_header(rep.headers.data, "Location", v, sizeof v)) {
+    if (hc_find_header(rep.headers.data, "Location", v, sizeof v)) {
         snprintf(line, sizeof line, "  Location: %s\n", v);
         wire_buf_str(out, line);
     }
     snprintf(line, sizeof line, "  Content-Length: %s\n",
-             find_header(rep.headers.data, "Content-Length", v, sizeof v) ? v : "(none)");
+             hc_find_header(rep.headers.data, "Content-Length", v, sizeof v) ? v : "(none)");
     wire_buf_str(out, line);
     for (const char *p = rep.body.data; p && *p;) {
         size_t n = strcspn(p, "\n");
@@ -201,7 +107,7 @@ static void answer_text(struct wire_buf *out, int port, const char *method, cons
     }
     if (transcript != NULL)
         wire_buf_add(transcript, rep.transcript.data, rep.transcript.len);
-    reply_free(&rep);
+    hc_reply_free(&rep);
 }
 
 /* ---- rules and tests -------------------------------------------------------------------- */

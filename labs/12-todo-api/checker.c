@@ -15,123 +15,38 @@
 
 #include "tap.h"
 #include "wire.h"
+#include "httpcheck.h"
 #include "jsonread.h"
 
-#define CAP 16384           /* bytes of an answer kept */
 #define MAXT 256            /* todos in the model */
 #define NTHREADS 4
 #define PER_THREAD 12
 
 /* ---- HTTP ------------------------------------------------------------------------- */
 
-struct reply {
-    long status;
-    struct wire_buf headers, body, transcript;
-    char error[CURL_ERROR_SIZE];
-};
-
 static int port = -1;
-
-static void reply_free(struct reply *r)
-{
-    wire_buf_free(&r->headers);
-    wire_buf_free(&r->body);
-    wire_buf_free(&r->transcript);
-}
-
-/* curl -v style transcript: "> " sent head, "< " received head, "* " info, bodies. */
-static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
-{
-    struct wire_buf *t = arg;
-    const char *prefix = type == CURLINFO_TEXT ? "* " : type == CURLINFO_HEADER_OUT ? "> "
-                       : type == CURLINFO_HEADER_IN ? "< " : NULL;
-    (void)h;
-    if (t->len > CAP)
-        return 0;
-    if (type == CURLINFO_DATA_IN || type == CURLINFO_DATA_OUT) {
-        wire_buf_str(t, type == CURLINFO_DATA_IN ? "< " : "> ");
-        wire_buf_escaped(t, data, size < 400 ? size : 400, 0);
-        wire_buf_str(t, size < 400 ? "\n" : "...\n");
-        return 0;
-    }
-    for (size_t start = 0, i = 0; prefix != NULL && i < size; i++) {
-        if (data[i] != '\n' && i + 1 < size)
-            continue;
-        size_t n = i + 1 - start;
-        while (n > 0 && (data[start + n - 1] == '\n' || data[start + n - 1] == '\r'))
-            n--;
-        wire_buf_str(t, prefix);
-        wire_buf_add(t, data + start, n);
-        wire_buf_str(t, "\n");
-        start = i + 1;
-    }
-    return 0;
-}
-
-static size_t on_data(char *p, size_t size, size_t n, void *arg)
-{
-    struct wire_buf *b = arg;
-    if (b->len < CAP)
-        wire_buf_add(b, p, size * n);
-    return size * n;
-}
 
 /* One request on handle h (kept alive between calls). ctype NULL: no Content-Type.
  * Returns 0 when an answer came, else -1 (rep->error says why). rep is always filled. */
 static int http(CURL *h, const char *method, const char *path, const char *ctype,
-                const char *body, struct reply *rep)
+                const char *body, struct hc_reply *rep)
 {
     char url[512], ct[128];
-    memset(rep, 0, sizeof *rep);
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
     snprintf(ct, sizeof ct, "Content-Type:%s%s", ctype ? " " : "", ctype ? ctype : "");
     struct curl_slist *hdrs = curl_slist_append(NULL, "Expect:");
     hdrs = curl_slist_append(hdrs, ct);
     curl_easy_reset(h);
-    curl_easy_setopt(h, CURLOPT_URL, url);
+    hc_setup(h, url, 8000L, HC_HEADERS | HC_BODIES, rep);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
     if (body != NULL) {
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
     }
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 8000L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_PROXY, "");
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, rep->error);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &rep->headers);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &rep->body);
-    curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
-    curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
-    curl_easy_setopt(h, CURLOPT_DEBUGDATA, &rep->transcript);
-    CURLcode rc = port > 0 ? curl_easy_perform(h) : CURLE_COULDNT_CONNECT;
-    if (port <= 0)
-        snprintf(rep->error, sizeof rep->error, "the server did not start");
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rep->status);
+    int rc = port > 0 ? hc_perform(h, rep) : hc_fail(rep, "the server did not start");
     curl_slist_free_all(hdrs);
-    wire_buf_add(&rep->headers, "", 0);
-    wire_buf_add(&rep->body, "", 0);
-    wire_buf_add(&rep->transcript, "", 0);
-    return rc == CURLE_OK ? 0 : -1;
-}
-
-/* Value of header `name` in a raw header block (case-insensitive), copied into out. */
-static const char *find_header(const char *block, const char *name, char *out, size_t cap)
-{
-    size_t n = strlen(name);
-    for (const char *l = block; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-        if (strncasecmp(l, name, n) != 0 || l[n] != ':')
-            continue;
-        const char *v = l + n + 1;
-        while (*v == ' ')
-            v++;
-        size_t len = strcspn(v, "\r\n");
-        snprintf(out, cap, "%.*s", (int)(len < cap ? len : cap - 1), v);
-        return out;
-    }
-    return NULL;
+    return rc;
 }
 
 /* ---- verdicts: the first problem of a test is kept and reported ------------------- */
@@ -143,7 +58,7 @@ struct verdict {
 };
 
 /* Records a problem (only the first counts). rep may be NULL. */
-static void fail(struct verdict *v, const struct reply *rep, const char *message,
+static void fail(struct verdict *v, const struct hc_reply *rep, const char *message,
                  const char *got, const char *want)
 {
     if (v->failed++)
@@ -212,7 +127,7 @@ static struct mtodo *model_find(long long id)
 
 /* Checks status, a JSON Content-Type and parses the body; returns the value (caller
  * frees) or NULL after recording the problem. */
-static struct jv *expect_json(struct verdict *v, int ok, const struct reply *rep, long status)
+static struct jv *expect_json(struct verdict *v, int ok, const struct hc_reply *rep, long status)
 {
     char got[CURL_ERROR_SIZE + 64], want[64], ct[128];
     snprintf(want, sizeof want, "%ld", status);
@@ -224,7 +139,7 @@ static struct jv *expect_json(struct verdict *v, int ok, const struct reply *rep
         snprintf(got, sizeof got, "%ld", rep->status);
         return fail(v, rep, "wrong status", got, want), NULL;
     }
-    if (!find_header(rep->headers.data, "Content-Type", ct, sizeof ct)
+    if (!hc_find_header(rep->headers.data, "Content-Type", ct, sizeof ct)
         || strncasecmp(ct, "application/json", 16) != 0)
         return fail(v, rep, "the answer is not JSON (Content-Type)", ct, "application/json"), NULL;
     struct jv *j = jv_parse(rep->body.data, rep->body.len);
@@ -248,7 +163,7 @@ static void todo_text(char *out, size_t cap, long long id, const char *title, in
 }
 
 /* Compares a JSON value with the model's todo t; records a problem. Returns 0 or -1. */
-static int same_todo(struct verdict *v, const struct reply *rep, const struct jv *j,
+static int same_todo(struct verdict *v, const struct hc_reply *rep, const struct jv *j,
                      const struct mtodo *t)
 {
     const struct jv *id = jv_get(j, "id"), *title = jv_get(j, "title"), *done = jv_get(j, "done");
@@ -268,7 +183,7 @@ static int same_todo(struct verdict *v, const struct reply *rep, const struct jv
 }
 
 /* Expects `status` with the todo t as JSON. */
-static void expect_todo(struct verdict *v, int ok, const struct reply *rep, long status,
+static void expect_todo(struct verdict *v, int ok, const struct hc_reply *rep, long status,
                         const struct mtodo *t)
 {
     struct jv *j = expect_json(v, ok, rep, status);
@@ -278,7 +193,7 @@ static void expect_todo(struct verdict *v, int ok, const struct reply *rep, long
 }
 
 /* Expects an error answer: status and {"error": "..."} mentioning `word` (may be NULL). */
-static void expect_error(struct verdict *v, int ok, const struct reply *rep, long status,
+static void expect_error(struct verdict *v, int ok, const struct hc_reply *rep, long status,
                          const char *word)
 {
     char want[160];
@@ -295,7 +210,7 @@ static void expect_error(struct verdict *v, int ok, const struct reply *rep, lon
 /* Expects the list (GET path) to equal the model's todos with done == filter (-1: all). */
 static void expect_list(struct verdict *v, CURL *h, const char *path, int filter)
 {
-    struct reply rep;
+    struct hc_reply rep;
     char got[64], want[64];
     struct jv *j = expect_json(v, http(h, "GET", path, NULL, NULL, &rep) == 0, &rep, 200);
     size_t k = 0;
@@ -319,7 +234,7 @@ static void expect_list(struct verdict *v, CURL *h, const char *path, int filter
         fail(v, &rep, "the list has todos it should not have", got, want);
     }
     jv_free(j);
-    reply_free(&rep);
+    hc_reply_free(&rep);
 }
 
 /* ---- random data ---------------------------------------------------------------------- */
@@ -369,7 +284,7 @@ static char *todo_body(const char *title, int done)
  * (title, done). */
 static void create_raw(struct verdict *v, CURL *h, const char *body, const char *title, int done)
 {
-    struct reply rep;
+    struct hc_reply rep;
     int ok = http(h, "POST", "/todos", "application/json", body, &rep) == 0;
     struct mtodo *t = &model[nmodel < MAXT ? nmodel++ : MAXT - 1];
     char loc[128], want[64];
@@ -378,10 +293,10 @@ static void create_raw(struct verdict *v, CURL *h, const char *body, const char 
     t->done = done > 0;
     expect_todo(v, ok, &rep, 201, t);
     snprintf(want, sizeof want, "/todos/%lld", t->id);
-    size_t ln = find_header(rep.headers.data, "Location", loc, sizeof loc) ? strlen(loc) : 0;
+    size_t ln = hc_find_header(rep.headers.data, "Location", loc, sizeof loc) ? strlen(loc) : 0;
     if (ok && (ln < strlen(want) || strcmp(loc + ln - strlen(want), want) != 0))
         fail(v, &rep, "wrong or missing Location header", ln ? loc : "(absent)", want);
-    reply_free(&rep);
+    hc_reply_free(&rep);
 }
 
 /* POSTs a new todo (done < 0: not sent, so false). */
@@ -397,7 +312,7 @@ static void create(struct verdict *v, CURL *h, const char *title, int done)
 static void test_crud(CURL *h)
 {
     struct verdict v = {0};
-    struct reply rep;
+    struct hc_reply rep;
     char path[96], title[512];
     expect_list(&v, h, "/todos", -1);
     FINISH(&v, "GET /todos on a new app answers 200 with an empty JSON array");
@@ -412,7 +327,7 @@ static void test_crud(CURL *h)
     for (int i = 0; i < nmodel; i++) {
         snprintf(path, sizeof path, "/todos/%lld", model[i].id);
         expect_todo(&v, http(h, "GET", path, NULL, NULL, &rep) == 0, &rep, 200, &model[i]);
-        reply_free(&rep);
+        hc_reply_free(&rep);
     }
     FINISH(&v, "GET /todos/<id> answers 200 with that todo");
     expect_list(&v, h, "/todos", -1);
@@ -427,10 +342,10 @@ static void test_crud(CURL *h)
     char *body = todo_body(t->title, t->done);
     snprintf(path, sizeof path, "/todos/%lld", t->id);
     expect_todo(&v, http(h, "PUT", path, "application/json", body, &rep) == 0, &rep, 200, t);
-    reply_free(&rep);
+    hc_reply_free(&rep);
     free(body);
     expect_todo(&v, http(h, "GET", path, NULL, NULL, &rep) == 0, &rep, 200, t);
-    reply_free(&rep);
+    hc_reply_free(&rep);
     FINISH(&v, "PUT /todos/<id> replaces title and done");
 
     t = &model[wire_rng_below(&rng, (uint64_t)nmodel)];
@@ -439,21 +354,21 @@ static void test_crud(CURL *h)
     expect_todo(&v, http(h, "PATCH", path, "application/json",
                          t->done ? "{\"done\": true}" : "{\"done\": false}", &rep) == 0,
                 &rep, 200, t);
-    reply_free(&rep);
+    hc_reply_free(&rep);
     rand_title(t->title, sizeof t->title, 0);
     body = todo_body(t->title, -1);
     expect_todo(&v, http(h, "PATCH", path, "application/json", body, &rep) == 0, &rep, 200, t);
-    reply_free(&rep);
+    hc_reply_free(&rep);
     free(body);
     expect_todo(&v, http(h, "PATCH", path, "application/json", "{}", &rep) == 0, &rep, 200, t);
-    reply_free(&rep);
+    hc_reply_free(&rep);
     FINISH(&v, "PATCH /todos/<id> changes only the fields sent");
 }
 
 static void test_delete(CURL *h)
 {
     struct verdict v = {0};
-    struct reply rep;
+    struct hc_reply rep;
     char path[96], title[512];
     /* The newest todo goes: a store that reuses ids would hand its id out again. */
     struct mtodo gone = model[nmodel - 1];
@@ -464,13 +379,13 @@ static void test_delete(CURL *h)
     if (!ok || rep.status != 204 || rep.body.len != 0)
         fail(&v, &rep, "DELETE should answer 204 with no body", ok ? got : rep.error,
              "204, 0 bytes");
-    reply_free(&rep);
+    hc_reply_free(&rep);
     nmodel--;
     expect_error(&v, http(h, "GET", path, NULL, NULL, &rep) == 0, &rep, 404, NULL);
-    reply_free(&rep);
+    hc_reply_free(&rep);
     FINISH(&v, "DELETE /todos/<id> answers 204, then the todo is gone (404)");
     expect_error(&v, http(h, "DELETE", path, NULL, NULL, &rep) == 0, &rep, 404, NULL);
-    reply_free(&rep);
+    hc_reply_free(&rep);
     FINISH(&v, "a second DELETE of the same todo answers 404 with a JSON error");
     rand_title(title, sizeof title, 0);
     create(&v, h, title, 0);
@@ -481,7 +396,7 @@ static void test_not_found(CURL *h)
 {
     static const char *const methods[] = {"GET", "PUT", "PATCH", "DELETE"};
     struct verdict v = {0};
-    struct reply rep;
+    struct hc_reply rep;
     char path[96], word[16];
     for (int i = 0; i < 4; i++) {
         snprintf(path, sizeof path, "/todos/%lld", next_id + 1000 + (long long)wire_rng_below(&rng, 90000));
@@ -489,19 +404,19 @@ static void test_not_found(CURL *h)
         expect_error(&v, http(h, methods[i], path, body ? "application/json" : NULL,
                               body ? "{\"title\": \"x\", \"done\": true}" : NULL, &rep) == 0,
                      &rep, 404, NULL);
-        reply_free(&rep);
+        hc_reply_free(&rep);
     }
     FINISH(&v, "GET, PUT, PATCH, DELETE of an unknown id answer 404 with a JSON error");
     rand_word(word, 3, 10);
     snprintf(path, sizeof path, "/todos/%s", word);
     expect_error(&v, http(h, "GET", path, NULL, NULL, &rep) == 0, &rep, 404, NULL);
-    reply_free(&rep);
+    hc_reply_free(&rep);
     snprintf(path, sizeof path, "/%s", word);
     expect_error(&v, http(h, "GET", path, NULL, NULL, &rep) == 0, &rep, 404, NULL);
-    reply_free(&rep);
+    hc_reply_free(&rep);
     expect_error(&v, http(h, "GET", "/todos/99999999999999999999999", NULL, NULL, &rep) == 0,
                  &rep, 404, NULL);
-    reply_free(&rep);
+    hc_reply_free(&rep);
     FINISH(&v, "paths no rule matches (/todos/word, /word, a huge id) answer 404 with a JSON error");
 
     char allow[128];
@@ -510,10 +425,10 @@ static void test_not_found(CURL *h)
     for (int i = 0; i < 2; i++) {
         expect_error(&v, http(h, cases[i][0], cases[i][1], "application/json", "{}", &rep) == 0,
                      &rep, 405, NULL);
-        if (!find_header(rep.headers.data, "Allow", allow, sizeof allow)
+        if (!hc_find_header(rep.headers.data, "Allow", allow, sizeof allow)
             || strstr(allow, cases[i][2]) == NULL || strstr(allow, "GET") == NULL)
             fail(&v, &rep, "wrong or missing Allow header", allow, cases[i][2]);
-        reply_free(&rep);
+        hc_reply_free(&rep);
     }
     FINISH(&v, "a method the resource does not have answers 405 with Allow and a JSON error");
 }
@@ -522,9 +437,9 @@ static void test_not_found(CURL *h)
 static void bad(struct verdict *v, CURL *h, const char *method, const char *path,
                 const char *body, const char *word)
 {
-    struct reply rep;
+    struct hc_reply rep;
     expect_error(v, http(h, method, path, "application/json", body, &rep) == 0, &rep, 400, word);
-    reply_free(&rep);
+    hc_reply_free(&rep);
 }
 
 static void test_bad_bodies(CURL *h)
@@ -591,12 +506,12 @@ static void test_bad_bodies(CURL *h)
     bad(&v, h, "POST", "/todos", "{\"titel\": \"typo\"}", "titel");
     FINISH(&v, "an unknown field answers 400 naming it");
 
-    struct reply rep;
+    struct hc_reply rep;
     static const char *const ctypes[] = {"text/plain", "application/x-www-form-urlencoded", NULL};
     for (int i = 0; i < 3; i++) {
         expect_error(&v, http(h, i == 2 ? "PATCH" : "POST", i == 2 ? item : "/todos", ctypes[i],
                               "{\"title\": \"not json by its type\"}", &rep) == 0, &rep, 415, NULL);
-        reply_free(&rep);
+        hc_reply_free(&rep);
     }
     FINISH(&v, "a body that is not sent as application/json answers 415 with a JSON error");
 
@@ -607,7 +522,7 @@ static void test_bad_bodies(CURL *h)
 static void test_awkward(CURL *h)
 {
     struct verdict v = {0};
-    struct reply rep;
+    struct hc_reply rep;
     char title[512], path[96];
     int first = nmodel;
     for (int i = 0; i < 5; i++) {
@@ -617,7 +532,7 @@ static void test_awkward(CURL *h)
     for (int i = first; i < nmodel; i++) {
         snprintf(path, sizeof path, "/todos/%lld", model[i].id);
         expect_todo(&v, http(h, "GET", path, NULL, NULL, &rep) == 0, &rep, 200, &model[i]);
-        reply_free(&rep);
+        hc_reply_free(&rep);
     }
     /* Non-ASCII sent as \u escapes (a surrogate pair for U+1F600) comes back as UTF-8. */
     create_raw(&v, h, "{\"title\": \"caf\\u00e9 \\ud83d\\ude00 \\u65e5\\n\\/\"}",
@@ -637,7 +552,7 @@ struct worker {
 /* Phase 1: POSTs this worker's todos, learning their ids. */
 static void worker_create(CURL *h, struct worker *w)
 {
-    struct reply rep;
+    struct hc_reply rep;
     for (int i = 0; i < PER_THREAD && !w->v.failed; i++) {
         struct mtodo *t = &w->todos[i];
         char *body = todo_body(t->title, -1);
@@ -648,7 +563,7 @@ static void worker_create(CURL *h, struct worker *w)
         if (j != NULL)
             same_todo(&w->v, &rep, j, t);
         jv_free(j);
-        reply_free(&rep);
+        hc_reply_free(&rep);
         free(body);
     }
 }
@@ -656,7 +571,7 @@ static void worker_create(CURL *h, struct worker *w)
 /* Phase 2: marks this worker's todos done and reads each back. */
 static void worker_patch(CURL *h, struct worker *w)
 {
-    struct reply rep;
+    struct hc_reply rep;
     char path[96];
     for (int i = 0; i < PER_THREAD && !w->v.failed; i++) {
         struct mtodo *t = &w->todos[i];
@@ -664,9 +579,9 @@ static void worker_patch(CURL *h, struct worker *w)
         snprintf(path, sizeof path, "/todos/%lld", t->id);
         expect_todo(&w->v, http(h, "PATCH", path, "application/json", "{\"done\": true}",
                                 &rep) == 0, &rep, 200, t);
-        reply_free(&rep);
+        hc_reply_free(&rep);
         expect_todo(&w->v, http(h, "GET", path, NULL, NULL, &rep) == 0, &rep, 200, t);
-        reply_free(&rep);
+        hc_reply_free(&rep);
     }
 }
 

@@ -30,7 +30,7 @@ bin=${RUNPAIR_CACHE:-$tmp}
 checker=$bin/checker-$(basename "$lab")
 if [ ! -x "$checker" ]; then
     $CC -std=c11 -D_GNU_SOURCE -DVIAL_REFERENCE -O1 -g -I"$labs" -I"$labs/vial" \
-        -o "$checker.tmp$$" "$lab/checker.c" "$labs/tap.c" "$labs/wire.c" "$labs"/vial/*.c \
+        -o "$checker.tmp$$" "$lab/checker.c" "$labs/tap.c" "$labs/wire.c" "$labs/httpcheck.c" "$labs"/vial/*.c \
         -lcurl $libs -lpthread && mv "$checker.tmp$$" "$checker" || exit 3
 fi
 if [ ! -x "$bin/pairrun" ]; then
