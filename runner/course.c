@@ -453,32 +453,37 @@ static int course_norm_id(const char *q, char out[3])
     return 1;
 }
 
+/* Index of the item of items[0..n) (each `size` bytes, with char * id and slug fields at
+ * the given offsets) named by `key`: its slug, or its id in any form course_norm_id
+ * accepts ("3", "03", "03-slug"). -1 when none is. */
+static ptrdiff_t course_find(const void *items, size_t n, size_t size, size_t id_off,
+                             size_t slug_off, const char *key)
+{
+    const char *base = items;
+    char norm[3];
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(*(char *const *)(base + i * size + slug_off), key) == 0)
+            return (ptrdiff_t)i;
+    if (!course_norm_id(key, norm))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(*(char *const *)(base + i * size + id_off), norm) == 0)
+            return (ptrdiff_t)i;
+    return -1;
+}
+
 struct lesson *course_lesson(const struct course *c, const char *id)
 {
-    char norm[3];
-    for (size_t i = 0; i < c->nlessons; i++)
-        if (strcmp(c->lessons[i].slug, id) == 0)
-            return &c->lessons[i];
-    if (!course_norm_id(id, norm))
-        return NULL;
-    for (size_t i = 0; i < c->nlessons; i++)
-        if (strcmp(c->lessons[i].id, norm) == 0)
-            return &c->lessons[i];
-    return NULL;
+    ptrdiff_t i = course_find(c->lessons, c->nlessons, sizeof *c->lessons,
+                              offsetof(struct lesson, id), offsetof(struct lesson, slug), id);
+    return i < 0 ? NULL : &c->lessons[i];
 }
 
 struct lab *course_lab(const struct course *c, const char *id)
 {
-    char norm[3];
-    for (size_t i = 0; i < c->nlabs; i++)
-        if (strcmp(c->labs[i].slug, id) == 0)
-            return &c->labs[i];
-    if (!course_norm_id(id, norm))
-        return NULL;
-    for (size_t i = 0; i < c->nlabs; i++)
-        if (strcmp(c->labs[i].id, norm) == 0)
-            return &c->labs[i];
-    return NULL;
+    ptrdiff_t i = course_find(c->labs, c->nlabs, sizeof *c->labs, offsetof(struct lab, id),
+                              offsetof(struct lab, slug), id);
+    return i < 0 ? NULL : &c->labs[i];
 }
 
 struct exam *course_exam(const struct course *c, const char *id)
