@@ -33,6 +33,9 @@ tui_keys Enter
 check_wait "details: Enter shows the failure" "failed: [01] a() returns 2" 5
 check_wait "details: with what was expected" "expected" 5
 tui_keys Escape e
+# The lab screen is already showing before the editor runs: wait for the file itself.
+end=$(( $(date +%s) + 10 ))
+until grep -q 'return 2;' "$T/ws/vial/a.c" || [ "$(date +%s)" -ge "$end" ]; do sleep 0.05; done
 tui_wait "Lab 01: Parse a request" 10
 if grep -q 'return 2;' "$T/ws/vial/a.c"; then pass "edit: e ran \$EDITOR on the lab's file"
 else fail "edit: e ran \$EDITOR on the lab's file" "$(cat "$T/ws/vial/a.c")"; fi
