@@ -65,7 +65,7 @@ BARE="/bin/true"
 OURS="$T/sbx-true $T/box"
 NOCG="$T/sbx-true $T/box nocg"
 mkdir -p "$T/clibox"
-CLI="sh -c \"cd $T/clibox && exec $BUILD/stacklab sandbox --box $T/clibox --quiet -- /bin/true\""
+CLI="$BUILD/stacklab sandbox --box $T/clibox --quiet -- /bin/true"   # words split by bench_loop: no quotes
 BWRAP=""
 if command -v bwrap >/dev/null 2>&1; then
     BWRAP="bwrap --unshare-all --die-with-parent --ro-bind /usr /usr"

@@ -30,7 +30,7 @@ peak=0
 i=1
 while [ "$i" -le "$RUNS" ]; do
     t0=$(now_ms)
-    tm new-window -d -t b -n "w$i" \
+    tm new-window -d -t b: -n "w$i" \
         "exec env TERM=screen LANG=C.UTF-8 HOME=$HOME STACKLAB_HOME=$STACKLAB_HOME $SL"
     end=$((t0 + 10000))
     until tm capture-pane -p -t "b:w$i" 2>/dev/null | grep -q "q quit"; do
