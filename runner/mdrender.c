@@ -184,18 +184,24 @@ static void mdr_flush(struct mdr *r)
     r->bullet[0] = '\0';
 }
 
+/* 1 for the bytes that end a word; a NUL byte (a damaged file) counts as a space. */
+static int mdr_is_gap(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\0';
+}
+
 /* Adds inline text, split into words so it can be wrapped. */
 static void mdr_words(struct mdr *r, const char *s, size_t n, unsigned style)
 {
     size_t i = 0;
     while (i < n) {
-        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n') {
+        if (mdr_is_gap(s[i])) {
             r->pending_space = 1;
             i++;
             continue;
         }
         size_t start = i;
-        while (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != '\n')
+        while (i < n && !mdr_is_gap(s[i]))
             i++;
         if (r->npieces == r->pcap) {
             r->pcap = r->pcap ? r->pcap * 2 : 32;

@@ -48,7 +48,7 @@ static size_t find_line(const struct md_doc *d, const char *needle)
 
 int main(void)
 {
-    plan(17);
+    plan(19);
     struct md_doc *d = render("# Title\n\nSome words that go on and on and on until they "
                               "must wrap at the width we asked for.\n", 30);
     char *all = joined(d);
@@ -120,5 +120,17 @@ int main(void)
         over |= strlen(d->lines[i].text) > 40;
     ok(!over, "a word made of several styled pieces wraps as one word");
     md_doc_free(d);
+
+    /* A damaged file: NUL bytes inside the text (found by fuzzing: each word's length
+     * was taken from the input while its copy stopped at the NUL). */
+    static const char damaged[] = "one\0two ``x\0y`` *th\0ree* four\n";
+    char *cause = NULL;
+    d = md_render(damaged, sizeof damaged - 1, 30, &cause);
+    ok(d != NULL, "text with NUL bytes renders (no crash, no overread)");
+    all = d ? joined(d) : NULL;
+    like(all ? all : "", "four", "and keeps the text after them");
+    free(all);
+    md_doc_free(d);
+    free(cause);
     return done_testing();
 }
