@@ -3,6 +3,7 @@
 #   make run      install missing packages, build, open the course
 #   make test     install missing packages, build (plain and sanitized), run every test
 #   make bench    print performance figures
+#   make fuzz     fuzz the parsers of untrusted text with libFuzzer (FUZZ_SECONDS, 60)
 #   make deps     install missing Debian packages (as root or through sudo)
 #   make install  install program and course (PREFIX, DESTDIR)
 # Objects go to $(BUILD), never into the source folders.
@@ -90,6 +91,10 @@ test: deps
 	STACKLAB_BUILD=$(CURDIR)/$(BUILD) prove -j$(TEST_JOBS) tests/
 	STACKLAB_BUILD=$(CURDIR)/$(ASAN_BUILD) STACKLAB_SANITIZED=1 prove -j$(TEST_JOBS) tests/0*.t
 
+FUZZ_SECONDS ?= 60
+fuzz:
+	@BUILD=$(CURDIR)/$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
+
 bench: all
 	@for b in bench/*.sh; do [ -f "$$b" ] && STACKLAB_BUILD=$(CURDIR)/$(BUILD) sh "$$b"; done; true
 
@@ -107,4 +112,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all asan deps run test bench install uninstall clean
+.PHONY: all asan deps run test bench fuzz install uninstall clean
