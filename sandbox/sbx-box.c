@@ -361,6 +361,9 @@ int sbx_box_start(struct sbx_box *b, char **cause)
         return -1;
     }
     b->last_progress = b->t0;
+    /* The first looks at /proc and at the box folder wait 10 ms: most runs are over by
+     * then, and the end of a run looks at both anyway. */
+    b->next_scan = b->next_du = b->t0 + 0.01;
     return 0;
 }
 
