@@ -243,6 +243,7 @@ int sbx_run(const struct sbx_config *cfg, struct sbx_result *res, char **cause)
     if (sbx_box_start(&b, cause) < 0) {
         if (b.use_cg)
             sbx_cg_destroy(&b.cg);
+        sbx_box_give_back(&b);
         if (b.uid_lock_fd >= 0)
             close(b.uid_lock_fd);
         sbx_result_free(res);
@@ -308,6 +309,11 @@ int sbx_run_pair(const struct sbx_config *subject, const struct sbx_config *comp
     if (rc < 0) {
         if (c.keeper > 0)
             sbx_box_finish(&c);
+        if (s.use_cg && s.cg.on)
+            sbx_cg_destroy(&s.cg);
+        sbx_box_give_back(&s);
+        if (s.uid_lock_fd >= 0)
+            close(s.uid_lock_fd);
         sbx_result_free(cres);
         sbx_result_free(sres);
         return -1;
