@@ -22,6 +22,48 @@ static const char *cmd_list_colour(enum progress_mark m)
     return c[m];
 }
 
+#define LIST_TITLE_MAX 60      /* widest title column; longer titles are cut with "..." */
+
+/* Columns a UTF-8 string takes (one per code point: the course's titles are text). */
+static size_t cmd_list_cols(const char *s)
+{
+    size_t c = 0;
+    for (; *s; s++)
+        c += ((unsigned char)*s & 0xC0) != 0x80;
+    return c;
+}
+
+/* The title column: the widest title of the course, at most LIST_TITLE_MAX. */
+static int cmd_list_width(const struct course *c)
+{
+    size_t w = 20;
+    for (size_t i = 0; i < c->norder; i++) {
+        const struct course_item *it = &c->order[i];
+        const char *t = it->kind == COURSE_LESSON ? it->u.lesson->title
+                        : it->kind == COURSE_LAB  ? it->u.lab->title : exam_title(it->u.exam);
+        size_t n = cmd_list_cols(t);
+        if (n > w)
+            w = n;
+    }
+    return (int)(w > LIST_TITLE_MAX ? LIST_TITLE_MAX : w);
+}
+
+/* Prints title in exactly w columns: padded, or cut on a character boundary with "...". */
+static void cmd_list_title(const char *title, int w)
+{
+    size_t cols = cmd_list_cols(title);
+    if (cols <= (size_t)w) {
+        printf("%s%*s", title, w - (int)cols, "");
+        return;
+    }
+    size_t keep = (size_t)w - 3, n = 0, at = 0;
+    while (title[at] != '\0' && (n < keep || ((unsigned char)title[at] & 0xC0) == 0x80)) {
+        n += ((unsigned char)title[at] & 0xC0) != 0x80;
+        at++;
+    }
+    printf("%.*s...", (int)at, title);
+}
+
 static int cmd_list_exec(int argc, char **argv)
 {
     (void)argv;
@@ -37,6 +79,7 @@ static int cmd_list_exec(int argc, char **argv)
     }
     struct lab *current = workspace_current_lab(ws);
     const char *track = "";
+    int w = cmd_list_width(ws->course);
     FILE *f = stdout;
     printf("%sstacklab course map%s  %s(workspace %s)%s\n", term_sgr(f, "bold"),
            term_sgr(f, "reset"), term_sgr(f, "dim"), ws->root, term_sgr(f, "reset"));
@@ -58,17 +101,22 @@ static int cmd_list_exec(int argc, char **argv)
         enum progress_mark m = progress_of(ws, it);
         if (it->kind == COURSE_LESSON) {
             const struct lesson *l = it->u.lesson;
-            printf("  lesson %s  %-52s %3d min   %s%s%s\n", l->id, l->title, l->minutes,
-                   term_sgr(f, cmd_list_colour(m)), progress_name(m), term_sgr(f, "reset"));
+            printf("  lesson %s  ", l->id);
+            cmd_list_title(l->title, w);
+            printf(" %3d min   %s%s%s\n", l->minutes, term_sgr(f, cmd_list_colour(m)),
+                   progress_name(m), term_sgr(f, "reset"));
         } else if (it->kind == COURSE_LAB) {
             const struct lab *l = it->u.lab;
-            printf("  lab    %s  %-52s %3d pts   %s%s%s%s\n", l->id, l->title, l->points,
-                   term_sgr(f, cmd_list_colour(m)), progress_name(m), term_sgr(f, "reset"),
-                   l == current ? "  <- current" : "");
+            printf("  lab    %s  ", l->id);
+            cmd_list_title(l->title, w);
+            printf(" %3d pts   %s%s%s%s\n", l->points, term_sgr(f, cmd_list_colour(m)),
+                   progress_name(m), term_sgr(f, "reset"), l == current ? "  <- current" : "");
         } else {
             const struct exam *e = it->u.exam;
-            printf("  exam   %-3s %-52s %3d min   %s%s%s\n", "", exam_title(e), e->minutes,
-                   term_sgr(f, cmd_list_colour(m)), progress_name(m), term_sgr(f, "reset"));
+            printf("  exam       ");
+            cmd_list_title(exam_title(e), w);
+            printf(" %3d min   %s%s%s\n", e->minutes, term_sgr(f, cmd_list_colour(m)),
+                   progress_name(m), term_sgr(f, "reset"));
             printf("         %sstacklab exam %s%s\n", term_sgr(f, "dim"), exam_id(e),
                    term_sgr(f, "reset"));
         }

@@ -2,7 +2,7 @@
 # 300-cli.t -- the plain commands end to end in a temporary workspace: help, version,
 # init, list, lesson, status, validate, workspace discovery, bad usage, make install.
 . "$(dirname "$0")/lib-course.sh"
-plan 30
+plan 31
 
 out=$("$SL" --help); rc=$?
 is "$rc" 0 "--help exits 0"
@@ -34,6 +34,9 @@ like "$out" "lesson 01" "the map lists lessons"
 like "$out" "lab    01" "the map lists labs"
 like "$out" "<- current" "and marks the current lab"
 unlike "$out" "created your workspace" "no default workspace is created"
+cols=$(printf '%s\n' "$out" | grep -E '^  (lesson|lab|exam) ' \
+       | awk '{ print index($0, " min   ") + index($0, " pts   ") }' | sort -u | wc -l)
+is "$cols" 1 "the minutes and points line up in one column"
 
 out=$("$SL" lesson 1 2>&1); rc=$?
 is "$rc" 0 "lesson 1 renders"
