@@ -1,6 +1,7 @@
 /* tui-draw.c -- drawing helpers shared by the screens: colour roles on the terminal's
  * default background (or plain attributes under NO_COLOR), Markdown styles to
  * attributes, and UTF-8 text clipped to a number of display columns. */
+#include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -132,6 +133,18 @@ int tui_draw_text(int y, int x, int maxw, const char *s, size_t n, attr_t a)
     }
     attrset(A_NORMAL);
     return cols;
+}
+
+int tui_draw_text_cut(int y, int x, int maxw, const char *s, size_t n, attr_t a)
+{
+    if (maxw <= 0)
+        return 0;
+    if (tui_text_width(s, n) <= maxw)
+        return tui_draw_text(y, x, maxw, s, n, a);
+    int cols = tui_draw_text(y, x, maxw - 1, s, n, a);
+    const char *cs = nl_langinfo(CODESET);
+    const char *mark = strcmp(cs, "UTF-8") == 0 ? "\u2026" : "~";
+    return cols + tui_draw_text(y, x + cols, 1, mark, strlen(mark), a);
 }
 
 void tui_draw_fill(int y, int x, int w, attr_t a)

@@ -197,7 +197,7 @@ static void tui_map_draw_row(const struct tui_map_entry *e, int y, struct tui_re
     attr_t base = selected ? tui_attr(TUI_R_SEL) : A_NORMAL;
     tui_draw_fill(y, r.x, r.w, base);
     if (e->header) {
-        tui_draw_text(y, r.x + 1, r.w - 1, e->title, strlen(e->title), tui_attr(TUI_R_TITLE));
+        tui_draw_text_cut(y, r.x + 1, r.w - 1, e->title, strlen(e->title), tui_attr(TUI_R_TITLE));
         return;
     }
     const char *g = tui_mark_glyph(e->mark);
@@ -213,7 +213,7 @@ static void tui_map_draw_row(const struct tui_map_entry *e, int y, struct tui_re
     x += tui_draw_text(y, x, r.x + r.w - x, label, strlen(label), base | la | A_BOLD);
     x++;
     if (x < r.x + r.w)
-        tui_draw_text(y, x, r.x + r.w - x, e->title, strlen(e->title), base | la);
+        tui_draw_text_cut(y, x, r.x + r.w - x, e->title, strlen(e->title), base | la);
 }
 
 void tui_map_draw(const struct tui_map *m, struct tui_rect r, int focused)

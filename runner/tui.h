@@ -233,6 +233,8 @@ attr_t tui_md_attr(unsigned style);
 int tui_text_width(const char *s, size_t n);
 /* Draws n bytes of UTF-8 at (y, x), clipped to maxw columns. Returns columns drawn. */
 int tui_draw_text(int y, int x, int maxw, const char *s, size_t n, attr_t a);
+/* As tui_draw_text, but text that does not fit ends in an ellipsis ("~" outside UTF-8). */
+int tui_draw_text_cut(int y, int x, int maxw, const char *s, size_t n, attr_t a);
 /* Fills a row segment with blanks in attribute a. */
 void tui_draw_fill(int y, int x, int w, attr_t a);
 
