@@ -237,6 +237,27 @@ static inline int wire_serve_next(char *name, size_t namecap, char **data, size_
     return r;
 }
 
+/* Driver side: the whole serving loop of a driver whose every frame is a list of
+ * operations: each frame's payload goes to exec (which returns an allocated text of
+ * *out_len bytes, or NULL) and its text goes back as a "result" frame, until the checker
+ * sends WIRE_QUIT or goes away. Returns 0, for `return wire_serve_ops(op_exec);`. */
+static inline int wire_serve_ops(char *(*exec)(const char *ops, size_t len, size_t *out_len))
+{
+    char name[WIRE_MAX_NAME];
+    char *data = NULL;
+    size_t len = 0;
+    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
+        size_t n = 0;
+        char *out = exec(data, len, &n);
+        free(data);
+        int rc = wire_send(WIRE_OUT, "result", out ? out : "", out ? n : 0);
+        free(out);
+        if (rc < 0)
+            break;
+    }
+    return 0;
+}
+
 /* ---- checker side (defined in wire.c; drivers never call these) --------------------- */
 struct wire_rng {
     uint64_t s;

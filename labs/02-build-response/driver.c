@@ -7,17 +7,5 @@
 
 int main(void)
 {
-    char name[WIRE_MAX_NAME];
-    char *data = NULL;
-    size_t len = 0;
-    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
-        size_t n = 0;
-        char *out = wire_vial_exec(data, len, &n);
-        free(data);
-        int rc = wire_send(WIRE_OUT, "result", out ? out : "", out ? n : 0);
-        free(out);
-        if (rc < 0)
-            break;
-    }
-    return 0;
+    return wire_serve_ops(wire_vial_exec);
 }
