@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "course.h"
 #include "tui-exam.h"
+#include "tui.h"
 #include "workspace.h"
 
 enum tui_exam_act {
@@ -352,10 +353,16 @@ static void tui_exam_bar(const struct tui_exam *t)
         snprintf(line, sizeof line, " %s -- question %zu of %zu -- %zu answered, %zu marked"
                  " -- %s left", r->ex->title, t->cur + 1, r->nitems,
                  r->nitems - examrun_unanswered(r), marked, left);
-    attron(A_REVERSE);
+    long rem = examrun_remaining(r);
+    attr_t a = A_REVERSE;
+    if (t->view != TUI_EXAM_RESULT && rem < 60)
+        a |= tui_attr(TUI_R_FAIL);
+    else if (t->view != TUI_EXAM_RESULT && rem < 300)
+        a |= tui_attr(TUI_R_WARN);
+    attron(a);
     mvhline(0, 0, ' ', COLS);
     mvaddnstr(0, 0, line, COLS);
-    attroff(A_REVERSE);
+    attroff(a);
 }
 
 static void tui_exam_draw_question(const struct tui_exam *t)
@@ -366,7 +373,7 @@ static void tui_exam_draw_question(const struct tui_exam *t)
     snprintf(head, sizeof head, "Question %zu of %zu [%s] -- %s%s", t->cur + 1,
              t->run->nitems, it->q->topic ? it->q->topic : "general",
              examrun_how(it->q->type), it->flagged ? "  (marked for review)" : "");
-    tui_exam_text(&y, 2, w, last, head, A_BOLD, NULL);
+    tui_exam_text(&y, 2, w, last, head, tui_attr(TUI_R_TITLE), NULL);
     y++;
     tui_exam_text(&y, 2, w, last, it->q->text, A_NORMAL, NULL);
     y++;
@@ -379,7 +386,7 @@ static void tui_exam_draw_question(const struct tui_exam *t)
                  on ? '*' : ' ', (int)('a' + k));
         mvaddstr(y, 2, label);
         tui_exam_text(&y, 9, w - 7, last, it->q->options[it->order[k]],
-                      on ? A_BOLD : A_NORMAL, NULL);
+                      on ? tui_attr(TUI_R_ACCENT) : A_NORMAL, NULL);
     }
     if (it->q->noptions == 0) {
         const char *a = t->view == TUI_EXAM_INPUT ? t->input : it->answer;
@@ -402,7 +409,8 @@ static void tui_exam_draw_list(const struct tui_exam *t)
         snprintf(line, sizeof line, "%3zu. %-10s %-8s %.*s", i + 1,
                  it->answer ? "answered" : "UNANSWERED", it->flagged ? "marked" : "",
                  (int)(n > 150 ? 150 : n), it->q->text);
-        attr_t a = i == t->sel ? A_REVERSE : A_NORMAL;
+        attr_t a = i == t->sel ? A_REVERSE
+                 : it->answer ? A_NORMAL : tui_attr(TUI_R_WARN);
         attron(a);
         mvaddnstr(3 + (int)(i - top), 2, line, COLS - 4);
         attroff(a);
@@ -418,6 +426,59 @@ static void tui_exam_draw_help(void)
         if (tui_exam_keys[i].name != NULL && y < LINES - 2)
             mvprintw(y++, 4, "%-10s %s", tui_exam_keys[i].name, tui_exam_keys[i].help);
     mvaddstr(y + 1, 2, "Press any key to go on.");
+}
+
+/* The colour of one line of the result text: the verdict, each question's mark, the
+ * right answers and the headings; everything else plain. */
+static attr_t tui_exam_line_attr(const char *line, size_t n)
+{
+    static const struct { const char *prefix; enum tui_role role; } heads[] = {
+        { "By topic:", TUI_R_TITLE }, { "Review:", TUI_R_TITLE },
+        { "    right answer:", TUI_R_PASS },
+    };
+    if (strncmp(line, "Result:", 7) == 0)
+        return tui_attr(memmem(line, n, "NOT PASSED", 10) ? TUI_R_FAIL : TUI_R_PASS) | A_BOLD;
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+        if (strncmp(line, heads[i].prefix, strlen(heads[i].prefix)) == 0)
+            return tui_attr(heads[i].role);
+    const char *p = line;
+    while (*p == ' ')
+        p++;
+    if (*p < '0' || *p > '9')
+        return A_NORMAL;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (strncmp(p, ". right", 7) == 0)
+        return tui_attr(TUI_R_PASS);
+    if (strncmp(p, ". partly", 8) == 0)
+        return tui_attr(TUI_R_WARN);
+    if (strncmp(p, ". wrong", 7) == 0 || strncmp(p, ". unanswered", 12) == 0)
+        return tui_attr(TUI_R_FAIL);
+    return A_NORMAL;
+}
+
+static void tui_exam_draw_result(const struct tui_exam *t)
+{
+    int y = 2;
+    size_t skip = t->top;
+    const char *s = t->result ? t->result : "";
+    char line[1024];
+    while (*s && y < LINES - 2) {
+        size_t n = strcspn(s, "\n");
+        snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), s);
+        if (n == 0) {           /* a blank line still takes a row */
+            if (skip > 0)
+                skip--;
+            else
+                y++;
+        } else {
+            tui_exam_text(&y, 2, COLS - 4, LINES - 2, line, tui_exam_line_attr(line, strlen(line)),
+                          &skip);
+        }
+        s += n;
+        if (*s == '\n')
+            s++;
+    }
 }
 
 static void tui_exam_footer(const struct tui_exam *t)
@@ -452,11 +513,8 @@ void tui_exam_draw(const struct tui_exam *t)
     tui_exam_bar(t);
     if (t->help)
         tui_exam_draw_help();
-    else if (t->view == TUI_EXAM_RESULT) {
-        int y = 2;
-        size_t skip = t->top;
-        tui_exam_text(&y, 2, COLS - 4, LINES - 2, t->result, A_NORMAL, &skip);
-    } else if (t->view == TUI_EXAM_LIST)
+    else if (t->view == TUI_EXAM_RESULT)
+        tui_exam_draw_result(t); else if (t->view == TUI_EXAM_LIST)
         tui_exam_draw_list(t);
     else
         tui_exam_draw_question(t);
@@ -502,6 +560,8 @@ int tui_exam_sit(struct workspace *ws, const struct exam *ex, const struct examr
             return EXIT_INTERNAL;
         }
     }
+    if (own)
+        tui_draw_colors();
     cbreak();
     noecho();
     keypad(stdscr, TRUE);
