@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "exam.h"
 #include "progress.h"
@@ -105,6 +106,34 @@ void tui_map_select(struct tui_map *m, const void *item, int rows)
             return;
         }
     }
+}
+
+/* 1 when entry e answers query: its title, or "KIND ID" ("lab 05"), holds it, any case. */
+static int tui_map_matches(const struct tui_map_entry *e, const char *query)
+{
+    static const char *const kinds[] = { [COURSE_LESSON] = "lesson", [COURSE_LAB] = "lab",
+                                         [COURSE_EXAM] = "exam" };
+    char name[64];
+    snprintf(name, sizeof name, "%s %s", kinds[e->kind], e->id ? e->id : "");
+    return strcasestr(e->title ? e->title : "", query) != NULL
+           || strcasestr(name, query) != NULL;
+}
+
+int tui_map_find(struct tui_map *m, const char *query, int dir, int rows)
+{
+    if (query != NULL)
+        snprintf(m->query, sizeof m->query, "%s", query);
+    if (m->n == 0 || m->query[0] == '\0')
+        return 0;
+    for (size_t k = 1; k <= m->n; k++) {
+        size_t i = dir >= 0 ? (m->sel + k) % m->n : (m->sel + m->n - k % m->n) % m->n;
+        if (!m->entries[i].header && tui_map_matches(&m->entries[i], m->query)) {
+            m->sel = i;
+            tui_map_key(m, TUI_NONE, rows);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 void tui_map_refresh(struct tui_map *m, struct workspace *ws)

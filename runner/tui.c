@@ -166,7 +166,7 @@ static void tui_draw_header(const struct tui *t, int W)
 }
 
 static const char *tui_hints[] = {
-    [TUI_SCR_NONE] = "Enter open  j/k move  Tab pane  ? keys  q quit",
+    [TUI_SCR_NONE] = "Enter open  j/k move  / find  Tab pane  ? keys  q quit",
     [TUI_SCR_LESSON] = "PgUp/PgDn scroll  / search  n/N next  Esc back  ? keys  q quit",
     [TUI_SCR_LAB] = "c check  h hint  e edit  r results  Enter details  Esc back  ? keys  q quit",
 };
@@ -420,6 +420,13 @@ static struct tui_pager *tui_pane_pager(struct tui *t)
 
 static void tui_search_again(struct tui *t, int dir)
 {
+    if (!t->focus_pane) {
+        if (t->map.query[0] == '\0')
+            tui_say(t, "nothing to search for yet: press /");
+        else if (!tui_map_find(&t->map, NULL, dir, t->map_r.h))
+            tui_say(t, "not found: %s", t->map.query);
+        return;
+    }
     struct tui_pager *p = tui_pane_pager(t);
     if (p == NULL)
         return;
@@ -440,8 +447,14 @@ static void tui_prompt_key(struct tui *t, int key, wint_t wch)
         q[n == (size_t)-1 ? 0 : n] = '\0';
         t->prompt = 0;
         struct tui_pager *p = tui_pane_pager(t);
-        if (p != NULL && q[0] != '\0' && !tui_pager_search(p, q, 1))
+        if (q[0] == '\0')
+            return;
+        if (!t->focus_pane) {
+            if (!tui_map_find(&t->map, q, 1, t->map_r.h))
+                tui_say(t, "not found: %s", q);
+        } else if (p != NULL && !tui_pager_search(p, q, 1)) {
             tui_say(t, "not found: %s", q);
+        }
     } else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
         if (t->qlen > 0)
             t->query[--t->qlen] = L'\0';
@@ -480,15 +493,14 @@ static int tui_global(struct tui *t, enum tui_action a)
     case TUI_REDRAW: clearok(curscr, TRUE); return 1;
     case TUI_FOCUS: t->focus_pane = t->screen != TUI_SCR_NONE && !t->focus_pane; return 1;
     case TUI_SEARCH:
-        if (t->focus_pane && tui_pane_pager(t) != NULL) {
+        if (!t->focus_pane || tui_pane_pager(t) != NULL) {
             t->prompt = 1;
             t->qlen = 0;
             t->query[0] = L'\0';
         }
         return 1;
     case TUI_NEXT: case TUI_PREV:
-        if (t->focus_pane)
-            tui_search_again(t, a == TUI_NEXT ? 1 : -1);
+        tui_search_again(t, a == TUI_NEXT ? 1 : -1);
         return 1;
     default: return 0;
     }

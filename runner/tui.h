@@ -74,6 +74,7 @@ struct tui_map {
     size_t n;
     size_t sel, top;
     int done, total;        /* items completed (read or passed) and items in all */
+    char query[128];        /* the last search of the map, "" when none */
 };
 
 /* Builds the entries from the course map (borrowing its strings; marks all new).
@@ -86,6 +87,10 @@ void tui_map_refresh(struct tui_map *m, struct workspace *ws);
 /* Applies a movement action with `rows` visible rows. Returns 1 when the action was
  * TUI_OPEN on a selectable entry (the caller opens m->entries[m->sel]), else 0. */
 int tui_map_key(struct tui_map *m, enum tui_action a, int rows);
+/* Selects the next (dir 1) or previous (dir -1) entry after the selection, wrapping,
+ * whose title, id or kind ("lab 05", "lesson 12") holds query, ignoring case. query NULL
+ * searches again for the last one. Returns 1 when found, else 0 (selection unchanged). */
+int tui_map_find(struct tui_map *m, const char *query, int dir, int rows);
 /* Selects the entry of a course item (a struct lesson/lab/exam); no change when absent. */
 void tui_map_select(struct tui_map *m, const void *item, int rows);
 /* A one-character glyph and a word for a mark, for drawing and tests. */

@@ -4,7 +4,7 @@
 # the lab screen reveals hints, help, resizing re-lays out, q and Ctrl-C leave a clean
 # prompt with the terminal's modes restored.
 . "$(dirname "$0")/lib-tui.sh"
-plan 22
+plan 24
 
 tui_course "$T/course"
 tui_shell "$T/course" 120 36 || { echo "Bail out! tmux session did not start"; exit 1; }
@@ -50,6 +50,12 @@ tui_tmux resize-window -t t -x 70 -y 20
 check_wait "resize: too small says the size it needs" "needs a terminal of at least 80x24" 5
 tui_tmux resize-window -t t -x 120 -y 36
 check_wait "resize: big again, map and pane side by side" "Micro track: vial" 5
+
+tui_keys Escape / ; tui_tmux send-keys -t t -l "as BYTES"; tui_keys Enter Enter
+check_wait "map search: / finds an item by its title, any case, and Enter opens it" \
+    "Lesson 02: Requests as bytes" 5
+tui_keys Escape / ; tui_tmux send-keys -t t -l "no-such-item"; tui_keys Enter
+check_wait "map search: a missing title says so" "not found: no-such-item" 5
 
 tui_keys q
 tui_wait "LEFT-WITH-0" 15        # the program has really gone before the shell gets keys
