@@ -54,7 +54,11 @@ static int sbx_probe_cg(int root, char *why, size_t len)
     for (size_t i = 0; i < 3; i++) {
         struct stat st;
         if (stat(dirs[i], &st) < 0) {
-            snprintf(why, len, "no v1 controller at %s", dirs[i]);
+            if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0)
+                snprintf(why, len, "this machine has cgroup v2 only, which the sandbox "
+                         "does not use yet");
+            else
+                snprintf(why, len, "no v1 controller at %s", dirs[i]);
             return 0;
         }
     }
