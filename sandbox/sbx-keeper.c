@@ -112,12 +112,20 @@ static void sbx_set_limits(const struct sbx_box *b)
         sbx_setrlim(RLIMIT_NOFILE, (rlim_t)l->nofile);
     if (l->cpu_sec > 0)         /* backstop per process; the sum is watched outside */
         sbx_setrlim(RLIMIT_CPU, (rlim_t)l->cpu_sec + 2);
-    if (l->mem_mb > 0 && !b->use_cg && !(b->cfg->flags & SBX_SANITIZED))
-        sbx_setrlim(RLIMIT_AS, ((rlim_t)l->mem_mb + 16) << 20);
     if (l->procs > 0) {
         long extra = (b->use_userns || geteuid() == 0) ? 0 : sbx_count_uid_procs();
         sbx_setrlim(RLIMIT_NPROC, (rlim_t)(l->procs + extra));
     }
+}
+
+/* The address-space limit (without a cgroup, for programs not built with ASan), set
+ * last before exec: the code up to exec is ours and may allocate (libseccomp does; under
+ * a sanitizer, our own build reserves far more address space than the program will). */
+static void sbx_set_as_limit(const struct sbx_box *b)
+{
+    const struct sbx_limits *l = &b->cfg->lim;
+    if (l->mem_mb > 0 && !b->use_cg && !(b->cfg->flags & SBX_SANITIZED))
+        sbx_setrlim(RLIMIT_AS, ((rlim_t)l->mem_mb + 16) << 20);
 }
 
 /* Empties the bounding set (needs CAP_SETPCAP: call before changing uid), so no exec
@@ -230,6 +238,7 @@ static void __attribute__((noreturn)) sbx_program(struct sbx_box *b, int out_w, 
     }
     if (e == 0) {
         environ = env;
+        sbx_set_as_limit(b);
         execvp(cfg->argv[0], cfg->argv);
         e = errno;
     }
