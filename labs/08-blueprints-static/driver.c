@@ -255,22 +255,11 @@ static char *op_exec(const char *ops, size_t len, size_t *out_len)
 
 int main(void)
 {
-    char name[WIRE_MAX_NAME];
-    char *data = NULL;
-    size_t len = 0;
     const char *tmp = getenv("TMPDIR");
     snprintf(base, sizeof base, "%s/lab08-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (mkdtemp(base) == NULL)
         return 1;
-    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
-        size_t n = 0;
-        char *out = op_exec(data, len, &n);
-        free(data);
-        int rc = wire_send(WIRE_OUT, "result", out ? out : "", out ? n : 0);
-        free(out);
-        if (rc < 0)
-            break;
-    }
+    wire_serve_ops(op_exec);
     while (nmade > 0) {
         nmade--;
         if (unlink(made[nmade]) < 0)
