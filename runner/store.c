@@ -313,11 +313,19 @@ static int store_migrate(struct store *st)
     return store_end(st, rc);
 }
 
-/* Runs pragmas, which must run outside any transaction. 0 or -1. */
+/* Runs pragmas, which must run outside any transaction. 0 or -1. A pragma that finds
+ * the database busy is tried again for up to STORE_BUSY_MS: switching a new file to WAL
+ * while other processes open it too can be refused at once, without the busy handler
+ * (SQLite does so where waiting could deadlock). */
 static int store_pragmas(struct store *st, const char *const *list, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (sqlite3_exec(st->db, list[i], NULL, NULL, NULL) != SQLITE_OK)
+        double deadline = util_mono() + STORE_BUSY_MS / 1000.0;
+        int rc;
+        while ((rc = sqlite3_exec(st->db, list[i], NULL, NULL, NULL)) == SQLITE_BUSY
+               && util_mono() < deadline)
+            sqlite3_sleep(5);
+        if (rc != SQLITE_OK)
             return store_fail(st, list[i]);
     }
     return 0;
