@@ -225,8 +225,8 @@ static int sbx_read_full(int fd, void *buf, size_t n, int timeout_ms)
     return 0;
 }
 
-/* Handshake with the keeper: it has made its namespaces; put it in the cgroups and give
- * it its ids, then let it go on. */
+/* Handshake with the keeper: it has joined its cgroups and made its namespaces; give it
+ * its ids and let it go on. */
 static int sbx_box_handshake(struct sbx_box *b, int ctl, char *err, size_t len)
 {
     char c;
@@ -236,10 +236,6 @@ static int sbx_box_handshake(struct sbx_box *b, int ctl, char *err, size_t len)
             snprintf(err, len, "%s", m.text);
         else
             snprintf(err, len, "the box did not start");
-        return -1;
-    }
-    if (b->use_cg && sbx_cg_attach(&b->cg, b->keeper) < 0) {
-        snprintf(err, len, "cannot join cgroup: %s", strerror(errno));
         return -1;
     }
     if (b->use_userns && b->join_user_fd < 0 && sbx_write_maps(b, err, len) < 0)
@@ -271,6 +267,8 @@ static void sbx_box_prepare(struct sbx_box *b)
         sbx_add_layer(b->res->layers, sizeof b->res->layers,
                       (b->cfg->flags & SBX_SANITIZED) ? "rss-poll" : "rlimit-as,rss-poll");
     sbx_add_layer(b->res->layers, sizeof b->res->layers, "rlimits,nnp");
+    if (b->use_seccomp)
+        sbx_filter_prepare(b->use_ns);  /* failing here, the box builds its own and says why */
     if (b->use_seccomp)
         sbx_add_layer(b->res->layers, sizeof b->res->layers, "seccomp");
     else
@@ -345,6 +343,8 @@ int sbx_box_start(struct sbx_box *b, char **cause)
         sbx_keeper_main(b, ctl[1], mp[1], out_w, err_w);
     }
     b->sid = b->keeper;
+    if (b->use_cg)
+        sbx_cg_close_tasks(&b->cg);
     close(mp[1]);
     close(ctl[1]);
     if (out_w >= 0)

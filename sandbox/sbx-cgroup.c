@@ -69,6 +69,8 @@ static long long sbx_cg_read_ll(const char *dir, const char *file)
     return strtoll(buf, NULL, 10);
 }
 
+static int sbx_cg_open_tasks(struct sbx_cg *cg);
+
 /* Removes groups left by runs whose supervisor died (its pid is gone); a group that
  * still holds processes stays (rmdir refuses). */
 static void sbx_cg_sweep(const char *parent)
@@ -136,19 +138,50 @@ int sbx_cg_create(struct sbx_cg *cg, const struct sbx_limits *lim, char *err, si
         sbx_cg_destroy(cg);
         return -1;
     }
+    if (sbx_cg_open_tasks(cg) < 0) {
+        snprintf(err, len, "cannot open the cgroups' tasks files: %s", strerror(errno));
+        sbx_cg_destroy(cg);
+        return -1;
+    }
     cg->on = 1;
     return 0;
 }
 
-/* Moves pid into the box's groups. Returns 0 or -1. */
-int sbx_cg_attach(const struct sbx_cg *cg, pid_t pid)
+/* Opens the groups' `tasks` files for sbx_cg_enter. Returns 0 or -1. */
+static int sbx_cg_open_tasks(struct sbx_cg *cg)
 {
-    char v[32];
-    snprintf(v, sizeof v, "%ld", (long)pid);
-    if (sbx_cg_write(cg->mem, "cgroup.procs", v) < 0 || sbx_cg_write(cg->pids, "cgroup.procs", v) < 0
-        || sbx_cg_write(cg->cpu, "cgroup.procs", v) < 0)
-        return -1;
+    const char *dirs[] = { cg->mem, cg->pids, cg->cpu };
+    for (size_t i = 0; i < 3; i++) {
+        char path[SBX_PATH_MAX];
+        snprintf(path, sizeof path, "%s/tasks", dirs[i]);
+        cg->tasks[i] = open(path, O_WRONLY | O_CLOEXEC);
+        if (cg->tasks[i] < 0) {
+            sbx_cg_close_tasks(cg);
+            return -1;
+        }
+        cg->ntasks = (int)i + 1;
+    }
     return 0;
+}
+
+/* Called by the keeper, alone in its process, before it creates anything: it moves its
+ * own thread into each group by writing 0 to the `tasks` files the supervisor opened.
+ * The kernel moves the calling thread without taking the lock that a move of another
+ * process takes, whose first use after a pause waits for an RCU grace period (seen
+ * here: up to 40 ms). Returns 0 or -1. */
+int sbx_cg_enter(const struct sbx_cg *cg)
+{
+    for (int i = 0; i < cg->ntasks; i++)
+        if (write(cg->tasks[i], "0", 1) != 1)
+            return -1;
+    return cg->ntasks == 3 ? 0 : -1;
+}
+
+void sbx_cg_close_tasks(struct sbx_cg *cg)
+{
+    for (int i = 0; i < cg->ntasks; i++)
+        close(cg->tasks[i]);
+    cg->ntasks = 0;
 }
 
 double sbx_cg_cpu(const struct sbx_cg *cg)
@@ -218,6 +251,7 @@ void sbx_cg_destroy(struct sbx_cg *cg)
 {
     char *dirs[] = { cg->mem, cg->pids, cg->cpu };
     struct timespec nap = { 0, 2 * 1000 * 1000 };
+    sbx_cg_close_tasks(cg);
     for (size_t i = 0; i < 3; i++) {
         if (dirs[i][0] == '\0')
             continue;

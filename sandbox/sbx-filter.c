@@ -2,11 +2,17 @@
  * allowed except a table of calls that fail with an error (never a kill where an error
  * will do, so sanitizers and libc fall back cleanly); foreign architectures are killed. */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <linux/sched.h>
 #include <seccomp.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "sbx-int.h"
 
@@ -65,15 +71,16 @@ static int sbx_filter_ioctl_socket(scmp_filter_ctx ctx)
     return rc;
 }
 
-/* Builds and loads the filter into the calling thread (inherited by exec and forks).
- * pidns: ptrace is allowed (it can reach only the box), else it fails with EPERM.
- * Returns 0 or a negative errno. */
-int sbx_filter_load(int pidns)
+/* Builds the policy into a libseccomp context. pidns: ptrace is allowed (it can reach
+ * only the box), else it fails with EPERM. Returns the context or NULL. */
+static scmp_filter_ctx sbx_filter_build(int pidns)
 {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (ctx == NULL)
-        return -ENOMEM;
+        return NULL;
     int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+    if (rc == 0)
+        rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);     /* the caller sets it */
     for (size_t i = 0; rc == 0 && i < sizeof sbx_denied / sizeof sbx_denied[0]; i++)
         rc = sbx_filter_deny_name(ctx, sbx_denied[i], EPERM);
     if (rc == 0 && !pidns)
@@ -82,8 +89,80 @@ int sbx_filter_load(int pidns)
         rc = sbx_filter_clone_flags(ctx);
     if (rc == 0)
         rc = sbx_filter_ioctl_socket(ctx);
-    if (rc == 0)
-        rc = seccomp_load(ctx);
+    if (rc != 0) {
+        seccomp_release(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+/* The two compiled programs (with and without a pid namespace), made once per process
+ * by the supervisor before it forks; the box only hands its copy to the kernel. */
+static struct {
+    struct sock_filter *code;   /* owned here for the life of the process; NULL: not made */
+    unsigned short len;
+    int tried;
+} sbx_prog[2];
+
+/* Compiles the filter for pidns into sbx_prog through a pipe (libseccomp 2.5 exports
+ * to a descriptor only). Returns 0 or a negative errno. */
+static int sbx_filter_compile(int pidns)
+{
+    int fds[2];
+    scmp_filter_ctx ctx = sbx_filter_build(pidns);
+    if (ctx == NULL)
+        return -ENOMEM;
+    if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) {
+        seccomp_release(ctx);
+        return -errno;
+    }
+    int rc = seccomp_export_bpf(ctx, fds[1]);
+    seccomp_release(ctx);
+    close(fds[1]);
+    enum { CAP = 8192 };    /* instructions: BPF_MAXINSNS is 4096 */
+    char *buf = rc == 0 ? malloc(CAP * sizeof(struct sock_filter)) : NULL;
+    size_t got = 0;
+    ssize_t n = 0;
+    while (buf != NULL && got < CAP * sizeof(struct sock_filter)
+           && (n = read(fds[0], buf + got, CAP * sizeof(struct sock_filter) - got)) > 0)
+        got += (size_t)n;
+    close(fds[0]);
+    if (rc < 0 || buf == NULL || got == 0 || got % sizeof(struct sock_filter) != 0
+        || got / sizeof(struct sock_filter) > 4096) {
+        free(buf);
+        return rc < 0 ? rc : -EINVAL;
+    }
+    sbx_prog[pidns].code = (struct sock_filter *)buf;
+    sbx_prog[pidns].len = (unsigned short)(got / sizeof(struct sock_filter));
+    return 0;
+}
+
+int sbx_filter_prepare(int pidns)
+{
+    pidns = pidns != 0;
+    if (!sbx_prog[pidns].tried) {
+        sbx_prog[pidns].tried = 1;
+        int rc = sbx_filter_compile(pidns);
+        if (rc < 0)
+            return rc;
+    }
+    return sbx_prog[pidns].code != NULL ? 0 : -EINVAL;
+}
+
+/* Loads the filter into the calling thread (inherited by exec and forks): the program
+ * made by sbx_filter_prepare when there is one, else built here. Needs no_new_privs.
+ * Returns 0 or a negative errno. */
+int sbx_filter_load(int pidns)
+{
+    pidns = pidns != 0;
+    if (sbx_prog[pidns].code != NULL) {
+        struct sock_fprog prog = { sbx_prog[pidns].len, sbx_prog[pidns].code };
+        return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0 ? -errno : 0;
+    }
+    scmp_filter_ctx ctx = sbx_filter_build(pidns);
+    if (ctx == NULL)
+        return -ENOMEM;
+    int rc = seccomp_load(ctx);
     seccomp_release(ctx);
     return rc;
 }

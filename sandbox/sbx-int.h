@@ -27,9 +27,11 @@ const struct sbx_caps *sbx_caps_get(void);
 
 enum sbx_role { SBX_ROLE_SOLO, SBX_ROLE_SUBJECT, SBX_ROLE_COMPANION };
 
-/* cgroup v1 directories of one box ("" when not used). */
+/* cgroup v1 directories of one box ("" when not used), and their `tasks` files opened
+ * for the keeper to move itself in (ntasks of them open). */
 struct sbx_cg {
     char mem[SBX_PATH_MAX / 4], pids[SBX_PATH_MAX / 4], cpu[SBX_PATH_MAX / 4];
+    int tasks[3], ntasks;
     int on;
 };
 
@@ -74,14 +76,18 @@ struct sbx_box {
 /* sbx-keeper.c: runs in the forked child; never returns. */
 void sbx_keeper_main(struct sbx_box *b, int ctl, int msg, int out_w, int err_w) __attribute__((noreturn));
 
-/* sbx-mount.c: sbx_mount_open (supervisor, before fork) opens the box folder and bind
- * sources; sbx_mount_build (box init) builds the box's root in the current (new) mount
- * namespace from them and enters it. Both return 0, or -1 with a message in err. */
+/* sbx-mount.c: sbx_mount_open (keeper, in the new mount namespace, with the caller's
+ * uid) opens the box folder and bind sources; sbx_mount_build (keeper) builds the box's
+ * root in that namespace from them; sbx_mount_enter (box init, in the pid namespace)
+ * adds /proc and enters it. All return 0, or -1 with a message in err. */
 int sbx_mount_open(const struct sbx_config *cfg, int *fds, char *err, size_t len);
 int sbx_mount_build(const struct sbx_config *cfg, const int *fds, char *err, size_t len);
+int sbx_mount_enter(char *err, size_t len);
 
-/* sbx-filter.c: loads the seccomp filter for the program. pidns: ptrace allowed.
- * Returns 0 or -errno. */
+/* sbx-filter.c: sbx_filter_prepare compiles the seccomp filter once per process (call
+ * in the supervisor, before fork); sbx_filter_load installs it for the program. pidns:
+ * ptrace allowed. Both return 0 or -errno. */
+int sbx_filter_prepare(int pidns);
 int sbx_filter_load(int pidns);
 
 /* sbx-box.c: hands the box folder back to its owner (root runs only). */
@@ -89,7 +95,8 @@ void sbx_box_give_back(struct sbx_box *b);
 
 /* sbx-cgroup.c */
 int sbx_cg_create(struct sbx_cg *cg, const struct sbx_limits *lim, char *err, size_t len);
-int sbx_cg_attach(const struct sbx_cg *cg, pid_t pid);
+int sbx_cg_enter(const struct sbx_cg *cg);     /* in the keeper: moves itself in */
+void sbx_cg_close_tasks(struct sbx_cg *cg);     /* supervisor, once the keeper is forked */
 double sbx_cg_cpu(const struct sbx_cg *cg);        /* seconds, -1 if unknown */
 long sbx_cg_peak_kb(const struct sbx_cg *cg);
 int sbx_cg_oom(const struct sbx_cg *cg);           /* 1 when the memory limit was hit */

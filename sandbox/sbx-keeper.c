@@ -312,6 +312,7 @@ static void __attribute__((noreturn)) sbx_init(struct sbx_box *b, int msgfd, int
     _exit(0);
 }
 
+/* Says the namespaces are made ('u') and waits for the id maps ('g'). */
 static void sbx_wait_go(int ctl, int msgfd)
 {
     char c = 'u';
@@ -328,13 +329,21 @@ static void __attribute__((noreturn)) sbx_init_ns(struct sbx_box *b, int msgfd, 
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (sethostname("box", 3) < 0)
         sbx_die_setup(msgfd, "sethostname");
-    if (b->role != SBX_ROLE_COMPANION && sbx_mount_build(b->cfg, b->path_fds, err, sizeof err) < 0) {
+    if (b->role != SBX_ROLE_COMPANION && sbx_mount_enter(err, sizeof err) < 0) {
         struct sbx_msg m = { .kind = SBX_MSG_SETUP };
         snprintf(m.text, sizeof m.text, "%s", err);
         sbx_send(msgfd, &m);
         _exit(126);
     }
     sbx_init(b, msgfd, out_w, err_w);
+}
+
+static void __attribute__((noreturn)) sbx_die_mount(int msgfd, const char *err)
+{
+    struct sbx_msg m = { .kind = SBX_MSG_SETUP };
+    snprintf(m.text, sizeof m.text, "%s", err);
+    sbx_send(msgfd, &m);
+    _exit(126);
 }
 
 /* Closes every descriptor the keeper inherited from the supervisor except its own (the
@@ -376,6 +385,9 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     setsid();
+    if (b->use_cg && sbx_cg_enter(&b->cg) < 0)
+        sbx_die_setup(msgfd, "join the box's cgroups");
+    sbx_cg_close_tasks(&b->cg);
     sbx_keeper_close_others(b, ctl, msgfd, out_w, err_w);
     /* The companion keeps the host's view: enter its folder while we still have the
      * caller's full rights (inside the user namespace root's files may be out of reach). */
@@ -389,11 +401,11 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
     if (fresh && unshare((b->use_userns ? CLONE_NEWUSER : 0) | CLONE_NEWNET) < 0)
         sbx_die_setup(msgfd, "unshare user/net");
     sbx_wait_go(ctl, msgfd);
-    close(ctl);
     if (fresh && b->cfg->net == SBX_NET_LOOPBACK && sbx_lo_up() < 0)
         sbx_die_setup(msgfd, "loopback up");
     if (!b->use_ns) {
         prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        close(ctl);
         sbx_init(b, msgfd, out_w, err_w);
     }
     if (unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNS) < 0)
@@ -401,18 +413,18 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
     /* The box folder and bind sources are opened in the new mount namespace (a bind
      * source must live there) but still with the caller's uid, which can reach them. */
     char err[sizeof ((struct sbx_msg *)0)->text];
-    if (b->role != SBX_ROLE_COMPANION && sbx_mount_open(b->cfg, b->path_fds, err, sizeof err) < 0) {
-        struct sbx_msg m = { .kind = SBX_MSG_SETUP };
-        snprintf(m.text, sizeof m.text, "%s", err);
-        sbx_send(msgfd, &m);
-        _exit(126);
-    }
+    if (b->role != SBX_ROLE_COMPANION && sbx_mount_open(b->cfg, b->path_fds, err, sizeof err) < 0)
+        sbx_die_mount(msgfd, err);
     /* Started as root, our own uid is unmapped in the new namespace (files we create
      * would have no owner): become the box's uid, which keeps the namespace's caps. */
     if (fresh && b->use_userns && b->role != SBX_ROLE_COMPANION
         && (setresgid(SBX_INSIDE_UID, SBX_INSIDE_UID, SBX_INSIDE_UID) < 0
             || setresuid(SBX_INSIDE_UID, SBX_INSIDE_UID, SBX_INSIDE_UID) < 0))
         sbx_die_setup(msgfd, "setresuid");
+    /* The box's root is built here; init, in the pid namespace, adds /proc and enters it. */
+    close(ctl);
+    if (b->role != SBX_ROLE_COMPANION && sbx_mount_build(b->cfg, b->path_fds, err, sizeof err) < 0)
+        sbx_die_mount(msgfd, err);
     pid_t init = fork();
     if (init < 0)
         sbx_die_setup(msgfd, "fork init");

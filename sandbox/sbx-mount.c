@@ -216,7 +216,10 @@ static int sbx_mount_box(const struct sbx_config *cfg, int boxfd, const int *bin
     return 0;
 }
 
-static int sbx_mount_enter(char *err, size_t len)
+/* Mounts the box's /proc (the caller must be in the box's pid namespace), enters the
+ * root built by sbx_mount_build with pivot_root, detaches the host's and makes the root
+ * read-only. Returns 0 and leaves the cwd at /, or -1 with a message in err. */
+int sbx_mount_enter(char *err, size_t len)
 {
     if (mkdir(SBX_NEWROOT "/proc", 0555) < 0
         || mount("proc", SBX_NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
@@ -259,10 +262,9 @@ int sbx_mount_open(const struct sbx_config *cfg, int *fds, char *err, size_t len
     return 0;
 }
 
-/* Builds the view described at the top of this file from the descriptors of
- * sbx_mount_open. Must run in a new mount namespace with the power to mount (and in the
- * box's pid namespace, for /proc). Returns 0 and leaves the cwd at /, or -1 with a
- * message in err. */
+/* Builds the view described at the top of this file, but for /proc, from the
+ * descriptors of sbx_mount_open. Must run in a new mount namespace with the power to
+ * mount. Returns 0, or -1 with a message in err. */
 int sbx_mount_build(const struct sbx_config *cfg, const int *fds, char *err, size_t len)
 {
     int boxfd = fds[0];
@@ -279,5 +281,5 @@ int sbx_mount_build(const struct sbx_config *cfg, const int *fds, char *err, siz
     errno = 0;
     if (sbx_mount_etc_dev(err, len) < 0 || sbx_mount_box(cfg, boxfd, bindfds, err, len) < 0)
         return -1;
-    return sbx_mount_enter(err, len);
+    return 0;
 }
