@@ -138,7 +138,12 @@ static void sbx_box_plan(struct sbx_box *b)
     static unsigned serial;
     if (b->join_user_fd < 0 && b->role == SBX_ROLE_SUBJECT)
         b->role = SBX_ROLE_SOLO;
-    b->use_userns = c->userns && !(fl & SBX_NO_USERNS);
+    b->use_userns = c->userns != 0 && !(fl & SBX_NO_USERNS);
+    b->userns_guess = b->use_userns && c->userns < 0;
+    /* For the tests: the first box acts as if the kernel refused its user namespace, as
+     * it does where they are switched off, so the fallback is exercised for real. */
+    const char *sim = getenv("STACKLAB_SANDBOX_SIMULATE");
+    b->refuse_userns = sim != NULL && strcmp(sim, "userns-refused") == 0;
     b->use_ns = b->use_userns || c->root;
     b->use_cg = c->cg_v1 && !(fl & SBX_NO_CGROUP);
     b->use_seccomp = !(fl & SBX_NO_SECCOMP);
@@ -232,7 +237,13 @@ static int sbx_box_handshake(struct sbx_box *b, int ctl, char *err, size_t len)
     char c;
     if (sbx_read_full(ctl, &c, 1, 10000) < 0) {
         struct sbx_msg m;
-        if (sbx_read_full(b->msg_fd, &m, sizeof m, 200) == 0 && m.kind == SBX_MSG_SETUP)
+        int got = sbx_read_full(b->msg_fd, &m, sizeof m, 200) == 0;
+        if (got && m.kind == SBX_MSG_NOUSERNS) {
+            snprintf(err, len, "user namespace refused: %s", strerror(m.status));
+            errno = m.status;
+            return -2;
+        }
+        if (got && m.kind == SBX_MSG_SETUP)
             snprintf(err, len, "%s", m.text);
         else
             snprintf(err, len, "the box did not start");
@@ -312,8 +323,10 @@ static int sbx_capture_pipe(int fd, int *r, int *w)
     return 0;
 }
 
-/* Starts the box. Returns 0, or -1 with an allocated *cause (nothing left running). */
-int sbx_box_start(struct sbx_box *b, char **cause)
+/* Starts the box once. Returns 0; -2 when the keeper was refused a user namespace it
+ * only assumed (errno set; the caller cleans up and starts again); or -1 with an
+ * allocated *cause. Nothing is left running on failure. */
+static int sbx_box_start_once(struct sbx_box *b, char **cause)
 {
     char err[200];
     int out_w = -1, err_w = -1, mp[2], ctl[2];
@@ -352,11 +365,21 @@ int sbx_box_start(struct sbx_box *b, char **cause)
     if (err_w >= 0)
         close(err_w);
     int rc = sbx_box_handshake(b, ctl[0], err, sizeof err);
+    int e = errno;
     close(ctl[0]);
     if (rc < 0) {
         kill(b->keeper, SIGKILL);
         waitpid(b->keeper, NULL, 0);
         b->keeper = 0;
+        int fds[] = { b->out_fd, b->err_fd, b->msg_fd };
+        for (size_t i = 0; i < 3; i++)
+            if (fds[i] >= 0)
+                close(fds[i]);
+        b->out_fd = b->err_fd = b->msg_fd = -1;
+        if (rc == -2 && b->userns_guess) {
+            errno = e;
+            return -2;
+        }
         *cause = sbx_strdupf("sandbox: %s", err);
         return -1;
     }
@@ -365,6 +388,41 @@ int sbx_box_start(struct sbx_box *b, char **cause)
      * then, and the end of a run looks at both anyway. */
     b->next_scan = b->next_du = b->t0 + 0.01;
     return 0;
+}
+
+/* Starts the box. The first box of a process that is refused a user namespace records
+ * it (every later box plans without one) and starts again without. Returns 0, or -1
+ * with an allocated *cause; on -1 the caller releases what sbx_box_prepare took
+ * (cgroups, the box folder's owner, the uid lock). */
+int sbx_box_start(struct sbx_box *b, char **cause)
+{
+    int rc = sbx_box_start_once(b, cause);
+    if (rc != -2)
+        return rc;
+    sbx_caps_userns_refused(errno);
+    if (b->use_cg)
+        sbx_cg_destroy(&b->cg);
+    sbx_box_give_back(b);
+    if (b->uid_lock_fd >= 0)
+        close(b->uid_lock_fd);
+    struct sbx_box fresh;
+    memset(&fresh, 0, sizeof fresh);
+    fresh.cfg = b->cfg;
+    fresh.res = b->res;
+    fresh.role = b->role;
+    fresh.join_user_fd = fresh.join_net_fd = fresh.uid_lock_fd = -1;
+    fresh.out_fd = fresh.err_fd = fresh.msg_fd = fresh.ctl_fd = -1;
+    *b = fresh;
+    char *out = b->res->out, *errb = b->res->err;
+    free(out);
+    free(errb);
+    memset(b->res, 0, sizeof *b->res);
+    rc = sbx_box_start_once(b, cause);
+    if (rc == -2) {     /* cannot happen: the second plan uses no user namespace */
+        *cause = sbx_strdupf("sandbox: user namespace refused twice");
+        return -1;
+    }
+    return rc;
 }
 
 /* Appends what a capture pipe holds; returns 0 at EOF. */

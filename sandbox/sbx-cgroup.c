@@ -16,28 +16,28 @@
 
 #define SBX_CG_ROOT "/sys/fs/cgroup"
 
-/* Our own group in controller ctl ("memory") from /proc/self/cgroup, into out. */
-static int sbx_cg_self(const char *ctl, char *out, size_t len)
+/* Our own groups of the controllers names[0..n-1] from /proc/self/cgroup, into out[i]
+ * ("" for the root or when not listed). */
+static void sbx_cg_self(const char *const *names, size_t n, char (*out)[SBX_PATH_MAX / 4])
 {
+    for (size_t i = 0; i < n; i++)
+        out[i][0] = '\0';
     FILE *f = fopen("/proc/self/cgroup", "re");
     if (f == NULL)
-        return -1;
+        return;
     char line[512];
-    int found = -1;
-    while (found < 0 && fgets(line, sizeof line, f) != NULL) {
+    while (fgets(line, sizeof line, f) != NULL) {
         char *save = NULL, *id = strtok_r(line, ":", &save);
         char *ctls = strtok_r(NULL, ":", &save), *path = strtok_r(NULL, "\n", &save);
         if (id == NULL || ctls == NULL || path == NULL)
             continue;
         char *s2 = NULL;
         for (char *c = strtok_r(ctls, ",", &s2); c != NULL; c = strtok_r(NULL, ",", &s2))
-            if (strcmp(c, ctl) == 0) {
-                snprintf(out, len, "%s", strcmp(path, "/") == 0 ? "" : path);
-                found = 0;
-            }
+            for (size_t i = 0; i < n; i++)
+                if (strcmp(c, names[i]) == 0)
+                    snprintf(out[i], sizeof out[i], "%s", strcmp(path, "/") == 0 ? "" : path);
     }
     fclose(f);
-    return found;
 }
 
 static int sbx_cg_write(const char *dir, const char *file, const char *val)
@@ -92,11 +92,24 @@ static void sbx_cg_sweep(const char *parent)
     closedir(d);
 }
 
-static int sbx_cg_mkdir(const char *ctl, char *out, size_t len, unsigned serial)
+/* Our own group of controller k (0 memory, 1 pids, 2 cpuacct), read once per process:
+ * a process does not move between groups behind the sandbox's back. */
+static const char *sbx_cg_self_cached(int k)
 {
-    char self[SBX_PATH_MAX / 4], parent[SBX_PATH_MAX / 2];
-    if (sbx_cg_self(ctl, self, sizeof self) < 0)
-        self[0] = '\0';
+    static const char *const names[3] = { "memory", "pids", "cpuacct" };
+    static char self[3][SBX_PATH_MAX / 4];
+    static int known;
+    if (!known) {
+        sbx_cg_self(names, 3, self);
+        known = 1;
+    }
+    return self[k];
+}
+
+static int sbx_cg_mkdir(int k, const char *ctl, char *out, size_t len, unsigned serial)
+{
+    char parent[SBX_PATH_MAX / 2];
+    const char *self = sbx_cg_self_cached(k);
     if (serial == 1) {
         snprintf(parent, sizeof parent, SBX_CG_ROOT "/%s%s", ctl, self);
         sbx_cg_sweep(parent);
@@ -114,9 +127,9 @@ int sbx_cg_create(struct sbx_cg *cg, const struct sbx_limits *lim, char *err, si
     static unsigned serial;
     unsigned s = ++serial;
     memset(cg, 0, sizeof *cg);
-    if (sbx_cg_mkdir("memory", cg->mem, sizeof cg->mem, s) < 0
-        || sbx_cg_mkdir("pids", cg->pids, sizeof cg->pids, s) < 0
-        || sbx_cg_mkdir("cpuacct", cg->cpu, sizeof cg->cpu, s) < 0) {
+    if (sbx_cg_mkdir(0, "memory", cg->mem, sizeof cg->mem, s) < 0
+        || sbx_cg_mkdir(1, "pids", cg->pids, sizeof cg->pids, s) < 0
+        || sbx_cg_mkdir(2, "cpuacct", cg->cpu, sizeof cg->cpu, s) < 0) {
         snprintf(err, len, "cannot create cgroups: %s", strerror(errno));
         sbx_cg_destroy(cg);
         return -1;
@@ -237,7 +250,7 @@ int sbx_cg_kill_all(const struct sbx_cg *cg)
     struct timespec nap = { 0, 5 * 1000 * 1000 };
     int n = 0;
     for (int i = 0; i < 400; i++) {
-        n = sbx_cg_kill_dir(cg->pids) + sbx_cg_kill_dir(cg->mem);
+        n = sbx_cg_kill_dir(cg->pids);  /* the keeper joined all three before any fork */
         if (n == 0)
             return 0;
         nanosleep(&nap, NULL);

@@ -19,11 +19,14 @@
 /* What the machine allows, probed once per process (sbx-probe.c). */
 struct sbx_caps {
     int root;           /* euid 0 */
-    int userns;         /* an unprivileged-style user namespace can be created */
+    int userns;         /* a user namespace (with pid and mount ones) can be created:
+                         * 1, 0, or -1 not known yet (assumed until a box is refused) */
     int cg_v1;          /* v1 memory+pids+cpuacct usable (root) */
     char why_userns[96], why_cg[96];
 };
 const struct sbx_caps *sbx_caps_get(void);
+void sbx_caps_probe_userns(void);           /* settles userns now (for the report) */
+void sbx_caps_userns_refused(int err);      /* a box's keeper was refused one */
 
 enum sbx_role { SBX_ROLE_SOLO, SBX_ROLE_SUBJECT, SBX_ROLE_COMPANION };
 
@@ -36,7 +39,8 @@ struct sbx_cg {
 };
 
 /* Message the keeper sends when the program has ended (or could not start). */
-enum sbx_msg_kind { SBX_MSG_INIT = 1, SBX_MSG_EXIT, SBX_MSG_NOEXEC, SBX_MSG_SETUP };
+enum sbx_msg_kind { SBX_MSG_INIT = 1, SBX_MSG_EXIT, SBX_MSG_NOEXEC, SBX_MSG_SETUP,
+                    SBX_MSG_NOUSERNS };     /* status: errno of the refused unshare */
 struct sbx_msg {
     int kind;
     int status;             /* wait status of the program (EXIT) or errno (NOEXEC, SETUP) */
@@ -52,6 +56,8 @@ struct sbx_box {
     struct sbx_result *res;
     enum sbx_role role;
     int use_userns, use_ns, use_cg, use_seccomp;
+    int userns_guess;       /* use_userns only assumed: the machine was not probed yet */
+    int refuse_userns;      /* test: STACKLAB_SANDBOX_SIMULATE=userns-refused */
     int join_user_fd, join_net_fd;  /* SUBJECT of a pair: namespaces to enter, else -1 */
     uid_t host_uid;         /* box's uid seen from the host (root: per-box uid) */
     gid_t host_gid;

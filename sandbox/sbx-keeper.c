@@ -384,7 +384,8 @@ static void sbx_keeper_close_others(const struct sbx_box *b, int ctl, int msgfd,
 void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    setsid();
+    if (setsid() < 0)       /* else the end of the run would kill the caller's session */
+        sbx_die_setup(msgfd, "setsid");
     if (b->use_cg && sbx_cg_enter(&b->cg) < 0)
         sbx_die_setup(msgfd, "join the box's cgroups");
     sbx_cg_close_tasks(&b->cg);
@@ -398,8 +399,26 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
     if (b->join_net_fd >= 0 && setns(b->join_net_fd, CLONE_NEWNET) < 0)
         sbx_die_setup(msgfd, "setns net");
     int fresh = b->use_ns && b->join_net_fd < 0;
-    if (fresh && unshare((b->use_userns ? CLONE_NEWUSER : 0) | CLONE_NEWNET) < 0)
-        sbx_die_setup(msgfd, "unshare user/net");
+    /* All namespaces in one call: a user namespace refused here (the first box of a
+     * process finds out so; see sbx_caps_get) is reported as such, and the supervisor
+     * starts the box again without one. */
+    int rest = CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNS;
+    if (b->userns_guess && b->refuse_userns) {
+        errno = EPERM;      /* the simulation of sbx_box_plan */
+        struct sbx_msg m = { .kind = SBX_MSG_NOUSERNS, .status = errno };
+        sbx_send(msgfd, &m);
+        _exit(126);
+    }
+    if (fresh && unshare((b->use_userns ? CLONE_NEWUSER : 0) | CLONE_NEWNET | rest) < 0) {
+        if (b->use_userns) {
+            struct sbx_msg m = { .kind = SBX_MSG_NOUSERNS, .status = errno };
+            sbx_send(msgfd, &m);
+            _exit(126);
+        }
+        sbx_die_setup(msgfd, "unshare namespaces");
+    }
+    if (b->use_ns && !fresh && unshare(rest) < 0)
+        sbx_die_setup(msgfd, "unshare pid/mount/ipc/uts");
     sbx_wait_go(ctl, msgfd);
     if (fresh && b->cfg->net == SBX_NET_LOOPBACK && sbx_lo_up() < 0)
         sbx_die_setup(msgfd, "loopback up");
@@ -408,8 +427,6 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
         close(ctl);
         sbx_init(b, msgfd, out_w, err_w);
     }
-    if (unshare(CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNS) < 0)
-        sbx_die_setup(msgfd, "unshare pid/mount/ipc/uts");
     /* The box folder and bind sources are opened in the new mount namespace (a bind
      * source must live there) but still with the caller's uid, which can reach them. */
     char err[sizeof ((struct sbx_msg *)0)->text];

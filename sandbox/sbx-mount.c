@@ -21,7 +21,7 @@ static const char *const sbx_sys_dirs[] = {
     "/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32",
 };
 static const char *const sbx_etc_files[] = {
-    "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
+    "/etc/ld.so.cache", "/etc/alternatives",       /* ld.so.conf(.d): ldconfig's, not ld.so's */
     "/etc/hosts", "/etc/nsswitch.conf", "/etc/localtime", "/etc/host.conf",
     "/etc/gai.conf", "/etc/protocols", "/etc/services",
 };
@@ -182,9 +182,10 @@ static int sbx_mount_etc_dev(char *err, size_t len)
         if (symlink(links[i][0], dst) < 0)
             return sbx_mfail(err, len, "symlink", dst);
     }
-    if (mkdir(SBX_NEWROOT "/dev/shm", 01777) < 0
-        || mount("tmpfs", SBX_NEWROOT "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777") < 0)
-        return sbx_mfail(err, len, "mount", "/dev/shm");
+    /* POSIX shared memory lives in the box's private /tmp (its size and inode limits):
+     * a link costs less than a mount of its own. */
+    if (symlink("/tmp", SBX_NEWROOT "/dev/shm") < 0)
+        return sbx_mfail(err, len, "symlink", "/dev/shm");
     return 0;
 }
 

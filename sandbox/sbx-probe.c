@@ -1,4 +1,4 @@
-/* sbx-probe.c -- what this machine lets the sandbox do, probed once per process (user
+/* sbx-probe.c -- what this machine lets the sandbox do, found once per process (user
  * namespaces, cgroups, seccomp), and the per-layer report behind `stacklab doctor`. */
 #include <errno.h>
 #include <fcntl.h>
@@ -73,17 +73,36 @@ static int sbx_probe_cg(int root, char *why, size_t len)
     return 1;
 }
 
+static struct sbx_caps sbx_caps;
+
+/* The user-namespace probe costs about as much as a box's own namespaces, so it is not
+ * run up front: boxes assume one, and the first refused (sbx_caps_userns_refused)
+ * settles it. Only the report probes. */
 const struct sbx_caps *sbx_caps_get(void)
 {
-    static struct sbx_caps c;
     static int done;
     if (!done) {
-        c.root = geteuid() == 0;
-        c.userns = sbx_probe_userns(c.why_userns, sizeof c.why_userns);
-        c.cg_v1 = sbx_probe_cg(c.root, c.why_cg, sizeof c.why_cg);
+        sbx_caps.root = geteuid() == 0;
+        sbx_caps.userns = -1;
+        sbx_caps.cg_v1 = sbx_probe_cg(sbx_caps.root, sbx_caps.why_cg, sizeof sbx_caps.why_cg);
         done = 1;
     }
-    return &c;
+    return &sbx_caps;
+}
+
+void sbx_caps_probe_userns(void)
+{
+    sbx_caps_get();
+    if (sbx_caps.userns < 0)
+        sbx_caps.userns = sbx_probe_userns(sbx_caps.why_userns, sizeof sbx_caps.why_userns);
+}
+
+void sbx_caps_userns_refused(int err)
+{
+    sbx_caps_get();
+    sbx_caps.userns = 0;
+    snprintf(sbx_caps.why_userns, sizeof sbx_caps.why_userns,
+             "a user namespace (with pid and mount ones) is refused: %s", strerror(err));
 }
 
 static size_t sbx_line(char *buf, size_t len, size_t at, const char *name, int on, const char *why)
@@ -97,6 +116,7 @@ static size_t sbx_line(char *buf, size_t len, size_t at, const char *name, int o
 
 int sbx_probe(char *buf, size_t len, unsigned flags)
 {
+    sbx_caps_probe_userns();
     const struct sbx_caps *c = sbx_caps_get();
     int userns = c->userns && !(flags & SBX_NO_USERNS);
     int ns = userns || c->root;

@@ -68,6 +68,23 @@ has "^cgroup *off: disabled" "doctor --no-cgroup: cgroup off, with the reason"
 "$SBX_BIN" doctor --bogus >/dev/null 2>&1
 [ $? = 2 ]
 sbx_ok $? "doctor: unknown option is a usage error"
+# A kernel that refuses user namespaces (simulated for the first box, as where they are
+# switched off): the box starts again without one, says so, and still contains the
+# program (as root: its own namespaces and uid; else the reduced mode).
+STACKLAB_SANDBOX_SIMULATE=userns-refused "$SBX_BIN" sandbox -- /bin/sh -c 'echo in-box; ls /proc' >"$SBX_T/res" 2>&1
+sbx_ok $? "userns refused: the run still ends OK"
+has "^in-box" "userns refused: the program ran"
+has "^missing: userns (unavailable)" "userns refused: said in missing"
+hasnt "^layers: .*userns" "userns refused: not listed as a layer"
+if [ "$(id -u)" = 0 ]; then
+    has "^layers: .*pidns,netns,mntns" "userns refused as root: namespaces without one"
+    [ "$(grep -cE '^[0-9]+$' "$SBX_T/res")" -lt 10 ]
+    sbx_ok $? "userns refused as root: /proc shows the box's processes only"
+else
+    has "^missing: .*pidns,netns,mntns (need userns or root)" "userns refused, not root: the reduced mode"
+    has "^layers: .*seccomp" "userns refused, not root: seccomp still on"
+fi
+
 # The box is never the current folder, and a shared or foreign folder is never handed to
 # the box's uid (as root that would re-own it, recursively).
 mkdir -p "$SBX_T/cwd/sub" && chmod 755 "$SBX_T/cwd"
