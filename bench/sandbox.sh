@@ -87,31 +87,36 @@ bench_loop() {
     echo "$start $end $RUNS" | awk '{ printf "%.3f", ($2 - $1) / 1e6 / $3 }'
 }
 
-# ms per run (mean) by hyperfine.
+# ms per run (mean) by hyperfine; the median goes to $T/median.
 bench_hf() {
     hyperfine -N --warmup 5 --runs "$RUNS" --export-csv "$T/hf.csv" "$1" >/dev/null 2>&1 \
         || { bench_loop "$1"; return; }
+    awk -F, 'NR == 2 { printf "%.3f", $4 * 1000 >"'"$T/median"'" }' "$T/hf.csv"
     awk -F, 'NR == 2 { printf "%.3f", $2 * 1000 }' "$T/hf.csv"
 }
+med() { if [ -s "$T/median" ]; then cat "$T/median"; rm -f "$T/median"; else echo "-"; fi; }
 
 if command -v hyperfine >/dev/null 2>&1; then how=hyperfine; m=bench_hf; else how="timed loop"; m=bench_loop; fi
-echo "sandbox spawn cost, /bin/true, $RUNS runs each ($how)"
-bare=$($m "$BARE")
-ours=$($m "$OURS")
-printf '  %-28s %8s ms\n' "bare" "$bare"
-ratio() { echo "$1 $2" | awk '{ printf "%.1f", $1 / $2 }'; }
-nocg=$($m "$NOCG")
-cli=$($m "$CLI")
-printf '  %-28s %8s ms   x%s\n' "sbx_run (all layers)" "$ours" "$(ratio "$ours" "$bare")"
-printf '  %-28s %8s ms   x%s\n' "sbx_run without cgroups" "$nocg" "$(ratio "$nocg" "$bare")"
+echo "sandbox spawn cost, /bin/true, $RUNS runs each ($how): mean and median ms per run"
+ratio() { echo "$1 $2" | awk '$1 != "-" && $2 != "-" { printf "%.2f", $1 / $2; next } { printf "-" }'; }
+bare=$($m "$BARE"); bare_md=$(med)
+ours=$($m "$OURS"); ours_md=$(med)
+nocg=$($m "$NOCG"); nocg_md=$(med)
+cli=$($m "$CLI"); cli_md=$(med)
 inproc=$("$T/sbx-true" "$T/box" loop "$RUNS")
-printf '  %-28s %8s ms   x%s   (no process start-up)\n' "sbx_run, in-process loop" "$inproc" "$(ratio "$inproc" "$bare")"
-printf '  %-28s %8s ms   x%s\n' "stacklab sandbox (CLI)" "$cli" "$(ratio "$cli" "$bare")"
+row() { printf '  %-30s %8s %8s   x%s\n' "$1" "$2" "$3" "$(ratio "$2" "$bare")"; }
+printf '  %-30s %8s %8s\n' "" "mean" "median"
+printf '  %-30s %8s %8s\n' "bare" "$bare" "$bare_md"
+row "sbx_run (all layers)" "$ours" "$ours_md"
+row "sbx_run without cgroups" "$nocg" "$nocg_md"
+row "sbx_run, in-process loop" "$inproc" "-"
+row "stacklab sandbox (CLI)" "$cli" "$cli_md"
 if [ -n "$BWRAP" ]; then
-    bw=$($m "$BWRAP")
-    printf '  %-28s %8s ms   x%s\n' "bwrap --unshare-all" "$bw" "$(echo "$bw $bare" | awk '{ printf "%.1f", $1 / $2 }')"
-    printf '  sbx_run / bwrap: %s (all layers), %s (same namespaces and binds, no cgroups), %s (in-process)\n' \
-        "$(echo "$ours $bw" | awk '{ printf "%.2f", $1 / $2 }')" "$(echo "$nocg $bw" | awk '{ printf "%.2f", $1 / $2 }')" \
-        "$(echo "$inproc $bw" | awk '{ printf "%.2f", $1 / $2 }')"
+    bw=$($m "$BWRAP"); bw_md=$(med)
+    row "bwrap --unshare-all" "$bw" "$bw_md"
+    echo "  sbx_run / bwrap, mean (median):"
+    echo "    all layers (cgroups and seccomp too, which bwrap does not do): $(ratio "$ours" "$bw") ($(ratio "$ours_md" "$bw_md"))"
+    echo "    the same namespaces and binds, no cgroups: $(ratio "$nocg" "$bw") ($(ratio "$nocg_md" "$bw_md"))"
+    echo "    in-process loop: $(ratio "$inproc" "$bw")"
 fi
 echo "  layers: $(SHOW=1 $OURS 2>&1)"

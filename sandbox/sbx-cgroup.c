@@ -71,6 +71,27 @@ static long long sbx_cg_read_ll(const char *dir, const char *file)
 
 static int sbx_cg_open_tasks(struct sbx_cg *cg);
 
+/* 1 when the machine has swap (read once per process): only then can a box's memory
+ * leave its limit through swap, which the memsw limit and swappiness 0 stop. */
+static int sbx_swap_on(void)
+{
+    static int known, on;
+    if (!known) {
+        FILE *f = fopen("/proc/swaps", "re");
+        char line[256];
+        on = 1;         /* unknown: assume swap */
+        if (f != NULL) {
+            int lines = 0;
+            while (fgets(line, sizeof line, f) != NULL)
+                lines++;
+            fclose(f);
+            on = lines > 1;     /* a header, then one line per swap area */
+        }
+        known = 1;
+    }
+    return on;
+}
+
 /* Removes groups left by runs whose supervisor died (its pid is gone); a group that
  * still holds processes stays (rmdir refuses). */
 static void sbx_cg_sweep(const char *parent)
@@ -139,8 +160,10 @@ int sbx_cg_create(struct sbx_cg *cg, const struct sbx_limits *lim, char *err, si
     if (lim->mem_mb > 0) {
         snprintf(v, sizeof v, "%lld", (long long)lim->mem_mb << 20);
         bad |= sbx_cg_write(cg->mem, "memory.limit_in_bytes", v);
-        sbx_cg_write(cg->mem, "memory.memsw.limit_in_bytes", v);  /* no swap; may be absent */
-        sbx_cg_write(cg->mem, "memory.swappiness", "0");
+        if (sbx_swap_on()) {
+            sbx_cg_write(cg->mem, "memory.memsw.limit_in_bytes", v);  /* may be absent */
+            sbx_cg_write(cg->mem, "memory.swappiness", "0");
+        }
     }
     if (lim->procs > 0) {
         snprintf(v, sizeof v, "%ld", lim->procs + 2);   /* + the keeper and init */

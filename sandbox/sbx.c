@@ -178,7 +178,7 @@ void sbx_box_finish(struct sbx_box *b)
     r->peak_mem_kb = b->peak_kb;
     if (!b->killed)
         sbx_verdict_msg(b);
-    if (b->use_cg && !b->killed && r->verdict != SBX_ML && sbx_cg_oom(&b->cg) && r->verdict != SBX_OK) {
+    if (b->use_cg && !b->killed && r->verdict != SBX_ML && r->verdict != SBX_OK && sbx_cg_oom(&b->cg)) {
         r->verdict = SBX_ML;
         sbx_set_detail(r, "memory %ld MB", b->cfg->lim.mem_mb);
     }
