@@ -132,8 +132,8 @@ static int sbx_filter_compile(int pidns)
         free(buf);
         return rc < 0 ? rc : -EINVAL;
     }
-    sbx_prog[pidns].code = (struct sock_filter *)buf;
     sbx_prog[pidns].len = (unsigned short)(got / sizeof(struct sock_filter));
+    sbx_prog[pidns].code = (struct sock_filter *)buf;     /* last: code set means ready */
     return 0;
 }
 

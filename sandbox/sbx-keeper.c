@@ -322,6 +322,15 @@ static void sbx_wait_go(int ctl, int msgfd)
     }
 }
 
+/* Reports a setup failure whose message is already made (err), and ends. */
+static void __attribute__((noreturn)) sbx_die_mount(int msgfd, const char *err)
+{
+    struct sbx_msg m = { .kind = SBX_MSG_SETUP };
+    snprintf(m.text, sizeof m.text, "%s", err);
+    sbx_send(msgfd, &m);
+    _exit(126);
+}
+
 static void __attribute__((noreturn)) sbx_init_ns(struct sbx_box *b, int msgfd, int out_w, int err_w)
 {
     char err[sizeof ((struct sbx_msg *)0)->text];
@@ -329,21 +338,9 @@ static void __attribute__((noreturn)) sbx_init_ns(struct sbx_box *b, int msgfd, 
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (sethostname("box", 3) < 0)
         sbx_die_setup(msgfd, "sethostname");
-    if (b->role != SBX_ROLE_COMPANION && sbx_mount_enter(err, sizeof err) < 0) {
-        struct sbx_msg m = { .kind = SBX_MSG_SETUP };
-        snprintf(m.text, sizeof m.text, "%s", err);
-        sbx_send(msgfd, &m);
-        _exit(126);
-    }
+    if (b->role != SBX_ROLE_COMPANION && sbx_mount_enter(err, sizeof err) < 0)
+        sbx_die_mount(msgfd, err);
     sbx_init(b, msgfd, out_w, err_w);
-}
-
-static void __attribute__((noreturn)) sbx_die_mount(int msgfd, const char *err)
-{
-    struct sbx_msg m = { .kind = SBX_MSG_SETUP };
-    snprintf(m.text, sizeof m.text, "%s", err);
-    sbx_send(msgfd, &m);
-    _exit(126);
 }
 
 /* Closes every descriptor the keeper inherited from the supervisor except its own (the
