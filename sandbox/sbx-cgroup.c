@@ -115,22 +115,23 @@ static void sbx_cg_sweep(const char *parent)
 
 /* Our own group of controller k (0 memory, 1 pids, 2 cpuacct), read once per process:
  * a process does not move between groups behind the sandbox's back. */
+static const char *const sbx_cg_ctls[3] = { "memory", "pids", "cpuacct" };
+
 static const char *sbx_cg_self_cached(int k)
 {
-    static const char *const names[3] = { "memory", "pids", "cpuacct" };
     static char self[3][SBX_PATH_MAX / 4];
     static int known;
     if (!known) {
-        sbx_cg_self(names, 3, self);
+        sbx_cg_self(sbx_cg_ctls, 3, self);
         known = 1;
     }
     return self[k];
 }
 
-static int sbx_cg_mkdir(int k, const char *ctl, char *out, size_t len, unsigned serial)
+static int sbx_cg_mkdir(int k, char *out, size_t len, unsigned serial)
 {
     char parent[SBX_PATH_MAX / 2];
-    const char *self = sbx_cg_self_cached(k);
+    const char *ctl = sbx_cg_ctls[k], *self = sbx_cg_self_cached(k);
     if (serial == 1) {
         snprintf(parent, sizeof parent, SBX_CG_ROOT "/%s%s", ctl, self);
         sbx_cg_sweep(parent);
@@ -148,9 +149,9 @@ int sbx_cg_create(struct sbx_cg *cg, const struct sbx_limits *lim, char *err, si
     static unsigned serial;
     unsigned s = ++serial;
     memset(cg, 0, sizeof *cg);
-    if (sbx_cg_mkdir(0, "memory", cg->mem, sizeof cg->mem, s) < 0
-        || sbx_cg_mkdir(1, "pids", cg->pids, sizeof cg->pids, s) < 0
-        || sbx_cg_mkdir(2, "cpuacct", cg->cpu, sizeof cg->cpu, s) < 0) {
+    if (sbx_cg_mkdir(0, cg->mem, sizeof cg->mem, s) < 0
+        || sbx_cg_mkdir(1, cg->pids, sizeof cg->pids, s) < 0
+        || sbx_cg_mkdir(2, cg->cpu, sizeof cg->cpu, s) < 0) {
         snprintf(err, len, "cannot create cgroups: %s", strerror(errno));
         sbx_cg_destroy(cg);
         return -1;
