@@ -405,18 +405,8 @@ int sbx_box_start(struct sbx_box *b, char **cause)
     sbx_box_give_back(b);
     if (b->uid_lock_fd >= 0)
         close(b->uid_lock_fd);
-    struct sbx_box fresh;
-    memset(&fresh, 0, sizeof fresh);
-    fresh.cfg = b->cfg;
-    fresh.res = b->res;
-    fresh.role = b->role;
-    fresh.join_user_fd = fresh.join_net_fd = fresh.uid_lock_fd = -1;
-    fresh.out_fd = fresh.err_fd = fresh.msg_fd = fresh.ctl_fd = -1;
-    *b = fresh;
-    char *out = b->res->out, *errb = b->res->err;
-    free(out);
-    free(errb);
-    memset(b->res, 0, sizeof *b->res);
+    sbx_result_free(b->res);
+    sbx_box_init(b, b->cfg, b->res, b->role);
     rc = sbx_box_start_once(b, cause);
     if (rc == -2) {     /* cannot happen: the second plan uses no user namespace */
         *cause = sbx_strdupf("sandbox: user namespace refused twice");

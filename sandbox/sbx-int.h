@@ -114,6 +114,10 @@ struct sbx_usage { double cpu; long rss_kb; int nprocs; };
 void sbx_proc_usage(pid_t sid, struct sbx_usage *u);
 int sbx_proc_kill_session(pid_t sid, double deadline_sec);  /* returns survivors */
 
+/* sbx.c: a box with nothing open or taken yet, and an empty result */
+void sbx_box_init(struct sbx_box *b, const struct sbx_config *cfg, struct sbx_result *res,
+                  enum sbx_role role);
+
 /* sbx-box.c */
 int sbx_box_start(struct sbx_box *b, char **cause);
 void sbx_box_poll_fds(struct sbx_box **boxes, size_t n, int timeout_ms);

@@ -322,6 +322,15 @@ static void sbx_wait_go(int ctl, int msgfd)
     }
 }
 
+/* Reports that a user namespace was refused (err), for the supervisor to start the box
+ * again without one, and ends. */
+static void __attribute__((noreturn)) sbx_die_no_userns(int msgfd, int err)
+{
+    struct sbx_msg m = { .kind = SBX_MSG_NOUSERNS, .status = err };
+    sbx_send(msgfd, &m);
+    _exit(126);
+}
+
 /* Reports a setup failure whose message is already made (err), and ends. */
 static void __attribute__((noreturn)) sbx_die_mount(int msgfd, const char *err)
 {
@@ -400,18 +409,11 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
      * process finds out so; see sbx_caps_get) is reported as such, and the supervisor
      * starts the box again without one. */
     int rest = CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNS;
-    if (b->userns_guess && b->refuse_userns) {
-        errno = EPERM;      /* the simulation of sbx_box_plan */
-        struct sbx_msg m = { .kind = SBX_MSG_NOUSERNS, .status = errno };
-        sbx_send(msgfd, &m);
-        _exit(126);
-    }
+    if (b->userns_guess && b->refuse_userns)
+        sbx_die_no_userns(msgfd, EPERM);        /* the simulation of sbx_box_plan */
     if (fresh && unshare((b->use_userns ? CLONE_NEWUSER : 0) | CLONE_NEWNET | rest) < 0) {
-        if (b->use_userns) {
-            struct sbx_msg m = { .kind = SBX_MSG_NOUSERNS, .status = errno };
-            sbx_send(msgfd, &m);
-            _exit(126);
-        }
+        if (b->use_userns)
+            sbx_die_no_userns(msgfd, errno);
         sbx_die_setup(msgfd, "unshare namespaces");
     }
     if (b->use_ns && !fresh && unshare(rest) < 0)

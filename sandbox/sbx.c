@@ -199,8 +199,8 @@ void sbx_box_finish(struct sbx_box *b)
     }
 }
 
-static void sbx_box_init(struct sbx_box *b, const struct sbx_config *cfg, struct sbx_result *res,
-                         enum sbx_role role)
+void sbx_box_init(struct sbx_box *b, const struct sbx_config *cfg, struct sbx_result *res,
+                  enum sbx_role role)
 {
     memset(b, 0, sizeof *b);
     memset(res, 0, sizeof *res);
