@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sandbox.h"
 #include "cmd.h"
 #include "tui.h"
 #include "workspace.h"
@@ -44,6 +45,7 @@ static const struct cmd_entry *main_find(const char *name)
 
 int main(int argc, char **argv)
 {
+    sbx_process_init();
     if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)
         && getenv("STACKLAB_PLAIN") == NULL) {
         char *cause = NULL;

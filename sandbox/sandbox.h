@@ -118,6 +118,14 @@ void sbx_result_free(struct sbx_result *res);
 /* "OK", "RE", ... */
 const char *sbx_verdict_name(enum sbx_verdict v);
 
+/* Settles, before the first box, what does not change while the process runs. Call once
+ * at start, before any child or thread: with cgroup v2 delegated to this user and this
+ * process alone in its group, it moves the process to a leaf group below it, so that
+ * boxes' groups can be made beside that leaf (v2 allows processes only in leaves) and
+ * children started later can make them too. Cannot fail; a layer it could not set up
+ * is reported by each box. */
+void sbx_process_init(void);
+
 /* Probes the machine and writes one line per layer ("userns  on" / "cgroup  off: why")
  * into buf. Returns the number of layers available. */
 int sbx_probe(char *buf, size_t len, unsigned flags);

@@ -145,7 +145,7 @@ static void sbx_box_plan(struct sbx_box *b)
     const char *sim = getenv("STACKLAB_SANDBOX_SIMULATE");
     b->refuse_userns = sim != NULL && strcmp(sim, "userns-refused") == 0;
     b->use_ns = b->use_userns || c->root;
-    b->use_cg = c->cg_v1 && !(fl & SBX_NO_CGROUP);
+    b->use_cg = sbx_caps_cg_usable(fl);
     b->use_seccomp = !(fl & SBX_NO_SECCOMP);
     int keep = b->join_user_fd >= 0 && b->host_uid != 0;   /* pair: the companion's map */
     if (!keep) {
@@ -271,9 +271,11 @@ static void sbx_box_prepare(struct sbx_box *b)
     }
     if (b->use_cg)
         sbx_add_layer(b->res->layers, sizeof b->res->layers, "cgroup");
-    else if (!sbx_caps_get()->cg_v1 || (b->cfg->flags & SBX_NO_CGROUP))
-        sbx_add_layer(b->res->missing, sizeof b->res->missing,
-                      b->cfg->flags & SBX_NO_CGROUP ? "cgroup (disabled)" : "cgroup (needs root)");
+    else if (!sbx_caps_cg_usable(b->cfg->flags)) {
+        char m[200];
+        snprintf(m, sizeof m, "cgroup (%s)", sbx_caps_cg_why(b->cfg->flags));
+        sbx_add_layer(b->res->missing, sizeof b->res->missing, m);
+    }
     if (!b->use_cg)
         sbx_add_layer(b->res->layers, sizeof b->res->layers,
                       (b->cfg->flags & SBX_SANITIZED) ? "rss-poll" : "rlimit-as,rss-poll");

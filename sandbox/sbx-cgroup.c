@@ -1,6 +1,7 @@
-/* sbx-cgroup.c -- cgroup v1 memory, pids and cpuacct groups for one box: created under
- * the caller's own groups (so outer limits still hold), read for CPU, peak memory and
- * OOM kills, emptied and removed at teardown. Used only where we may write them (root). */
+/* sbx-cgroup.c -- the cgroups of one box: v1 memory, pids and cpuacct groups created
+ * under the caller's own (so outer limits still hold; root only), or one v2 group with
+ * memory and pids under the parent sbx-cgroup2.c picks. Read for CPU, peak memory and
+ * OOM kills, emptied and removed at teardown. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -40,7 +41,7 @@ static void sbx_cg_self(const char *const *names, size_t n, char (*out)[SBX_PATH
     fclose(f);
 }
 
-static int sbx_cg_write(const char *dir, const char *file, const char *val)
+int sbx_cg_write(const char *dir, const char *file, const char *val)
 {
     char path[SBX_PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", dir, file);
@@ -54,19 +55,43 @@ static int sbx_cg_write(const char *dir, const char *file, const char *val)
     return n == (ssize_t)strlen(val) ? 0 : -1;
 }
 
-static long long sbx_cg_read_ll(const char *dir, const char *file)
+int sbx_cg_read(const char *dir, const char *file, char *buf, size_t len)
 {
-    char path[SBX_PATH_MAX], buf[64];
+    char path[SBX_PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", dir, file);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
+    ssize_t n = read(fd, buf, len - 1);
     close(fd);
-    if (n <= 0)
+    if (n < 0)
         return -1;
     buf[n] = '\0';
+    return (int)n;
+}
+
+static long long sbx_cg_read_ll(const char *dir, const char *file)
+{
+    char buf[64];
+    if (sbx_cg_read(dir, file, buf, sizeof buf) <= 0)
+        return -1;
     return strtoll(buf, NULL, 10);
+}
+
+/* The number after "key " in a flat-keyed file (memory.events, cpu.stat), or -1. */
+static long long sbx_cg_read_key(const char *dir, const char *file, const char *key)
+{
+    char buf[1024];
+    if (sbx_cg_read(dir, file, buf, sizeof buf) <= 0)
+        return -1;
+    size_t k = strlen(key);
+    for (char *l = buf; l != NULL; ) {
+        if (strncmp(l, key, k) == 0 && l[k] == ' ')
+            return strtoll(l + k + 1, NULL, 10);
+        char *nl = strchr(l, '\n');
+        l = nl != NULL ? nl + 1 : NULL;
+    }
+    return -1;
 }
 
 static int sbx_cg_open_tasks(struct sbx_cg *cg);
@@ -128,55 +153,92 @@ static const char *sbx_cg_self_cached(int k)
     return self[k];
 }
 
-static int sbx_cg_mkdir(int k, char *out, size_t len, unsigned serial)
+/* The folder of box group `serial` for v1 controller k, or (k < 0) for v2 under parent,
+ * made. The first box of a process sweeps what dead supervisors left in the parent. */
+static int sbx_cg_mkdir(int k, const char *v2parent, char *out, size_t len, unsigned serial)
 {
     char parent[SBX_PATH_MAX / 2];
-    const char *ctl = sbx_cg_ctls[k], *self = sbx_cg_self_cached(k);
-    if (serial == 1) {
-        snprintf(parent, sizeof parent, SBX_CG_ROOT "/%s%s", ctl, self);
+    if (k < 0)
+        snprintf(parent, sizeof parent, "%s", v2parent);
+    else
+        snprintf(parent, sizeof parent, SBX_CG_ROOT "/%s%s", sbx_cg_ctls[k], sbx_cg_self_cached(k));
+    if (serial == 1)
         sbx_cg_sweep(parent);
+    if ((size_t)snprintf(out, len, "%s/stacklab-%ld-%u", parent, (long)getpid(), serial) >= len) {
+        errno = ENAMETOOLONG;
+        return -1;
     }
-    snprintf(out, len, SBX_CG_ROOT "/%s%s/stacklab-%ld-%u", ctl, self, (long)getpid(), serial);
     if (mkdir(out, 0755) < 0 && errno != EEXIST)
         return -1;
     return 0;
 }
 
-/* Creates the three groups and sets the limits. Returns 0, or -1 with a reason in err
- * (then nothing is left behind). */
-int sbx_cg_create(struct sbx_cg *cg, const struct sbx_limits *lim, char *err, size_t len)
+/* Makes the groups; -1 with errno when one cannot be made. */
+static int sbx_cg_make(struct sbx_cg *cg, unsigned serial, char *err, size_t len)
 {
-    static unsigned serial;
-    unsigned s = ++serial;
-    memset(cg, 0, sizeof *cg);
-    if (sbx_cg_mkdir(0, cg->mem, sizeof cg->mem, s) < 0
-        || sbx_cg_mkdir(1, cg->pids, sizeof cg->pids, s) < 0
-        || sbx_cg_mkdir(2, cg->cpu, sizeof cg->cpu, s) < 0) {
-        snprintf(err, len, "cannot create cgroups: %s", strerror(errno));
-        sbx_cg_destroy(cg);
-        return -1;
+    if (cg->v2) {
+        const char *parent = sbx_cg2_parent(err, len);
+        if (parent == NULL)
+            return -1;
+        if (sbx_cg_mkdir(-1, parent, cg->dir[0], sizeof cg->dir[0], serial) == 0)
+            return 0;
+    } else if (sbx_cg_mkdir(SBX_CG_MEM, NULL, cg->dir[0], sizeof cg->dir[0], serial) == 0
+               && sbx_cg_mkdir(SBX_CG_PIDS, NULL, cg->dir[1], sizeof cg->dir[1], serial) == 0
+               && sbx_cg_mkdir(SBX_CG_CPU, NULL, cg->dir[2], sizeof cg->dir[2], serial) == 0) {
+        return 0;
     }
+    snprintf(err, len, "cannot create cgroups: %s", strerror(errno));
+    return -1;
+}
+
+/* The folder holding controller k's files. */
+static const char *sbx_cg_dir(const struct sbx_cg *cg, int k)
+{
+    return cg->dir[cg->v2 ? 0 : k];
+}
+
+/* Writes the limits: 0, or -1 with errno. */
+static int sbx_cg_limit(const struct sbx_cg *cg, const struct sbx_limits *lim)
+{
     char v[64];
     int bad = 0;
+    const char *mem = sbx_cg_dir(cg, SBX_CG_MEM);
     if (lim->mem_mb > 0) {
         snprintf(v, sizeof v, "%lld", (long long)lim->mem_mb << 20);
-        bad |= sbx_cg_write(cg->mem, "memory.limit_in_bytes", v);
-        if (sbx_swap_on()) {
-            sbx_cg_write(cg->mem, "memory.memsw.limit_in_bytes", v);  /* may be absent */
-            sbx_cg_write(cg->mem, "memory.swappiness", "0");
+        bad |= sbx_cg_write(mem, cg->v2 ? "memory.max" : "memory.limit_in_bytes", v);
+        if (sbx_swap_on() && cg->v2) {
+            sbx_cg_write(mem, "memory.swap.max", "0");      /* absent without swap accounting */
+        } else if (sbx_swap_on()) {
+            sbx_cg_write(mem, "memory.memsw.limit_in_bytes", v);  /* may be absent */
+            sbx_cg_write(mem, "memory.swappiness", "0");
         }
     }
     if (lim->procs > 0) {
         snprintf(v, sizeof v, "%ld", lim->procs + 2);   /* + the keeper and init */
-        bad |= sbx_cg_write(cg->pids, "pids.max", v);
+        bad |= sbx_cg_write(sbx_cg_dir(cg, SBX_CG_PIDS), "pids.max", v);
     }
-    if (bad) {
+    return bad ? -1 : 0;
+}
+
+/* Creates the box's groups (v2 when sbx_caps.cg is 2) and sets the limits. Returns 0,
+ * or -1 with a reason in err (then nothing is left behind). */
+int sbx_cg_create(struct sbx_cg *cg, const struct sbx_limits *lim, char *err, size_t len)
+{
+    static unsigned serial;
+    memset(cg, 0, sizeof *cg);
+    cg->v2 = sbx_caps_get()->cg == 2;
+    if (sbx_cg_make(cg, ++serial, err, len) < 0) {
+        sbx_cg_destroy(cg);
+        return -1;
+    }
+    if (sbx_cg_limit(cg, lim) < 0) {
         snprintf(err, len, "cannot set cgroup limits: %s", strerror(errno));
         sbx_cg_destroy(cg);
         return -1;
     }
     if (sbx_cg_open_tasks(cg) < 0) {
-        snprintf(err, len, "cannot open the cgroups' tasks files: %s", strerror(errno));
+        snprintf(err, len, "cannot open the cgroups' %s files: %s",
+                 cg->v2 ? "cgroup.procs" : "tasks", strerror(errno));
         sbx_cg_destroy(cg);
         return -1;
     }
@@ -184,34 +246,35 @@ int sbx_cg_create(struct sbx_cg *cg, const struct sbx_limits *lim, char *err, si
     return 0;
 }
 
-/* Opens the groups' `tasks` files for sbx_cg_enter. Returns 0 or -1. */
+/* Opens the files sbx_cg_enter writes: v1 each group's `tasks`, v2 `cgroup.procs`.
+ * Returns 0 or -1. */
 static int sbx_cg_open_tasks(struct sbx_cg *cg)
 {
-    const char *dirs[] = { cg->mem, cg->pids, cg->cpu };
-    for (size_t i = 0; i < 3; i++) {
+    int n = cg->v2 ? 1 : 3;
+    for (int i = 0; i < n; i++) {
         char path[SBX_PATH_MAX];
-        snprintf(path, sizeof path, "%s/tasks", dirs[i]);
+        snprintf(path, sizeof path, "%s/%s", cg->dir[i], cg->v2 ? "cgroup.procs" : "tasks");
         cg->tasks[i] = open(path, O_WRONLY | O_CLOEXEC);
         if (cg->tasks[i] < 0) {
             sbx_cg_close_tasks(cg);
             return -1;
         }
-        cg->ntasks = (int)i + 1;
+        cg->ntasks = i + 1;
     }
     return 0;
 }
 
-/* Called by the keeper, alone in its process, before it creates anything: it moves its
- * own thread into each group by writing 0 to the `tasks` files the supervisor opened.
- * The kernel moves the calling thread without taking the lock that a move of another
- * process takes, whose first use after a pause waits for an RCU grace period (seen
- * here: up to 40 ms). Returns 0 or -1. */
+/* Called by the keeper, alone in its process, before it creates anything: it moves
+ * itself in by writing 0 to the files the supervisor opened. On v1 it writes `tasks`,
+ * which moves the calling thread without the lock that moving a whole process takes;
+ * that lock's first use after a pause waits for an RCU grace period (seen here: up to
+ * 40 ms). v2 has only cgroup.procs. Returns 0 or -1. */
 int sbx_cg_enter(const struct sbx_cg *cg)
 {
     for (int i = 0; i < cg->ntasks; i++)
         if (write(cg->tasks[i], "0", 1) != 1)
             return -1;
-    return cg->ntasks == 3 ? 0 : -1;
+    return cg->ntasks == (cg->v2 ? 1 : 3) ? 0 : -1;
 }
 
 void sbx_cg_close_tasks(struct sbx_cg *cg)
@@ -223,31 +286,31 @@ void sbx_cg_close_tasks(struct sbx_cg *cg)
 
 double sbx_cg_cpu(const struct sbx_cg *cg)
 {
-    long long ns = sbx_cg_read_ll(cg->cpu, "cpuacct.usage");
+    if (cg->v2) {
+        long long us = sbx_cg_read_key(cg->dir[0], "cpu.stat", "usage_usec");
+        return us < 0 ? -1.0 : (double)us / 1e6;
+    }
+    long long ns = sbx_cg_read_ll(cg->dir[SBX_CG_CPU], "cpuacct.usage");
     return ns < 0 ? -1.0 : (double)ns / 1e9;
 }
 
+/* Peak memory of the group; 0 when unknown (v2 before Linux 5.19 has no memory.peak). */
 long sbx_cg_peak_kb(const struct sbx_cg *cg)
 {
-    long long b = sbx_cg_read_ll(cg->mem, "memory.max_usage_in_bytes");
+    long long b = sbx_cg_read_ll(cg->dir[SBX_CG_MEM], cg->v2 ? "memory.peak" : "memory.max_usage_in_bytes");
     return b < 0 ? 0 : (long)(b / 1024);
 }
 
-/* 1 when the kernel killed something for the memory limit or the limit was hit. */
+/* 1 when the kernel killed something for the memory limit, or (v1) the limit was hit. */
 int sbx_cg_oom(const struct sbx_cg *cg)
 {
-    char path[SBX_PATH_MAX], buf[512];
-    snprintf(path, sizeof path, "%s/memory.oom_control", cg->mem);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        ssize_t n = read(fd, buf, sizeof buf - 1);
-        close(fd);
-        buf[n > 0 ? n : 0] = '\0';
-        char *k = strstr(buf, "oom_kill ");
-        if (k != NULL && strtol(k + 9, NULL, 10) > 0)
-            return 1;
-    }
-    return sbx_cg_read_ll(cg->mem, "memory.failcnt") > 0;
+    const char *mem = cg->dir[SBX_CG_MEM];
+    if (cg->v2)
+        return sbx_cg_read_key(mem, "memory.events", "oom_kill") > 0
+            || sbx_cg_read_key(mem, "memory.events", "oom") > 0;
+    if (sbx_cg_read_key(mem, "memory.oom_control", "oom_kill") > 0)
+        return 1;
+    return sbx_cg_read_ll(mem, "memory.failcnt") > 0;
 }
 
 /* Kills every process of one group; returns how many were listed. */
@@ -268,13 +331,18 @@ static int sbx_cg_kill_dir(const char *dir)
     return n;
 }
 
-/* Kills until the groups are empty (deadline 2 s). Returns processes left. */
+/* Kills until the groups are empty (deadline 2 s). Returns processes left. v2 first
+ * asks the kernel to kill the whole group at once (cgroup.kill, Linux 5.14), which a
+ * fork bomb cannot outrun. */
 int sbx_cg_kill_all(const struct sbx_cg *cg)
 {
     struct timespec nap = { 0, 5 * 1000 * 1000 };
+    const char *pids = sbx_cg_dir(cg, SBX_CG_PIDS);  /* the keeper joined all before any fork */
     int n = 0;
+    if (cg->v2)
+        sbx_cg_write(pids, "cgroup.kill", "1");
     for (int i = 0; i < 400; i++) {
-        n = sbx_cg_kill_dir(cg->pids);  /* the keeper joined all three before any fork */
+        n = sbx_cg_kill_dir(pids);
         if (n == 0)
             return 0;
         nanosleep(&nap, NULL);
@@ -286,15 +354,14 @@ int sbx_cg_kill_all(const struct sbx_cg *cg)
  * unused struct. */
 void sbx_cg_destroy(struct sbx_cg *cg)
 {
-    char *dirs[] = { cg->mem, cg->pids, cg->cpu };
     struct timespec nap = { 0, 2 * 1000 * 1000 };
     sbx_cg_close_tasks(cg);
     for (size_t i = 0; i < 3; i++) {
-        if (dirs[i][0] == '\0')
+        if (cg->dir[i][0] == '\0')
             continue;
-        for (int t = 0; t < 200 && rmdir(dirs[i]) < 0 && errno == EBUSY; t++)
+        for (int t = 0; t < 200 && rmdir(cg->dir[i]) < 0 && errno == EBUSY; t++)
             nanosleep(&nap, NULL);
-        dirs[i][0] = '\0';
+        cg->dir[i][0] = '\0';
     }
     cg->on = 0;
 }

@@ -21,19 +21,25 @@ struct sbx_caps {
     int root;           /* euid 0 */
     int userns;         /* a user namespace (with pid and mount ones) can be created:
                          * 1, 0, or -1 not known yet (assumed until a box is refused) */
-    int cg_v1;          /* v1 memory+pids+cpuacct usable (root) */
-    char why_userns[96], why_cg[96];
+    int cg;             /* cgroups boxes use: 1 v1 memory+pids+cpuacct (root), 2 v2
+                         * memory+pids (root, or a group delegated to us), 0 none */
+    char why_userns[96], why_cg[160];   /* why off; for cg, what is used when on */
 };
 const struct sbx_caps *sbx_caps_get(void);
 void sbx_caps_probe_userns(void);           /* settles userns now (for the report) */
 void sbx_caps_userns_refused(int err);      /* a box's keeper was refused one */
+int sbx_caps_cg_usable(unsigned flags);     /* 1 when a box with these flags uses cgroups */
+const char *sbx_caps_cg_why(unsigned flags);    /* what it uses, or why none (static) */
 
 enum sbx_role { SBX_ROLE_SOLO, SBX_ROLE_SUBJECT, SBX_ROLE_COMPANION };
 
-/* cgroup v1 directories of one box ("" when not used), and their `tasks` files opened
- * for the keeper to move itself in (ntasks of them open). */
+/* The groups of one box: v1, one folder per controller (memory, pids, cpuacct); v2, one
+ * folder (dir[0]). "" when not made. The files the keeper writes to move itself in
+ * (v1 `tasks`, v2 `cgroup.procs`) are opened by the supervisor: ntasks of them. */
+enum { SBX_CG_MEM, SBX_CG_PIDS, SBX_CG_CPU };
 struct sbx_cg {
-    char mem[SBX_PATH_MAX / 4], pids[SBX_PATH_MAX / 4], cpu[SBX_PATH_MAX / 4];
+    int v2;
+    char dir[3][SBX_PATH_MAX / 4];
     int tasks[3], ntasks;
     int on;
 };
@@ -99,7 +105,7 @@ int sbx_filter_load(int pidns);
 /* sbx-box.c: hands the box folder back to its owner (root runs only). */
 void sbx_box_give_back(struct sbx_box *b);
 
-/* sbx-cgroup.c */
+/* sbx-cgroup.c: a box's groups, v1 or v2 (as sbx_caps.cg says) */
 int sbx_cg_create(struct sbx_cg *cg, const struct sbx_limits *lim, char *err, size_t len);
 int sbx_cg_enter(const struct sbx_cg *cg);     /* in the keeper: moves itself in */
 void sbx_cg_close_tasks(struct sbx_cg *cg);     /* supervisor, once the keeper is forked */
@@ -108,6 +114,14 @@ long sbx_cg_peak_kb(const struct sbx_cg *cg);
 int sbx_cg_oom(const struct sbx_cg *cg);           /* 1 when the memory limit was hit */
 int sbx_cg_kill_all(const struct sbx_cg *cg);      /* returns processes still present */
 void sbx_cg_destroy(struct sbx_cg *cg);
+int sbx_cg_write(const char *dir, const char *file, const char *val);  /* 0 or -1, errno */
+int sbx_cg_read(const char *dir, const char *file, char *buf, size_t len); /* length or -1 */
+
+/* sbx-cgroup2.c: sbx_cg2_probe picks where v2 boxes go, touching nothing (1 usable, else
+ * 0 and why); sbx_cg2_parent sets it up on first use and returns the parent folder, or
+ * NULL with the reason. */
+int sbx_cg2_probe(int root, char *why, size_t len);
+const char *sbx_cg2_parent(char *err, size_t len);
 
 /* sbx-proc.c: the run's processes, found by session id. */
 struct sbx_usage { double cpu; long rss_kb; int nprocs; };

@@ -47,20 +47,21 @@ static int sbx_probe_userns(char *why, size_t len)
     return 0;
 }
 
+/* Which cgroups boxes can use: 1 v1 (its memory, pids and cpuacct controllers, root
+ * only), 2 v2 (where v1 has none of them), 0 none with the reason in why. For 1 and 2,
+ * why says what is used. */
 static int sbx_probe_cg(int root, char *why, size_t len)
 {
     static const char *const dirs[] = { "/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids",
                                         "/sys/fs/cgroup/cpuacct" };
-    for (size_t i = 0; i < 3; i++) {
-        struct stat st;
-        if (stat(dirs[i], &st) < 0) {
-            if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0)
-                snprintf(why, len, "this machine has cgroup v2 only, which the sandbox "
-                         "does not use yet");
-            else
-                snprintf(why, len, "no v1 controller at %s", dirs[i]);
-            return 0;
-        }
+    int v1 = 0;
+    for (size_t i = 0; i < 3; i++)
+        v1 += access(dirs[i], F_OK) == 0;
+    if (v1 == 0)
+        return sbx_cg2_probe(root, why, len) ? 2 : 0;
+    if (v1 < 3) {
+        snprintf(why, len, "cgroup v1 lacks one of memory, pids, cpuacct");
+        return 0;
     }
     if (!root) {
         snprintf(why, len, "v1 controllers need root");
@@ -70,6 +71,7 @@ static int sbx_probe_cg(int root, char *why, size_t len)
         snprintf(why, len, "cgroup folders are read-only");
         return 0;
     }
+    snprintf(why, len, "v1 memory, pids, cpuacct");
     return 1;
 }
 
@@ -84,10 +86,17 @@ const struct sbx_caps *sbx_caps_get(void)
     if (!done) {
         sbx_caps.root = geteuid() == 0;
         sbx_caps.userns = -1;
-        sbx_caps.cg_v1 = sbx_probe_cg(sbx_caps.root, sbx_caps.why_cg, sizeof sbx_caps.why_cg);
+        sbx_caps.cg = sbx_probe_cg(sbx_caps.root, sbx_caps.why_cg, sizeof sbx_caps.why_cg);
         done = 1;
     }
     return &sbx_caps;
+}
+
+void sbx_process_init(void)
+{
+    sbx_caps_get();
+    if (sbx_caps.cg == 2 && sbx_cg2_parent(sbx_caps.why_cg, sizeof sbx_caps.why_cg) == NULL)
+        sbx_caps.cg = 0;        /* why_cg now says what failed */
 }
 
 void sbx_caps_probe_userns(void)
@@ -105,6 +114,28 @@ void sbx_caps_userns_refused(int err)
              "a user namespace (with pid and mount ones) is refused: %s", strerror(err));
 }
 
+/* A v2 group delegated to us is writable by our uid, so a box running as that uid
+ * could move itself out of its group if it saw /sys/fs/cgroup: such groups are used
+ * only for boxes with their own mount namespace (a user namespace, without root). */
+int sbx_caps_cg_usable(unsigned flags)
+{
+    const struct sbx_caps *c = sbx_caps_get();
+    if (c->cg == 0 || (flags & SBX_NO_CGROUP))
+        return 0;
+    return c->cg == 1 || c->root || (c->userns != 0 && !(flags & SBX_NO_USERNS));
+}
+
+/* What cgroups a box with these flags uses, or why none (static text). */
+const char *sbx_caps_cg_why(unsigned flags)
+{
+    const struct sbx_caps *c = sbx_caps_get();
+    if (flags & SBX_NO_CGROUP)
+        return "disabled";
+    if (c->cg == 0 || sbx_caps_cg_usable(flags))
+        return c->why_cg;
+    return "v2 groups delegated to this user need a user namespace";
+}
+
 static size_t sbx_line(char *buf, size_t len, size_t at, const char *name, int on, const char *why)
 {
     if (at >= len)
@@ -120,7 +151,7 @@ int sbx_probe(char *buf, size_t len, unsigned flags)
     const struct sbx_caps *c = sbx_caps_get();
     int userns = c->userns && !(flags & SBX_NO_USERNS);
     int ns = userns || c->root;
-    int cg = c->cg_v1 && !(flags & SBX_NO_CGROUP);
+    int cg = sbx_caps_cg_usable(flags);
     int sc = !(flags & SBX_NO_SECCOMP) && seccomp_api_get() >= 1;
     const char *nsw = ns ? (userns ? "" : "as root, without a user namespace")
                          : "needs a user namespace or root";
@@ -134,7 +165,7 @@ int sbx_probe(char *buf, size_t len, unsigned flags)
         { "pidns", ns, nsw }, { "netns", ns, nsw }, { "mntns", ns, nsw },
         { "ipcns", ns, nsw }, { "utsns", ns, nsw },
         { "uid", c->root, c->root ? "boxes run as uids 60000+" : "runs as the calling user" },
-        { "cgroup", cg, cg ? "v1 memory, pids, cpuacct" : (flags & SBX_NO_CGROUP) ? "disabled" : c->why_cg },
+        { "cgroup", cg, sbx_caps_cg_why(flags) },
         { "memory", 1, cg ? "cgroup limit, OOM reported as ML"
                           : "RLIMIT_AS (ASan: hard_rss_limit_mb) plus RSS polling" },
         { "leak-check", ns, ns ? "ptrace allowed inside the pid namespace" : "ptrace refused outside a pid namespace" },

@@ -6,7 +6,7 @@
 #   nouserns: as an unprivileged uid with --no-userns (the reduced mode)
 #   rootnouserns: as root with --no-userns (namespaces without a user namespace)
 
-SBX_SRC=$(cd "$(dirname "$0")/.." && pwd)
+: "${SBX_SRC:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${STACKLAB_BUILD:=$SBX_SRC/build}"
 SBX_BIN=$STACKLAB_BUILD/stacklab
 SBX_T=$(mktemp -d /tmp/stacklab-sbx.XXXXXX) || exit 1

@@ -1,0 +1,22 @@
+#!/bin/sh
+# 106-sandbox-cgroup2.t -- the sandbox where cgroup v2 is the only hierarchy: boots such
+# a machine (tests/vm/run.sh: this machine's files, a Debian kernel with cgroup_no_v1=all,
+# under KVM) and prints the TAP of tests/vm/cgroup2-guest.sh run there as root. Skipped,
+# with the reason, where no such machine can be booted.
+cd "$(dirname "$0")/.." || exit 1
+: "${STACKLAB_BUILD:=$PWD/build}"
+export STACKLAB_BUILD
+t=$(mktemp -d /tmp/stacklab-106.XXXXXX) || exit 1
+trap 'rm -rf "$t"' EXIT
+tests/vm/run.sh -- bash tests/vm/cgroup2-guest.sh >"$t/out" 2>"$t/err"
+rc=$?
+if [ "$rc" = 77 ]; then
+    echo "1..0 # SKIP $(tail -n 1 "$t/err")"
+    exit 0
+fi
+cat "$t/out"
+if [ "$rc" = 125 ] || ! grep -q '^1\.\.' "$t/out"; then
+    echo "Bail out! the cgroup v2 machine did not finish (exit $rc)"
+    sed 's/^/# /' "$t/err" | tail -n 30
+fi
+exit "$rc"
