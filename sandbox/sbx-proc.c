@@ -69,6 +69,8 @@ static int sbx_is_pid(const char *s)
 void sbx_proc_usage(pid_t sid, struct sbx_usage *u)
 {
     memset(u, 0, sizeof *u);
+    if (sid <= 1)
+        return;     /* see sbx_proc_kill_session */
     DIR *d = opendir("/proc");
     if (d == NULL)
         return;
@@ -119,6 +121,11 @@ static int sbx_proc_kill_pass(pid_t sid)
  * number of processes still alive at the end (0 is the only good answer). */
 int sbx_proc_kill_session(pid_t sid, double deadline_sec)
 {
+    /* A box's session is its keeper's (a pid of ours, never 0 or 1). Session 0 is where
+     * a machine's first processes stay when its init never calls setsid (containers,
+     * small virtual machines): a box not yet started must not kill all of them. */
+    if (sid <= 1)
+        return 0;
     struct timespec start, now, nap = { 0, 5 * 1000 * 1000 };
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {

@@ -122,14 +122,15 @@ verdict ML "other: touching 512 MiB under 64 MB still ML (address-space limit)"
 has "^missing: .*cgroup (cgroup v2 group /other is not delegated" "other: the box says why"
 
 # The whole suite (STACKLAB_VM_FULL=1; minutes under emulation): as root (boxes under
-# /stacklab) and, from a delegated leaf, the modes run as nobody (102 with cgroups, 103
-# without a user namespace, so without them).
+# /stacklab) and, from a delegated leaf, as nobody (102). Not 103: without a user
+# namespace no v2 group is used, and its box-filling cases need a /tmp on disk (here
+# /tmp is in the machine's memory, which they would exhaust).
 if [ "${STACKLAB_VM_FULL:-0}" = 1 ]; then
     (prove tests/100-sandbox-api.t tests/101-sandbox-hostile.t tests/104-sandbox-cli.t \
         tests/105-sandbox-root-nouserns.t) >"$SBX_T/res" 2>&1
     sbx_ok $? "hostile suite as root on cgroup v2"
-    (echo $BASHPID >$CG/deleg/shell/cgroup.procs \
-        && prove tests/102-sandbox-user.t tests/103-sandbox-nouserns.t) >"$SBX_T/res" 2>&1
+    (echo $BASHPID >$CG/deleg/shell/cgroup.procs && prove tests/102-sandbox-user.t) \
+        >"$SBX_T/res" 2>&1
     sbx_ok $? "hostile suite as nobody in a delegated group"
 else
     sbx_skip "the whole hostile suite on cgroup v2 (STACKLAB_VM_FULL=1 runs it)"
