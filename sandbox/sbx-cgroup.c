@@ -287,24 +287,25 @@ void sbx_cg_close_tasks(struct sbx_cg *cg)
 double sbx_cg_cpu(const struct sbx_cg *cg)
 {
     if (cg->v2) {
-        long long us = sbx_cg_read_key(cg->dir[0], "cpu.stat", "usage_usec");
+        long long us = sbx_cg_read_key(sbx_cg_dir(cg, SBX_CG_CPU), "cpu.stat", "usage_usec");
         return us < 0 ? -1.0 : (double)us / 1e6;
     }
-    long long ns = sbx_cg_read_ll(cg->dir[SBX_CG_CPU], "cpuacct.usage");
+    long long ns = sbx_cg_read_ll(sbx_cg_dir(cg, SBX_CG_CPU), "cpuacct.usage");
     return ns < 0 ? -1.0 : (double)ns / 1e9;
 }
 
 /* Peak memory of the group; 0 when unknown (v2 before Linux 5.19 has no memory.peak). */
 long sbx_cg_peak_kb(const struct sbx_cg *cg)
 {
-    long long b = sbx_cg_read_ll(cg->dir[SBX_CG_MEM], cg->v2 ? "memory.peak" : "memory.max_usage_in_bytes");
+    long long b = sbx_cg_read_ll(sbx_cg_dir(cg, SBX_CG_MEM),
+                                 cg->v2 ? "memory.peak" : "memory.max_usage_in_bytes");
     return b < 0 ? 0 : (long)(b / 1024);
 }
 
 /* 1 when the kernel killed something for the memory limit, or (v1) the limit was hit. */
 int sbx_cg_oom(const struct sbx_cg *cg)
 {
-    const char *mem = cg->dir[SBX_CG_MEM];
+    const char *mem = sbx_cg_dir(cg, SBX_CG_MEM);
     if (cg->v2)
         return sbx_cg_read_key(mem, "memory.events", "oom_kill") > 0
             || sbx_cg_read_key(mem, "memory.events", "oom") > 0;

@@ -120,12 +120,9 @@ static void sbx_cg2_find(int root)
     }
     int top = strcmp(sbx_cg2.self, sbx_cg2.mnt) == 0;
     snprintf(parent, sizeof parent, "%s", sbx_cg2.self);
-    char *slash = strrchr(parent, '/');
-    if (!top && slash != NULL && (size_t)(slash - parent) >= strlen(sbx_cg2.mnt))
-        *slash = '\0';
+    *strrchr(parent, '/') = '\0';     /* self is mnt + "/..." when not top */
     snprintf(sub, sizeof sub, "%s/cgroup.subtree_control", sbx_cg2.self);
-    if (!top && strcmp(parent, sbx_cg2.self) != 0 && sbx_cg2_ours(parent)
-        && sbx_cg2_lists(parent, "cgroup.subtree_control")) {
+    if (!top && sbx_cg2_ours(parent) && sbx_cg2_lists(parent, "cgroup.subtree_control")) {
         sbx_cg2.plan = SBX_CG2_PARENT;
         snprintf(sbx_cg2.parent, sizeof sbx_cg2.parent, "%s", parent);
     } else if (!top && sbx_cg2_ours(sbx_cg2.self) && access(sub, W_OK) == 0
