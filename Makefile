@@ -5,7 +5,8 @@
 #                 each build (the second pass: stacklab itself under ASan and UBSan)
 #   make bench    print performance figures
 #   make fuzz     fuzz the parsers of untrusted text with libFuzzer (FUZZ_SECONDS, 60)
-#   make deps     install missing Debian packages (as root or through sudo)
+#   make deps     install missing Debian packages the course needs (as root or through sudo)
+#   make test-deps  the same, with what the tests need besides
 #   make install  install program and course (PREFIX, DESTDIR)
 # Objects go to $(BUILD), never into the source folders.
 
@@ -20,9 +21,12 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
 PKGS    := sqlite3 ncursesw libmicrohttpd libcurl libcrypto libseccomp
+# What running the course needs (a learner's laptop gets these and nothing more) ...
 DEB_PKGS := build-essential pkg-config libsqlite3-dev libncurses-dev libmd4c-dev \
-            libmicrohttpd-dev libcurl4-openssl-dev libssl-dev libseccomp-dev libcjson-dev \
-            perl tmux less
+            libmicrohttpd-dev libcurl4-openssl-dev libssl-dev libseccomp-dev libcjson-dev less
+# ... and what `make test` needs besides: prove (perl), tmux for the TUI tests, the sqlite3
+# program, setpriv/unshare (util-linux), ps (procps), ip (iproute2).
+TEST_DEB_PKGS := perl tmux sqlite3 util-linux procps iproute2
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -80,13 +84,16 @@ asan:
 deps:
 	@sh .ci/deps.sh $(DEB_PKGS)
 
+test-deps:
+	@sh .ci/deps.sh $(DEB_PKGS) $(TEST_DEB_PKGS)
+
 # ---- running -----------------------------------------------------------------
 run: deps
 	@$(MAKE) --no-print-directory all
 	@$(BUILD)/stacklab
 
 TEST_JOBS ?= 2
-test: deps
+test: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory asan
 	STACKLAB_BUILD=$(CURDIR)/$(BUILD) prove -j$(TEST_JOBS) tests/
@@ -113,4 +120,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all asan deps run test bench fuzz install uninstall clean
+.PHONY: all asan deps test-deps run test bench fuzz install uninstall clean
