@@ -1,7 +1,8 @@
 /* cmd-exam.c -- `stacklab exam [--seed N] NAME`: starts or resumes a sitting. On a
  * terminal it opens the exam screen; otherwise (plain mode) it reads one answer per line
- * from standard input, submits at end of input or when the time runs out, and prints the
- * result and a review as plain text. */
+ * from standard input and prints the result and a review as plain text. End of input
+ * submits only when this run gave an answer (so `</dev/null` or a stray `echo |` never
+ * burns an attempt); a terminal is asked first; running out of time always submits. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -120,7 +121,8 @@ static void exam_print_header(struct examrun *r)
         printf("The clock has started: %s left. Seed %llu.\n", left,
                (unsigned long long)r->sitting.seed);
     printf("Answer each question on one line: a letter, letters for multiple choice, or "
-           "text.\nAn empty line skips a question; the end of input submits.\n");
+           "text.\nAn empty line skips a question; the end of input submits once you have "
+           "answered one.\n");
 }
 
 static void exam_print_result(const struct examrun *r)
@@ -134,9 +136,9 @@ static void exam_print_result(const struct examrun *r)
 
 /* ---- the plain sitting ----------------------------------------------------------- */
 
-/* Asks item i until it gets a valid answer. Returns 1 to go on, 0 at end of input, -1
- * when the time ran out, -2 on a store error. */
-static int exam_ask(struct examrun *r, struct exam_lines *lr, size_t i)
+/* Asks item i until it gets a valid answer; counts a non-empty one in *given. Returns 1
+ * to go on, 0 at end of input, -1 when the time ran out, -2 on a store error. */
+static int exam_ask(struct examrun *r, struct exam_lines *lr, size_t i, int *given)
 {
     char line[EXAM_LINE_MAX];
     for (;;) {
@@ -155,25 +157,56 @@ static int exam_ask(struct examrun *r, struct exam_lines *lr, size_t i)
             free(cause);
             continue;
         }
+        *given += rc == 0 && line[0] != '\0';
         return rc == 0 ? 1 : rc == 1 ? -1 : -2;
     }
+}
+
+/* Whether to submit an open sitting now that the questions (or the input) ran out. A
+ * terminal is asked; a pipe submits only when this run gave an answer, so end of input
+ * alone never spends an attempt. */
+static int exam_want_submit(struct examrun *r, struct exam_lines *lr, int given)
+{
+    if (!isatty(lr->fd))
+        return given > 0;
+    lr->eof = 0;        /* Ctrl-D ends one read on a terminal, not the terminal */
+    printf("%zu of %zu questions unanswered. Submit now? [y/N] ", examrun_unanswered(r),
+           r->nitems);
+    fflush(stdout);
+    char line[EXAM_LINE_MAX];
+    int got = exam_lines_read(lr, line, sizeof line, r);
+    return got == 1 && (strcmp(line, "y") == 0 || strcmp(line, "yes") == 0);
+}
+
+/* Leaves the sitting open and says so. Returns EXIT_OPEN. */
+static int exam_leave_open(struct examrun *r)
+{
+    char left[32];
+    examrun_format_clock(left, sizeof left, examrun_remaining(r));
+    printf("\nNothing was submitted: the sitting stays open (%zu of %zu questions "
+           "unanswered, %s left; the clock keeps running).\nRun 'stacklab exam %s' to go "
+           "on; the end of input submits once you have answered a question.\n",
+           examrun_unanswered(r), r->nitems, left, r->ex->id);
+    return EXIT_OPEN;
 }
 
 static int exam_plain(struct examrun *r)
 {
     exam_print_header(r);
     struct exam_lines lr = { .fd = STDIN_FILENO };
-    for (size_t i = 0; i < r->nitems && !r->submitted; i++) {
-        int rc = exam_ask(r, &lr, i);
+    int given = 0, rc = 1;
+    for (size_t i = 0; i < r->nitems && !r->submitted && rc > 0; i++) {
+        rc = exam_ask(r, &lr, i, &given);
         if (rc == -2) {
             fprintf(stderr, "stacklab exam: cannot save the answer: %s\n",
                     store_errmsg(r->st));
             return EXIT_INTERNAL;
         }
-        if (rc <= 0)
-            break;
     }
-    if (examrun_tick(r) < 0 || examrun_submit(r) < 0) {
+    int done = examrun_tick(r);
+    if (done == 0 && !exam_want_submit(r, &lr, given) && (done = examrun_tick(r)) == 0)
+        return exam_leave_open(r);
+    if (done < 0 || examrun_submit(r) < 0) {
         fprintf(stderr, "stacklab exam: cannot record the sitting: %s\n", store_errmsg(r->st));
         return EXIT_INTERNAL;
     }

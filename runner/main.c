@@ -32,7 +32,8 @@ static void main_help(FILE *f)
                "  0  ok\n"
                "  1  a check (or exam) failed\n"
                "  2  bad usage or bad input (arguments, course files)\n"
-               "  3  internal error\n");
+               "  3  internal error\n"
+               "  4  an exam sitting was left open (nothing submitted; run it again)\n");
 }
 
 static const struct cmd_entry *main_find(const char *name)

@@ -577,8 +577,8 @@ int tui_exam_sit(struct workspace *ws, const struct exam *ex, const struct examr
     else {
         tui_exam_init(&t, r);
         tui_exam_loop(&t);
-        code = t.store_error ? EXIT_INTERNAL : r->submitted && r->passed ? EXIT_OK
-             : EXIT_FAILED;
+        code = t.store_error ? EXIT_INTERNAL : !r->submitted ? EXIT_OPEN
+             : r->passed ? EXIT_OK : EXIT_FAILED;
     }
     if (own) {
         endwin();

@@ -1,10 +1,12 @@
 #!/bin/bash
 # 032-exam-cli.t -- `stacklab exam` in plain mode through the real binary, in a temp
 # workspace with a small course: usage errors, a seed reproduces a sitting, full and
-# partial scores with exit codes, the review, resume after the program is killed, expiry
-# while away, the attempts limit, and malformed banks reported by the course loader.
+# partial scores with exit codes, the review, end of input with no answer leaving the
+# sitting open, resume after the program is killed, expiry while away (submitted on
+# reopening with nothing typed), the attempts limit, and malformed banks reported by the
+# course loader.
 . "$(dirname "$0")/lib-course.sh"
-plan 32
+plan 33
 
 make_course "$T/course"
 cat > "$T/course/exams/quiz.exam" <<'EOF'
@@ -70,11 +72,15 @@ answers() {
 }
 ids() { sed -n 's/^ *[0-9][0-9]*\. .* \[\(q-[a-z]*\)\]$/\1/p' "$1" | tr '\n' ' '; }
 
-"$SL" exam --seed 42 quiz </dev/null >"$T/first" 2>"$T/err"; rc=$?
-is "$rc" 1 "an empty sitting fails (exit 1)"
-like "$(cat "$T/first")" "Result: 0 of 3 points, 0% -- NOT PASSED (pass mark 60%)" \
-    "end of input submits with nothing answered"
-like "$(cat "$T/first")" "Seed 42." "the seed is shown"
+"$SL" exam --seed 42 quiz </dev/null >"$T/open" 2>"$T/err"; rc=$?
+is "$rc" 4 "end of input with nothing answered leaves the sitting open (exit 4)"
+like "$(cat "$T/open")" "Seed 42." "the seed is shown"
+# 'b' is a valid answer to each question and right only for q-single: 1 of 3 whatever
+# the order.
+printf 'b\nb\nb\n' | "$SL" exam quiz >"$T/first" 2>"$T/err"; rc=$?
+is "$rc" 1 "a sitting below the pass mark fails (exit 1)"
+like "$(cat "$T/first")" "Result: 1 of 3 points, 33% -- NOT PASSED (pass mark 60%)" \
+    "end of input submits the resumed seed-42 sitting once answers were given"
 order=$(ids "$T/first")
 is "$(echo $order | wc -w)" 3 "the review lists the 3 questions ($order)"
 
@@ -129,10 +135,11 @@ sit_and_kill() {
 # Resume: answer one question, kill the program, come back.
 sit_and_kill 7 "$T/killed"
 is "$seen" 1 "a sitting is under way"
-"$SL" exam quiz </dev/null >"$T/resumed" 2>&1; rc=$?
+# An empty line keeps the answer given before the kill; 'b' answers the other two.
+printf '\nb\nb\n' | "$SL" exam quiz >"$T/resumed" 2>&1; rc=$?
 like "$(cat "$T/resumed")" "Resuming your open sitting" "the killed sitting resumes"
 unlike "$(cat "$T/resumed")" "The clock has started" "with the clock it had"
-like "$(cat "$T/resumed")" "Result: 1 of 3 points" "and the answer given before the kill"
+like "$(cat "$T/resumed")" " 1. right (1 of 1)" "and the answer given before the kill"
 
 # Expiry: a sitting whose deadline passed while away is submitted as it stands.
 sit_and_kill 8 "$T/killed2"
@@ -150,7 +157,8 @@ else
     pass "# SKIP the sqlite3 program is not installed"
 fi
 
-# Attempts: six allowed, six used (four with seed 42, the resumed one, the expired one).
+# Attempts: six allowed, six used (four with seed 42, the resumed one, the expired one;
+# the sitting left open by end of input was the first seed-42 one).
 "$SL" exam quiz </dev/null >"$T/out" 2>&1; rc=$?
 is "$rc" 2 "a seventh sitting is refused (exit 2)"
 like "$(cat "$T/out")" "no attempts left at exam 'quiz': 6 of 6 sittings used" "and says why"
