@@ -34,12 +34,16 @@ static const struct lab *grader_next_lab(const struct course *c, const struct la
     return i >= 0 && (size_t)i + 1 < c->nlabs ? &c->labs[i + 1] : NULL;
 }
 
-/* What to do next, after a check's report. */
+/* What to do next, after a check's report. `stored` is grader_record's answer. */
 static void grader_advice(FILE *out, struct workspace *ws, const struct lab *lab,
-                          enum grader_verdict v)
+                          enum grader_verdict v, int stored)
 {
     const struct lab *next = grader_next_lab(ws->course, lab);
-    if (v == GRADER_PASS && next != NULL)
+    if (stored == 1)
+        fprintf(out, "not recorded: you chose the seed. A chosen seed reproduces a failure; "
+                "a pass counts only with a seed stacklab picks (stacklab check %s).\n",
+                lab->id);
+    else if (v == GRADER_PASS && next != NULL)
         fprintf(out, "lab %s passed. lab %s unlocked: stacklab next\n", lab->id, next->id);
     else if (v == GRADER_PASS)
         fprintf(out, "lab %s passed: that was the last lab of the course.\n", lab->id);
@@ -65,14 +69,17 @@ int grader_command(struct workspace *ws, const struct lab *lab, const struct gra
         free(cause);
         return EXIT_INTERNAL;
     }
-    if (grader_record(ws, &run) < 0)
+    int stored = grader_record(ws, &run);
+    if (stored < 0)
         fprintf(stderr, "stacklab: warning: the attempt was not stored: %s\n",
                 store_errmsg(ws->store));
     if (o->tap) {
         report_tap(out, &run);      /* machines read the stream and the exit code */
+        if (stored == 1)
+            fprintf(out, "# not recorded: you chose the seed\n");
     } else {
         report_check(out, &run);
-        grader_advice(out, ws, lab, run.verdict);
+        grader_advice(out, ws, lab, run.verdict, stored);
     }
     int code = run.verdict == GRADER_PASS ? EXIT_OK
         : run.verdict == GRADER_INTERNAL ? EXIT_INTERNAL : EXIT_FAILED;

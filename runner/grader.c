@@ -49,15 +49,18 @@ const char *grader_verdict_words(enum grader_verdict v)
     return v <= GRADER_INTERNAL ? grader_verdicts[v].words : "internal error";
 }
 
-uint64_t grader_seed(void)
+uint64_t grader_seed(int *chosen)
 {
     const char *env = getenv("STACKLAB_SEED");
+    *chosen = 0;
     if (env != NULL && *env != '\0') {
         char *end;
         errno = 0;
         unsigned long long v = strtoull(env, &end, 10);
-        if (errno == 0 && *end == '\0')
+        if (errno == 0 && *end == '\0') {
+            *chosen = 1;
             return v;
+        }
     }
     uint64_t seed = 0;
     if (getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed)
@@ -266,6 +269,29 @@ static int grader_run_pair(const char *box, const char *checker, const struct la
     return rc;
 }
 
+/* When the link failed because learner code defines one of the sanitizers' hooks
+ * (labs/sanhooks.c holds the runner's), puts a line saying so first in *log. */
+static void grader_hook_clash(char **log)
+{
+    static const char pat[] = "multiple definition of `__";
+    const char *hit = *log != NULL ? strstr(*log, pat) : NULL;
+    if (hit == NULL)
+        return;
+    const char *name = hit + sizeof pat - 3;
+    size_t len = strcspn(name, "'\n");
+    static const char *const prefixes[] = { "__asan_", "__lsan_", "__ubsan_", "__sanitizer_",
+                                            NULL };
+    int ours = 0;
+    for (size_t i = 0; prefixes[i] != NULL; i++)
+        ours |= strncmp(name, prefixes[i], strlen(prefixes[i])) == 0;
+    if (!ours)
+        return;
+    char *msg = xasprintf("your code defines %.*s, a hook of the sanitizers: the grader alone "
+                          "decides what they check, so remove it.\n%s", (int)len, name, *log);
+    free(*log);
+    *log = msg;
+}
+
 /* Prepares box for lab: learner files, the driver and wire.h; compiles the subject.
  * Returns 0 ready, 1 verdict already known (gl filled), -1 internal (*cause). */
 static int grader_prepare(struct workspace *ws, const struct lab *lab, const char *box,
@@ -282,22 +308,28 @@ static int grader_prepare(struct workspace *ws, const struct lab *lab, const cha
     }
     char *driver = xasprintf("%s/driver.c", lab->dir);
     char *wireh = xasprintf("%s/labs/wire.h", ws->course->root);
+    char *hooks = xasprintf("%s/labs/sanhooks.c", ws->course->root);
     int rc = grader_copy_course(driver, box, "driver.c", cause);
     if (rc == 0)
         rc = grader_copy_course(wireh, box, "wire.h", cause);
-    free(driver), free(wireh);
+    if (rc == 0)
+        rc = grader_copy_course(hooks, box, "sanhooks.c", cause);
+    free(driver), free(wireh), free(hooks);
     if (rc < 0) {
         grader_strv_free(dirs);
         return -1;
     }
-    size_t n = 1;
-    char **srcs = grader_argv((const char *const[]){ "driver.c", NULL }, NULL, NULL, NULL);
+    size_t n = 2;
+    char **srcs = grader_argv((const char *const[]){ "driver.c", "sanhooks.c", NULL }, NULL,
+                              NULL, NULL);
     grader_lab_sources(box, dirs, &srcs, &n);
     grader_strv_free(dirs);
     rc = grader_compile(ws, box, lab->track, srcs, "subject", &gl->compile_log, cause);
     grader_strv_free(srcs);
-    if (rc == 1)
+    if (rc == 1) {
         gl->verdict = GRADER_COMPILE;
+        grader_hook_clash(&gl->compile_log);
+    }
     return rc;
 }
 
@@ -335,7 +367,8 @@ int grader_check(struct workspace *ws, const struct lab *target,
 {
     memset(run, 0, sizeof *run);
     run->target = target;
-    run->seed = opts->seed_set ? opts->seed : grader_seed();
+    run->seed = opts->seed_set ? opts->seed : grader_seed(&run->seed_chosen);
+    run->seed_chosen |= opts->seed_set;
     char *cache = grader_cache_dir(cause);
     if (cache == NULL)
         return -1;
@@ -405,6 +438,8 @@ static void grader_summary(const struct grader_run *run, char *buf, size_t len)
 
 int grader_record(struct workspace *ws, const struct grader_run *run)
 {
+    if (run->seed_chosen)
+        return 1;
     struct store_attempt a;
     memset(&a, 0, sizeof a);
     snprintf(a.lab, sizeof a.lab, "%s", run->target->id);

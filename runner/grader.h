@@ -48,6 +48,8 @@ struct grader_lab {
 /* A whole `stacklab check`: the target lab and every earlier lab, in order. */
 struct grader_run {
     uint64_t seed;
+    int seed_chosen;                /* 1: the learner chose it (--seed, STACKLAB_SEED): the
+                                     * run reproduces a failure and records nothing */
     const struct lab *target;
     struct grader_lab *labs;
     size_t nlabs;
@@ -72,11 +74,13 @@ int grader_check(struct workspace *ws, const struct lab *target,
 void grader_run_free(struct grader_run *run);
 
 /* Stores run as an attempt at run->target (time, counts, duration, verdict, seed and a
- * short summary). Returns 0 or -1. */
+ * short summary). Returns 0 stored, 1 not stored because the seed was chosen (a chosen
+ * seed's inputs are known in advance, so its pass proves nothing), -1 the store failed. */
 int grader_record(struct workspace *ws, const struct grader_run *run);
 
-/* The seed to use: STACKLAB_SEED when set and valid, else a random one. */
-uint64_t grader_seed(void);
+/* The seed to use: STACKLAB_SEED when set and valid (*chosen = 1), else a random one
+ * (*chosen = 0). */
+uint64_t grader_seed(int *chosen);
 
 /* "pass", "fail", "compile", ... (the verdict column of the store). */
 const char *grader_verdict_name(enum grader_verdict v);
