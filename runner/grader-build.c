@@ -2,7 +2,9 @@
  * the workspace: each object is stored under a SHA-256 of the compiler, its flags, the
  * source's name and bytes and every header's bytes, so only changed files are compiled
  * (two at a time) and linked, in one sandbox run; a program whose objects are all
- * unchanged is reused as linked before. Part of the grader module (grader.h). */
+ * unchanged is reused as linked before. Every file read from the box or the cache is
+ * opened beneath its folder without following a link (util_read_beneath): the box holds
+ * what learner code left there. Part of the grader module (grader.h). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +40,7 @@ static const char *const build_libs[] = {
 /* One build: the sources, their cache keys, which still need compiling. */
 struct build {
     const char *box, *track, *out, *cache;
+    int boxfd, cachefd;         /* the folders, for reads beneath them; cachefd -1: none */
     char *const *sources;
     size_t n;
     char (*keys)[65];
@@ -109,14 +112,14 @@ static void build_common(EVP_MD_CTX *md, const struct build *b)
         size_t n = 0;
         grader_list_sources(dir, NULL, ".h", &names, &n);
         for (size_t i = 0; i < n; i++) {
-            char *path = util_path_join(dir, names[i]);
+            char *rel = util_path_join(dirs[d], names[i]);
             size_t len = 0;
-            char *text = util_read_file(path, BUILD_FILE_CAP, &len);
+            char *text = util_read_beneath(b->boxfd, rel, BUILD_FILE_CAP, &len);
             build_digest_str(md, dirs[d]);
             build_digest_str(md, names[i]);
             build_digest_add(md, text ? text : "", text ? len : 0);
             free(text);
-            free(path);
+            free(rel);
         }
         grader_strv_free(names);
         free(dir);
@@ -133,9 +136,8 @@ static int build_keys(struct build *b, char **cause)
     build_digest_str(exe, "stacklab-program-1");
     int rc = 0;
     for (size_t i = 0; i < b->n && rc == 0; i++) {
-        char *path = util_path_join(b->box, b->sources[i]);
         size_t len = 0;
-        char *text = util_read_file(path, BUILD_FILE_CAP, &len);
+        char *text = util_read_beneath(b->boxfd, b->sources[i], BUILD_FILE_CAP, &len);
         if (text == NULL) {
             *cause = xasprintf("%s: %s", b->sources[i], strerror(errno));
             rc = -1;
@@ -148,7 +150,6 @@ static int build_keys(struct build *b, char **cause)
             build_digest_str(exe, b->keys[i]);
         }
         free(text);
-        free(path);
     }
     for (size_t i = 0; build_libs[i] != NULL; i++)
         build_digest_str(exe, build_libs[i]);
@@ -158,33 +159,34 @@ static int build_keys(struct build *b, char **cause)
     return rc;
 }
 
-/* Copies a file; the copy is written atomically with `mode`. Returns 0 or -1. */
-static int build_copy(const char *from, const char *to, int mode)
+/* Copies the regular file `from` of the folder dirfd (a link there is refused) to `to`,
+ * written atomically with `mode`. Returns 0 or -1. */
+static int build_copy(int dirfd, const char *from, const char *to, int mode)
 {
     size_t len = 0;
-    char *data = util_read_file(from, BUILD_FILE_CAP, &len);
+    char *data = util_read_beneath(dirfd, from, BUILD_FILE_CAP, &len);
     int rc = data != NULL ? util_write_file(to, data, len, mode) : -1;
     free(data);
     return rc;
 }
 
-/* cache/KEY.EXT (allocated). */
-static char *build_cached(const struct build *b, const char *key, const char *ext)
+/* KEY.EXT, a file of the cache (allocated). */
+static char *build_cached(const char *key, const char *ext)
 {
-    return xasprintf("%s/%s.%s", b->cache, key, ext);
+    return xasprintf("%s.%s", key, ext);
 }
 
 /* Copies cache/KEY.EXT to box/name when present, marking it as just used. 1 when copied. */
 static int build_fetch(const struct build *b, const char *key, const char *ext,
                        const char *name, int mode)
 {
-    if (b->cache == NULL)
+    if (b->cachefd < 0)
         return 0;
-    char *from = build_cached(b, key, ext);
+    char *from = build_cached(key, ext);
     char *to = util_path_join(b->box, name);
-    int ok = build_copy(from, to, mode) == 0;
+    int ok = build_copy(b->cachefd, from, to, mode) == 0;
     if (ok)
-        utimensat(AT_FDCWD, from, NULL, 0);
+        utimensat(b->cachefd, from, NULL, AT_SYMLINK_NOFOLLOW);
     free(from);
     free(to);
     return ok;
@@ -194,25 +196,24 @@ static int build_fetch(const struct build *b, const char *key, const char *ext,
 static void build_store(const struct build *b, const char *key, const char *ext,
                         const char *name)
 {
-    if (b->cache == NULL)
+    if (b->cachefd < 0)
         return;
-    char *from = util_path_join(b->box, name);
-    char *to = build_cached(b, key, ext);
-    build_copy(from, to, 0644);
-    free(from);
+    char *file = build_cached(key, ext);
+    char *to = util_path_join(b->cache, file);
+    build_copy(b->boxfd, name, to, 0644);
+    free(file);
     free(to);
 }
 
-/* Appends box/name (a compiler log) to the build's log; a missing file adds nothing. */
-static void build_add_log(struct build *b, const char *dir, const char *name)
+/* Appends name (a compiler log) of the folder dirfd to the build's log; a missing file,
+ * or a link, adds nothing. */
+static void build_add_log(struct build *b, int dirfd, const char *name)
 {
-    char *path = util_path_join(dir, name);
     size_t len = 0;
-    char *text = util_read_file(path, BUILD_LOG_CAP, &len);
+    char *text = util_read_beneath(dirfd, name, BUILD_LOG_CAP, &len);
     if (text != NULL)
         sb_add(&b->log, text, len);
     free(text);
-    free(path);
 }
 
 /* Appends s to the script, single-quoted for sh. */
@@ -256,9 +257,8 @@ static char *build_script(const struct build *b)
         if (!b->todo[i])
             continue;
         struct stat st;
-        char *path = util_path_join(b->box, b->sources[i]);
-        long size = stat(path, &st) == 0 ? (long)st.st_size : 0;
-        free(path);
+        long size = fstatat(b->boxfd, b->sources[i], &st, AT_SYMLINK_NOFOLLOW) == 0
+            ? (long)st.st_size : 0;
         size_t j = load[1] < load[0] ? 1 : 0;
         load[j] += size + 1;
         sb_puts(&chain[j], " c ");
@@ -310,10 +310,9 @@ static int build_run(struct build *b, char **cause)
         return -1;
     for (size_t i = 0; i < b->n; i++) {
         char name[64];
+        struct stat st;
         snprintf(name, sizeof name, "obj-%zu.fail", i);
-        char *fail = util_path_join(b->box, name);
-        int failed = access(fail, F_OK) == 0;
-        free(fail);
+        int failed = fstatat(b->boxfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
         snprintf(name, sizeof name, "obj-%zu.o", i);
         if (b->todo[i] && !failed) {
             build_store(b, b->keys[i], "o", name);
@@ -384,13 +383,47 @@ static void build_gather_logs(struct build *b)
         char name[80];
         if (b->todo[i]) {
             snprintf(name, sizeof name, "obj-%zu.log", i);
-            build_add_log(b, b->box, name);
-        } else if (b->cache != NULL) {
+            build_add_log(b, b->boxfd, name);
+        } else if (b->cachefd >= 0) {
             snprintf(name, sizeof name, "%s.log", b->keys[i]);
-            build_add_log(b, b->cache, name);
+            build_add_log(b, b->cachefd, name);
         }
     }
     sb_add(&b->log, b->link.buf ? b->link.buf : "", b->link.len);
+}
+
+/* Opens the build's folders and sizes its tables. Returns 0, or -1 with *cause when the
+ * box cannot be opened; a cache that cannot be made is simply not used. */
+static int build_open(struct build *b, char **cause)
+{
+    b->cachefd = -1;
+    b->boxfd = open(b->box, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (b->boxfd < 0) {
+        *cause = xasprintf("%s: %s", b->box, strerror(errno));
+        return -1;
+    }
+    if (b->cache != NULL && util_mkdirs(b->cache, 0700) == 0)
+        b->cachefd = open(b->cache, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (b->cachefd < 0)
+        b->cache = NULL;
+    while (b->sources[b->n] != NULL)
+        b->n++;
+    b->keys = xcalloc(b->n + 1, sizeof *b->keys);
+    b->todo = xcalloc(b->n + 1, sizeof *b->todo);
+    sb_init(&b->log);
+    sb_init(&b->link);
+    return 0;
+}
+
+static void build_close(struct build *b)
+{
+    sb_free(&b->log);
+    sb_free(&b->link);
+    close(b->boxfd);
+    if (b->cachefd >= 0)
+        close(b->cachefd);
+    free(b->keys);
+    free(b->todo);
 }
 
 int grader_build(const char *box, const char *track, char *const *sources, const char *out,
@@ -398,15 +431,9 @@ int grader_build(const char *box, const char *track, char *const *sources, const
 {
     struct build b = { .box = box, .track = track, .out = out, .cache = cache,
                        .sources = sources };
-    while (sources[b.n] != NULL)
-        b.n++;
-    b.keys = xcalloc(b.n + 1, sizeof *b.keys);
-    b.todo = xcalloc(b.n + 1, sizeof *b.todo);
-    sb_init(&b.log);
-    sb_init(&b.link);
     *log = NULL;
-    if (cache != NULL && util_mkdirs(cache, 0700) < 0)
-        b.cache = NULL;
+    if (build_open(&b, cause) < 0)
+        return -1;
     int rc = build_keys(&b, cause);
     int linked = rc == 0 && build_fetch(&b, b.exekey, "exe", out, 0755);
     for (size_t i = 0; rc == 0 && !linked && i < b.n; i++) {
@@ -423,9 +450,6 @@ int grader_build(const char *box, const char *track, char *const *sources, const
         if (b.log.len > 0)
             *log = grader_map_paths(b.log.buf, box);
     }
-    sb_free(&b.log);
-    sb_free(&b.link);
-    free(b.keys);
-    free(b.todo);
+    build_close(&b);
     return rc;
 }

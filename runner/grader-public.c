@@ -1,6 +1,6 @@
 /* grader-public.c -- `stacklab test`: each public test file of a lab built with the
- * learner's framework and run in the sandbox, one by one. Part of the grader module
- * (grader.h, grader-int.h). */
+ * learner's framework and run in the sandbox, one by one, each in a fresh box. Part of
+ * the grader module (grader.h, grader-int.h). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -61,6 +61,14 @@ static int grader_copy_public(const char *wsroot, const struct lab *lab, const c
         rc = -1;
     }
     return rc < 0 ? -1 : (int)n;
+}
+
+/* Removes a box (kept for debugging with STACKLAB_KEEP_BUILD) and frees its name. */
+static void grader_public_rmbox(char *box)
+{
+    if (getenv("STACKLAB_KEEP_BUILD") == NULL)
+        util_rmtree(box);
+    free(box);
 }
 
 /* Runs the public test program box/exe; fills pf from its run. */
@@ -141,30 +149,53 @@ static int grader_public_one(struct workspace *ws, const char *box, const struct
     return grader_public_run(box, lab, exe, pf, cause);
 }
 
-/* Builds and runs every public test file; sums counts; the first bad file's verdict
- * stands for all. */
-static int grader_public_all(struct workspace *ws, const char *box, const struct lab *lab,
-                             char *const *tests, struct grader_public *res, char **cause)
+/* Adds one program's counts and, for the first bad program, its verdict to res. */
+static void grader_public_sum(struct grader_public *res, const struct grader_public_file *pf)
 {
-    size_t n = 0;
-    while (tests[n] != NULL)
-        n++;
-    res->files = xcalloc(n + 1, sizeof *res->files);
-    int rc = 0;
-    for (size_t i = 0; i < n && rc >= 0; i++) {
-        rc = grader_public_one(ws, box, lab, tests[i], i, res, cause);
-        const struct grader_public_file *pf = &res->files[res->nfiles - 1];
-        if (pf->tap != NULL) {
-            res->passed += pf->tap->passed;
-            res->failed += pf->tap->failed;
-            res->total += (int)pf->tap->ntests;
-        }
-        if (rc >= 0 && pf->verdict != GRADER_PASS && res->verdict == GRADER_PASS) {
-            res->verdict = pf->verdict;
-            snprintf(res->detail, sizeof res->detail, "%s", pf->detail);
-        }
+    if (pf->tap != NULL) {
+        res->passed += pf->tap->passed;
+        res->failed += pf->tap->failed;
+        res->total += (int)pf->tap->ntests;
     }
-    return rc < 0 ? -1 : 0;
+    if (pf->verdict != GRADER_PASS && res->verdict == GRADER_PASS) {
+        res->verdict = pf->verdict;
+        snprintf(res->detail, sizeof res->detail, "%s", pf->detail);
+    }
+}
+
+/* A fresh box under cache holding the public tests of lab (their names to *tests when
+ * it is NULL), the learner's folders and tap.c / tap.h. Returns the box (caller removes
+ * and frees), or NULL with *cause (internal) or *why (a learner problem). */
+static char *grader_public_box(struct workspace *ws, const struct lab *lab,
+                               const char *cache, char ***tests, char **why, char **cause)
+{
+    char *box = xasprintf("%s/build-XXXXXX", cache);
+    if (mkdtemp(box) == NULL) {
+        *cause = xasprintf("%s: %s", box, strerror(errno));
+        free(box);
+        return NULL;
+    }
+    chmod(box, 0755);   /* the box may run as another uid */
+    char **names = NULL;
+    char *tapc = xasprintf("%s/labs/tap.c", ws->course->root);
+    char *taph = xasprintf("%s/labs/tap.h", ws->course->root);
+    char **dirs = grader_lab_dirs(lab);
+    int rc = grader_copy_public(ws->root, lab, box, &names, cause) < 0 ? -1 : 0;
+    if (rc == 0 && grader_copy_lab_dirs(ws->root, dirs, box, why) < 0)
+        rc = -1;
+    else if (rc == 0 && (grader_copy_course(tapc, box, "tests/tap.c", cause) < 0
+                         || grader_copy_course(taph, box, "tests/tap.h", cause) < 0))
+        rc = -1;
+    free(tapc), free(taph);
+    grader_strv_free(dirs);
+    if (rc == 0 && *tests == NULL)
+        *tests = names, names = NULL;
+    grader_strv_free(names);
+    if (rc < 0) {
+        grader_public_rmbox(box);
+        return NULL;
+    }
+    return box;
 }
 
 int grader_public(struct workspace *ws, const struct lab *lab, struct grader_public *res,
@@ -174,36 +205,36 @@ int grader_public(struct workspace *ws, const struct lab *lab, struct grader_pub
     char *cache = grader_cache_dir(cause);
     if (cache == NULL)
         return -1;
-    char *box = xasprintf("%s/build-XXXXXX", cache);
-    free(cache);
-    if (mkdtemp(box) == NULL) {
-        *cause = xasprintf("%s: %s", box, strerror(errno));
-        free(box);
-        return -1;
-    }
-    chmod(box, 0755);
+    /* Every program gets a box of its own: what one program leaves in its box (a link
+     * where the next build writes its log, say) never reaches the next build. */
     char **tests = NULL;
-    char *why = NULL;
-    char *tapc = xasprintf("%s/labs/tap.c", ws->course->root);
-    char *taph = xasprintf("%s/labs/tap.h", ws->course->root);
-    char **dirs = grader_lab_dirs(lab);
-    int rc = grader_copy_public(ws->root, lab, box, &tests, cause) < 0 ? -1 : 0;
-    if (rc == 0 && grader_copy_lab_dirs(ws->root, dirs, box, &why) < 0) {
-        res->verdict = GRADER_COMPILE;
-        res->compile_log = xasprintf("%s\n", why);
-        free(why);
-    } else if (rc == 0 && (grader_copy_course(tapc, box, "tests/tap.c", cause) < 0
-                           || grader_copy_course(taph, box, "tests/tap.h", cause) < 0)) {
-        rc = -1;
-    } else if (rc == 0) {
-        rc = grader_public_all(ws, box, lab, tests, res, cause);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && (tests == NULL || tests[i] != NULL); i++) {
+        char *why = NULL;
+        char *box = grader_public_box(ws, lab, cache, &tests, &why, cause);
+        if (box == NULL && why != NULL) {
+            res->verdict = GRADER_COMPILE;
+            res->compile_log = xasprintf("%s\n", why);
+            free(why);
+            break;
+        }
+        if (box == NULL || tests == NULL) {
+            rc = -1;
+            break;
+        }
+        if (res->files == NULL) {
+            size_t n = 0;
+            while (tests[n] != NULL)
+                n++;
+            res->files = xcalloc(n + 1, sizeof *res->files);
+        }
+        rc = grader_public_one(ws, box, lab, tests[i], i, res, cause) < 0 ? -1 : 0;
+        if (rc == 0)
+            grader_public_sum(res, &res->files[res->nfiles - 1]);
+        grader_public_rmbox(box);
     }
-    free(tapc), free(taph);
-    grader_strv_free(dirs);
     grader_strv_free(tests);
-    if (getenv("STACKLAB_KEEP_BUILD") == NULL)
-        util_rmtree(box);
-    free(box);
+    free(cache);
     return rc;
 }
 

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <dirent.h>
@@ -139,12 +141,10 @@ void sb_free(struct sb *sb)
     sb->len = sb->cap = 0;
 }
 
-char *util_read_file(const char *path, size_t cap, size_t *len)
+/* Reads the open descriptor fd (closed here) whole, refusing anything but a regular
+ * file of at most cap bytes. Same contract as util_read_file. */
+static char *util_read_fd(int fd, size_t cap, size_t *len)
 {
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        return NULL;
     struct stat st;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         int e = errno ? errno : EINVAL;
@@ -182,6 +182,111 @@ char *util_read_file(const char *path, size_t cap, size_t *len)
     if (len != NULL)
         *len = sb.len;
     return sb_steal(&sb);
+}
+
+char *util_read_file(const char *path, size_t cap, size_t *len)
+{
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    return fd < 0 ? NULL : util_read_fd(fd, cap, len);
+}
+
+int util_beneath_walk_only;
+
+/* openat2 confined to dirfd with no link followed; -1 with ENOSYS where the kernel (before
+ * 5.6) or a seccomp policy (EPERM) does not offer it. */
+static int util_openat2(int dirfd, const char *rel, int flags)
+{
+#ifdef SYS_openat2
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = (unsigned long long)(unsigned)(flags | O_NOFOLLOW | O_CLOEXEC);
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    long fd;
+    int tries = 0;
+    do    /* EAGAIN: a rename raced the lookup; the kernel asks us to try again */
+        fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof how);
+    while (fd < 0 && (errno == EAGAIN || errno == EINTR) && ++tries < 64);
+    if (fd < 0 && errno == EPERM)
+        errno = ENOSYS;
+    return (int)fd;
+#else
+    (void)dirfd, (void)rel, (void)flags;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/* One step of the walk: the folder `name` in cur, never through a link (ELOOP). */
+static int util_walk_dir(int cur, const char *name)
+{
+    int fd = openat(cur, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 && errno == ENOTDIR && fstatat(cur, name, &st, AT_SYMLINK_NOFOLLOW) == 0
+        && S_ISLNK(st.st_mode))
+        errno = ELOOP;
+    return fd;
+}
+
+/* The walk openat2 stands for on older kernels: component by component, each opened with
+ * O_NOFOLLOW relative to the one before; ".." is refused outright (EXDEV). */
+static int util_walk_beneath(int dirfd, const char *rel, int flags)
+{
+    if (rel[0] == '/' || rel[0] == '\0') {
+        errno = rel[0] == '/' ? EXDEV : ENOENT;
+        return -1;
+    }
+    int cur = dirfd, fd = -1;
+    const char *p = rel;
+    for (;;) {
+        size_t n = strcspn(p, "/");
+        const char *next = p + n + strspn(p + n, "/");
+        char name[NAME_MAX + 1];
+        if (n > NAME_MAX) {
+            errno = ENAMETOOLONG;
+            break;
+        }
+        memcpy(name, p, n);
+        name[n] = '\0';
+        if (strcmp(name, "..") == 0) {
+            errno = EXDEV;
+            break;
+        }
+        if (*next == '\0') {
+            fd = openat(cur, name, flags | O_NOFOLLOW | O_CLOEXEC);
+            break;
+        }
+        int sub = util_walk_dir(cur, name);
+        if (cur != dirfd)
+            close(cur);
+        cur = sub;
+        if (cur < 0)
+            return -1;
+        p = next;
+    }
+    int e = errno;
+    if (cur != dirfd)
+        close(cur);
+    errno = e;
+    return fd;
+}
+
+int util_open_beneath(int dirfd, const char *rel, int flags)
+{
+    if ((flags & O_CREAT) != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    int fd = util_beneath_walk_only ? -1 : util_openat2(dirfd, rel, flags);
+    if (fd < 0 && (util_beneath_walk_only || errno == ENOSYS))
+        fd = util_walk_beneath(dirfd, rel, flags);
+    return fd;
+}
+
+char *util_read_beneath(int dirfd, const char *rel, size_t cap, size_t *len)
+{
+    int fd = util_open_beneath(dirfd, rel, O_RDONLY | O_NONBLOCK);
+    return fd < 0 ? NULL : util_read_fd(fd, cap, len);
 }
 
 int util_write_file(const char *path, const void *data, size_t len, int mode)

@@ -34,6 +34,20 @@ void sb_free(struct sb *sb);
  * buffer (caller frees); *len gets its size if len is not NULL. Returns NULL with errno
  * set on failure (EFBIG when larger than cap). */
 char *util_read_file(const char *path, size_t cap, size_t *len);
+/* Opens `rel` beneath the folder dirfd (AT_FDCWD: the current one) with flags (O_RDONLY,
+ * O_DIRECTORY, O_NONBLOCK ...; O_CREAT is refused with EINVAL), for paths a box's code
+ * could have planted: no symbolic link is followed in any part (ELOOP, or ENOTDIR for a
+ * link where a folder was expected) and the path never leaves the folder (an absolute
+ * path or "..": EXDEV). Uses openat2 (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, Linux 5.6+),
+ * else a walk of O_NOFOLLOW openat calls. Returns a close-on-exec descriptor the caller
+ * closes, or -1 with errno. */
+int util_open_beneath(int dirfd, const char *rel, int flags);
+/* util_read_file for `rel` opened by util_open_beneath: refuses links (ELOOP), escapes
+ * (EXDEV) and anything but a regular file (EISDIR, EINVAL; a FIFO never blocks). Caller
+ * frees; NULL with errno on failure. */
+char *util_read_beneath(int dirfd, const char *rel, size_t cap, size_t *len);
+/* Tests only: 1 makes util_open_beneath skip openat2 and use the O_NOFOLLOW walk. */
+extern int util_beneath_walk_only;
 /* Writes data to path atomically (temp file + rename). Returns 0 or -1 with errno. */
 int util_write_file(const char *path, const void *data, size_t len, int mode);
 /* Joins two path parts with one '/'. Caller frees. */

@@ -1,6 +1,7 @@
 /* util.c (test) -- the runner's small helpers: allocated strings, the growable string
- * buffer, capped file reading, atomic file writing, path joining, mkdir -p, an rm -rf
- * that never follows symlinks, path containment and the clocks. */
+ * buffer, capped file reading (also beneath a folder, never through a link), atomic
+ * file writing, path joining, mkdir -p, an rm -rf that never follows symlinks, path
+ * containment and the clocks. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -122,6 +123,97 @@ static void fifo_child(void *arg)
     errno = 0;
     char *s = util_read_file("fifo", 100, NULL);
     ok(s == NULL && errno != 0, "F7 a FIFO is refused without waiting for a writer");
+    free(s);
+}
+
+/* The box layout the beneath cases read: box/in/file, links out of it and within it, a
+ * folder link, a FIFO, and a secret outside. */
+static void beneath_setup(void)
+{
+    util_mkdirs("box/in", 0755);
+    util_write_file("secret", "SECRET", 6, 0600);
+    util_write_file("box/top", "top", 3, 0644);
+    util_write_file("box/in/file", "inner", 5, 0644);
+    symlink("../secret", "box/up");
+    symlink("/etc/hostname", "box/abs");
+    symlink("top", "box/same");
+    symlink("in", "box/dirlink");
+    symlink("..", "box/in/parent");
+    mkfifo("box/fifo", 0644);
+}
+
+/* One pass over the cases; `how` names the mode in each description. */
+static void beneath_cases(int box, const char *how)
+{
+    size_t len = 0;
+    char *s = util_read_beneath(box, "top", 100, &len);
+    ok(s != NULL && len == 3 && strcmp(s, "top") == 0, "%s: R1 a file in the folder", how);
+    free(s);
+    s = util_read_beneath(box, "in/file", 100, &len);
+    ok(s != NULL && strcmp(s, "inner") == 0, "%s: R2 a file in a subfolder", how);
+    free(s);
+    static const struct { const char *rel; int want; const char *what; } bad[] = {
+        { "up", ELOOP, "a link out of the folder" },
+        { "abs", ELOOP, "a link to an absolute path" },
+        { "same", ELOOP, "a link to a file beside it" },
+        { "dirlink/file", 0, "a path through a folder link" },
+        { "in/parent/top", 0, "a path through a link to .." },
+        { "../secret", EXDEV, "\"..\" out of the folder" },
+        { "in/../../secret", EXDEV, "\"..\" further down" },
+        { "/etc/hostname", EXDEV, "an absolute path" },
+        { "in", EISDIR, "a folder" },
+        { "missing", ENOENT, "a missing file" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        errno = 0;
+        s = util_read_beneath(box, bad[i].rel, 100, NULL);
+        int e = errno;
+        ok(s == NULL && (bad[i].want != 0 ? e == bad[i].want : (e == ELOOP || e == ENOTDIR)),
+           "%s: R%zu %s is refused (%s)", how, i + 3, bad[i].what, strerror(e));
+        free(s);
+    }
+    errno = 0;
+    s = util_read_beneath(box, "top", 2, NULL);
+    ok(s == NULL && errno == EFBIG, "%s: R13 the cap holds", how);
+    int fd = util_open_beneath(box, "in", O_RDONLY | O_DIRECTORY);
+    ok(fd >= 0, "%s: R14 a folder opens with O_DIRECTORY", how);
+    s = fd >= 0 ? util_read_beneath(fd, "file", 100, NULL) : NULL;
+    is_str(s, "inner", "%s: R15 ... and reads beneath it", how);
+    free(s);
+    if (fd >= 0)
+        close(fd);
+    errno = 0;
+    ok(util_open_beneath(box, "new", O_RDWR | O_CREAT) < 0 && errno == EINVAL,
+       "%s: R16 O_CREAT is refused", how);
+}
+
+/* A FIFO in the box is refused without waiting for a writer, in both modes. */
+static void beneath_fifo_child(void *arg)
+{
+    int box = open("box", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    util_beneath_walk_only = arg != NULL;
+    errno = 0;
+    char *s = util_read_beneath(box, "fifo", 100, NULL);
+    ok(s == NULL && errno == EINVAL, "%s: a FIFO is refused (EINVAL), never waited on",
+       arg != NULL ? "walk" : "openat2");
+    free(s);
+    close(box);
+}
+
+static void t_beneath(void)
+{
+    beneath_setup();
+    int box = open("box", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    beneath_cases(box, "openat2");
+    util_beneath_walk_only = 1;
+    beneath_cases(box, "walk");
+    util_beneath_walk_only = 0;
+    close(box);
+    run_isolated("R17 openat2: a FIFO does not block", 5, beneath_fifo_child, NULL);
+    run_isolated("R18 walk: a FIFO does not block", 5, beneath_fifo_child, "walk");
+    size_t len = 0;
+    char *s = util_read_beneath(AT_FDCWD, "box/top", 100, &len);
+    is_str(s, "top", "R19 AT_FDCWD reads beneath the current folder");
     free(s);
 }
 
@@ -255,6 +347,7 @@ int main(void)
     t_read_file();
     mkfifo("fifo", 0644);
     run_isolated("F7 a FIFO does not block util_read_file", 5, fifo_child, NULL);
+    t_beneath();
     t_write_file();
     t_path_join();
     t_mkdirs();
