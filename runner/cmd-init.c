@@ -1,5 +1,6 @@
 /* cmd-init.c -- `stacklab init DIR`: creates a workspace (progress store, starter code,
- * public tests, Makefile) in DIR. */
+ * public tests, Makefile) in DIR and records it as the default for commands run outside
+ * any workspace. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -40,7 +41,12 @@ static int cmd_init_exec(int argc, char **argv)
         course_free(c);
         return EXIT_USAGE;
     }
-    printf("Created a workspace in %s\n\n"
+    if (workspace_remember(argv[1], &cause) < 0) {
+        fprintf(stderr, "stacklab init: warning: commands run outside %s will not use it "
+                        "(%s)\n", argv[1], cause);
+        free(cause);
+    }
+    printf("Created a workspace in %s (commands run outside a workspace use it too)\n\n"
            "  cd %s\n"
            "  stacklab list          the course map\n"
            "  stacklab lesson 1      read the first lesson\n"

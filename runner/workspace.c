@@ -1,5 +1,7 @@
 /* workspace.c -- finds, creates and opens a learner's workspace: the folder holding
- * .stacklab/progress.db, the learner's framework files and public tests. */
+ * .stacklab/progress.db, the learner's framework files and public tests. Outside one, the
+ * default comes from $STACKLAB_HOME, the last `stacklab init` or ~/stacklab-work, and is
+ * named on stderr; a workspace that lost its progress is refused, never re-created. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -15,15 +17,30 @@
 
 #define WORKSPACE_MARK ".stacklab"
 
-/* Walks up from the current folder to the first folder holding .stacklab/. */
+static char *workspace_resolve(const char *dir);
+
+/* Where a workspace came from: the current folder's, or one of the defaults, in the
+ * order they are tried. The words name it in the "using workspace" line. */
+enum workspace_source { WORKSPACE_HERE, WORKSPACE_ENV, WORKSPACE_LAST_INIT, WORKSPACE_HOME };
+
+static const char *const workspace_source_words[] = {
+    [WORKSPACE_HERE] = "the current folder's",
+    [WORKSPACE_ENV] = "$STACKLAB_HOME",
+    [WORKSPACE_LAST_INIT] = "the last 'stacklab init'",
+    [WORKSPACE_HOME] = "the default; 'stacklab init DIR' makes another",
+};
+
+/* Walks up from the current folder to the first folder holding .stacklab/ (a folder
+ * whose progress.db is missing still stops the walk: workspace_check refuses it rather
+ * than some other workspace being used silently). */
 static char *workspace_find_up(void)
 {
     char *cwd = getcwd(NULL, 0);
     if (cwd == NULL)
         return NULL;
     for (;;) {
-        char *mark = util_path_join(cwd, WORKSPACE_MARK "/progress.db");
-        int found = util_is_file(mark);
+        char *mark = util_path_join(cwd, WORKSPACE_MARK);
+        int found = util_is_dir(mark);
         free(mark);
         if (found)
             return cwd;
@@ -36,19 +53,109 @@ static char *workspace_find_up(void)
     }
 }
 
-/* The default workspace folder: $STACKLAB_HOME, else ~/stacklab-work. Caller frees. */
-static char *workspace_default_dir(char **cause)
+char *workspace_config_path(void)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME");
+    const char *home = getenv("HOME");
+    if (xdg != NULL && xdg[0] == '/')
+        return xasprintf("%s/stacklab/workspace", xdg);
+    if (home != NULL && home[0] == '/')
+        return xasprintf("%s/.config/stacklab/workspace", home);
+    return NULL;
+}
+
+/* The folder the last `stacklab init` recorded, or NULL when there is none. */
+static char *workspace_last_init(void)
+{
+    char *path = workspace_config_path();
+    char *dir = path ? util_read_file(path, PATH_MAX + 1, NULL) : NULL;
+    free(path);
+    if (dir != NULL)
+        dir[strcspn(dir, "\n")] = '\0';
+    if (dir != NULL && dir[0] != '/') {
+        free(dir);      /* only absolute paths are written; anything else is not ours */
+        dir = NULL;
+    }
+    return dir;
+}
+
+int workspace_remember(const char *dir, char **cause)
+{
+    char *path = workspace_config_path();
+    if (path == NULL) {
+        *cause = xstrdup("neither XDG_CONFIG_HOME nor HOME is an absolute path");
+        return -1;
+    }
+    char *abs = workspace_resolve(dir);
+    char *folder = xstrndup(path, (size_t)(strrchr(path, '/') - path));
+    char *line = abs ? xasprintf("%s\n", abs) : NULL;
+    int rc = -1;
+    if (line == NULL)
+        *cause = xasprintf("%s: %s", dir, strerror(errno));
+    else if (util_mkdirs(folder, 0700) < 0 || util_write_file(path, line, strlen(line), 0600) < 0)
+        *cause = xasprintf("cannot write %s: %s", path, strerror(errno));
+    else
+        rc = 0;
+    free(line);
+    free(folder);
+    free(abs);
+    free(path);
+    return rc;
+}
+
+/* The default workspace folder and where it came from: $STACKLAB_HOME, else the last
+ * `stacklab init`, else ~/stacklab-work. Caller frees; NULL with *cause. */
+static char *workspace_default_dir(enum workspace_source *src, char **cause)
 {
     const char *env = getenv("STACKLAB_HOME");
-    if (env != NULL && *env != '\0')
+    if (env != NULL && *env != '\0') {
+        *src = WORKSPACE_ENV;
         return xstrdup(env);
+    }
+    char *last = workspace_last_init();
+    if (last != NULL) {
+        *src = WORKSPACE_LAST_INIT;
+        return last;
+    }
     const char *home = getenv("HOME");
     if (home == NULL || *home == '\0') {
         *cause = xstrdup("neither STACKLAB_HOME nor HOME is set: run 'stacklab init DIR' "
                          "and work inside DIR");
         return NULL;
     }
+    *src = WORKSPACE_HOME;
     return util_path_join(home, "stacklab-work");
+}
+
+/* Whether dir can be opened as the workspace from src. Returns 0 when it holds a
+ * progress store, 1 when it may be created (a default that was never used), -1 with an
+ * allocated *cause when it cannot be used: a workspace whose progress.db is gone (a fresh
+ * one would hide the loss), or a recorded `init` folder that vanished. */
+static int workspace_check(const char *dir, enum workspace_source src, char **cause)
+{
+    char *mark = util_path_join(dir, WORKSPACE_MARK);
+    char *db = util_path_join(mark, "progress.db");
+    int rc = 0;
+    if (util_is_file(db))
+        rc = 0;
+    else if (access(mark, F_OK) == 0) {
+        *cause = xasprintf("%s is missing: the workspace %s has lost its progress. Restore "
+                           "that file from a backup, or remove %s to start again from "
+                           "nothing", db, dir, mark);
+        rc = -1;
+    } else if (src == WORKSPACE_LAST_INIT) {
+        char *cfg = workspace_config_path();
+        *cause = xasprintf("the workspace of your last 'stacklab init', %s, %s (recorded "
+                           "in %s). Run 'stacklab init DIR' for a new one, or work inside "
+                           "a workspace", dir, util_is_dir(dir) ? "is no longer a workspace"
+                           : "no longer exists", cfg ? cfg : "your configuration");
+        free(cfg);
+        rc = -1;
+    } else
+        rc = 1;
+    free(db);
+    free(mark);
+    return rc;
 }
 
 /* Resolves dir even when it does not exist yet, through its nearest existing parent. */
@@ -95,6 +202,11 @@ int workspace_create(const char *dir, const struct course *c, char **cause)
     struct store *st = NULL;
     if (util_is_file(db)) {
         *cause = xasprintf("%s is already a workspace", dir);
+        goto out;
+    }
+    if (access(mark, F_OK) == 0) {     /* a workspace whose progress was lost */
+        *cause = xasprintf("%s exists without its progress.db: restore %s from a backup, "
+                           "or remove %s to start again from nothing", mark, db, mark);
         goto out;
     }
     if (util_mkdirs(mark, 0755) < 0) {
@@ -153,37 +265,70 @@ static struct course *workspace_course(struct store *st, char **cause, int *code
     return c;
 }
 
+/* Prints which workspace a command uses when it is not the current folder's, as
+ * ~/PATH under the home folder. */
+static void workspace_say_using(const char *root, enum workspace_source src)
+{
+    const char *home = getenv("HOME");
+    char *real = home && home[0] == '/' ? util_realpath(home) : NULL;
+    const char *rest = NULL;
+    const char *homes[] = { home, real };
+    for (size_t i = 0; i < 2 && rest == NULL; i++) {
+        size_t n = homes[i] ? strlen(homes[i]) : 0;
+        if (n > 1 && strncmp(root, homes[i], n) == 0 && root[n] == '/')
+            rest = root + n;
+    }
+    fprintf(stderr, "stacklab: using workspace %s%s (%s)\n", rest ? "~" : "", rest ? rest : root,
+            workspace_source_words[src]);
+    free(real);
+}
+
+/* Creates the default workspace dir on its first use, saying so. */
+static int workspace_create_default(const char *dir, char **cause, int *code)
+{
+    struct course *c = workspace_course(NULL, cause, code);
+    int rc = c ? workspace_create(dir, c, cause) : -1;
+    course_free(c);
+    if (rc == 0)
+        fprintf(stderr, "stacklab: created your workspace in %s (your code and progress "
+                        "live there; 'stacklab init DIR' or STACKLAB_HOME choose another "
+                        "folder)\n", dir);
+    return rc;
+}
+
+/* The real path of the workspace to use outside any workspace (see
+ * workspace_default_dir), created on first use when it may be. NULL with *cause and
+ * *code when it cannot be used. */
+static char *workspace_pick_default(char **cause, int *code)
+{
+    enum workspace_source src = WORKSPACE_HOME;
+    *code = EXIT_USAGE;
+    char *dir = workspace_default_dir(&src, cause);
+    int state = dir ? workspace_check(dir, src, cause) : -1;
+    if (state == 1 && workspace_create_default(dir, cause, code) < 0)
+        state = -1;
+    char *root = state >= 0 ? util_realpath(dir) : NULL;
+    if (state >= 0 && root == NULL) {
+        *cause = xasprintf("cannot open the workspace %s: %s", dir, strerror(errno));
+        *code = EXIT_INTERNAL;
+    }
+    if (root != NULL && state == 0)
+        workspace_say_using(root, src);
+    free(dir);
+    return root;
+}
+
 struct workspace *workspace_open(char **cause, int *code)
 {
     *code = EXIT_INTERNAL;
     char *root = workspace_find_up();
-    if (root == NULL) {
-        char *dir = workspace_default_dir(cause);
-        if (dir == NULL) {
-            *code = EXIT_USAGE;
-            return NULL;
-        }
-        char *db = xasprintf("%s/" WORKSPACE_MARK "/progress.db", dir);
-        if (!util_is_file(db)) {
-            struct course *c = workspace_course(NULL, cause, code);
-            if (c == NULL || workspace_create(dir, c, cause) < 0) {
-                course_free(c);
-                free(db);
-                free(dir);
-                return NULL;
-            }
-            course_free(c);
-            fprintf(stderr, "stacklab: created your workspace in %s (your code and progress "
-                            "live there; set STACKLAB_HOME to use another folder)\n", dir);
-        }
-        free(db);
-        root = util_realpath(dir);
-        free(dir);
-        if (root == NULL) {
-            *cause = xasprintf("cannot open the workspace: %s", strerror(errno));
-            return NULL;
-        }
+    if (root != NULL && workspace_check(root, WORKSPACE_HERE, cause) < 0) {
+        *code = EXIT_USAGE;
+        free(root);
+        return NULL;
     }
+    if (root == NULL && (root = workspace_pick_default(cause, code)) == NULL)
+        return NULL;
     struct workspace *ws = xcalloc(1, sizeof *ws);
     ws->root = root;
     ws->dbpath = util_path_join(root, WORKSPACE_MARK "/progress.db");

@@ -1,7 +1,7 @@
 /* workspace.h -- a learner's workspace: a folder holding .stacklab/ (progress store),
  * the learner's framework files, public tests and a Makefile. Found by walking up from
- * the current folder, like git; otherwise the default one (~/stacklab-work or
- * $STACKLAB_HOME) is used and created on first use. Prefix: workspace_. */
+ * the current folder, like git; otherwise a default one ($STACKLAB_HOME, the last
+ * `stacklab init`, ~/stacklab-work) is used. Prefix: workspace_. */
 #ifndef STACKLAB_WORKSPACE_H
 #define STACKLAB_WORKSPACE_H
 
@@ -15,11 +15,21 @@ struct workspace {
     struct course *course;  /* loaded and valid */
 };
 
-/* Opens the workspace around the current folder, or the default one (created with a
- * message on stderr when it does not exist yet, populated with starter(1)). Loads the
- * course too. Returns NULL with an allocated *cause (caller frees) on failure; *code gets
- * the exit code to use (EXIT_USAGE for a bad course, EXIT_INTERNAL otherwise). */
+/* Opens the workspace around the current folder, or outside one the default: the
+ * folder $STACKLAB_HOME names, else the last `stacklab init`'s (workspace_remember),
+ * else ~/stacklab-work; a default is named on stderr ("using workspace ..."), and
+ * $STACKLAB_HOME or ~/stacklab-work is created on first use (saying so, populated with
+ * starter(1)). Loads the course too. Returns NULL with an allocated *cause (caller frees)
+ * on failure; *code gets the exit code to use: EXIT_USAGE for a bad course, a workspace
+ * whose .stacklab/progress.db is missing (never replaced by a fresh one) or a last-init
+ * folder that is gone; EXIT_INTERNAL otherwise. */
 struct workspace *workspace_open(char **cause, int *code);
+/* Records dir (made absolute) as the last `stacklab init`, atomically, in
+ * workspace_config_path(). Returns 0, or -1 with an allocated *cause. */
+int workspace_remember(const char *dir, char **cause);
+/* ${XDG_CONFIG_HOME:-~/.config}/stacklab/workspace, or NULL when neither names an
+ * absolute folder. Caller frees. */
+char *workspace_config_path(void);
 /* Creates a workspace in dir (which may exist, but must not already be a workspace, nor
  * lie inside the course folder): .stacklab/progress.db, starter(1) files, public tests,
  * Makefile. Returns 0, or -1 with an allocated *cause. */

@@ -58,7 +58,8 @@ cd "$T" && mkdir elsewhere && cd elsewhere
 "$SL" list >/dev/null 2>"$T/err"
 like "$(cat "$T/err")" "created your workspace in $STACKLAB_HOME" "outside a workspace the default one is created, saying so"
 "$SL" list >/dev/null 2>"$T/err"
-is "$(cat "$T/err")" "" "and only the first time"
+is "$(cat "$T/err")" "stacklab: using workspace ~/stacklab-work (\$STACKLAB_HOME)" \
+    "created only the first time, then named as the one in use"
 
 out=$(cd "$REPO" && "$SL" validate 2>&1); rc=$?
 is "$rc" 0 "validate with no argument checks the course in use"

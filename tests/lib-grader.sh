@@ -39,6 +39,7 @@ grader_setup() {
     mkdir -p "$T/home" "$T/cache"
     chmod 755 "$T/home" "$T/cache"
     export HOME="$T/home" XDG_CACHE_HOME="$T/cache" STACKLAB_HOME="$T/ws"
+    export XDG_CONFIG_HOME="$T/home/.config"
     export STACKLAB_SEED="${STACKLAB_SEED:-20240611}" NO_COLOR=1
     export STACKLAB_COURSE="${STACKLAB_COURSE:-$G_SRC}"
     SL="$STACKLAB_BUILD/stacklab"
