@@ -2,6 +2,8 @@
  * limits and prints the verdict and every field of the result (a debugging aid and the
  * handle the sandbox tests drive). Exit 0 when the verdict is OK, else 1. */
 #include <errno.h>
+#include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,17 +21,8 @@ struct sandbox_opts {
     char *bind_store[SANDBOX_MAX_BINDS];
     int quiet;
     const char *box;            /* --box DIR, or NULL for a fresh private folder */
+    const char *companion;      /* --companion CMD: run by /bin/sh beside the program */
 };
-
-static int sandbox_num(const char *s, double *out)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || v < 0)
-        return -1;
-    *out = v;
-    return 0;
-}
 
 /* HOST[:INSIDE]; INSIDE defaults to HOST. */
 static int sandbox_bind(struct sandbox_opts *o, const char *arg)
@@ -50,63 +43,101 @@ static int sandbox_bind(struct sandbox_opts *o, const char *arg)
     return 0;
 }
 
+enum sandbox_kind { SANDBOX_FLAG, SANDBOX_NUM, SANDBOX_NET, SANDBOX_BIND, SANDBOX_BOX,
+                    SANDBOX_COMPANION };
+enum sandbox_type { SANDBOX_DOUBLE, SANDBOX_LONG, SANDBOX_SIZE };
+
+/* Every option. A number must be finite, from 0 (no limit) to max, and whole unless it
+ * is a time: strtod alone takes "nan", "inf" and "1e300", which would set no limit or
+ * overflow the field. */
+static const struct sandbox_optdef {
+    const char *name;
+    enum sandbox_kind kind;
+    unsigned flag;              /* SANDBOX_FLAG: enum sbx_flags (0: --quiet) */
+    size_t off;                 /* SANDBOX_NUM: the field of struct sbx_limits ... */
+    enum sandbox_type type;     /* ... its type ... */
+    double max;                 /* ... and the largest value taken */
+    const char *unit;
+} sandbox_optdefs[] = {
+    { "--time", SANDBOX_NUM, 0, offsetof(struct sbx_limits, cpu_sec), SANDBOX_DOUBLE, 86400, "seconds" },
+    { "--wall", SANDBOX_NUM, 0, offsetof(struct sbx_limits, wall_sec), SANDBOX_DOUBLE, 86400, "seconds" },
+    { "--idle", SANDBOX_NUM, 0, offsetof(struct sbx_limits, idle_sec), SANDBOX_DOUBLE, 86400, "seconds" },
+    { "--mem", SANDBOX_NUM, 0, offsetof(struct sbx_limits, mem_mb), SANDBOX_LONG, 1 << 20, "MB" },
+    { "--procs", SANDBOX_NUM, 0, offsetof(struct sbx_limits, procs), SANDBOX_LONG, 1 << 20, "processes" },
+    { "--output", SANDBOX_NUM, 0, offsetof(struct sbx_limits, output_bytes), SANDBOX_SIZE, 1 << 30, "bytes" },
+    { "--fsize", SANDBOX_NUM, 0, offsetof(struct sbx_limits, fsize_mb), SANDBOX_LONG, 1 << 20, "MB" },
+    { "--nofile", SANDBOX_NUM, 0, offsetof(struct sbx_limits, nofile), SANDBOX_LONG, 1 << 20, "descriptors" },
+    { "--tmpfs", SANDBOX_NUM, 0, offsetof(struct sbx_limits, tmpfs_mb), SANDBOX_LONG, 1 << 20, "MB" },
+    { "--inodes", SANDBOX_NUM, 0, offsetof(struct sbx_limits, tmpfs_inodes), SANDBOX_LONG, 1 << 30, "files" },
+    { "--net", SANDBOX_NET, 0, 0, 0, 0, NULL },
+    { "--bind", SANDBOX_BIND, 0, 0, 0, 0, NULL },
+    { "--box", SANDBOX_BOX, 0, 0, 0, 0, NULL },
+    { "--companion", SANDBOX_COMPANION, 0, 0, 0, 0, NULL },
+    { "--no-userns", SANDBOX_FLAG, SBX_NO_USERNS, 0, 0, 0, NULL },
+    { "--no-cgroup", SANDBOX_FLAG, SBX_NO_CGROUP, 0, 0, 0, NULL },
+    { "--sanitized", SANDBOX_FLAG, SBX_SANITIZED, 0, 0, 0, NULL },
+    { "--quiet", SANDBOX_FLAG, 0, 0, 0, 0, NULL },
+};
+
+/* Sets the limit d->off from text v. Returns 0, or -1 after saying what is wrong. */
+static int sandbox_num(struct sbx_limits *l, const struct sandbox_optdef *d, const char *v)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    int bad = end == v || *end != '\0' || errno != 0 || !isfinite(x) || x < 0 || x > d->max;
+    if (!bad && d->type != SANDBOX_DOUBLE && x != (double)(long)x)
+        bad = 1;        /* not whole (x is in range: the cast is defined) */
+    if (bad) {
+        fprintf(stderr, "stacklab sandbox: %s %s: not a %snumber of %s from 0 to %.0f "
+                "(0: no limit)\n", d->name, v, d->type == SANDBOX_DOUBLE ? "" : "whole ",
+                d->unit, d->max);
+        return -1;
+    }
+    char *field = (char *)l + d->off;
+    if (d->type == SANDBOX_DOUBLE)
+        *(double *)(void *)field = x;
+    else if (d->type == SANDBOX_LONG)
+        *(long *)(void *)field = (long)x;
+    else
+        *(size_t *)(void *)field = (size_t)x;
+    return 0;
+}
+
 /* Parses one option at argv[*i]; returns 0, or -1 on bad usage. */
 static int sandbox_opt(struct sandbox_opts *o, int argc, char **argv, int *i)
 {
-    static const struct { const char *name; int kind; } table[] = {
-        { "--time", 0 }, { "--wall", 1 }, { "--mem", 2 }, { "--procs", 3 }, { "--net", 4 },
-        { "--bind", 5 }, { "--idle", 6 }, { "--output", 7 }, { "--fsize", 8 }, { "--nofile", 9 },
-        { "--tmpfs", 14 }, { "--inodes", 15 }, { "--box", 16 },
-        { "--no-userns", 10 }, { "--no-cgroup", 11 }, { "--sanitized", 12 }, { "--quiet", 13 },
-    };
-    const char *a = argv[*i];
-    for (size_t k = 0; k < sizeof table / sizeof table[0]; k++) {
-        if (strcmp(a, table[k].name) != 0)
-            continue;
-        int kind = table[k].kind;
-        if (kind >= 10 && kind <= 13) {
-            unsigned f[] = { SBX_NO_USERNS, SBX_NO_CGROUP, SBX_SANITIZED, 0 };
-            o->cfg.flags |= f[kind - 10];
-            o->quiet |= kind == 13;
-            return 0;
-        }
-        if (*i + 1 >= argc)
-            return -1;
-        const char *v = argv[++*i];
-        double d = 0;
-        if (kind == 4) {
-            if (strcmp(v, "none") == 0)
-                o->cfg.net = SBX_NET_NONE;
-            else if (strcmp(v, "lo") == 0)
-                o->cfg.net = SBX_NET_LOOPBACK;
-            else
-                return -1;
-            return 0;
-        }
-        if (kind == 5)
-            return sandbox_bind(o, v);
-        if (kind == 16) {
-            o->box = v;
-            return 0;
-        }
-        if (sandbox_num(v, &d) < 0)
-            return -1;
-        struct sbx_limits *l = &o->cfg.lim;
-        switch (kind) {
-        case 0: l->cpu_sec = d; break;
-        case 1: l->wall_sec = d; break;
-        case 2: l->mem_mb = (long)d; break;
-        case 3: l->procs = (long)d; break;
-        case 6: l->idle_sec = d; break;
-        case 7: l->output_bytes = (size_t)d; break;
-        case 8: l->fsize_mb = (long)d; break;
-        case 14: l->tmpfs_mb = (long)d; break;
-        case 15: l->tmpfs_inodes = (long)d; break;
-        default: l->nofile = (long)d; break;
-        }
+    const struct sandbox_optdef *d = NULL;
+    for (size_t k = 0; k < sizeof sandbox_optdefs / sizeof sandbox_optdefs[0]; k++)
+        if (strcmp(argv[*i], sandbox_optdefs[k].name) == 0)
+            d = &sandbox_optdefs[k];
+    if (d == NULL)
+        return -1;
+    if (d->kind == SANDBOX_FLAG) {
+        o->cfg.flags |= d->flag;
+        o->quiet |= d->flag == 0;
         return 0;
     }
-    return -1;
+    if (*i + 1 >= argc)
+        return -1;
+    const char *v = argv[++*i];
+    switch (d->kind) {
+    case SANDBOX_NUM:
+        return sandbox_num(&o->cfg.lim, d, v);
+    case SANDBOX_NET:
+        if (strcmp(v, "none") != 0 && strcmp(v, "lo") != 0)
+            return -1;
+        o->cfg.net = strcmp(v, "lo") == 0 ? SBX_NET_LOOPBACK : SBX_NET_NONE;
+        return 0;
+    case SANDBOX_BIND:
+        return sandbox_bind(o, v);
+    case SANDBOX_BOX:
+        o->box = v;
+        return 0;
+    default:
+        o->companion = v;
+        return 0;
+    }
 }
 
 static void sandbox_print(const struct sbx_result *r)

@@ -343,6 +343,7 @@ static int sbx_box_start_once(struct sbx_box *b, char **cause)
     }
     b->msg_fd = mp[0];
     b->t0 = sbx_mono();
+    b->supervisor = getpid();
     b->keeper = fork();
     if (b->keeper < 0) {
         *cause = sbx_strdupf("sandbox: fork: %s", strerror(errno));

@@ -73,6 +73,7 @@ struct sbx_box {
     gid_t owner_gid;
     uid_t run_uid;          /* uid the program runs as, in its own namespace */
     pid_t keeper;           /* our child */
+    pid_t supervisor;       /* our pid, for the keeper to see it outlived us */
     pid_t sid;              /* session of the run (host pid of its init/keeper) */
     int msg_fd, out_fd, err_fd, ctl_fd;
     int path_fds[SBX_MAX_BINDS + 1];    /* box folder, then bind sources; nfds open */

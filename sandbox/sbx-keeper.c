@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -36,6 +37,20 @@ static void __attribute__((noreturn)) sbx_die_setup(int msgfd, const char *what)
     snprintf(m.text, sizeof m.text, "%s: %s", what, strerror(errno));
     sbx_send(msgfd, &m);
     _exit(126);
+}
+
+/* Signal a keeper without a pid namespace gets when its supervisor dies: it then kills
+ * its session (a pid namespace's init dies with SIGKILL instead, and the kernel empties
+ * the namespace). */
+#define SBX_DEATHSIG SIGUSR1
+
+/* Asks for sig when the supervisor dies. The setting is lost at every change of
+ * credentials, so it is asked again after each; a supervisor already gone ends us now. */
+static void sbx_tie(const struct sbx_box *b, int sig)
+{
+    prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0);
+    if (getppid() != b->supervisor)
+        raise(sig == SIGKILL ? SIGKILL : sig);
 }
 
 /* Brings the loopback interface of the current network namespace up. */
@@ -262,11 +277,42 @@ static double sbx_tv(struct timeval t)
     return (double)t.tv_sec + (double)t.tv_usec / 1e6;
 }
 
+/* Reaps every child that has ended; returns 1 once prog is among them (its status and
+ * usage in *m), 0 while it runs, -1 when no child is left. */
+static int sbx_reap(pid_t prog, struct sbx_msg *m)
+{
+    for (;;) {
+        int st;
+        struct rusage ru;
+        pid_t p = wait4(-1, &st, WNOHANG, &ru);
+        if (p < 0 && errno == EINTR)
+            continue;
+        if (p <= 0)
+            return p == 0 ? 0 : -1;
+        if (p == prog) {
+            m->status = st;
+            m->maxrss_kb = ru.ru_maxrss;
+            return 1;
+        }
+    }
+}
+
 /* pid 1 of the box (or the subreaper keeper): starts the program, reaps everything,
- * reports the program's end on msgfd. Never returns. */
+ * reports the program's end on msgfd. Never returns. SIGCHLD and SBX_DEATHSIG stay
+ * blocked and are taken by sigwaitinfo, so neither can slip between a check and the
+ * wait: the keeper without a pid namespace whose supervisor died (killed with -9) kills
+ * its session, so no program or daemon outlives the runner. */
 static void __attribute__((noreturn)) sbx_init(struct sbx_box *b, int msgfd, int out_w, int err_w)
 {
     int ep[2];
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigaddset(&set, SBX_DEATHSIG);
+    signal(SIGCHLD, SIG_DFL);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    if (!b->use_ns)
+        sbx_tie(b, SBX_DEATHSIG);
     if (pipe2(ep, O_CLOEXEC) < 0)
         sbx_die_setup(msgfd, "pipe");
     pid_t prog = fork();
@@ -283,18 +329,11 @@ static void __attribute__((noreturn)) sbx_init(struct sbx_box *b, int msgfd, int
     if (err_w >= 0)
         close(err_w);
     struct sbx_msg m = { .kind = SBX_MSG_EXIT };
-    for (;;) {
-        int st;
-        struct rusage ru;
-        pid_t p = wait4(-1, &st, 0, &ru);
-        if (p < 0 && errno == EINTR)
-            continue;
-        if (p < 0)
-            break;
-        if (p == prog) {
-            m.status = st;
-            m.maxrss_kb = ru.ru_maxrss;
-            break;
+    while (sbx_reap(prog, &m) == 0) {
+        siginfo_t si;
+        if (sigwaitinfo(&set, &si) == SBX_DEATHSIG && !b->use_ns && getppid() != b->supervisor) {
+            sbx_kill_rest(b);
+            _exit(0);
         }
     }
     sbx_kill_rest(b);
@@ -340,10 +379,18 @@ static void __attribute__((noreturn)) sbx_die_mount(int msgfd, const char *err)
     _exit(126);
 }
 
-static void __attribute__((noreturn)) sbx_init_ns(struct sbx_box *b, int msgfd, int out_w, int err_w)
+/* The box's init dies with its keeper. `alive` is a pipe whose only write end the keeper
+ * holds: a keeper gone before the death signal was asked for is seen by its end of file
+ * (getppid says nothing across a pid namespace). */
+static void __attribute__((noreturn)) sbx_init_ns(struct sbx_box *b, int alive, int msgfd,
+                                                  int out_w, int err_w)
 {
     char err[sizeof ((struct sbx_msg *)0)->text];
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    struct pollfd pf = { alive, POLLIN, 0 };
+    if (poll(&pf, 1, 0) != 0)
+        _exit(0);
+    close(alive);
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (sethostname("box", 3) < 0)
         sbx_die_setup(msgfd, "sethostname");
@@ -389,7 +436,7 @@ static void sbx_keeper_close_others(const struct sbx_box *b, int ctl, int msgfd,
  * created, the supervisor writing the id maps in between); then init. */
 void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w)
 {
-    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    sbx_tie(b, SIGKILL);
     if (setsid() < 0)       /* else the end of the run would kill the caller's session */
         sbx_die_setup(msgfd, "setsid");
     if (b->use_cg && sbx_cg_enter(&b->cg) < 0)
@@ -418,6 +465,7 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
     }
     if (b->use_ns && !fresh && unshare(rest) < 0)
         sbx_die_setup(msgfd, "unshare pid/mount/ipc/uts");
+    sbx_tie(b, SIGKILL);        /* a new user namespace is new credentials */
     sbx_wait_go(ctl, msgfd);
     if (fresh && b->cfg->net == SBX_NET_LOOPBACK && sbx_lo_up() < 0)
         sbx_die_setup(msgfd, "loopback up");
@@ -441,11 +489,18 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
     close(ctl);
     if (b->role != SBX_ROLE_COMPANION && sbx_mount_build(b->cfg, b->path_fds, err, sizeof err) < 0)
         sbx_die_mount(msgfd, err);
+    int alive[2];
+    sbx_tie(b, SIGKILL);        /* lost when setresuid changed our credentials */
+    if (pipe2(alive, O_CLOEXEC) < 0)
+        sbx_die_setup(msgfd, "pipe");
     pid_t init = fork();
     if (init < 0)
         sbx_die_setup(msgfd, "fork init");
-    if (init == 0)
-        sbx_init_ns(b, msgfd, out_w, err_w);
+    if (init == 0) {
+        close(alive[1]);
+        sbx_init_ns(b, alive[0], msgfd, out_w, err_w);
+    }
+    close(alive[0]);
     close(msgfd);
     if (out_w >= 0)
         close(out_w);

@@ -28,6 +28,19 @@ sbx --net wifi -- /bin/true
 [ $? = 2 ]
 sbx_ok $? "sandbox: bad --net is a usage error (2)"
 
+# A limit that is not a finite number in range sets no limit at all (strtod takes nan
+# and inf): refused, naming the option.
+for bad in "--time nan" "--time inf" "--wall -1" "--idle 1e300" "--mem 1e30" "--procs nan" \
+           "--output inf" "--tmpfs 2.5" "--inodes -inf"; do
+    sbx $bad --wall 5 -- /bin/true
+    st=$?
+    opt=${bad%% *}
+    [ $st = 2 ] && grep -q -- "^stacklab sandbox: $opt .*not a .*number" "$SBX_T/res"
+    sbx_ok $? "sandbox $bad: refused with a message naming $opt (exit $st)"
+done
+sbx --time 0.5 --wall 20 -- /bin/true
+sbx_ok $? "sandbox --time 0.5: a fraction of a second is a time"
+
 sbx -- ./no-such-program
 verdict RE "a missing program is RE"
 has "cannot run ./no-such-program" "and says why"

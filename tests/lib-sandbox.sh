@@ -95,6 +95,39 @@ below() {
     sbx_ok $? "$3 [$SBX_MODE] ($1 $v < $2)"
 }
 
+# sbx_tagged PATTERN: pids (one a line) of processes whose command line matches the
+# extended regular expression (pgrep leaves itself out).
+sbx_tagged() { pgrep -f -- "$1"; return 0; }
+
+# sbx_wait_tagged PATTERN SECONDS: polls until a process matches; 0 found, 1 not in time.
+sbx_wait_tagged() {
+    end=$(($(date +%s) + $2))
+    while [ "$(date +%s)" -le "$end" ]; do
+        [ -n "$(sbx_tagged "$1")" ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# sbx_gone TAG SECONDS: polls until no process carries TAG; 0 gone, 1 still there.
+sbx_gone() {
+    end=$(($(date +%s) + $2))
+    pat=$1
+    while [ "$(date +%s)" -le "$end" ]; do
+        [ -z "$(sbx_tagged "$pat")" ] && return 0
+        sleep 0.05
+    done
+    sbx_tagged "$pat" | while read -r p; do echo "# left: $p $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"; done
+    return 1
+}
+
+# sbx_kill_tagged TAG: a failed case must not leave its processes to the next one.
+sbx_kill_tagged() {
+    pat=$1
+    for p in $(sbx_tagged "$pat"); do kill -KILL "$p" 2>/dev/null; done
+    return 0
+}
+
 sbx_skip() { SBX_N=$((SBX_N + 1)); echo "ok $SBX_N # SKIP $1"; }
 
 sbx_done() { echo "1..$SBX_N"; [ "$SBX_FAILED" = 0 ]; }
