@@ -145,6 +145,7 @@ static void sbx_box_plan(struct sbx_box *b)
     const char *sim = getenv("STACKLAB_SANDBOX_SIMULATE");
     b->refuse_userns = sim != NULL && strcmp(sim, "userns-refused") == 0;
     b->use_ns = b->use_userns || c->root;
+    sbx_hidden_paths();     /* found here: the box's keeper only reads the list */
     b->use_cg = sbx_caps_cg_usable(fl);
     b->use_seccomp = !(fl & SBX_NO_SECCOMP);
     int keep = b->join_user_fd >= 0 && b->host_uid != 0;   /* pair: the companion's map */

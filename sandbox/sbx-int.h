@@ -97,6 +97,12 @@ int sbx_mount_open(const struct sbx_config *cfg, int *fds, char *err, size_t len
 int sbx_mount_build(const struct sbx_config *cfg, const int *fds, char *err, size_t len);
 int sbx_mount_enter(char *err, size_t len);
 
+/* The course folders this program knows of (STACKLAB_COURSE, the source tree it was
+ * built in, PREFIX/share/stacklab as built and beside the executable), real paths that
+ * exist, NULL-terminated. Found once per process: call in the supervisor before the
+ * first fork. The box's root covers each with an empty read-only folder. */
+const char *const *sbx_hidden_paths(void);
+
 /* sbx-filter.c: sbx_filter_prepare compiles the seccomp filter once per process (call
  * in the supervisor, before fork); sbx_filter_load installs it for the program. pidns:
  * ptrace allowed. Both return 0 or -errno. */

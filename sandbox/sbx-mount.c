@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -189,6 +191,68 @@ static int sbx_mount_etc_dev(char *err, size_t len)
     return 0;
 }
 
+#define SBX_MAX_HIDDEN 6
+
+/* Adds the real path of p to list (n entries so far) when it is a folder not yet there. */
+static void sbx_hidden_add(char **list, size_t *n, const char *p)
+{
+    char *r = p != NULL && *p != '\0' ? realpath(p, NULL) : NULL;
+    struct stat st;
+    if (r == NULL || stat(r, &st) < 0 || !S_ISDIR(st.st_mode) || *n >= SBX_MAX_HIDDEN) {
+        free(r);
+        return;
+    }
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(list[i], r) == 0) {
+            free(r);
+            return;
+        }
+    list[(*n)++] = r;
+}
+
+const char *const *sbx_hidden_paths(void)
+{
+    static char *list[SBX_MAX_HIDDEN + 1];
+    static int done;
+    if (done)
+        return (const char *const *)list;
+    done = 1;
+    size_t n = 0;
+    sbx_hidden_add(list, &n, getenv("STACKLAB_COURSE"));
+#ifdef STACKLAB_SRCDIR
+    sbx_hidden_add(list, &n, STACKLAB_SRCDIR);
+#endif
+#ifdef STACKLAB_DATADIR
+    sbx_hidden_add(list, &n, STACKLAB_DATADIR);
+#endif
+    char exe[SBX_PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 32);
+    char *slash = k > 0 ? memrchr(exe, '/', (size_t)k) : NULL;
+    if (slash != NULL) {
+        snprintf(slash, sizeof exe - (size_t)(slash - exe), "/../share/stacklab");
+        sbx_hidden_add(list, &n, exe);
+    }
+    return (const char *const *)list;
+}
+
+/* Covers each course folder that the system binds make visible (an installed course
+ * under /usr) with an empty read-only tmpfs. Paths are real (no link in them), so the
+ * same path under the new root goes through the binds alone. */
+static int sbx_mount_hide(char *err, size_t len)
+{
+    char dst[SBX_PATH_MAX];
+    for (const char *const *p = sbx_hidden_paths(); *p != NULL; p++) {
+        struct stat st;
+        snprintf(dst, sizeof dst, SBX_NEWROOT "%s", *p);
+        if (lstat(dst, &st) < 0 || !S_ISDIR(st.st_mode))
+            continue;       /* not under a system folder: not in the box at all */
+        if (mount("tmpfs", dst, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                  "size=4k,nr_inodes=1,mode=0555") < 0)
+            return sbx_mfail(err, len, "hide", *p);
+    }
+    return 0;
+}
+
 /* The box folder, the private /tmp and the caller's binds. Sources are reached through
  * descriptors opened before /tmp was covered. */
 static int sbx_mount_box(const struct sbx_config *cfg, int boxfd, const int *bindfds,
@@ -279,6 +343,8 @@ int sbx_mount_build(const struct sbx_config *cfg, const int *fds, char *err, siz
     for (size_t i = 0; i < sizeof sbx_sys_dirs / sizeof sbx_sys_dirs[0]; i++)
         if (sbx_mount_system(sbx_sys_dirs[i], err, len) < 0)
             return -1;
+    if (sbx_mount_hide(err, len) < 0)
+        return -1;
     errno = 0;
     if (sbx_mount_etc_dev(err, len) < 0 || sbx_mount_box(cfg, boxfd, bindfds, err, len) < 0)
         return -1;

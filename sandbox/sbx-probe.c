@@ -145,6 +145,19 @@ static size_t sbx_line(char *buf, size_t len, size_t at, const char *name, int o
     return n < 0 ? at : at + (size_t)n;
 }
 
+/* The course row: which folders boxes cannot see, or why they can. */
+static const char *sbx_probe_course(int ns, char *why, size_t len)
+{
+    size_t at = (size_t)snprintf(why, len, "%s", ns ? "hidden in boxes:"
+                                 : "boxes without a mount namespace can read");
+    const char *const *p = sbx_hidden_paths();
+    if (*p == NULL)
+        snprintf(why, len, "no course folder found");
+    for (; *p != NULL && at < len; p++)
+        at += (size_t)snprintf(why + at, len - at, " %s", *p);
+    return why;
+}
+
 int sbx_probe(char *buf, size_t len, unsigned flags)
 {
     sbx_caps_probe_userns();
@@ -153,6 +166,7 @@ int sbx_probe(char *buf, size_t len, unsigned flags)
     int ns = userns || c->root;
     int cg = sbx_caps_cg_usable(flags);
     int sc = !(flags & SBX_NO_SECCOMP) && seccomp_api_get() >= 1;
+    char course[512];
     const char *nsw = ns ? (userns ? "" : "as root, without a user namespace")
                          : "needs a user namespace or root";
     struct { const char *name; int on; const char *why; } rows[] = {
@@ -168,6 +182,7 @@ int sbx_probe(char *buf, size_t len, unsigned flags)
         { "cgroup", cg, sbx_caps_cg_why(flags) },
         { "memory", 1, cg ? "cgroup limit, OOM reported as ML"
                           : "RLIMIT_AS (ASan: hard_rss_limit_mb) plus RSS polling" },
+        { "course", ns, sbx_probe_course(ns, course, sizeof course) },
         { "leak-check", ns, ns ? "ptrace allowed inside the pid namespace" : "ptrace refused outside a pid namespace" },
     };
     size_t at = 0;
