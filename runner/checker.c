@@ -23,8 +23,10 @@
 static const char *const checker_flags[] = {
     "-std=c11", "-D_GNU_SOURCE", "-DVIAL_REFERENCE", "-O1", "-g", "-pipe", NULL
 };
+/* --wrap: every libmicrohttpd daemon a checker starts has no listening socket
+ * (labs/refserver.c), so the subject cannot reach the checker's reference server. */
 static const char *const checker_libs[] = {
-    "-lcurl", "-lmicrohttpd", "-lcrypto", "-lsqlite3", "-lpthread", NULL
+    "-Wl,--wrap=MHD_start_daemon", "-lcurl", "-lmicrohttpd", "-lcrypto", "-lsqlite3", "-lpthread", NULL
 };
 
 /* Reference files of a track rendered with markers dropped, as (name, text) pairs. */
@@ -194,15 +196,20 @@ char *checker_path(const struct course *c, const struct lab *lab, const char *ca
         checker_ref_free(&ref);
         return NULL;
     }
-    /* labs/httpcheck.c (the libcurl side of HTTP checkers) joins every checker when the
-     * course has it. */
+    /* labs/httpcheck.c (the libcurl side of HTTP checkers) and labs/refserver.c (the
+     * checker's own servers, without a port) join every checker when the course has
+     * them. */
     char *paths[] = { xasprintf("%s/checker.c", lab->dir), xasprintf("%s/labs/tap.c", c->root),
                       xasprintf("%s/labs/wire.c", c->root),
-                      xasprintf("%s/labs/httpcheck.c", c->root), NULL };
-    if (!util_is_file(paths[3])) {
-        free(paths[3]);
-        paths[3] = NULL;
-    }
+                      xasprintf("%s/labs/httpcheck.c", c->root),
+                      xasprintf("%s/labs/refserver.c", c->root), NULL };
+    for (size_t i = 3; i < 5; i++)
+        if (!util_is_file(paths[i])) {
+            free(paths[i]);
+            paths[i] = NULL;
+        }
+    if (paths[3] == NULL && paths[4] != NULL)
+        paths[3] = paths[4], paths[4] = NULL;
     /* The key also covers what those files include: every source and header of the lab
      * folder (a checker may include its driver) and the course's shared headers. */
     char **keyed = grader_argv((const char *const *)paths, NULL, NULL, NULL);

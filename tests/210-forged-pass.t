@@ -71,4 +71,42 @@ leaky
 printf 'int __lsan_is_turned_off(void) { return 1; }\n' >> "$T/ws/vial/request_parse.c"
 grader_check 01
 t_ok $([ "$RC" -eq 1 ] && ! grep -q "^PASS" "$T/out"; echo $?) "__lsan_is_turned_off in learner code: no pass"
+
+# ---- the checker's reference server ---------------------------------------------------
+# The learner's vial_server_port reports another listening socket of the box's network
+# (the reference the checker serves beside it), so the checker would talk to the
+# reference and compare it with itself.
+forge_port() {
+    perl -0pi -e 's/int vial_server_port\(const vial_server \*srv\)\n\{\n.*?\n\}/int vial_server_port(const vial_server *srv)
+{
+    int own = srv ? srv->port : -1, found = own;
+    unsigned addr, port, state;
+    char line[512];
+    FILE *f = fopen("\/proc\/net\/tcp", "r");
+    while (f != NULL && fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, " %*d: %8X:%4X %*8X:%*4X %2X", &addr, &port, &state) == 3
+            && state == 10 && (int)port != own)
+            found = (int)port;
+    if (f != NULL)
+        fclose(f);
+    return found;
+}/s' "$T/ws/vial/server.c"
+    grep -q "proc/net/tcp" "$T/ws/vial/server.c"
+}
+# Labs 02-04 passed (recorded) first, so 04 and 05 are open.
+grader_put 0
+for lab in 02 03 04; do
+    grader_check_recorded "$lab" --only
+    t_ok $([ "$RC" -eq 0 ]; echo $?) "the reference passes lab $lab (exit $RC)"
+done
+for lab in 04 05; do
+    n=${lab#0}
+    grader_put "$n"
+    forge_port || { t_ok 1 "the port-forging server.c could not be made"; continue; }
+    grader_check "$lab" --only
+    set -- $(grader_counts "$lab")
+    t_ok $([ "$RC" -eq 1 ] && [ "$1" -eq 0 ] && [ "$2" -gt 0 ]; echo $?) \
+        "starter($lab) reporting the reference's port fails every test of lab $lab ($1 ok, $2 not ok)"
+    [ "$1" -ne 0 ] && t_diag "$T/out" 20
+done
 t_done

@@ -16,6 +16,7 @@
 #include "tap.h"
 #include "wire.h"
 #include "httpcheck.h"
+#include "refserver.h"
 
 
 static const char alpha[] = "abcdefghijklmnopqrstuvwxyz";
@@ -35,10 +36,13 @@ static int do_request(int port, const char *method, const char *target, struct h
 {
     char url[1200];
     memset(rep, 0, sizeof *rep);
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, target);
+    int ref = port == REFSERVER_PORT;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", ref ? refserver_port() : port, target);
     CURL *h = curl_easy_init();
     if (h == NULL)
         return -1;
+    if (ref)
+        refserver_attach(h);
     hc_setup(h, url, 5000L, HC_HEADERS, rep);
     if (strcmp(method, "HEAD") == 0)
         curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
@@ -354,9 +358,9 @@ int main(int argc, char **argv)
     vial_server *ref = vial_server_start(ref_app, &opt, NULL);
     if (ref == NULL)
         tap_bail_out("the reference server did not start");
-    p.ref = vial_server_port(ref);
+    p.ref = REFSERVER_PORT;     /* by flag: it serves only the checker (refserver.h) */
     if (wire_call(&peer, "start", "", 0, &ans, &alen) == 0)
-        p.subject = (int)strtol(ans, NULL, 10);
+        p.subject = refserver_subject_port(ans);
     free(ans);
     if (peer.dead)
         WIRE_FAIL_DEAD("vial_app_route accepts converter rules and refuses bad ones");
