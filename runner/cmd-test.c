@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "grader.h"
 #include "report.h"
+#include "term.h"
 #include "workspace.h"
 
 extern const struct cmd_entry cmd_test_entry;
@@ -26,7 +27,9 @@ static int cmd_test_exec(int argc, char **argv)
     const struct lab *lab = grader_pick_lab(ws, argc == 2 ? argv[1] : NULL, &cause);
     struct grader_public res;
     if (lab == NULL || grader_public(ws, lab, &res, &cause) < 0) {
-        fprintf(stderr, "stacklab: %s\n", cause);
+        char *safe = term_escape_controls(cause);   /* it may name a learner's file */
+        fprintf(stderr, "stacklab: %s\n", safe);
+        free(safe);
         free(cause);
         workspace_close(ws);
         return lab == NULL ? EXIT_USAGE : EXIT_INTERNAL;

@@ -1,7 +1,10 @@
 /* report.c -- shows a learner what a check (or a public test run) found: per test ok /
  * not ok with message, expected and got (a line diff when multi-line), the seed and the
  * HTTP transcript; compiler messages, crashes, limits and sanitizer reports; a summary.
- * Plain text; colour only through term.h when the output allows it. */
+ * Plain text; colour only through term.h when the output allows it. Every string that
+ * learner code could shape (test names and fields, program output, compiler messages,
+ * file names, verdict details) is shown through term_escape_controls, so only our own
+ * codes reach the terminal. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,15 +12,26 @@
 #include "diff.h"
 #include "report.h"
 #include "term.h"
+#include "util.h"
 
 #define REPORT_MAX_LINES 40         /* of any one block: compiler log, stderr, diff */
 #define REPORT_DETAILED 3           /* failures shown in full per lab */
 
-/* Prints text with each line indented by ind, at most max lines. */
+/* Prints learner text s escaped (term_escape_controls); nothing for NULL. */
+static void report_puts(FILE *f, const char *s)
+{
+    char *safe = term_escape_controls(s);
+    if (safe != NULL)
+        fputs(safe, f);
+    free(safe);
+}
+
+/* Prints learner text, escaped, with each line indented by ind, at most max lines. */
 static void report_block(FILE *f, const char *ind, const char *text, int max)
 {
     int lines = 0;
-    const char *p = text;
+    char *safe = term_escape_controls(text);
+    const char *p = safe;
     while (p != NULL && *p != '\0') {
         size_t n = strcspn(p, "\n");
         if (lines++ == max) {
@@ -25,11 +39,12 @@ static void report_block(FILE *f, const char *ind, const char *text, int max)
             for (const char *q = p; *q != '\0'; q++)
                 rest += *q == '\n';
             fprintf(f, "%s... (%d more lines)\n", ind, rest + (p[strlen(p) - 1] != '\n'));
-            return;
+            break;
         }
         fprintf(f, "%s%.*s\n", ind, (int)n, p);
         p += n + (p[n] == '\n');
     }
+    free(safe);
 }
 
 /* "key: value" or, for a multi-line value, "key:" and the value indented below. */
@@ -38,7 +53,9 @@ static void report_field(FILE *f, const char *key, const char *value)
     if (value == NULL)
         return;
     if (!diff_multiline(value)) {
-        fprintf(f, "        %-9s %s\n", key, value);
+        fprintf(f, "        %-9s ", key);
+        report_puts(f, value);
+        fputc('\n', f);
         return;
     }
     fprintf(f, "        %s\n", key);
@@ -74,12 +91,13 @@ static void report_tests(FILE *f, const struct tap_report *r, int public)
     for (size_t i = 0; r != NULL && i < r->ntests; i++) {
         const struct tap_test *t = &r->tests[i];
         int bad = !t->ok && t->directive != TAP_DIR_TODO;
-        fprintf(f, "  %s%-6s%s %3d %s", term_sgr(f, bad ? "red" : "green"),
-                bad ? "not ok" : "ok", term_sgr(f, "reset"), t->number,
-                t->description[0] ? t->description : "(unnamed test)");
-        if (t->directive != TAP_DIR_NONE)
-            fprintf(f, " # %s %s", t->directive == TAP_DIR_SKIP ? "SKIP" : "TODO",
-                    t->reason ? t->reason : "");
+        fprintf(f, "  %s%-6s%s %3d ", term_sgr(f, bad ? "red" : "green"),
+                bad ? "not ok" : "ok", term_sgr(f, "reset"), t->number);
+        report_puts(f, t->description[0] ? t->description : "(unnamed test)");
+        if (t->directive != TAP_DIR_NONE) {
+            fprintf(f, " # %s ", t->directive == TAP_DIR_SKIP ? "SKIP" : "TODO");
+            report_puts(f, t->reason);
+        }
         fputc('\n', f);
         if (bad && detailed++ < REPORT_DETAILED)
             report_failure(f, t, public);
@@ -89,8 +107,11 @@ static void report_tests(FILE *f, const struct tap_report *r, int public)
     if (hidden > 0)
         fprintf(f, "  (details of %d more failure%s left out: fix the first ones first)\n",
                 hidden, hidden == 1 ? "" : "s");
-    if (r != NULL && r->bailed_out)
-        fprintf(f, "  the checker gave up: %s\n", r->bail_reason ? r->bail_reason : "");
+    if (r != NULL && r->bailed_out) {
+        fputs("  the checker gave up: ", f);
+        report_puts(f, r->bail_reason);
+        fputc('\n', f);
+    }
 }
 
 /* The learner's own output, capped, when it helps explain a failure. */
@@ -100,6 +121,15 @@ static void report_output(FILE *f, const char *what, const char *text, int trunc
         return;
     fprintf(f, "  your program's %s%s:\n", what, truncated ? " (cut short)" : "");
     report_block(f, "    | ", text, 20);
+}
+
+/* " WORDS: DETAIL" after a verdict tag; the detail (a sanitizer's finding, a crash)
+ * may name learner files and functions. */
+static void report_verdict_words(FILE *f, enum grader_verdict v, const char *detail)
+{
+    fprintf(f, " %s%s", grader_verdict_words(v), detail[0] ? ": " : "");
+    report_puts(f, detail);
+    fputc('\n', f);
 }
 
 /* A one-line verdict tag: "PASS", "FAIL", "CRASH" ... */
@@ -129,8 +159,7 @@ static void report_lab(FILE *f, const struct grader_lab *gl, uint64_t seed)
         && gl->verdict != GRADER_COMPILE) {
         fprintf(f, "  ");
         report_tag(f, gl->verdict);
-        fprintf(f, " %s%s%s\n", grader_verdict_words(gl->verdict), gl->detail[0] ? ": " : "",
-                gl->detail);
+        report_verdict_words(f, gl->verdict, gl->detail);
     }
     if (gl->verdict != GRADER_PASS && gl->verdict != GRADER_COMPILE) {
         report_output(f, "stdout", gl->out, gl->out_truncated);
@@ -162,7 +191,9 @@ void report_check(FILE *f, const struct grader_run *run)
 
 /* ---- TAP for machines -------------------------------------------------------------- */
 
-/* `  key: "value"` with YAML double-quote escapes; nothing for NULL. */
+/* `  key: "value"` with YAML double-quote escapes: control bytes, invalid UTF-8 and C1
+ * controls as \xNN, so the stream is as safe on a terminal as the text report; nothing
+ * for NULL. */
 static void report_yaml(FILE *f, const char *key, const char *value)
 {
     if (value == NULL)
@@ -172,11 +203,16 @@ static void report_yaml(FILE *f, const char *key, const char *value)
         static const char from[] = "\"\\\n\t\r";
         static const char *const to[] = { "\\\"", "\\\\", "\\n", "\\t", "\\r" };
         const char *hit = strchr(from, *p);
+        size_t seq = *p >= 0x80 ? term_utf8_len((const char *)p, strnlen((const char *)p, 4))
+                                : 0;
         if (hit != NULL)
             fputs(to[hit - from], f);
-        else if (*p < 0x20 || *p == 0x7f)
+        else if (*p < 0x20 || *p == 0x7f || (*p >= 0x80 && seq == 0))
             fprintf(f, "\\x%02X", *p);
-        else
+        else if (seq > 0) {
+            fwrite(p, 1, seq, f);
+            p += seq - 1;
+        } else
             fputc(*p, f);
     }
     fputs("\"\n", f);
@@ -187,15 +223,17 @@ static void report_tap_test(FILE *f, int n, const char *lab, const struct tap_te
 {
     int bad = !t->ok && t->directive != TAP_DIR_TODO;
     fprintf(f, "%s %d - %s: ", t->ok ? "ok" : "not ok", n, lab);
-    const char *d = t->description[0] ? t->description : "(unnamed test)";
-    for (; *d != '\0'; d++) {   /* TAP 14: '#' and '\' escaped in descriptions */
+    char *safe = term_escape_controls(t->description[0] ? t->description : "(unnamed test)");
+    for (const char *d = safe; *d != '\0'; d++) {   /* TAP 14: '#' and '\' escaped */
         if (*d == '#' || *d == '\\')
             fputc('\\', f);
-        fputc(*d == '\n' ? ' ' : *d, f);
+        fputc(*d == '\n' || *d == '\t' ? ' ' : *d, f);
     }
-    if (t->directive != TAP_DIR_NONE)
-        fprintf(f, " # %s %s", t->directive == TAP_DIR_SKIP ? "SKIP" : "TODO",
-                t->reason ? t->reason : "");
+    free(safe);
+    if (t->directive != TAP_DIR_NONE) {
+        fprintf(f, " # %s ", t->directive == TAP_DIR_SKIP ? "SKIP" : "TODO");
+        report_puts(f, t->reason);
+    }
     fputc('\n', f);
     if (!bad)
         return;
@@ -257,22 +295,26 @@ void report_public(FILE *f, const struct lab *lab, const struct grader_public *r
     }
     for (size_t i = 0; i < res->nfiles; i++) {
         const struct grader_public_file *pf = &res->files[i];
-        if (res->nfiles > 1)
-            fprintf(f, " %s:\n", pf->name);
+        if (res->nfiles > 1) {
+            fputc(' ', f);
+            report_puts(f, pf->name);
+            fputs(":\n", f);
+        }
         report_tests(f, pf->tap, 1);
         if (pf->verdict != GRADER_PASS && pf->verdict != GRADER_FAIL
             && pf->verdict != GRADER_COMPILE) {
             fprintf(f, "  ");
             report_tag(f, pf->verdict);
-            fprintf(f, " %s%s%s\n", grader_verdict_words(pf->verdict),
-                    pf->detail[0] ? ": " : "", pf->detail);
+            report_verdict_words(f, pf->verdict, pf->detail);
         }
         if (pf->verdict != GRADER_PASS)
             report_output(f, "stderr", pf->err, 0);
     }
     report_tag(f, res->verdict);
-    fprintf(f, " %d/%d public tests passed%s%s\n", res->passed, res->total,
-            res->detail[0] ? ": " : "", res->detail);
+    fprintf(f, " %d/%d public tests passed%s", res->passed, res->total,
+            res->detail[0] ? ": " : "");
+    report_puts(f, res->detail);
+    fputc('\n', f);
     if (res->verdict != GRADER_COMPILE)
         fprintf(f, "public tests prove nothing to the grader: run stacklab check %s\n",
                 lab->id);

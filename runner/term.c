@@ -1,11 +1,13 @@
-/* term.c -- decides whether output may carry escape codes (a terminal, NO_COLOR unset)
- * and hands out the few SGR sequences the plain commands use. */
+/* term.c -- decides whether output may carry escape codes (a terminal, NO_COLOR unset),
+ * hands out the few SGR sequences the plain commands use, and makes learner-produced text
+ * safe to show: its control bytes escaped so only our own codes reach the terminal. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "term.h"
+#include "util.h"
 
 static const struct {
     const char *name;
@@ -53,4 +55,73 @@ int term_width(int fd)
             return (int)n;
     }
     return 80;
+}
+
+/* Lead bytes of UTF-8 sequences: the sequence's length and the lowest code point it may
+ * encode (an encoding below it is overlong). */
+static const struct {
+    unsigned char mask, lead;
+    size_t len;
+    unsigned long min;
+} term_utf8_leads[] = {
+    { 0xE0, 0xC0, 2, 0x80 }, { 0xF0, 0xE0, 3, 0x800 }, { 0xF8, 0xF0, 4, 0x10000 },
+};
+
+size_t term_utf8_len(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t k = 0; n > 0 && k < sizeof term_utf8_leads / sizeof *term_utf8_leads; k++) {
+        size_t len = term_utf8_leads[k].len;
+        if ((u[0] & term_utf8_leads[k].mask) != term_utf8_leads[k].lead || len > n)
+            continue;
+        unsigned long cp = u[0] & (0x7Fu >> len);
+        for (size_t i = 1; i < len; i++) {
+            if ((u[i] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (u[i] & 0x3Fu);
+        }
+        int bad = cp < term_utf8_leads[k].min || cp > 0x10FFFF
+                  || (cp >= 0xD800 && cp <= 0xDFFF)
+                  || cp <= 0x9F;      /* C1 controls: some terminals obey U+009B as CSI */
+        return bad ? 0 : len;
+    }
+    return 0;
+}
+
+void term_escape_add(struct sb *out, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        size_t run = i;     /* printable ASCII, newline and tab pass in one piece */
+        while (run < n && ((u[run] >= 0x20 && u[run] < 0x7F) || u[run] == '\n'
+                           || u[run] == '\t'))
+            run++;
+        sb_add(out, s + i, run - i);
+        if ((i = run) >= n)
+            break;
+        size_t len = u[i] >= 0x80 ? term_utf8_len(s + i, n - i) : 0;
+        if (len > 0) {
+            sb_add(out, s + i, len);
+            i += len;
+            continue;
+        }
+        if (u[i] < 0x80) {
+            char caret[2] = { '^', (char)(u[i] == 0x7F ? '?' : u[i] + 0x40) };
+            sb_add(out, caret, 2);
+        } else {
+            sb_printf(out, "\\x%02X", u[i]);
+        }
+        i++;
+    }
+}
+
+char *term_escape_controls(const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    struct sb out;
+    sb_init(&out);
+    term_escape_add(&out, s, strlen(s));
+    return sb_steal(&out);
 }

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "term.h"
 #include "tui.h"
 
 #define TUI_CHECK_CAP (1024 * 1024)     /* output kept from the child */
@@ -213,7 +214,8 @@ static void tui_check_lab_line(struct tui_check_pos *pos, const char *s)
 }
 
 /* One line: a test, a detail of the test above it (indented deeper), or the log. Test
- * lines sit near the margin; deeper "ok" lines are quoted output, never tests. */
+ * lines sit near the margin; deeper "ok" lines are quoted output, never tests. The line
+ * is already escaped (tui_check_parse). */
 static void tui_check_line(struct tui_check *c, const char *line, size_t n,
                            struct tui_check_pos *pos)
 {
@@ -260,7 +262,13 @@ void tui_check_parse(struct tui_check *c, const char *text, size_t len)
         size_t m = n;
         if (m > 0 && text[i + m - 1] == '\r')
             m--;
-        tui_check_line(c, text + i, m, &pos);
+        /* The report escapes learner text already; escaping again changes nothing there
+         * and keeps anything else the child printed (a crash message) off the screen. */
+        struct sb safe;
+        sb_init(&safe);
+        term_escape_add(&safe, text + i, m);
+        tui_check_line(c, safe.buf, safe.len, &pos);
+        sb_free(&safe);
         i += n + 1;
     }
 }

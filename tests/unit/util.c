@@ -1,7 +1,7 @@
 /* util.c (test) -- the runner's small helpers: allocated strings, the growable string
  * buffer, capped file reading (also beneath a folder, never through a link), atomic
  * file writing, path joining, mkdir -p, an rm -rf that never follows symlinks, path
- * containment and the clocks. */
+ * containment, the clocks, and term.c's escaping of learner text for a terminal. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "term.h"
 #include "util.h"
 
 static void t_strings(void)
@@ -327,6 +328,53 @@ static void t_predicates(void)
                i + 1, in[i].path, in[i].dir);
 }
 
+/* term_escape_controls (term.c): learner text made safe for a terminal, as cat -v. */
+static void t_escape(void)
+{
+    static const struct { const char *in, *want, *what; } cases[] = {
+        { "plain text\n\tindented\n", "plain text\n\tindented\n", "E1 text, newline and tab stay" },
+        { "\033]0;title\007", "^[]0;title^G", "E2 a window title: ESC ^[, BEL ^G" },
+        { "\033[?1049h\033[2J", "^[[?1049h^[[2J", "E3 screen switches" },
+        { "bad\r  ok 1", "bad^M  ok 1", "E4 CR as ^M" },
+        { "\001\037\177", "^A^_^?", "E5 other controls and DEL" },
+        { "caf\303\251 \342\234\223 \360\237\230\200", "caf\303\251 \342\234\223 \360\237\230\200",
+          "E6 valid UTF-8 stays (2, 3 and 4 bytes)" },
+        { "\302\233[31m", "\\xC2\\x9B[31m", "E7 a C1 control (U+009B) as \\xNN" },
+        { "\377x\300\257", "\\xFFx\\xC0\\xAF", "E8 invalid and overlong bytes as \\xNN" },
+        { "\342\234", "\\xE2\\x9C", "E9 a cut sequence at the end" },
+        { "\355\240\200", "\\xED\\xA0\\x80", "E10 a UTF-16 surrogate" },
+        { "", "", "E11 nothing stays nothing" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = term_escape_controls(cases[i].in);
+        is_str(got, cases[i].want, "%s", cases[i].what);
+        char *again = term_escape_controls(got);
+        is_str(again, got, "%s: escaping twice changes nothing", cases[i].what);
+        free(again);
+        free(got);
+    }
+    ok(term_escape_controls(NULL) == NULL, "E12 NULL gives NULL");
+    struct sb sb;
+    sb_init(&sb);
+    term_escape_add(&sb, "a\0b", 3);
+    is_str(sb.buf, "a^@b", "E13 a NUL inside counted bytes is ^@");
+    sb_free(&sb);
+    int clean = 1;
+    for (int c = 0; c < 256; c++) {
+        char in[2] = { (char)c, 0 };
+        struct sb one;
+        sb_init(&one);
+        term_escape_add(&one, in, 1);
+        for (size_t k = 0; k < one.len; k++) {
+            unsigned char u = (unsigned char)one.buf[k];
+            if ((u < 0x20 && u != '\n' && u != '\t') || u >= 0x7F)
+                clean = 0;
+        }
+        sb_free(&one);
+    }
+    ok(clean, "E14 no single byte escapes to a control, DEL or high byte");
+}
+
 static void t_clocks(void)
 {
     double now = util_now();
@@ -353,6 +401,7 @@ int main(void)
     t_mkdirs();
     t_rmtree();
     t_predicates();
+    t_escape();
     t_clocks();
     if (chdir("/") == 0)
         util_rmtree(dir);
