@@ -313,7 +313,22 @@ int wire_fail_dead(const char *file, int line, const char *test);
  *   get NAME           vial_response_header
  *   body BYTES         vial_response_set_body
  *   append BYTES       vial_response_append
- *   serialize 0|1      vial_response_serialize */
+ *   serialize 0|1      vial_response_serialize
+ * Byte inputs (parse, decode, body, append) reach the learner's code as exact-size heap
+ * copies (wire_exact). */
+
+/* A heap copy of exactly n bytes, no NUL after: a learner function that reads past the
+ * length it was given reads past the block, which AddressSanitizer reports (a padded copy
+ * would hide it). Caller frees; NULL only when out of memory. */
+static inline char *wire_exact(const char *d, size_t n)
+{
+    char *c = malloc(n);
+    if (c == NULL && n == 0)
+        c = malloc(1);
+    if (c != NULL && n > 0)
+        memcpy(c, d, n);
+    return c;
+}
 
 static inline void wire_line(struct wire_buf *out, const char *key, const void *v, size_t n)
 {
@@ -344,13 +359,15 @@ static inline void wire_dump_pairs(struct wire_buf *out, const char *what, const
 }
 
 /* Parses raw into req and writes the outcome. */
-static inline void wire_vial_parse(struct wire_buf *out, const char *raw, size_t len,
+static inline void wire_vial_parse(struct wire_buf *out, const char *bytes, size_t len,
                                    vial_request *req)
 {
     char line[96];
     size_t consumed = 0;
     vial_request_free(req);
+    char *raw = wire_exact(bytes, len);
     int st = vial_parse_request(raw, len, req, &consumed);
+    free(raw);
     snprintf(line, sizeof line, "status %d\n", st);
     wire_buf_str(out, line);
     if (st != 0)
@@ -370,9 +387,11 @@ static inline void wire_vial_parse(struct wire_buf *out, const char *raw, size_t
 static inline void wire_vial_decode(struct wire_buf *out, const char *d, size_t len)
 {
     size_t n = 0;
-    char *s = len ? vial_percent_decode(d + 1, len - 1, d[0] == '1', &n) : NULL;
+    char *in = len ? wire_exact(d + 1, len - 1) : NULL;
+    char *s = len ? vial_percent_decode(in, len - 1, d[0] == '1', &n) : NULL;
     wire_line(out, "decoded", s, n);
     free(s);
+    free(in);
 }
 
 /* add/set payload: NAME \0 VALUE. */
@@ -432,8 +451,10 @@ static inline void wire_vial_op(struct wire_buf *out, const char *op, const char
         snprintf(line, sizeof line, "get[%.60s]", d);
         wire_line_str(out, line, vial_response_header(res, d));
     } else if (strcmp(op, "body") == 0 || strcmp(op, "append") == 0) {
-        int rc = op[0] == 'b' ? vial_response_set_body(res, d, len)
-                              : vial_response_append(res, d, len);
+        char *bytes = wire_exact(d, len);
+        int rc = op[0] == 'b' ? vial_response_set_body(res, bytes, len)
+                              : vial_response_append(res, bytes, len);
+        free(bytes);
         snprintf(line, sizeof line, "%s %zu -> %d\n", op, len, rc);
         wire_buf_str(out, line);
     } else if (strcmp(op, "serialize") == 0) {

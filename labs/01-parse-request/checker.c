@@ -10,7 +10,7 @@
 #include "wire.h"
 
 #define REPEAT 3                /* requests of one kind per test */
-#define DECODES 4               /* decode calls in the decode test (>= REPEAT) */
+#define DECODES 6               /* decode calls in the decode test (>= REPEAT) */
 
 static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 static const char *const methods[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"};
@@ -286,11 +286,13 @@ static void add_lookups(struct wire_rng *r, struct wire_buf *ops)
     wire_buf_frame(ops, "header", "X-Absent", 8);
 }
 
-/* Adds decode operation i of DECODES: good strings with escapes and '+', the last one
- * bad. Shown as the call the driver makes. */
+/* Adds decode operation i of DECODES: good strings with escapes and '+', then one with a
+ * bad escape inside, then the two edges every run has: a '%' with nothing after it and a
+ * '%' with one hex digit after it, at the very end of the input (a decoder that looks
+ * past its length there reads past the copy it was given). Shown as the call made. */
 static void add_decode(struct wire_rng *r, int i, struct wire_buf *ops, struct wire_buf *show)
 {
-    static const char *const bad[] = {"%", "%z1", "a%0", "%00", "%4G"};
+    static const char *const bad[] = {"%z1", "a%0x", "%00", "%4G"};
     struct wire_buf s = {0};
     wire_buf_str(&s, i % 2 ? "1" : "0");
     rand_word(r, &s, alnum, 0, 5);
@@ -299,8 +301,14 @@ static void add_decode(struct wire_rng *r, int i, struct wire_buf *ops, struct w
     wire_buf_str(&s, esc);
     wire_buf_str(&s, "+");
     rand_word(r, &s, alnum, 0, 5);
-    if (i == DECODES - 1)
-        wire_buf_str(&s, bad[wire_rng_below(r, 5)]);
+    if (i == DECODES - 3)
+        wire_buf_str(&s, bad[wire_rng_below(r, 4)]);
+    if (i == DECODES - 2)
+        wire_buf_str(&s, "%");
+    if (i == DECODES - 1) {
+        snprintf(esc, sizeof esc, "%%%X", (unsigned)wire_rng_below(r, 16));
+        wire_buf_str(&s, esc);
+    }
     wire_buf_frame(ops, "decode", s.data, s.len);
     wire_vial_show_op(show, "decode", s.data, s.len);
     wire_buf_free(&s);
