@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -68,6 +69,63 @@ uint64_t grader_seed(int *chosen)
     return seed & ((UINT64_C(1) << 53) - 1);  /* stays exact in any reader */
 }
 
+/* ---- leftovers of killed runs ---------------------------------------------------- */
+
+/* Every process using the cache holds a shared flock on cache/in-use for its lifetime
+ * (the kernel drops it when the process dies, however it dies). A process that gets the
+ * lock exclusively knows no other run is alive, so every build folder it finds was left
+ * by a killed run. While another run is alive nothing is swept: its folders cannot be
+ * told from leftovers, and the next lone run sweeps them. */
+static int grader_cache_lock = -1;
+
+/* The prefixes of the folders runs make in the cache (grader.c, grader-public.c,
+ * checker.c). */
+static const char *const grader_leftovers[] = { "build-", "checker-build-", NULL };
+
+static int grader_is_leftover(const char *name)
+{
+    for (size_t i = 0; grader_leftovers[i] != NULL; i++)
+        if (strncmp(name, grader_leftovers[i], strlen(grader_leftovers[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* Removes the leftover folders of cache (never following a link: util_rmtree opens
+ * each folder O_NOFOLLOW; as root, folders owned by a box's uid go too). */
+static void grader_cache_sweep(const char *cache)
+{
+    DIR *d = opendir(cache);
+    if (d == NULL)
+        return;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (!grader_is_leftover(de->d_name))
+            continue;
+        char *path = util_path_join(cache, de->d_name);
+        if (util_rmtree(path) < 0)
+            fprintf(stderr, "stacklab: cannot remove %s, left by a run that was killed: "
+                    "%s\n", path, strerror(errno));
+        free(path);
+    }
+    closedir(d);
+}
+
+/* Marks cache as in use by this process for its lifetime, first sweeping the leftovers
+ * of killed runs when no other run is alive. Once per process. */
+static void grader_cache_claim(const char *cache)
+{
+    if (grader_cache_lock >= 0)
+        return;
+    char *path = util_path_join(cache, "in-use");
+    grader_cache_lock = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    free(path);
+    if (grader_cache_lock < 0)
+        return;
+    if (flock(grader_cache_lock, LOCK_EX | LOCK_NB) == 0)
+        grader_cache_sweep(cache);
+    flock(grader_cache_lock, LOCK_SH);
+}
+
 char *grader_cache_dir(char **cause)
 {
     const char *xdg = getenv("XDG_CACHE_HOME");
@@ -88,6 +146,7 @@ char *grader_cache_dir(char **cause)
      * traversable, not listable. */
     if (geteuid() == 0)
         chmod(dir, 0711);
+    grader_cache_claim(dir);
     return dir;
 }
 

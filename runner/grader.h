@@ -115,7 +115,9 @@ int grader_public(struct workspace *ws, const struct lab *lab, struct grader_pub
 void grader_public_free(struct grader_public *res);
 
 /* Folder for private build folders and the checker cache: $XDG_CACHE_HOME/stacklab or
- * ~/.cache/stacklab, created. Caller frees; NULL with *cause on failure. */
+ * ~/.cache/stacklab, created. The first call in a process marks it in use until the
+ * process ends and, when no other run is alive, first removes the build folders killed
+ * runs left there. Caller frees; NULL with *cause on failure. */
 char *grader_cache_dir(char **cause);
 
 /* Replaces every occurrence of the build folder `dir` (and the box's "/box") followed by
