@@ -33,7 +33,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmd4c -lpthread
 
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -g -O2 \
-               -Ilabs -Isandbox -Irunner $(PKG_CFLAGS) \
+               -Ilabs/kit -Isandbox -Irunner $(PKG_CFLAGS) \
                -DSTACKLAB_VERSION='"$(VERSION)"' \
                -DSTACKLAB_SRCDIR='"$(SRCDIR)"' \
                -DSTACKLAB_DATADIR='"$(PREFIX)/share/stacklab"'
@@ -42,9 +42,9 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 RUNNER_SRC  := $(wildcard runner/*.c)
 SANDBOX_SRC := $(wildcard sandbox/*.c)
-TAP_SRC     := labs/tap.c
+TAP_SRC     := labs/kit/tap.c
 UNIT_SRC    := $(wildcard tests/unit/*.c)
-HDRS        := $(wildcard runner/*.h sandbox/*.h labs/tap.h)
+HDRS        := $(wildcard runner/*.h sandbox/*.h labs/kit/tap.h)
 
 # $(call objs,BUILDDIR,SOURCES)
 objs = $(patsubst %.c,$(1)/obj/%.o,$(2))

@@ -18,10 +18,12 @@ chmod 755 "$T/home" "$T/cache"
 export HOME="$T/home" XDG_CACHE_HOME="$T/cache" STACKLAB_HOME="$T/ws" STACKLAB_SEED=1
 export STACKLAB_COURSE="${STACKLAB_COURSE:-$SRC}" NO_COLOR=1
 C="$STACKLAB_COURSE"
-lab=$(cd "$C/labs" && ls -d 01-*/ 2>/dev/null | head -n 1 | tr -d /)
-[ -n "$lab" ] && [ -f "$C/labs/$lab/checker.c" ] || { echo "check: no lab 01 yet"; exit 0; }
+labdir=$(ls -d "$C"/labs/*/01-*/ 2>/dev/null | head -n 1)
+labdir=${labdir%/}
+[ -n "$labdir" ] && [ -f "$labdir/checker.c" ] || { echo "check: no lab 01 yet"; exit 0; }
+ref=$(dirname "$labdir")/ref
 "$SL" init "$T/ws" > /dev/null || exit 1
-for f in "$C"/labs/vial/*.c "$C"/labs/vial/*.h; do
+for f in "$ref"/*.c "$ref"/*.h; do
     "$TOOL" 0 "$f" > "$T/ws/vial/$(basename "$f")" || exit 1
 done
 
@@ -50,15 +52,16 @@ done | median > "$T/cold"
 # bare: the same subject build and run, no sandbox (checker and runner built once)
 SUBJ="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror=implicit-function-declaration
  -Werror=int-conversion -g -fsanitize=address,undefined -fno-omit-frame-pointer -pipe"
-gcc -std=c11 -D_GNU_SOURCE -DVIAL_REFERENCE -O1 -g -I"$C/labs" -I"$C/labs/vial" -o "$T/checker" \
-    "$C/labs/$lab/checker.c" "$C/labs/tap.c" "$C/labs/wire.c" "$C/labs/httpcheck.c" "$C"/labs/vial/*.c \
-    -lcurl -lmicrohttpd -lcrypto -lsqlite3 -lpthread || exit 1
-gcc -std=c11 -D_GNU_SOURCE -O1 -o "$T/pairrun" "$SRC/labs/tools/pairrun.c" || exit 1
+K="$C/labs/kit"
+gcc -std=c11 -D_GNU_SOURCE -DSTACKLAB_REFERENCE -O1 -g -I"$K" -I"$ref" -I"$labdir" -o "$T/checker" \
+    "$labdir/checker.c" "$K/tap.c" "$K/wire.c" "$K/httpcheck.c" "$K/refserver.c" "$ref"/*.c \
+    -Wl,--wrap=MHD_start_daemon -lcurl -lmicrohttpd -lcrypto -lcjson -lpthread || exit 1
+gcc -std=c11 -D_GNU_SOURCE -O1 -o "$T/pairrun" "$K/tools/pairrun.c" || exit 1
 for i in $(seq "$RUNS"); do
     a=$(now)
     # shellcheck disable=SC2086
-    gcc $SUBJ -I"$T/ws/vial" -I"$C/labs" -o "$T/subject" "$C/labs/$lab/driver.c" "$T"/ws/vial/*.c \
-        -lmicrohttpd -lcrypto -lsqlite3 -lpthread \
+    gcc $SUBJ -I"$T/ws/vial" -I"$K" -o "$T/subject" "$labdir/driver.c" "$K/sanhooks.c" \
+        "$T"/ws/vial/*.c -lmicrohttpd -lcrypto -lcjson -lcurl -lpthread \
         && "$T/pairrun" "$T/subject" -- "$T/checker" 1 > /dev/null 2>&1
     b=$(now)
     awk -v a="$a" -v b="$b" 'BEGIN { print b - a }'

@@ -1,5 +1,5 @@
 /* vial-app.c -- the benchmark's vial side: the same two routes (/plaintext, /json) as
- * an app on the reference vial (labs/vial with markers dropped), served by vial_server.
+ * an app on the reference vial (labs/vial/ref with markers dropped), served by vial_server.
  *   vial-app THREADS    prints the port it bound, serves until stdin closes. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -41,7 +41,7 @@ if [ -n "$need" ]; then
 fi
 
 # Build: the reference vial with markers dropped, then the two C servers.
-sh "$SRC/labs/tools/starter.sh" 99 "$SRC/labs/vial" "$T/vial" || exit 1
+sh "$SRC/labs/kit/tools/starter.sh" 99 "$SRC/labs/vial/ref" "$T/vial" || exit 1
 LIBS="-lmicrohttpd -lcrypto -lcjson -lpthread"
 cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -DNDEBUG -I"$T/vial" -o "$T/vial-app" \
     "$SRC/bench/vial-app.c" "$T"/vial/*.c $LIBS || { echo "vial: vial-app did not build"; exit 1; }

@@ -1,6 +1,6 @@
-/* checker.c -- builds a lab's checker outside the sandbox (checker.c + labs/tap.c +
- * labs/wire.c + labs/httpcheck.c + the reference framework rendered with markers dropped)
- * and caches the executable by a SHA-256 of its inputs, what they include and its flags
+/* checker.c -- builds a lab's checker outside the sandbox (checker.c + the kit's tap.c,
+ * wire.c, httpcheck.c and refserver.c + the references of the lab's track and of the
+ * tracks it builds on, rendered with markers dropped) and caches the executable by a SHA-256 of its inputs, what they include and its flags
  * in CACHE/checkers/. */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "checker.h"
+#include "track.h"
 #include "grader.h"
 #include "starter.h"
 #include "util.h"
@@ -21,15 +22,15 @@
 #define CHECKER_FILE_CAP (1u << 20)
 
 static const char *const checker_flags[] = {
-    "-std=c11", "-D_GNU_SOURCE", "-DVIAL_REFERENCE", "-O1", "-g", "-pipe", NULL
+    "-std=c11", "-D_GNU_SOURCE", "-DSTACKLAB_REFERENCE", "-O1", "-g", "-pipe", NULL
 };
-/* --wrap: every libmicrohttpd daemon a checker starts has no listening socket
- * (labs/refserver.c), so the subject cannot reach the checker's reference server. */
-static const char *const checker_libs[] = {
-    "-Wl,--wrap=MHD_start_daemon", "-lcurl", "-lmicrohttpd", "-lcrypto", "-lsqlite3", "-lpthread", NULL
-};
+/* --wrap: every libmicrohttpd daemon a checker starts serves only the checker's own
+ * connections (labs/kit/refserver.c), so the subject cannot reach its reference server.
+ * The track's libraries follow (track_ldflags). */
+static const char *const checker_link[] = { "-Wl,--wrap=MHD_start_daemon", NULL };
 
-/* Reference files of a track rendered with markers dropped, as (name, text) pairs. */
+/* Reference files of a lab's tracks (its own and those it builds on) rendered with
+ * markers dropped, as ("FOLDER/name", text) pairs. */
 struct checker_ref {
     char **names, **texts;
     size_t n;
@@ -43,17 +44,16 @@ static void checker_ref_free(struct checker_ref *r)
     free(r->texts);
 }
 
-static int checker_ref_load(const char *root, const char *track, struct checker_ref *r,
-                           char **cause)
+/* Adds the reference of track t (labs/TRACK/ref) to r as "FOLDER/name" pairs. */
+static int checker_ref_add(const struct track *t, struct checker_ref *r, char **cause)
 {
-    char *dir = xasprintf("%s/labs/%s", root, track);
+    char *dir = util_path_join(t->dir, "ref");
     char **names = NULL;
     size_t n = 0;
     grader_list_sources(dir, NULL, ".c", &names, &n);
     grader_list_sources(dir, NULL, ".h", &names, &n);
-    memset(r, 0, sizeof *r);
-    r->names = xcalloc(n + 1, sizeof *r->names);
-    r->texts = xcalloc(n + 1, sizeof *r->texts);
+    r->names = xrealloc(r->names, (r->n + n + 1) * sizeof *r->names);
+    r->texts = xrealloc(r->texts, (r->n + n + 1) * sizeof *r->texts);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         char *path = util_path_join(dir, names[i]);
@@ -65,13 +65,42 @@ static int checker_ref_load(const char *root, const char *track, struct checker_
         if (ref == NULL)
             rc = -1;
         else
-            r->names[r->n] = xstrdup(names[i]), r->texts[r->n++] = ref;
+            r->names[r->n] = xasprintf("%s/%s", t->folder, names[i]), r->texts[r->n++] = ref;
         free(text);
         free(path);
     }
     grader_strv_free(names);
     free(dir);
     return rc;
+}
+
+/* The references of lab's track and of the tracks it builds on. Returns 0 or -1. */
+static int checker_ref_load(const struct lab *lab, struct checker_ref *r, char **cause)
+{
+    memset(r, 0, sizeof *r);
+    int rc = 0;
+    for (const struct track *t = lab->trk; t != NULL && rc == 0; t = t->base)
+        rc = checker_ref_add(t, r, cause);
+    return rc;
+}
+
+/* The flags after the sources: the wrap, then the track's libraries as words. */
+static char **checker_libs(const struct lab *lab)
+{
+    char *ld = track_ldflags(lab->trk);
+    size_t n = 0, cap = 8;
+    char **v = xcalloc(cap, sizeof *v);
+    for (size_t i = 0; checker_link[i] != NULL; i++)
+        v[n++] = xstrdup(checker_link[i]);
+    for (char *save = NULL, *w = strtok_r(ld, " \t", &save); w != NULL;
+         w = strtok_r(NULL, " \t", &save)) {
+        if (n + 2 > cap)
+            v = xrealloc(v, (cap *= 2) * sizeof *v);
+        v[n++] = xstrdup(w);
+    }
+    v[n] = NULL;
+    free(ld);
+    return v;
 }
 
 /* Feeds a name and its content to the digest, each length-prefixed. */
@@ -85,12 +114,13 @@ static void checker_digest_add(EVP_MD_CTX *md, const char *name, const char *tex
 
 /* SHA-256 (hex) of the checker's inputs and flags. Returns 0 or -1 with *cause. */
 static int checker_key(const char *const *paths, const struct checker_ref *ref,
-                              char hex[65], char **cause)
+                       const char *const *libs, const char *const *cflags, char hex[65],
+                       char **cause)
 {
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-    const char *const *flagsets[] = { checker_flags, checker_libs };
-    for (size_t s = 0; s < 2; s++)
+    const char *const *flagsets[] = { checker_flags, cflags, libs };
+    for (size_t s = 0; s < 3; s++)
         for (size_t i = 0; flagsets[s][i] != NULL; i++)
             checker_digest_add(md, "flag", flagsets[s][i], strlen(flagsets[s][i]));
     int rc = 0;
@@ -141,8 +171,9 @@ static int checker_spawn(char **argv, const char *cwd, char **log)
 
 /* Builds the checker of lab into a temp folder of cache and moves it to `exe`. */
 static int checker_build(const struct course *c, const struct lab *lab,
-                                const struct checker_ref *ref, const char *const *paths,
-                                const char *cache, const char *exe, char **cause)
+                         const struct checker_ref *ref, const char *const *paths,
+                         const char *const *libs, const char *const *cflags,
+                         const char *cache, const char *exe, char **cause)
 {
     char *tmp = xasprintf("%s/checker-build-XXXXXX", cache);
     if (mkdtemp(tmp) == NULL) {
@@ -150,22 +181,31 @@ static int checker_build(const struct course *c, const struct lab *lab,
         free(tmp);
         return -1;
     }
-    char *vdir = xasprintf("%s/%s", tmp, lab->track);
-    util_mkdirs(vdir, 0700);
-    char **extra = NULL;
-    size_t n = 0;
+    /* Each reference folder is written under its own name and searched for headers,
+     * the folders of the tracks built on last. */
+    char **extra = NULL, **incs = xcalloc(ref->n + 6, sizeof *incs);
+    size_t n = 0, ni = 0;
     for (size_t i = 0; i < ref->n; i++) {
-        char *to = util_path_join(vdir, ref->names[i]);
+        char *to = util_path_join(tmp, ref->names[i]);
+        char *dir = xstrndup(to, (size_t)(strrchr(to, '/') - to));
+        util_mkdirs(dir, 0700);
         util_write_file(to, ref->texts[i], strlen(ref->texts[i]), 0600);
+        if (ni == 0 || strcmp(incs[ni - 1] + 2, dir) != 0)
+            incs[ni++] = xasprintf("-I%s", dir);
+        free(dir);
         free(to);
     }
-    grader_list_sources(vdir, vdir, ".c", &extra, &n);
-    char *incs[] = { xasprintf("-I%s", vdir), xasprintf("-I%s", tmp),
-                     xasprintf("-I%s/labs", c->root), xasprintf("-I%s", lab->dir),
-                     "-o", "checker", NULL };
+    for (size_t i = 0; i < ni; i++)
+        grader_list_sources(incs[i] + 2, incs[i] + 2, ".c", &extra, &n);
+    incs[ni++] = xasprintf("-I%s", tmp);
+    incs[ni++] = xasprintf("-I%s/labs/kit", c->root);
+    incs[ni++] = xasprintf("-I%s", lab->dir);
     const char *head[] = { "gcc", NULL };
-    char **srcs = grader_argv((const char *const *)incs, paths, extra, NULL);
-    char **argv = grader_argv(head, checker_flags, srcs, checker_libs);
+    const char *out[] = { "-o", "checker", NULL };
+    char **flags = grader_argv(checker_flags, cflags, (char *const *)incs, out);
+    char **srcs = grader_argv(paths, NULL, extra, NULL);
+    char **argv = grader_argv(head, (const char *const *)flags, srcs, libs);
+    grader_strv_free(flags);
     char *log = NULL;
     int st = checker_spawn(argv, tmp, &log);
     char *built = util_path_join(tmp, "checker");
@@ -175,61 +215,59 @@ static int checker_build(const struct course *c, const struct lab *lab,
                            log ? log : strerror(errno));
         rc = -1;
     }
-    for (size_t i = 0; i < 4; i++)
-        free(incs[i]);
     free(built);
     free(log);
     grader_strv_free(argv);
     grader_strv_free(srcs);
     grader_strv_free(extra);
+    grader_strv_free(incs);
     util_rmtree(tmp);
-    free(vdir);
     free(tmp);
     return rc;
 }
 
 char *checker_path(const struct course *c, const struct lab *lab, const char *cache,
-                            char **cause)
+                   char **cause)
 {
     struct checker_ref ref;
-    if (checker_ref_load(c->root, lab->track, &ref, cause) < 0) {
+    if (checker_ref_load(lab, &ref, cause) < 0) {
         checker_ref_free(&ref);
         return NULL;
     }
-    /* labs/httpcheck.c (the libcurl side of HTTP checkers) and labs/refserver.c (the
-     * checker's own servers, without a port) join every checker when the course has
-     * them. */
-    char *paths[] = { xasprintf("%s/checker.c", lab->dir), xasprintf("%s/labs/tap.c", c->root),
-                      xasprintf("%s/labs/wire.c", c->root),
-                      xasprintf("%s/labs/httpcheck.c", c->root),
-                      xasprintf("%s/labs/refserver.c", c->root), NULL };
-    for (size_t i = 3; i < 5; i++)
-        if (!util_is_file(paths[i])) {
-            free(paths[i]);
-            paths[i] = NULL;
-        }
-    if (paths[3] == NULL && paths[4] != NULL)
-        paths[3] = paths[4], paths[4] = NULL;
+    /* The kit: TAP, the wire protocol, and when the course has them the libcurl side of
+     * HTTP checks (httpcheck.c) and the checker's own servers (refserver.c). */
+    static const char *const kit[] = { "tap.c", "wire.c", "httpcheck.c", "refserver.c" };
+    char *paths[6] = { xasprintf("%s/checker.c", lab->dir) };
+    size_t np = 1;
+    for (size_t i = 0; i < sizeof kit / sizeof kit[0]; i++) {
+        paths[np] = track_kit_path(c, kit[i]);
+        if (i < 2 || util_is_file(paths[np]))
+            np++;
+        else
+            free(paths[np]);
+    }
+    paths[np] = NULL;
     /* The key also covers what those files include: every source and header of the lab
-     * folder (a checker may include its driver) and the course's shared headers. */
+     * folder (a checker may include its driver) and the kit's headers. */
     char **keyed = grader_argv((const char *const *)paths, NULL, NULL, NULL);
-    size_t nkeyed = 0;
-    while (keyed[nkeyed] != NULL)
-        nkeyed++;
-    char *labsdir = xasprintf("%s/labs", c->root);
+    size_t nkeyed = np;
+    char *kitdir = track_kit_path(c, "");
     grader_list_sources(lab->dir, lab->dir, ".c", &keyed, &nkeyed);
     grader_list_sources(lab->dir, lab->dir, ".h", &keyed, &nkeyed);
-    grader_list_sources(labsdir, labsdir, ".h", &keyed, &nkeyed);
-    free(labsdir);
+    grader_list_sources(kitdir, kitdir, ".h", &keyed, &nkeyed);
+    free(kitdir);
+    char **libs = checker_libs(lab);
+    const char **cflags = track_cflags(lab->trk);
     char hex[65];
     char *exe = NULL;
-    if (checker_key((const char *const *)keyed, &ref, hex, cause) == 0) {
+    if (checker_key((const char *const *)keyed, &ref, (const char *const *)libs, cflags, hex,
+                    cause) == 0) {
         char *dir = xasprintf("%s/checkers", cache);
         util_mkdirs(dir, 0700);
         exe = xasprintf("%s/%s", dir, hex);
         if (access(exe, X_OK) != 0
-            && checker_build(c, lab, &ref, (const char *const *)paths, cache, exe,
-                                    cause) < 0) {
+            && checker_build(c, lab, &ref, (const char *const *)paths,
+                             (const char *const *)libs, cflags, cache, exe, cause) < 0) {
             free(exe);
             exe = NULL;
         }
@@ -238,7 +276,8 @@ char *checker_path(const struct course *c, const struct lab *lab, const char *ca
     for (size_t i = 0; paths[i] != NULL; i++)
         free(paths[i]);
     grader_strv_free(keyed);
+    grader_strv_free(libs);
+    free(cflags);
     checker_ref_free(&ref);
     return exe;
 }
-

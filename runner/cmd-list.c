@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "exam.h"
 #include "progress.h"
+#include "track.h"
 #include "term.h"
 #include "workspace.h"
 
@@ -88,13 +89,7 @@ static int cmd_list_exec(int argc, char **argv)
         const char *t = it->kind == COURSE_LESSON ? it->u.lesson->track
                         : it->kind == COURSE_LAB  ? it->u.lab->track : exam_track(it->u.exam);
         if (strcmp(t, track) != 0) {
-            static const struct { const char *id, *name; } names[] = {
-                { "intro", "Foundations" }, { "vial", "Micro track: vial (Flask-like)" },
-                { "keg", "Full-stack track: keg (Django-like)" }, { "all", "Final" } };
-            const char *name = t;
-            for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-                if (strcmp(names[k].id, t) == 0)
-                    name = names[k].name;
+            const char *name = track_title(ws->course, t, 0);
             printf("\n%s%s%s\n", term_sgr(f, "bold"), name, term_sgr(f, "reset"));
             track = t;
         }

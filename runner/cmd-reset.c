@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "grader.h"
 #include "starter.h"
+#include "track.h"
 #include "util.h"
 #include "workspace.h"
 
@@ -18,7 +19,11 @@ extern const struct cmd_entry cmd_reset_entry;
 static int cmd_reset_file(struct workspace *ws, const char *rel, int n, const char *stamp,
                           char **cause)
 {
-    char *src = xasprintf("%s/labs/%s", ws->course->root, rel);
+    char *src = track_ref_path(ws->course, rel);
+    if (src == NULL) {
+        *cause = xasprintf("%s: the course has no reference of this file", rel);
+        return -1;
+    }
     char *dst = workspace_path(ws, rel);
     size_t len;
     char *text = util_read_file(src, 4u << 20, &len);

@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "grader.h"
 #include "starter.h"
+#include "track.h"
 #include "util.h"
 #include "workspace.h"
 
@@ -17,7 +18,11 @@ extern const struct cmd_entry cmd_solution_entry;
 /* Writes rel.solution rendered as starter(n + 1). Returns 0 or -1 with *cause. */
 static int cmd_solution_file(struct workspace *ws, const char *rel, int n, char **cause)
 {
-    char *src = xasprintf("%s/labs/%s", ws->course->root, rel);
+    char *src = track_ref_path(ws->course, rel);
+    if (src == NULL) {
+        *cause = xasprintf("%s: the course has no reference of this file", rel);
+        return -1;
+    }
     char *dst = xasprintf("%s/%s.solution", ws->root, rel);
     size_t len;
     char *text = util_read_file(src, 4u << 20, &len);

@@ -83,14 +83,14 @@ static int cmd_watch_wait(int fd)
     }
 }
 
-/* Adds watches on the framework folders of the course's tracks and on tests/. */
+/* Adds watches on the learner's folders of the course and on tests/. */
 static int cmd_watch_add(int fd, struct workspace *ws)
 {
     const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE
                           | IN_DELETE;
     int added = 0;
-    for (size_t i = 0; i < ws->course->nlabs; i++) {
-        char *dir = workspace_path(ws, ws->course->labs[i].track);
+    for (size_t i = 0; i < ws->course->nfolders; i++) {
+        char *dir = workspace_path(ws, ws->course->folders[i].name);
         added += inotify_add_watch(fd, dir, mask) >= 0;
         free(dir);
     }

@@ -12,6 +12,7 @@
 #include "course.h"
 #include "exam.h"
 #include "frontmatter.h"
+#include "track.h"
 #include "util.h"
 
 #define COURSE_FILE_CAP (1024 * 1024)
@@ -20,7 +21,7 @@
 /* A lab plus the lines of the keys that refer to other things, for messages. */
 struct lab_fm {
     struct lab lab;
-    size_t lesson_line, requires_line, files_line, id_line;
+    size_t lesson_line, requires_line, files_line, id_line, track_line;
 };
 struct lesson_fm {
     struct lesson lesson;
@@ -38,7 +39,7 @@ static const struct fm_field course_lesson_fields[] = {
 static const struct fm_field course_lab_fields[] = {
     { "id", FM_ID, 1, offsetof(struct lab_fm, lab.id), 0, 0, offsetof(struct lab_fm, id_line) },
     { "title", FM_STRING, 1, offsetof(struct lab_fm, lab.title), 0, 0, NO_LINE },
-    { "track", FM_STRING, 1, offsetof(struct lab_fm, lab.track), 0, 0, NO_LINE },
+    { "track", FM_STRING, 0, offsetof(struct lab_fm, lab.track), 0, 0, offsetof(struct lab_fm, track_line) },
     { "lesson", FM_ID, 1, offsetof(struct lab_fm, lab.lesson), 0, 0, offsetof(struct lab_fm, lesson_line) },
     { "requires", FM_ID, 0, offsetof(struct lab_fm, lab.requires), 0, 0, offsetof(struct lab_fm, requires_line) },
     { "files", FM_LIST, 1, offsetof(struct lab_fm, lab.files), 0, 0, offsetof(struct lab_fm, files_line) },
@@ -47,16 +48,6 @@ static const struct fm_field course_lab_fields[] = {
     { "memory", FM_INT, 0, offsetof(struct lab_fm, lab.mem_limit), 16, 4096, NO_LINE },
     { NULL, 0, 0, 0, 0, 0, 0 }
 };
-
-static const char *const course_tracks[] = { "intro", "vial", "keg", NULL };
-
-static int course_known_track(const char *t, int labs_only)
-{
-    for (const char *const *p = course_tracks + (labs_only ? 1 : 0); *p; p++)
-        if (strcmp(*p, t) == 0)
-            return 1;
-    return 0;
-}
 
 /* "NN-slug" + suffix: returns 1 and the slug (allocated) when name has that shape. */
 static int course_split_name(const char *name, const char *suffix, char **slug)
@@ -74,8 +65,7 @@ static int course_cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted entries of a folder (names only, no dot files). Caller frees with fm_list_free. */
-static char **course_list_dir(const char *dir)
+char **course_list_dir(const char *dir)
 {
     DIR *d = opendir(dir);
     size_t n = 0, cap = 16;
@@ -126,6 +116,7 @@ static void course_lab_free(struct lab *l)
     free(l->lesson);
     free(l->requires);
     fm_list_free(l->files);
+    fm_list_free(l->folders);
     free(l->dir);
     free(l->path);
 }
@@ -170,9 +161,9 @@ static void course_load_lessons(struct course *c, const char *shown, struct sb *
                           path, lf->id_line, lf->lesson.id, *p);
             if (lf->lesson.track == NULL)
                 lf->lesson.track = xstrdup("intro");
-            else if (!course_known_track(lf->lesson.track, 0))
-                sb_printf(err, "%s:1: unknown track '%s' (intro, vial or keg)\n", path,
-                          lf->lesson.track);
+            else if (!track_known(c, lf->lesson.track, 0))
+                sb_printf(err, "%s:1: unknown track '%s' (intro, or the id of a labs/*/"
+                          "track.md)\n", path, lf->lesson.track);
             for (size_t j = 0; j < k; j++)
                 if (ls[j].lesson.id && strcmp(ls[j].lesson.id, lf->lesson.id) == 0)
                     sb_printf(err, "%s:%zu: duplicate lesson id '%s' (also in lessons/%s-%s.md)\n",
@@ -202,8 +193,6 @@ static void course_check_lab(struct course *c, struct lab_fm *lf, struct lab_fm 
             sb_printf(err, "%s:1: the lab folder has no %s\n", path, *f);
         free(p);
     }
-    if (!course_known_track(lab->track, 1))
-        sb_printf(err, "%s:1: unknown track '%s' (vial or keg)\n", path, lab->track);
     int found = 0;
     for (size_t j = 0; j < nls; j++)
         if (ls[j].lesson.id && strcmp(ls[j].lesson.id, lab->lesson) == 0)
@@ -220,13 +209,13 @@ static void course_check_lab(struct course *c, struct lab_fm *lf, struct lab_fm 
                       path, lf->requires_line, lab->requires);
     }
     for (char **f = lab->files; f && *f; f++) {
-        char *ref = xasprintf("%s/labs/%s", c->root, *f);
+        char *ref = track_ref_path(c, *f);
         if (strstr(*f, "..") != NULL || (*f)[0] == '/')
             sb_printf(err, "%s:%zu: file '%s' must be a relative path inside the workspace\n",
                       path, lf->files_line, *f);
-        else if (!util_is_file(ref))
-            sb_printf(err, "%s:%zu: file '%s' has no reference at labs/%s\n", path,
-                      lf->files_line, *f, *f);
+        else if (ref == NULL || !util_is_file(ref))
+            sb_printf(err, "%s:%zu: file '%s' has no reference (%s)\n", path, lf->files_line,
+                      *f, ref ? "no such file in the course" : "no track has that folder");
         free(ref);
     }
     if (lab->nhints < 2)
@@ -234,27 +223,23 @@ static void course_check_lab(struct course *c, struct lab_fm *lf, struct lab_fm 
                   lab->body_line, lab->nhints);
 }
 
-static void course_load_labs(struct course *c, const char *shown, struct sb *err,
-                             struct lesson_fm *ls, size_t nls, struct lab_fm **out, size_t *nout)
+/* Loads the labs of track t (labs/TRACK/NN-slug/lab.md) into labs[*k...]. */
+static void course_load_track_labs(struct course *c, const struct track *t, const char *shown,
+                                   struct sb *err, struct lesson_fm *ls, size_t nls,
+                                   struct lab_fm *labs, size_t *k)
 {
-    char *dir = util_path_join(c->root, "labs");
-    char **names = course_list_dir(dir);
-    size_t n = 0;
-    for (char **p = names; *p; p++)
-        n++;
-    struct lab_fm *labs = xcalloc(n + 1, sizeof *labs);
-    size_t k = 0;
+    char **names = course_list_dir(t->dir);
     for (char **p = names; *p; p++) {
         char *slug;
-        char *sub = util_path_join(dir, *p);
+        char *sub = util_path_join(t->dir, *p);
         if (!util_is_dir(sub) || !course_split_name(*p, "", &slug)) {
             free(sub);
             continue;
         }
-        char *rel = xasprintf("labs/%s/lab.md", *p);
+        char *rel = xasprintf("labs/%s/%s/lab.md", t->id, *p);
         char *path = course_show(shown, rel);
         char *full = util_path_join(c->root, rel);
-        struct lab_fm *lf = &labs[k];
+        struct lab_fm *lf = &labs[*k];
         lf->lab.slug = slug;
         lf->lab.dir = sub;
         lf->lab.path = full;
@@ -267,22 +252,43 @@ static void course_load_labs(struct course *c, const char *shown, struct sb *err
             sb_printf(err, "%s:0: cannot read: %s\n", path, strerror(errno));
         } else if (fm_parse(text, path, course_lab_fields, lf, &lf->lab.body_line, err) == 0) {
             lf->lab.nhints = course_count_hints(text);
+            if (lf->lab.track == NULL)
+                lf->lab.track = xstrdup(t->id);
+            else if (strcmp(lf->lab.track, t->id) != 0)
+                sb_printf(err, "%s:%zu: track '%s' but the lab is in labs/%s/\n", path,
+                          lf->track_line, lf->lab.track, t->id);
             if (strncmp(lf->lab.id, *p, 2) != 0)
                 sb_printf(err, "%s:%zu: id '%s' does not match the folder's prefix '%.2s'\n",
                           path, lf->id_line, lf->lab.id, *p);
-            for (size_t j = 0; j < k; j++)
+            for (size_t j = 0; j < *k; j++)
                 if (labs[j].lab.id && strcmp(labs[j].lab.id, lf->lab.id) == 0)
-                    sb_printf(err, "%s:%zu: duplicate lab id '%s' (also in labs/%s-%s)\n", path,
-                              lf->id_line, lf->lab.id, labs[j].lab.id, labs[j].lab.slug);
-            course_check_lab(c, lf, labs, k, ls, nls, path, err);
+                    sb_printf(err, "%s:%zu: duplicate lab id '%s' (also in labs/%s/%s-%s)\n",
+                              path, lf->id_line, lf->lab.id, labs[j].lab.track,
+                              labs[j].lab.id, labs[j].lab.slug);
+            course_check_lab(c, lf, labs, *k, ls, nls, path, err);
         }
         free(text);
         free(rel);
         free(path);
-        k++;
+        (*k)++;
     }
     fm_list_free(names);
-    free(dir);
+}
+
+static void course_load_labs(struct course *c, const char *shown, struct sb *err,
+                             struct lesson_fm *ls, size_t nls, struct lab_fm **out, size_t *nout)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->ntracks; i++) {
+        char **names = course_list_dir(c->tracks[i].dir);
+        for (char **p = names; *p; p++)
+            n++;
+        fm_list_free(names);
+    }
+    struct lab_fm *labs = xcalloc(n + 1, sizeof *labs);
+    size_t k = 0;
+    for (size_t i = 0; i < c->ntracks; i++)
+        course_load_track_labs(c, &c->tracks[i], shown, err, ls, nls, labs, &k);
     *out = labs;
     *nout = k;
 }
@@ -302,7 +308,7 @@ static void course_order(struct course *c, const char *shown, struct lab_fm *lab
             if (strcmp(lab->lesson, c->lessons[i].id) != 0)
                 continue;
             if (last_lab != NULL && strcmp(lab->id, last_lab) < 0) {
-                char *rel = xasprintf("labs/%s-%s/lab.md", lab->id, lab->slug);
+                char *rel = xasprintf("labs/%s/%s-%s/lab.md", lab->track, lab->id, lab->slug);
                 char *path = course_show(shown, rel);
                 sb_printf(err, "%s:%zu: lab %s would come after lab %s in the course map "
                           "(its lesson %s comes later); lab ids must follow lesson order\n",
@@ -333,6 +339,12 @@ static void course_load_exams(struct course *c, const char *shown, struct sb *er
         char *rel = xasprintf("exams/%s", *p);
         char *path = course_show(shown, rel);
         struct exam *ex = exam_load(path, err);
+        if (ex != NULL && !track_known(c, exam_track(ex), 1)) {
+            sb_printf(err, "%s:%zu: unknown track '%s' (all, or the id of a labs/*/track.md)\n",
+                      path, ex->track_line, exam_track(ex));
+            exam_free(ex);
+            ex = NULL;
+        }
         if (ex != NULL)
             c->exams[c->nexams++] = ex;
         free(path);
@@ -392,6 +404,7 @@ struct course *course_load(const char *root, char **errors)
     struct lesson_fm *ls;
     struct lab_fm *labs;
     size_t nls, nlabs;
+    track_load(c, root, &err);
     course_load_lessons(c, root, &err, &ls, &nls);
     course_load_labs(c, root, &err, ls, nls, &labs, &nlabs);
     course_load_exams(c, root, &err);
@@ -407,6 +420,7 @@ struct course *course_load(const char *root, char **errors)
     for (size_t i = 0; i < nlabs; i++)
         c->labs[c->nlabs++] = labs[i].lab;
     if (ok) {
+        track_link(c, root, &err);
         course_order(c, root, labs, &err);
         course_place_exams(c);
     }
@@ -435,6 +449,7 @@ void course_free(struct course *c)
         exam_free(c->exams[i]);
     free(c->exams);
     free(c->order);
+    track_free_all(c);
     free(c->root);
     free(c);
 }

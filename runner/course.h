@@ -11,7 +11,7 @@ struct lesson {
     char *id;           /* "01": two digits, also the file name's prefix */
     char *slug;         /* "what-is-a-framework" */
     char *title;
-    char *track;        /* "intro", "vial", "keg" */
+    char *track;        /* a track's id, or "intro" */
     int minutes;
     char *path;         /* lessons/01-what-is-a-framework.md */
     size_t body_line;   /* first line of Markdown after the front matter (1-based) */
@@ -21,20 +21,48 @@ struct lab {
     char *id;           /* "01" */
     char *slug;         /* "parse-request" */
     char *title;
-    char *track;        /* "vial" or "keg" */
+    char *track;        /* the id of the track whose folder holds the lab */
     char *lesson;       /* id of the lesson that teaches it (the lab follows it in the map) */
     char *requires;     /* id of the lab that must pass first, or NULL */
     char **files;       /* files the learner edits, relative to the workspace, NULL-ended */
     int points;
     double time_limit;  /* wall seconds for the whole check run */
     long mem_limit;     /* MB for the subject */
-    char *dir;          /* labs/01-parse-request */
-    char *path;         /* labs/01-parse-request/lab.md */
+    char *dir;          /* absolute labs/TRACK/01-parse-request */
+    char *path;         /* absolute labs/TRACK/01-parse-request/lab.md */
     size_t body_line;
     int nhints;         /* number of "### Hint" sections in the body */
+    const struct track *trk;    /* its track (set by track_link) */
+    char **folders;     /* the learner's folders it builds from (track_lab_folders) */
 };
 
 struct exam;            /* joins with the exam issue */
+
+/* A track: labs/ID/track.md and its folder (ref/, the labs NN-slug/, other learner
+ * folders such as a capstone's). Loaded by track.c; owned by the course. */
+struct track {
+    char *id;           /* the folder's name under labs/ */
+    char *title;        /* one title everywhere (list, map, status) */
+    char *short_title;  /* for narrow places */
+    int order;          /* tracks are listed by it */
+    char *requires;     /* the lab that opens the track's first lab, or NULL */
+    char *folder;       /* the learner's folder the reference ref/ becomes */
+    char **libs;        /* pkg-config names subject and checker link, NULL-ended */
+    char **cflags;      /* extra compiler flags, NULL-ended (may be empty) */
+    char *dir;          /* absolute labs/ID */
+    char *path;         /* absolute labs/ID/track.md */
+    char *blurb;        /* the body: a paragraph for the map */
+    const struct track *base;   /* the track whose folder this one builds on (the track of
+                                 * its `requires` lab), or NULL */
+};
+
+/* One folder of a learner's workspace and where the course keeps its reference. */
+struct course_folder {
+    char *name;         /* "vial", "app" */
+    char *src;          /* absolute labs/TRACK/ref or labs/TRACK/NAME */
+    char *shown;        /* "labs/vial/ref", for messages */
+    const struct track *track;
+};
 
 /* One entry of the course map, in order. */
 struct course_item {
@@ -48,6 +76,10 @@ struct course_item {
 
 struct course {
     char *root;                 /* absolute path of the course folder */
+    struct track *tracks;       /* by order */
+    size_t ntracks;
+    struct course_folder *folders;  /* the learner's folders, in track order */
+    size_t nfolders;
     struct lesson *lessons;
     size_t nlessons;
     struct lab *labs;
@@ -76,6 +108,10 @@ struct lab *course_lab(const struct course *c, const char *id);
 struct exam *course_exam(const struct course *c, const char *id);
 /* Index of a lab in c->labs, or -1. */
 int course_lab_index(const struct course *c, const struct lab *lab);
+
+/* Sorted entries of a folder (names only, no dot files; none when it cannot be read).
+ * Caller frees with fm_list_free. */
+char **course_list_dir(const char *dir);
 
 /* Reads a lesson's or lab's Markdown body (without front matter). Caller frees. */
 char *course_read_body(const char *path, char **cause);

@@ -176,8 +176,7 @@ static void exam_setting(struct exam_parse *p, const char *key, const char *v)
         exam_set_str(p, key, &p->ex->title, v);
     else if (strcmp(key, "track") == 0) {
         exam_set_str(p, key, &p->ex->track, v);
-        if (strcmp(v, "vial") != 0 && strcmp(v, "keg") != 0 && strcmp(v, "all") != 0)
-            exam_err(p, p->line, "'track' must be vial, keg or all");
+        p->ex->track_line = p->line;
     } else if (strcmp(key, "topics") == 0)
         exam_topics(p, v);
     else if (!exam_int_setting(p, key, v))

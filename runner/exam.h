@@ -54,7 +54,8 @@ struct exam {
     char *id;           /* file name without .exam */
     char *path;         /* as given to exam_load */
     char *title;
-    char *track;        /* "vial", "keg" or "all" */
+    char *track;        /* a track's id or "all" (the course loader checks which) */
+    size_t track_line;  /* where `track:` was given */
     int minutes;        /* length of a sitting */
     int draw;           /* questions per sitting */
     int pass;           /* pass mark in percent */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "grader.h"
+#include "track.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -33,13 +34,14 @@ static const char *const build_flags[] = {
     "-Werror=implicit-function-declaration", "-Werror=int-conversion", "-g",
     "-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-pipe", NULL
 };
-static const char *const build_libs[] = {
-    "-lmicrohttpd", "-lcrypto", "-lsqlite3", "-lcjson", "-lpthread", NULL
-};
 
 /* One build: the sources, their cache keys, which still need compiling. */
 struct build {
-    const char *box, *track, *out, *cache;
+    const char *box, *out, *cache;
+    const struct lab *lab;      /* its folders are searched for headers; its track's
+                                 * flags and libraries are used */
+    const char **cflags;        /* track_cflags, the array ours */
+    char *ldflags;              /* track_ldflags, ours */
     int boxfd, cachefd;         /* the folders, for reads beneath them; cachefd -1: none */
     char *const *sources;
     size_t n;
@@ -104,9 +106,18 @@ static void build_common(EVP_MD_CTX *md, const struct build *b)
     }
     for (size_t i = 0; build_flags[i] != NULL; i++)
         build_digest_str(md, build_flags[i]);
-    build_digest_str(md, b->track);
-    const char *dirs[] = { ".", b->track, "tests", NULL };
+    for (size_t i = 0; b->cflags[i] != NULL; i++)
+        build_digest_str(md, b->cflags[i]);
+    size_t nf = 0;
+    while (b->lab->folders[nf] != NULL)
+        nf++;
+    const char **dirs = xcalloc(nf + 3, sizeof *dirs);
+    dirs[0] = ".";
+    for (size_t i = 0; i < nf; i++)
+        dirs[i + 1] = b->lab->folders[i];
+    dirs[nf + 1] = "tests";
     for (size_t d = 0; dirs[d] != NULL; d++) {
+        build_digest_str(md, dirs[d]);
         char *dir = util_path_join(b->box, dirs[d]);
         char **names = NULL;
         size_t n = 0;
@@ -124,6 +135,7 @@ static void build_common(EVP_MD_CTX *md, const struct build *b)
         grader_strv_free(names);
         free(dir);
     }
+    free(dirs);
 }
 
 /* Keys of every source and of the linked program. Returns 0, or -1 with *cause when a
@@ -151,8 +163,7 @@ static int build_keys(struct build *b, char **cause)
         }
         free(text);
     }
-    for (size_t i = 0; build_libs[i] != NULL; i++)
-        build_digest_str(exe, build_libs[i]);
+    build_digest_str(exe, b->ldflags);
     build_digest_str(exe, b->out);
     build_digest_end(exe, b->exekey);
     EVP_MD_CTX_free(common);
@@ -244,10 +255,14 @@ static char *build_script(const struct build *b)
 {
     struct sb sh;
     sb_init(&sh);
-    sb_puts(&sh, "c() { gcc -I. -I");
-    build_quote(&sh, b->track);
+    sb_puts(&sh, "c() { gcc -I.");
+    for (size_t i = 0; b->lab->folders[i] != NULL; i++) {
+        sb_puts(&sh, " -I");
+        build_quote(&sh, b->lab->folders[i]);
+    }
     sb_puts(&sh, " -Itests");
     build_words(&sh, build_flags);
+    build_words(&sh, b->cflags);
     sb_puts(&sh, " -c \"$1\" -o \"$2.o\" > \"$2.log\" 2>&1 || : > \"$2.fail\"; }\n");
     long load[BUILD_JOBS] = { 0 };
     struct sb chain[BUILD_JOBS];
@@ -276,8 +291,7 @@ static char *build_script(const struct build *b)
     build_quote(&sh, b->out);
     for (size_t i = 0; i < b->n; i++)
         sb_printf(&sh, " obj-%zu.o", i);
-    build_words(&sh, build_libs);
-    sb_putc(&sh, '\n');
+    sb_printf(&sh, " %s\n", b->ldflags);    /* pkg-config's words or -lNAME: no quoting */
     return sb_steal(&sh);
 }
 
@@ -424,16 +438,20 @@ static void build_close(struct build *b)
         close(b->cachefd);
     free(b->keys);
     free(b->todo);
+    free(b->cflags);
+    free(b->ldflags);
 }
 
-int grader_build(const char *box, const char *track, char *const *sources, const char *out,
-                 const char *cache, char **log, char **cause)
+int grader_build(const char *box, const struct lab *lab, char *const *sources,
+                 const char *out, const char *cache, char **log, char **cause)
 {
-    struct build b = { .box = box, .track = track, .out = out, .cache = cache,
+    struct build b = { .box = box, .lab = lab, .out = out, .cache = cache,
                        .sources = sources };
     *log = NULL;
     if (build_open(&b, cause) < 0)
         return -1;
+    b.cflags = track_cflags(lab->trk);
+    b.ldflags = track_ldflags(lab->trk);
     int rc = build_keys(&b, cause);
     int linked = rc == 0 && build_fetch(&b, b.exekey, "exe", out, 0755);
     for (size_t i = 0; rc == 0 && !linked && i < b.n; i++) {

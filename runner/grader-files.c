@@ -99,32 +99,11 @@ static int grader_copy_learner(const char *wsroot, const char *track, const char
     return rc;
 }
 
-/* The learner's folders a lab builds from: its track ("vial"), then each other top folder
- * named by its files ("app" for "app/todo.c"), NULL-ended. Caller frees (grader_strv_free). */
+/* The learner's folders a lab builds from (lab->folders, see track_lab_folders), a
+ * copy. Caller frees (grader_strv_free). */
 char **grader_lab_dirs(const struct lab *lab)
 {
-    size_t n = 0, cap = 4;
-    char **v = xcalloc(cap, sizeof *v);
-    v[n++] = xstrdup(lab->track);
-    for (size_t i = 0; lab->files != NULL && lab->files[i] != NULL; i++) {
-        const char *slash = strchr(lab->files[i], '/');
-        if (slash == NULL || slash == lab->files[i])
-            continue;
-        char *dir = xstrndup(lab->files[i], (size_t)(slash - lab->files[i]));
-        size_t j = 0;
-        while (j < n && strcmp(v[j], dir) != 0)
-            j++;
-        if (j < n || strcmp(dir, "tests") == 0 || dir[0] == '.') {
-            free(dir);
-            continue;
-        }
-        if (n + 2 > cap)
-            v = xrealloc(v, (cap *= 2) * sizeof *v);
-        v[n++] = dir;
-        v[n] = NULL;
-    }
-    v[n] = NULL;
-    return v;
+    return grader_argv((const char *const *)lab->folders, NULL, NULL, NULL);
 }
 
 /* "DIR/" for each folder of grader_lab_dirs, and "tests/" when tests is set: the paths

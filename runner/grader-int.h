@@ -23,8 +23,8 @@
  * a regular file of at most GRADER_FILE_CAP bytes. Returns the text (caller frees) or
  * NULL with an allocated *cause naming it as `shown`. */
 char *grader_read_at(int dfd, const char *name, const char *shown, size_t *len, char **cause);
-/* The learner's folders a lab builds from: its track, then each other top folder named by
- * its files ("app" for "app/todo.c"), NULL-ended. Caller frees (grader_strv_free). */
+/* The learner's folders a lab builds from (its track's bases', its track's, then each
+ * other top folder named by its files), NULL-ended. Caller frees (grader_strv_free). */
 char **grader_lab_dirs(const struct lab *lab);
 /* "DIR/" for each folder of grader_lab_dirs, and "tests/" when tests is set: the paths a
  * sanitizer report may blame. NULL-ended; caller frees (grader_strv_free). */
@@ -42,7 +42,7 @@ int grader_name_cmp(const void *a, const void *b);
 /* grader.c */
 /* Compiles sources into box/out inside the sandbox, reusing the workspace's cached
  * objects (grader_build). Same return convention as grader_build. */
-int grader_compile(const struct workspace *ws, const char *box, const char *track,
+int grader_compile(const struct workspace *ws, const char *box, const struct lab *lab,
                    char *const *sources, const char *out, char **log, char **cause);
 /* A copy of at most GRADER_SHOW_CAP bytes of s (caller frees), NULL for NULL or "";
  * *truncated is set when bytes were cut. */

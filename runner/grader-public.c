@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "grader-int.h"
+#include "track.h"
 #include "grader.h"
 #include "sandbox.h"
 #include "sanitizer.h"
@@ -131,7 +132,7 @@ static int grader_public_one(struct workspace *ws, const char *box, const struct
     char exe[48];
     snprintf(exe, sizeof exe, "public-tests-%zu", index);
     char *log = NULL;
-    int rc = grader_compile(ws, box, lab->track, srcs, exe, &log, cause);
+    int rc = grader_compile(ws, box, lab, srcs, exe, &log, cause);
     grader_strv_free(srcs);
     if (log != NULL && res->compile_log == NULL)
         res->compile_log = log;
@@ -177,8 +178,8 @@ static char *grader_public_box(struct workspace *ws, const struct lab *lab,
     }
     chmod(box, 0755);   /* the box may run as another uid */
     char **names = NULL;
-    char *tapc = xasprintf("%s/labs/tap.c", ws->course->root);
-    char *taph = xasprintf("%s/labs/tap.h", ws->course->root);
+    char *tapc = track_kit_path(ws->course, "tap.c");
+    char *taph = track_kit_path(ws->course, "tap.h");
     char **dirs = grader_lab_dirs(lab);
     int rc = grader_copy_public(ws->root, lab, box, &names, cause) < 0 ? -1 : 0;
     if (rc == 0 && grader_copy_lab_dirs(ws->root, dirs, box, why) < 0)

@@ -20,6 +20,7 @@
 #include "grader.h"
 #include "sandbox.h"
 #include "starter.h"
+#include "track.h"
 #include "util.h"
 
 
@@ -181,11 +182,11 @@ static char *grader_object_cache(const struct workspace *ws)
 
 /* Compiles sources into box/out inside the sandbox, reusing the workspace's cached
  * objects (grader_build). Same return convention. */
-int grader_compile(const struct workspace *ws, const char *box, const char *track,
+int grader_compile(const struct workspace *ws, const char *box, const struct lab *lab,
                    char *const *sources, const char *out, char **log, char **cause)
 {
     char *cache = getenv("STACKLAB_NO_BUILD_CACHE") ? NULL : grader_object_cache(ws);
-    int rc = grader_build(box, track, sources, out, cache, log, cause);
+    int rc = grader_build(box, lab, sources, out, cache, log, cause);
     free(cache);
     return rc;
 }
@@ -366,8 +367,8 @@ static int grader_prepare(struct workspace *ws, const struct lab *lab, const cha
         return 1;
     }
     char *driver = xasprintf("%s/driver.c", lab->dir);
-    char *wireh = xasprintf("%s/labs/wire.h", ws->course->root);
-    char *hooks = xasprintf("%s/labs/sanhooks.c", ws->course->root);
+    char *wireh = track_kit_path(ws->course, "wire.h");
+    char *hooks = track_kit_path(ws->course, "sanhooks.c");
     int rc = grader_copy_course(driver, box, "driver.c", cause);
     if (rc == 0)
         rc = grader_copy_course(wireh, box, "wire.h", cause);
@@ -383,7 +384,7 @@ static int grader_prepare(struct workspace *ws, const struct lab *lab, const cha
                               NULL, NULL);
     grader_lab_sources(box, dirs, &srcs, &n);
     grader_strv_free(dirs);
-    rc = grader_compile(ws, box, lab->track, srcs, "subject", &gl->compile_log, cause);
+    rc = grader_compile(ws, box, lab, srcs, "subject", &gl->compile_log, cause);
     grader_strv_free(srcs);
     if (rc == 1) {
         gl->verdict = GRADER_COMPILE;

@@ -148,8 +148,8 @@ int grader_command(struct workspace *ws, const struct lab *lab, const struct gra
  * Returns 0 built, 1 the code did not compile, -1 the sandbox failed (*cause). *log gets
  * the compiler's messages with learner paths (kept with cached objects, so warnings show
  * every time), or NULL when there were none. Caller frees both. */
-int grader_build(const char *box, const char *track, char *const *sources, const char *out,
-                 const char *cache, char **log, char **cause);
+int grader_build(const char *box, const struct lab *lab, char *const *sources,
+                 const char *out, const char *cache, char **log, char **cause);
 
 /* Helpers shared with checker.c. grader_argv joins NULL-ended lists (any may be NULL)
  * into a new argv of copied strings; grader_list_sources appends the names of the

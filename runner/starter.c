@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "starter.h"
+#include "track.h"
 #include "util.h"
 
 #define STARTER_FILE_CAP (4u << 20)     /* no framework file is anywhere near this */
@@ -169,45 +170,6 @@ static int starter_is_source(const char *name)
     return starter_ends(name, ".c") || starter_ends(name, ".h");
 }
 
-/* Adds name to the NULL-ended list v[*n] (room for cap) unless it is there already. */
-static void starter_add_folder(char **v, size_t *n, const char *name, size_t len)
-{
-    for (size_t j = 0; j < *n; j++)
-        if (strlen(v[j]) == len && strncmp(v[j], name, len) == 0)
-            return;
-    v[(*n)++] = xstrndup(name, len);
-}
-
-/* The learner's folders of the course, NULL-ended: each framework track ("vial",
- * "keg"), then each other top folder named by a lab's files that the course has under
- * labs/ ("app" for "app/todo.c"). Caller frees each name and the array. */
-static char **starter_folders(const struct course *c)
-{
-    size_t cap = 1, n = 0;
-    for (size_t i = 0; i < c->nlabs; i++) {
-        cap++;
-        for (size_t k = 0; c->labs[i].files != NULL && c->labs[i].files[k] != NULL; k++)
-            cap++;
-    }
-    char **v = xcalloc(cap, sizeof *v);
-    for (size_t i = 0; i < c->nlabs; i++)
-        if (c->labs[i].track != NULL)
-            starter_add_folder(v, &n, c->labs[i].track, strlen(c->labs[i].track));
-    for (size_t i = 0; i < c->nlabs; i++) {
-        for (size_t k = 0; c->labs[i].files != NULL && c->labs[i].files[k] != NULL; k++) {
-            const char *f = c->labs[i].files[k], *slash = strchr(f, '/');
-            if (slash == NULL || slash == f || f[0] == '.' || strncmp(f, "tests/", 6) == 0)
-                continue;
-            char *dir = xasprintf("%s/labs/%.*s", c->root, (int)(slash - f), f);
-            if (util_is_dir(dir))
-                starter_add_folder(v, &n, f, (size_t)(slash - f));
-            free(dir);
-        }
-    }
-    v[n] = NULL;
-    return v;
-}
-
 static int starter_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -304,23 +266,21 @@ static int starter_tally(int rc, int *count)
     return 0;
 }
 
-/* Installs starter(lab) of labs/TRACK/ into ws/TRACK/. */
-static int starter_install_track(const struct course *c, const char *ws, const char *track,
-                                 int lab, int overwrite, int *count, char **cause)
+/* Installs starter(lab) of one learner folder's reference into ws/FOLDER/. */
+static int starter_install_folder(const struct course_folder *f, const char *ws, int lab,
+                                  int overwrite, int *count, char **cause)
 {
-    char *src = xasprintf("%s/labs/%s", c->root, track);
-    char **names = starter_list(src, NULL);
+    char **names = starter_list(f->src, NULL);
     int rc = 0;
     for (size_t i = 0; names != NULL && names[i] != NULL && rc == 0; i++) {
-        char *from = util_path_join(src, names[i]);
-        char *to = xasprintf("%s/%s/%s", ws, track, names[i]);
+        char *from = util_path_join(f->src, names[i]);
+        char *to = xasprintf("%s/%s/%s", ws, f->name, names[i]);
         rc = starter_tally(starter_copy(from, to, lab, starter_is_source(names[i]),
                                         overwrite, cause), count);
         free(from);
         free(to);
     }
     starter_list_free(names);
-    free(src);
     return rc;
 }
 
@@ -349,26 +309,25 @@ static int starter_install_public(const struct course *c, const char *ws, int ov
     return rc;
 }
 
-/* Fixed files: the TAP library for the public tests and the workspace Makefile. */
+/* Fixed files from the kit: the TAP library for the public tests and the workspace
+ * Makefile. */
 static const struct { const char *from, *to; } starter_fixed[] = {
-    { "labs/tap.h", "tests/tap.h" },
-    { "labs/tap.c", "tests/tap.c" },
-    { "labs/workspace.mk", "Makefile" },
+    { "tap.h", "tests/tap.h" },
+    { "tap.c", "tests/tap.c" },
+    { "workspace.mk", "Makefile" },
 };
 
 int starter_install(const struct course *c, const char *ws, int lab, int overwrite,
                     char **cause)
 {
     int count = 0;
-    char **tracks = starter_folders(c);
     int rc = 0;
-    for (size_t i = 0; tracks[i] != NULL && rc == 0; i++)
-        rc = starter_install_track(c, ws, tracks[i], lab, overwrite, &count, cause);
-    starter_list_free(tracks);
+    for (size_t i = 0; i < c->nfolders && rc == 0; i++)
+        rc = starter_install_folder(&c->folders[i], ws, lab, overwrite, &count, cause);
     if (rc == 0)
         rc = starter_install_public(c, ws, overwrite, &count, cause);
     for (size_t i = 0; rc == 0 && i < sizeof starter_fixed / sizeof starter_fixed[0]; i++) {
-        char *from = util_path_join(c->root, starter_fixed[i].from);
+        char *from = track_kit_path(c, starter_fixed[i].from);
         char *to = util_path_join(ws, starter_fixed[i].to);
         if (util_is_file(from))
             rc = starter_tally(starter_copy(from, to, 0, 0, overwrite, cause), &count);
@@ -403,21 +362,18 @@ int starter_validate(const struct course *c, char **errors)
     struct sb errs;
     sb_init(&errs);
     int problems = 0;
-    char **tracks = starter_folders(c);
-    for (size_t i = 0; tracks[i] != NULL; i++) {
-        char *dir = xasprintf("%s/labs/%s", c->root, tracks[i]);
-        char **names = starter_list(dir, starter_is_source);
+    for (size_t i = 0; i < c->nfolders; i++) {
+        const struct course_folder *f = &c->folders[i];
+        char **names = starter_list(f->src, starter_is_source);
         for (size_t j = 0; names != NULL && names[j] != NULL; j++) {
-            char *path = util_path_join(dir, names[j]);
-            char *shown = xasprintf("labs/%s/%s", tracks[i], names[j]);
+            char *path = util_path_join(f->src, names[j]);
+            char *shown = xasprintf("%s/%s", f->shown, names[j]);
             problems += starter_validate_file(path, shown, &errs);
             free(path);
             free(shown);
         }
         starter_list_free(names);
-        free(dir);
     }
-    starter_list_free(tracks);
     if (problems > 0)
         *errors = sb_steal(&errs);
     else

@@ -9,24 +9,9 @@
 
 #include "exam.h"
 #include "progress.h"
+#include "track.h"
 #include "tui.h"
 
-
-/* Track headings, in the order tracks are first met. */
-static const struct { const char *track, *heading; } tui_map_tracks[] = {
-    { "intro", "Introduction" },
-    { "vial", "Micro track: vial" },
-    { "keg", "Full-stack track: keg" },
-    { "all", "Final" },
-};
-
-static const char *tui_map_heading(const char *track)
-{
-    for (size_t i = 0; i < sizeof tui_map_tracks / sizeof tui_map_tracks[0]; i++)
-        if (strcmp(tui_map_tracks[i].track, track) == 0)
-            return tui_map_tracks[i].heading;
-    return track;
-}
 
 static void tui_map_item(struct tui_map_entry *e, const struct course_item *it)
 {
@@ -73,7 +58,7 @@ void tui_map_init(struct tui_map *m, const struct course *c)
             struct tui_map_entry *h = &m->entries[m->n++];
             h->header = 1;
             h->track = e.track;
-            h->title = tui_map_heading(e.track);
+            h->title = track_title(c, e.track, 0);
             cur = e.track;
         }
         m->entries[m->n++] = e;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# 010-tap.t -- the TAP writer (labs/tap.c) through tests/unit/tap-demo.c: golden output,
+# 010-tap.t -- the TAP writer (labs/kit/tap.c) through tests/unit/tap-demo.c: golden output,
 # prove accepting it (YAML read back exactly), crashes and time-outs of isolated cases,
 # TAP_FD, TAP_SEED, bail out (also from a child), skip-all, plan mismatch, a child
 # that fills the progress pipe, nested isolation.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # 205-labs-native.t -- the vial labs 01-03 proven both ways natively (no sandbox), with
-# labs/tools/run-pair.sh: the reference passes every test of labs <= N; starter(N)
+# labs/kit/tools/run-pair.sh: the reference passes every test of labs <= N; starter(N)
 # passes the labs before N and fails every test of lab N; broken subjects (a crash, an
 # endless loop, a leak) fail. Fixed seed.
 set -u
@@ -16,7 +16,7 @@ say() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok
 
 # run LAB VIALDIR -> sets ok_count, fail_count, rc; TAP kept in $tmp/out
 run() {
-    "$root/labs/tools/run-pair.sh" "$root/labs/$1" "$2" "$seed" >"$tmp/out" 2>"$tmp/err"
+    "$root/labs/kit/tools/run-pair.sh" "$root/labs/vial/$1" "$2" "$seed" >"$tmp/out" 2>"$tmp/err"
     rc=$?
     ok_count=$(grep -c '^ok ' "$tmp/out")
     fail_count=$(grep -c '^not ok ' "$tmp/out")
@@ -28,10 +28,10 @@ echo "1..12"
 i=0
 for lab in $labs; do
     i=$((i + 1))
-    run "$lab" "$root/labs/vial"
+    run "$lab" "$root/labs/vial/ref"
     [ "$rc" = 0 ] && [ "$fail_count" = 0 ] && [ "$ok_count" -gt 5 ]
     r=$?; say $r "reference passes lab $lab ($ok_count tests)"; [ $r = 0 ] || show
-    "$root/labs/tools/starter.sh" "$i" "$root/labs/vial" "$tmp/starter$i"
+    "$root/labs/kit/tools/starter.sh" "$i" "$root/labs/vial/ref" "$tmp/starter$i"
     j=0
     for before in $labs; do
         j=$((j + 1))
@@ -50,7 +50,7 @@ done
 
 # Broken subjects: the reference with one function sabotaged.
 sabotage() { # NAME CODE
-    mkdir -p "$tmp/$1" && cp "$root"/labs/vial/* "$tmp/$1/"
+    mkdir -p "$tmp/$1" && cp "$root"/labs/vial/ref/* "$tmp/$1/"
     sed -i "/^int vial_parse_request(/{n;a\\
     $2
 }" "$tmp/$1/request_parse.c"

@@ -10,9 +10,9 @@ if [ -z "$lab" ]; then
     exit 0
 fi
 grader_ws || { echo "Bail out! stacklab init failed"; exit 1; }
-md=$(echo "$STACKLAB_COURSE"/labs/$lab-*/lab.md)
+md=$(grader_lab_dir "$lab")/lab.md
 file=$(sed -n 's/^files: *//p' "$md" | cut -d, -f1 | tr -d ' ')
-src="$STACKLAB_COURSE/labs/$file"
+src=$(grader_ref "$file")
 run() { "$SL" "$@" > "$T/cmd.out" 2>&1; RC=$?; }
 
 run next

@@ -12,7 +12,7 @@ tui_type 'stty -g > stty.before; stacklab; echo "LEFT-WITH-$?"'
 check_wait "map: the course's items and track headings" "lab 01 Parse a request" 10
 screen=$(tui_screen)
 case $screen in
-    *"Introduction"*"01 Frameworks from the inside"*"Micro track: vial"*"02 Requests as bytes"*)
+    *"Foundations"*"01 Frameworks from the inside"*"Micro track: vial"*"02 Requests as bytes"*)
         pass "map: in course order under their tracks" ;;
     *) fail "map: in course order under their tracks" "$screen" ;;
 esac

@@ -34,13 +34,16 @@ finish() { [ "$_failed" -eq 0 ]; exit $?; }
 # make_course DIR: a small valid course (two lessons, two labs) in DIR.
 make_course() {
     d=$1
-    mkdir -p "$d/lessons" "$d/labs/vial" "$d/labs/01-first" "$d/labs/02-second" "$d/exams"
+    mkdir -p "$d/lessons" "$d/labs/vial/ref" "$d/labs/vial/01-first" "$d/labs/vial/02-second" \
+        "$d/exams"
+    printf -- '---\nid: vial\ntitle: Micro track: vial\nshort: vial\norder: 1\nfolder: vial\nlibs: libmicrohttpd\n---\n\nA small track.\n' \
+        > "$d/labs/vial/track.md"
     printf -- '---\nid: 01\ntitle: First lesson\nminutes: 5\n---\n# First\n\nHello *world*.\n' \
         > "$d/lessons/01-first.md"
     printf -- '---\nid: 02\ntitle: Second lesson\nminutes: 7\ntrack: vial\n---\n# Second\n\nText.\n' \
         > "$d/lessons/02-second.md"
-    printf 'int a(void) { return 1; }\n' > "$d/labs/vial/a.c"
-    printf 'int b(void) { return 2; }\n' > "$d/labs/vial/b.c"
+    printf 'int a(void) { return 1; }\n' > "$d/labs/vial/ref/a.c"
+    printf 'int b(void) { return 2; }\n' > "$d/labs/vial/ref/b.c"
     for l in 01-first:01:02:a: 02-second:02:02:b:01; do
         dir=${l%%:*}; rest=${l#*:}; id=${rest%%:*}; rest=${rest#*:}
         lesson=${rest%%:*}; rest=${rest#*:}; file=${rest%%:*}; req=${rest#*:}
@@ -48,8 +51,8 @@ make_course() {
             printf -- '---\nid: %s\ntitle: Lab %s\ntrack: vial\nlesson: %s\n' "$id" "$id" "$lesson"
             printf 'requires: %s\nfiles: vial/%s.c\npoints: 10\n---\n' "$req" "$file"
             printf '## Goal\n\nDo it.\n\n## Hints\n\n### Hint 1\n\nOne.\n\n### Hint 2\n\nTwo.\n'
-        } > "$d/labs/$dir/lab.md"
-        printf 'int main(void) { return 0; }\n' > "$d/labs/$dir/driver.c"
-        printf 'int main(void) { return 0; }\n' > "$d/labs/$dir/checker.c"
+        } > "$d/labs/vial/$dir/lab.md"
+        printf 'int main(void) { return 0; }\n' > "$d/labs/vial/$dir/driver.c"
+        printf 'int main(void) { return 0; }\n' > "$d/labs/vial/$dir/checker.c"
     done
 }

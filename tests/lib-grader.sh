@@ -58,9 +58,34 @@ grader_course_copy() {
 
 # grader_labs: ids of the labs that are complete (lab.md, driver.c and checker.c).
 grader_labs() {
-    for d in "$STACKLAB_COURSE"/labs/[0-9][0-9]-*/; do
+    for d in "$STACKLAB_COURSE"/labs/*/[0-9][0-9]-*/; do
         [ -f "$d/lab.md" ] && [ -f "$d/driver.c" ] && [ -f "$d/checker.c" ] \
             && basename "$d" | cut -c1-2
+    done | sort
+}
+
+# grader_lab_dir ID: the folder of lab ID (labs/TRACK/ID-slug).
+grader_lab_dir() {
+    for d in "$STACKLAB_COURSE"/labs/*/"$1"-*/; do [ -d "$d" ] && echo "${d%/}" && return; done
+}
+
+# grader_folders: "NAME SRC" for each learner's folder of the course: each track's ref/
+# under the track's folder name, then each other folder beside its labs.
+grader_folders() {
+    for _gmd in "$STACKLAB_COURSE"/labs/*/track.md; do
+        _gt=$(dirname "$_gmd")
+        echo "$(sed -n 's/^folder: *//p' "$_gmd" | head -n 1) $_gt/ref"
+        for _gd in "$_gt"/*/; do
+            _gn=$(basename "$_gd")
+            case "$_gn" in ref|[0-9][0-9]-*) ;; *) echo "$_gn ${_gd%/}" ;; esac
+        done
+    done
+}
+
+# grader_ref FILE: the course's reference of a learner file ("vial/router.c").
+grader_ref() {
+    grader_folders | while read -r _gname _gsrc; do
+        [ "$_gname" = "${1%%/*}" ] && echo "$_gsrc/${1#*/}" && break
     done
 }
 
@@ -73,14 +98,14 @@ grader_ws() {
 
 # grader_put N: the workspace's framework files become starter(N) (0: the reference).
 grader_put() {
-    for f in "$STACKLAB_COURSE"/labs/vial/*.c "$STACKLAB_COURSE"/labs/vial/*.h; do
-        "$TOOL" "$1" "$f" > "$T/ws/vial/$(basename "$f")" || return 1
-    done
-    for f in "$STACKLAB_COURSE"/labs/app/*.c; do
-        [ -f "$f" ] || continue
-        mkdir -p "$T/ws/app"
-        "$TOOL" "$1" "$f" > "$T/ws/app/$(basename "$f")" || return 1
-    done
+    grader_folders > "$T/folders"
+    while read -r _gname _gsrc; do
+        mkdir -p "$T/ws/$_gname"
+        for _gf in "$_gsrc"/*.c "$_gsrc"/*.h; do
+            [ -f "$_gf" ] || continue
+            "$TOOL" "$1" "$_gf" > "$T/ws/$_gname/$(basename "$_gf")" || return 1
+        done
+    done < "$T/folders"
 }
 
 # grader_check ARGS...: runs stacklab check in the workspace; output in $T/out, exit

@@ -28,7 +28,9 @@ finish() { [ "$_failed" -eq 0 ]; exit $?; }
 # word to search for), a lab with two hints.
 tui_course() {
     d=$1
-    mkdir -p "$d/lessons" "$d/labs/vial" "$d/labs/01-first" "$d/exams"
+    mkdir -p "$d/lessons" "$d/labs/vial/ref" "$d/labs/vial/01-first" "$d/labs/kit" "$d/exams"
+    printf -- '---\nid: vial\ntitle: Micro track: vial\nshort: vial\norder: 1\nfolder: vial\nlibs: libmicrohttpd\n---\n\nA small track.\n' \
+        > "$d/labs/vial/track.md"
     {
         printf -- '---\nid: 01\ntitle: Frameworks from the inside\nminutes: 5\n---\n'
         printf '# Frameworks from the inside\n\nOpening words of the lesson.\n\n'
@@ -43,18 +45,18 @@ tui_course() {
     printf -- '---\nid: 02\ntitle: Requests as bytes\nminutes: 7\ntrack: vial\n---\n# Requests\n\nShort lesson text.\n' \
         > "$d/lessons/02-bytes.md"
     printf 'int a(void)\n{\n/* SOLUTION(01) BEGIN */\n    return 2;\n/* SOLUTION(01) STUB\n    return 1;\n   SOLUTION(01) END */\n}\n' \
-        > "$d/labs/vial/a.c"
-    for f in tap.c tap.h wire.c wire.h workspace.mk; do
-        [ -f "$REPO/labs/$f" ] && cp "$REPO/labs/$f" "$d/labs/$f"
+        > "$d/labs/vial/ref/a.c"
+    for f in tap.c tap.h wire.c wire.h workspace.mk sanhooks.c; do
+        [ -f "$REPO/labs/kit/$f" ] && cp "$REPO/labs/kit/$f" "$d/labs/kit/$f"
     done
     {
         printf -- '---\nid: 01\ntitle: Parse a request\ntrack: vial\nlesson: 02\n'
         printf 'requires:\nfiles: vial/a.c\npoints: 10\n---\n'
         printf '## Goal\n\nMake a() return 2.\n\n## Hints\n\n### Hint 1\n\nLook at a.c first.\n\n'
         printf '### Hint 2\n\nChange the 1.\n'
-    } > "$d/labs/01-first/lab.md"
+    } > "$d/labs/vial/01-first/lab.md"
     # The subject answers a() on descriptor 4; the checker reads it on descriptor 3.
-    cat > "$d/labs/01-first/driver.c" <<'C'
+    cat > "$d/labs/vial/01-first/driver.c" <<'C'
 #include <stdio.h>
 #include <unistd.h>
 int a(void);
@@ -65,7 +67,7 @@ int main(void)
     return write(4, buf, (size_t)n) == n ? 0 : 1;
 }
 C
-    cat > "$d/labs/01-first/checker.c" <<'C'
+    cat > "$d/labs/vial/01-first/checker.c" <<'C'
 #include <stdlib.h>
 #include <unistd.h>
 #include "tap.h"

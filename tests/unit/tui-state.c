@@ -49,6 +49,10 @@ static void fake_course(void)
     order[1] = (struct course_item){ .kind = COURSE_LESSON, .u.lesson = &les[1] };
     order[2] = (struct course_item){ .kind = COURSE_LAB, .u.lab = &lab1 };
     order[3] = (struct course_item){ .kind = COURSE_LESSON, .u.lesson = &les[2] };
+    static struct track vial = { .id = (char *)"vial", .title = (char *)"Micro track: vial",
+                                 .short_title = (char *)"vial" };
+    course.tracks = &vial;
+    course.ntracks = 1;
     course.order = order;
     course.norder = 4;
 }

@@ -2,7 +2,7 @@
 # starter.sh -- writes starter(N) of a framework folder into OUT_DIR for trying labs
 # natively: solution blocks of labs >= N become their stubs, earlier ones stay, marker
 # lines are dropped (docs/course-format.md). runner/starter.c is the real implementation.
-#   labs/tools/starter.sh N SRC_DIR OUT_DIR
+#   labs/kit/tools/starter.sh N SRC_DIR OUT_DIR
 set -eu
 [ $# -eq 3 ] || { echo "usage: $0 N SRC_DIR OUT_DIR" >&2; exit 2; }
 n=$1 src=$2 out=$3
