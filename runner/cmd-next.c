@@ -5,7 +5,7 @@
 
 #include "cmd.h"
 #include "grader.h"
-#include "starter.h"
+#include "given.h"
 #include "workspace.h"
 
 extern const struct cmd_entry cmd_next_entry;
@@ -26,10 +26,15 @@ static int cmd_next_exec(int argc, char **argv)
         return EXIT_OK;
     }
     char *cause = NULL;
-    int added = starter_install(ws->course, ws->root, grader_lab_number(lab), 0, &cause);
-    if (added < 0) {
+    struct given_report rep;
+    int added = 0;
+    if (given_install(ws->course, ws->root, grader_lab_number(lab), GIVEN_ADD, &rep,
+                      &cause) < 0) {
         fprintf(stderr, "stacklab: %s\n", cause);
         free(cause);
+    } else {
+        added = rep.added;
+        given_report_free(&rep);
     }
     store_set(ws->store, "current_lab", lab->id);
     printf("next: lab %s -- %s\n", lab->id, lab->title);

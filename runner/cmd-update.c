@@ -1,15 +1,40 @@
-/* cmd-update.c -- `stacklab update`: adds the framework files, public tests and
- * Makefile that appeared in the course since the workspace was made, never touching a
- * file that already exists (the learner may have edited it). */
+/* cmd-update.c -- `stacklab update`: brings the workspace up to date with the course:
+ * adds the files that appeared, replaces the given files the learner never edited with
+ * the course's current version, keeps (and names) the ones they did, and writes
+ * .stacklab/course.mk again. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
+#include "given.h"
 #include "grader.h"
-#include "starter.h"
 #include "workspace.h"
 
 extern const struct cmd_entry cmd_update_entry;
+
+/* Prints what the update did. */
+static void cmd_update_report(const struct given_report *rep)
+{
+    if (rep->added == 0 && rep->replaced == 0)
+        printf("The workspace is up to date.\n");
+    if (rep->added > 0)
+        printf("Added %d new file%s.\n", rep->added, rep->added == 1 ? "" : "s");
+    if (rep->replaced > 0)
+        printf("Replaced %d file%s you had not edited with the course's new version.\n",
+               rep->replaced, rep->replaced == 1 ? "" : "s");
+    if (rep->kept > 0) {
+        printf("Kept %d file%s that differ%s from the course's (your edits stay):\n",
+               rep->kept, rep->kept == 1 ? "" : "s", rep->kept == 1 ? "s" : "");
+        for (const char *p = rep->kept_list.buf; p != NULL && *p != '\0';) {
+            const char *nl = strchr(p, '\n');
+            int n = nl ? (int)(nl - p) : (int)strlen(p);
+            printf("  %.*s\n", n, p);
+            p += n + (nl != NULL);
+        }
+        printf("(stacklab reset LAB puts a lab's files back as the course gives them.)\n");
+    }
+}
 
 static int cmd_update_exec(int argc, char **argv)
 {
@@ -22,17 +47,15 @@ static int cmd_update_exec(int argc, char **argv)
     if (ws == NULL)
         return code;
     char *cause = NULL;
-    int added = starter_install(ws->course, ws->root, grader_lab_number(lab), 0, &cause);
-    if (added < 0) {
+    struct given_report rep;
+    if (given_install(ws->course, ws->root, grader_lab_number(lab), GIVEN_UPDATE, &rep,
+                      &cause) < 0) {
         fprintf(stderr, "stacklab: update failed: %s\n", cause);
         free(cause);
         code = EXIT_INTERNAL;
-    } else if (added == 0) {
-        printf("The workspace is up to date.\n");
-        code = EXIT_OK;
     } else {
-        printf("Added %d new file%s; files you already had were left alone.\n", added,
-               added == 1 ? "" : "s");
+        cmd_update_report(&rep);
+        given_report_free(&rep);
         code = EXIT_OK;
     }
     workspace_close(ws);
@@ -40,6 +63,6 @@ static int cmd_update_exec(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_update_entry = {
-    "update", "", "add new labs' files to the workspace (edited files are kept)",
+    "update", "", "bring the workspace up to date with the course (edited files are kept)",
     cmd_update_exec
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "given.h"
 #include "grader.h"
 #include "report.h"
 #include "util.h"
@@ -54,6 +55,18 @@ static void grader_advice(FILE *out, struct workspace *ws, const struct lab *lab
                 "(stacklab hint %s gives a hint).\n", lab->id, lab->id);
 }
 
+/* After a recorded pass: the workspace Makefile's current lab moves on (course.mk). A
+ * failure here costs only `make test`'s default, so it is a warning. */
+static void grader_note_current(struct workspace *ws)
+{
+    const struct lab *cur = workspace_current_lab(ws);
+    char *cause = NULL;
+    if (given_course_mk(ws->course, ws->root, cur ? grader_lab_number(cur) : 0, &cause) < 0) {
+        fprintf(stderr, "stacklab: warning: %s\n", cause);
+        free(cause);
+    }
+}
+
 int grader_command(struct workspace *ws, const struct lab *lab, const struct grader_opts *o,
                    FILE *out)
 {
@@ -81,6 +94,8 @@ int grader_command(struct workspace *ws, const struct lab *lab, const struct gra
         report_check(out, &run);
         grader_advice(out, ws, lab, run.verdict, stored);
     }
+    if (stored == 0 && run.verdict == GRADER_PASS)
+        grader_note_current(ws);
     int code = run.verdict == GRADER_PASS ? EXIT_OK
         : run.verdict == GRADER_INTERNAL ? EXIT_INTERNAL : EXIT_FAILED;
     grader_run_free(&run);

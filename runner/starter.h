@@ -1,6 +1,6 @@
 /* starter.h -- starter(N): the reference framework with the solution blocks of labs N
- * and later replaced by their neutral stubs (docs/course-format.md). Also installs the
- * starter files, public tests and Makefile into a workspace. Prefix: starter_. */
+ * and later replaced by their neutral stubs (docs/course-format.md); given.c installs it
+ * into a workspace. Prefix: starter_. */
 #ifndef STACKLAB_STARTER_H
 #define STACKLAB_STARTER_H
 
@@ -13,14 +13,6 @@
 char *starter_render(const char *text, size_t len, int lab, const char *path, char **cause);
 /* Renders the reference (markers dropped, every block kept). Same conventions. */
 char *starter_reference(const char *text, size_t len, const char *path, char **cause);
-
-/* Writes starter(lab) of every framework file of the course's tracks (labs/vial/...
- * -> ws/vial/...), every lab's public tests (labs/NN-slug/public/X.c -> ws/tests/X.c) and
- * the workspace Makefile into ws. With overwrite == 0, files that already exist are left
- * alone (so `stacklab update` never touches learner edits). Returns the number of files
- * written, or -1 with an allocated *cause. */
-int starter_install(const struct course *c, const char *ws, int lab, int overwrite,
-                    char **cause);
 
 /* Validates the markers of every framework file; appends "path:line: message\n" lines to
  * *errors (allocated, caller frees; left NULL when all is well). Returns the number of

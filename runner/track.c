@@ -404,24 +404,24 @@ static char *track_pkg_config(char **names)
         free(got);
         return NULL;
     }
-    if (got != NULL)
-        got[strcspn(got, "\n")] = '\0';
+    for (size_t n = got ? strlen(got) : 0; n > 0 && isspace((unsigned char)got[n - 1]);)
+        got[--n] = '\0';
     return got;
 }
 
-char *track_ldflags(const struct track *t)
+/* The linker flags for the libraries of tracks v[0..nv) (pkg-config --libs, or -lNAME
+ * for each when pkg-config cannot say), then -lpthread. Caller frees. */
+static char *track_ldflags_of(const struct track *const *v, size_t nv)
 {
-    const struct track *chain[TRACK_DEPTH];
-    size_t nchain, n = 0;
-    track_chain(t, chain, &nchain, TRACK_DEPTH);
-    for (size_t i = 0; i < nchain; i++)
-        for (size_t k = 0; chain[i]->libs[k] != NULL; k++)
+    size_t n = 0;
+    for (size_t i = 0; i < nv; i++)
+        for (size_t k = 0; v[i]->libs[k] != NULL; k++)
             n++;
     char **names = xcalloc(n + 1, sizeof *names);
     n = 0;
-    for (size_t i = 0; i < nchain; i++)
-        for (size_t k = 0; chain[i]->libs[k] != NULL; k++)
-            track_add_name(names, &n, chain[i]->libs[k], strlen(chain[i]->libs[k]));
+    for (size_t i = 0; i < nv; i++)
+        for (size_t k = 0; v[i]->libs[k] != NULL; k++)
+            track_add_name(names, &n, v[i]->libs[k], strlen(v[i]->libs[k]));
     char *flags = n > 0 ? track_pkg_config(names) : xstrdup("");
     if (flags == NULL) {
         /* Without pkg-config's word: libNAME is linked as -lNAME. */
@@ -437,6 +437,24 @@ char *track_ldflags(const struct track *t)
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
+    return out;
+}
+
+char *track_ldflags(const struct track *t)
+{
+    const struct track *chain[TRACK_DEPTH];
+    size_t nchain;
+    track_chain(t, chain, &nchain, TRACK_DEPTH);
+    return track_ldflags_of(chain, nchain);
+}
+
+char *track_all_ldflags(const struct course *c)
+{
+    const struct track **v = xcalloc(c->ntracks + 1, sizeof *v);
+    for (size_t i = 0; i < c->ntracks; i++)
+        v[i] = &c->tracks[i];
+    char *out = track_ldflags_of(v, c->ntracks);
+    free(v);
     return out;
 }
 

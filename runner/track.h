@@ -48,6 +48,10 @@ char **track_lab_folders(const struct course *c, const struct lab *lab);
  * for each when pkg-config cannot say), then -lpthread. Caller frees. t may be NULL. */
 char *track_ldflags(const struct track *t);
 
+/* The linker flags of every track of the course (the workspace Makefile links them all).
+ * Caller frees. */
+char *track_all_ldflags(const struct course *c);
+
 /* The extra compiler flags of t and its bases, NULL-ended. Caller frees the array only
  * (the strings are the course's). t may be NULL. */
 const char **track_cflags(const struct track *t);

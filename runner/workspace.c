@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "given.h"
 #include "starter.h"
 #include "util.h"
 #include "workspace.h"
@@ -223,8 +224,10 @@ int workspace_create(const char *dir, const struct course *c, char **cause)
         *cause = xasprintf("%s: %s", db, store_errmsg(st));
         goto out;
     }
-    if (starter_install(c, abs, 1, 0, cause) < 0)
+    struct given_report rep;
+    if (given_install(c, abs, 1, GIVEN_ADD, &rep, cause) < 0)
         goto out;
+    given_report_free(&rep);
     rc = 0;
 out:
     store_close(st);

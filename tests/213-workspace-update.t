@@ -1,0 +1,68 @@
+#!/bin/sh
+# The workspace keeps up with the course: init records what it gives (.stacklab/given)
+# and writes .stacklab/course.mk; the learner's Makefile builds every folder and runs the
+# current lab's public tests; `stacklab update` replaces a given file the learner never
+# edited with the course's new version, keeps an edited one and names it, and always
+# rewrites course.mk; a pass moves course.mk's current lab. A workspace made before
+# tracks were data (no record, the old Makefile: tests/fixtures/workspace-v1.mk) keeps
+# working: it builds, checks, keeps its progress, and update touches none of its files.
+. "$(dirname "$0")/lib-grader.sh"
+grader_setup
+grader_course_copy
+unset STACKLAB_SEED
+run() { (cd "$T/ws" && "$@") > "$T/cmd.out" 2>&1; RC=$?; }
+
+grader_ws || { echo "Bail out! stacklab init failed"; exit 1; }
+mk="$T/ws/.stacklab/course.mk"
+t_ok $([ -s "$T/ws/.stacklab/given" ] && grep -q "^STACKLAB_FOLDERS := vial app$" "$mk" \
+    && grep -q "^STACKLAB_LAB := 01$" "$mk" && grep -q "^STACKLAB_LIBS := .*-lmicrohttpd" "$mk"; echo $?) \
+    "init records the given files and writes course.mk (folders, libraries, current lab)"
+run make -s
+t_ok $([ "$RC" -eq 0 ] && [ -f "$T/ws/build/libvial.a" ] && [ -f "$T/ws/build/libapp.a" ]; echo $?) \
+    "make builds each folder into build/libFOLDER.a (exit $RC)"
+run make -s test
+t_ok $([ "$RC" -ne 0 ] && grep -q "== build/tests/01-" "$T/cmd.out" && ! grep -q "== build/tests/02-" "$T/cmd.out"; echo $?) \
+    "make test runs the current lab's public tests only"
+
+# The course changes two given files; the learner edited one of them.
+echo "/* course fix */" >> "$STACKLAB_COURSE/labs/vial/ref/pairs.c"
+echo "/* course fix */" >> "$STACKLAB_COURSE/labs/vial/ref/router.c"
+echo "/* mine */" >> "$T/ws/vial/router.c"
+echo "/* mine */" >> "$T/ws/vial/config.c"
+run "$SL" update
+t_ok $([ "$RC" -eq 0 ] && grep -q "course fix" "$T/ws/vial/pairs.c" \
+    && grep -q "Replaced 1 file you had not edited" "$T/cmd.out"; echo $?) \
+    "update replaces a given file the learner did not edit (exit $RC)"
+t_ok $(grep -q "mine" "$T/ws/vial/router.c" && ! grep -q "course fix" "$T/ws/vial/router.c" \
+    && grep -q "^  vial/router.c$" "$T/cmd.out"; echo $?) \
+    "and keeps an edited one the course changed, naming it"
+t_ok $(grep -q "mine" "$T/ws/vial/config.c" && ! grep -q "vial/config.c" "$T/cmd.out"; echo $?) \
+    "an edit the course did not touch is kept without a word"
+[ "$G_FAILS" -gt 0 ] && t_diag "$T/cmd.out"
+run "$SL" update
+t_ok $(grep -q "up to date" "$T/cmd.out" && ! grep -q "Replaced" "$T/cmd.out"; echo $?) "update again: up to date"
+echo "# stale" > "$mk"
+run "$SL" update
+t_ok $(grep -q "^STACKLAB_FOLDERS := vial app$" "$mk"; echo $?) "update always writes course.mk again"
+
+grader_put 2
+grader_check_recorded 01 --only
+t_ok $([ "$RC" -eq 0 ] && grep -q "^STACKLAB_LAB := 02$" "$mk"; echo $?) \
+    "a recorded pass moves course.mk's current lab to 02"
+
+# A workspace as made before: the old Makefile, no record, no course.mk.
+grader_ws || { echo "Bail out! stacklab init failed"; exit 1; }
+cp "$G_SRC/tests/fixtures/workspace-v1.mk" "$T/ws/Makefile"
+rm -f "$T/ws/.stacklab/given" "$mk"
+grader_put 2
+run make -s
+t_ok $([ "$RC" -eq 0 ] && [ -f "$T/ws/build/libvial.a" ]; echo $?) "an old workspace still builds with its own Makefile"
+grader_check_recorded 01 --only
+t_ok $([ "$RC" -eq 0 ] && grep -q "lab 02 unlocked" "$T/out"; echo $?) "it checks and records a pass"
+cp "$T/ws/Makefile" "$T/Makefile.before"
+run "$SL" update
+t_ok $([ "$RC" -eq 0 ] && cmp -s "$T/ws/Makefile" "$T/Makefile.before" && grep -q "^  Makefile$" "$T/cmd.out"; echo $?) \
+    "update keeps its Makefile (no record says it is unedited) and says so"
+t_ok $([ -f "$mk" ] && (cd "$T/ws" && "$SL" status 2>/dev/null) | grep -q "labs passed    1 of"; echo $?) \
+    "its progress is kept and course.mk is written for it"
+t_done
