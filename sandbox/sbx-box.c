@@ -146,6 +146,9 @@ static void sbx_box_plan(struct sbx_box *b)
     b->refuse_userns = sim != NULL && strcmp(sim, "userns-refused") == 0;
     b->use_ns = b->use_userns || c->root;
     sbx_hidden_paths();     /* found here: the box's keeper only reads the list */
+    const struct sbx_limits *l = &b->cfg->lim;
+    b->box_tmpfs = b->use_ns && b->role != SBX_ROLE_COMPANION
+                   && (l->tmpfs_mb > 0 || l->tmpfs_inodes > 0);
     b->use_cg = sbx_caps_cg_usable(fl);
     b->use_seccomp = !(fl & SBX_NO_SECCOMP);
     int keep = b->join_user_fd >= 0 && b->host_uid != 0;   /* pair: the companion's map */
@@ -175,6 +178,10 @@ static void sbx_box_plan(struct sbx_box *b)
     }
     if (c->root && b->role != SBX_ROLE_COMPANION)
         sbx_add_layer(r->layers, sizeof r->layers, "uid");
+    if (b->box_tmpfs)
+        sbx_add_layer(r->layers, sizeof r->layers, "box-tmpfs");
+    else if (b->role != SBX_ROLE_COMPANION && (l->tmpfs_mb > 0 || l->tmpfs_inodes > 0))
+        sbx_add_layer(r->missing, sizeof r->missing, "box-tmpfs (no mount namespace: the box folder is polled)");
     r->leak_check = b->use_ns;
 }
 
@@ -522,8 +529,8 @@ static int sbx_du_one(const char *path, const struct stat *st, int type, struct 
 int sbx_box_over_quota(const struct sbx_box *b, char *why, size_t len)
 {
     const struct sbx_limits *l = &b->cfg->lim;
-    if (b->role == SBX_ROLE_COMPANION || (l->tmpfs_mb <= 0 && l->tmpfs_inodes <= 0))
-        return 0;
+    if (b->role == SBX_ROLE_COMPANION || b->box_tmpfs || (l->tmpfs_mb <= 0 && l->tmpfs_inodes <= 0))
+        return 0;       /* a tmpfs box: the kernel holds its limits */
     sbx_du_bytes = 0;
     sbx_du_files = 0;
     sbx_du_max_bytes = l->tmpfs_mb > 0 ? (long long)l->tmpfs_mb << 20 : INT64_MAX;

@@ -46,7 +46,9 @@ struct sbx_cg {
 
 /* Message the keeper sends when the program has ended (or could not start). */
 enum sbx_msg_kind { SBX_MSG_INIT = 1, SBX_MSG_EXIT, SBX_MSG_NOEXEC, SBX_MSG_SETUP,
-                    SBX_MSG_NOUSERNS };     /* status: errno of the refused unshare */
+                    SBX_MSG_NOUSERNS,       /* status: errno of the refused unshare */
+                    SBX_MSG_COPIED };       /* status: SBX_COPY_* bits; text: first error */
+enum { SBX_COPY_FULL_BYTES = 1, SBX_COPY_FULL_FILES = 2, SBX_COPY_ERRORS = 4 };
 struct sbx_msg {
     int kind;
     int status;             /* wait status of the program (EXIT) or errno (NOEXEC, SETUP) */
@@ -62,6 +64,9 @@ struct sbx_box {
     struct sbx_result *res;
     enum sbx_role role;
     int use_userns, use_ns, use_cg, use_seccomp;
+    int box_tmpfs;          /* /box is a tmpfs (size, files): filled, then copied back */
+    int copied;             /* the keeper's SBX_MSG_COPIED status (SBX_COPY_*) */
+    char copy_err[120];
     int userns_guess;       /* use_userns only assumed: the machine was not probed yet */
     int refuse_userns;      /* test: STACKLAB_SANDBOX_SIMULATE=userns-refused */
     int join_user_fd, join_net_fd;  /* SUBJECT of a pair: namespaces to enter, else -1 */
@@ -94,7 +99,8 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msg, int out_w, int err_w) 
  * root in that namespace from them; sbx_mount_enter (box init, in the pid namespace)
  * adds /proc and enters it. All return 0, or -1 with a message in err. */
 int sbx_mount_open(const struct sbx_config *cfg, int *fds, char *err, size_t len);
-int sbx_mount_build(const struct sbx_config *cfg, const int *fds, char *err, size_t len);
+int sbx_mount_build(const struct sbx_config *cfg, const int *fds, uid_t owner, int *tmpfd,
+                    char *err, size_t len);     /* *tmpfd: the box's tmpfs, or -1 (a bind) */
 int sbx_mount_enter(char *err, size_t len);
 
 /* The course folders this program knows of (STACKLAB_COURSE, the source tree it was
@@ -102,6 +108,16 @@ int sbx_mount_enter(char *err, size_t len);
  * exist, NULL-terminated. Found once per process: call in the supervisor before the
  * first fork. The box's root covers each with an empty read-only folder. */
 const char *const *sbx_hidden_paths(void);
+
+/* sbx-copy.c: a box folder's contents to or from its tmpfs (sbx_copy_tree there). */
+struct sbx_copy {
+    long long bytes_left;   /* budget: bytes written (0: no limit) ... */
+    long files_left;        /* ... and files and folders made */
+    int over;               /* a budget ran out: the copy is incomplete */
+    int errors;             /* names that could not be copied or removed */
+    char err[120];          /* the first of them */
+};
+int sbx_copy_tree(int from, int to, int mirror, struct sbx_copy *c);
 
 /* sbx-filter.c: sbx_filter_prepare compiles the seccomp filter once per process (call
  * in the supervisor, before fork); sbx_filter_load installs it for the program. pidns:

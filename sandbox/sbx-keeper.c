@@ -14,9 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -432,6 +434,73 @@ static void sbx_keeper_close_others(const struct sbx_box *b, int ctl, int msgfd,
     }
 }
 
+/* Root without a user namespace reaches the box folder with the box's uid as its file
+ * ids (box: 1) while it copies, so a copy reads and writes nothing the program could not
+ * (capabilities over files are off while they are not 0). */
+static void sbx_fs_ids(const struct sbx_box *b, int box)
+{
+    if (b->use_userns || geteuid() != 0)
+        return;
+    if (box)
+        setgroups(0, NULL);     /* root's groups would open root's files */
+    setfsgid(box ? b->host_gid : 0);
+    setfsuid(box ? b->host_uid : 0);
+}
+
+/* The host's box folder as a descriptor that can be read (path_fds[0] is O_PATH). */
+static int sbx_host_box(const struct sbx_box *b)
+{
+    return openat(b->path_fds[0], ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Fills the box's tmpfs from the host folder; a folder over the box's limits, or one
+ * that cannot be copied whole (a later copy back would remove what is missing), ends
+ * the setup. */
+static void sbx_fill_box(const struct sbx_box *b, int tmpfd, int msgfd)
+{
+    const struct sbx_limits *l = &b->cfg->lim;
+    struct sbx_copy c = { .bytes_left = l->tmpfs_mb << 20, .files_left = l->tmpfs_inodes - 1 };
+    char msg[sizeof ((struct sbx_msg *)0)->text];
+    sbx_fs_ids(b, 1);
+    int host = sbx_host_box(b);
+    int rc = host < 0 ? -1 : sbx_copy_tree(host, tmpfd, 0, &c);
+    sbx_fs_ids(b, 0);
+    if (host < 0)
+        sbx_die_setup(msgfd, "open the box folder");
+    close(host);
+    if (rc == 0)
+        return;
+    if (c.over)
+        snprintf(msg, sizeof msg, "the box folder holds more than its limits (%ld MB, %ld files)",
+                 l->tmpfs_mb, l->tmpfs_inodes);
+    else
+        snprintf(msg, sizeof msg, "cannot copy the box folder in: %.100s", c.err);
+    sbx_die_mount(msgfd, msg);
+}
+
+/* Once the box is empty (its init reaped): says whether the program filled the tmpfs,
+ * and mirrors it back into the host folder, within the same limits. */
+static void sbx_empty_box(const struct sbx_box *b, int tmpfd, int msgfd)
+{
+    const struct sbx_limits *l = &b->cfg->lim;
+    struct sbx_msg m = { .kind = SBX_MSG_COPIED };
+    struct statfs sf;
+    if (fstatfs(tmpfd, &sf) == 0) {
+        if (l->tmpfs_mb > 0 && sf.f_bavail == 0)
+            m.status |= SBX_COPY_FULL_BYTES;
+        if (l->tmpfs_inodes > 0 && sf.f_ffree == 0)
+            m.status |= SBX_COPY_FULL_FILES;
+    }
+    struct sbx_copy c = { .bytes_left = l->tmpfs_mb << 20, .files_left = l->tmpfs_inodes };
+    sbx_fs_ids(b, 1);
+    int host = sbx_host_box(b);
+    if (host < 0 || sbx_copy_tree(tmpfd, host, 1, &c) < 0) {
+        m.status |= SBX_COPY_ERRORS;
+        snprintf(m.text, sizeof m.text, "%s", host < 0 ? "cannot open the box folder" : c.err);
+    }
+    sbx_send(msgfd, &m);
+}
+
 /* Keeper: the box's own session; namespaces (entered for the subject of a pair, else
  * created, the supervisor writing the id maps in between); then init. */
 void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w)
@@ -487,10 +556,15 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
         sbx_die_setup(msgfd, "setresuid");
     /* The box's root is built here; init, in the pid namespace, adds /proc and enters it. */
     close(ctl);
-    if (b->role != SBX_ROLE_COMPANION && sbx_mount_build(b->cfg, b->path_fds, err, sizeof err) < 0)
+    int tmpfd = -1;
+    if (b->role != SBX_ROLE_COMPANION
+        && sbx_mount_build(b->cfg, b->path_fds, b->use_userns ? SBX_INSIDE_UID : b->host_uid,
+                           &tmpfd, err, sizeof err) < 0)
         sbx_die_mount(msgfd, err);
+    if (tmpfd >= 0)
+        sbx_fill_box(b, tmpfd, msgfd);
     int alive[2];
-    sbx_tie(b, SIGKILL);        /* lost when setresuid changed our credentials */
+    sbx_tie(b, SIGKILL);        /* lost when our credentials changed */
     if (pipe2(alive, O_CLOEXEC) < 0)
         sbx_die_setup(msgfd, "pipe");
     pid_t init = fork();
@@ -498,10 +572,11 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
         sbx_die_setup(msgfd, "fork init");
     if (init == 0) {
         close(alive[1]);
+        if (tmpfd >= 0)
+            close(tmpfd);
         sbx_init_ns(b, alive[0], msgfd, out_w, err_w);
     }
     close(alive[0]);
-    close(msgfd);
     if (out_w >= 0)
         close(out_w);
     if (err_w >= 0)
@@ -509,5 +584,7 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
     int st;
     while (waitpid(init, &st, 0) < 0 && errno == EINTR)
         ;
+    if (tmpfd >= 0)
+        sbx_empty_box(b, tmpfd, msgfd);
     _exit(0);
 }

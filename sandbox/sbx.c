@@ -132,6 +132,36 @@ static void sbx_drain(struct sbx_box *b)
     b->out_fd = b->err_fd = -1;
 }
 
+/* The keeper's word on a tmpfs box, sent once the box has ended: whether the program
+ * filled it, and whether everything was copied back. */
+static void sbx_read_copied(struct sbx_box *b)
+{
+    struct sbx_msg m;
+    while (b->msg_fd >= 0 && read(b->msg_fd, &m, sizeof m) == (ssize_t)sizeof m)
+        if (m.kind == SBX_MSG_COPIED) {
+            b->copied = m.status;
+            snprintf(b->copy_err, sizeof b->copy_err, "%.119s", m.text);
+            return;
+        }
+}
+
+/* A full tmpfs box is OL, as a full polled one was; files not copied back are said. */
+static void sbx_verdict_copied(struct sbx_box *b)
+{
+    struct sbx_result *r = b->res;
+    if (!b->killed && (b->copied & (SBX_COPY_FULL_BYTES | SBX_COPY_FULL_FILES))) {
+        r->verdict = SBX_OL;
+        if (b->copied & SBX_COPY_FULL_FILES)
+            sbx_set_detail(r, "box folder over %ld files", b->cfg->lim.tmpfs_inodes);
+        else
+            sbx_set_detail(r, "box folder over %ld MB", b->cfg->lim.tmpfs_mb);
+    }
+    if (b->copied & SBX_COPY_ERRORS) {
+        size_t n = strlen(r->detail);
+        snprintf(r->detail + n, sizeof r->detail - n, "; not copied back: %s", b->copy_err);
+    }
+}
+
 /* Tears the box down, fills the result and verifies no process of the run survived. */
 void sbx_box_finish(struct sbx_box *b)
 {
@@ -151,6 +181,8 @@ void sbx_box_finish(struct sbx_box *b)
     /* A keeper that reaped the pid namespace's init itself proves the namespace empty
      * (the kernel ends init only after every member); a cgroup lists what is left. In
      * every other case, walk /proc for the session. */
+    if (b->box_tmpfs && b->msg_fd >= 0 && b->keeper == 0 && WIFEXITED(st))
+        sbx_read_copied(b);     /* the keeper has ended: its messages are all there */
     int clean = b->use_ns && b->msg.kind == SBX_MSG_EXIT && st == 0;
     if (!clean && !b->use_cg)
         r->survivors = sbx_proc_kill_session(b->sid, 2.0);
@@ -178,6 +210,8 @@ void sbx_box_finish(struct sbx_box *b)
     r->peak_mem_kb = b->peak_kb;
     if (!b->killed)
         sbx_verdict_msg(b);
+    if (b->box_tmpfs)
+        sbx_verdict_copied(b);
     if (b->use_cg && !b->killed && r->verdict != SBX_ML && r->verdict != SBX_OK && sbx_cg_oom(&b->cg)) {
         r->verdict = SBX_ML;
         sbx_set_detail(r, "memory %ld MB", b->cfg->lim.mem_mb);
