@@ -1,0 +1,95 @@
+#!/bin/sh
+# 303-check-record.t -- what a check leaves behind and records, in a temp workspace:
+# S: build folders left in the cache by a killed run ($XDG_CACHE_HOME/stacklab/build-*)
+#    are removed at the start of the next check when no other run is alive (as root too,
+#    where the box's uid owns them), links inside never followed, a live run's kept;
+# R: a pass whose attempt cannot be saved says so, unlocks nothing and exits 3;
+# P: a recorded pass is never taken away: a re-check that now fails the lab says it
+#    passed before, and the labs after it stay unlocked.
+. "$(dirname "$0")/lib-grader.sh"
+grader_setup
+lab=$(grader_labs | head -n 1)
+if [ -z "$lab" ]; then
+    echo "1..0 # SKIP no complete lab in the course"
+    exit 0
+fi
+grader_ws || { echo "Bail out! stacklab init failed"; exit 1; }
+C="$T/cache/stacklab"
+
+# S1: a real build folder kept (as a killed run would leave it), and a planted one with
+# a link out of it.
+export STACKLAB_KEEP_BUILD=1
+grader_check "$lab" --only
+unset STACKLAB_KEEP_BUILD
+kept=$(ls -d "$C"/build-* 2>/dev/null | wc -l)
+t_ok $([ "$kept" -ge 1 ]; echo $?) "S1 a run leaves its build folder behind ($kept kept)"
+mkdir -p "$T/outside/keep" "$C/build-planted/sub"
+echo precious > "$T/outside/keep/file"
+ln -s "$T/outside/keep" "$C/build-planted/sub/link"
+ln -s "$T/outside" "$C/build-linkdir"
+if [ "$(id -u)" -eq 0 ]; then
+    chown -R nobody "$C/build-planted"
+    chmod 500 "$C/build-planted/sub"
+fi
+
+# S2: while another run holds the cache, nothing is swept.
+if command -v flock >/dev/null; then
+    exec 9>>"$C/in-use"     # this shell stands for a run still alive
+    flock -s 9
+    grader_check "$lab" --only
+    [ -d "$C/build-planted" ]
+    t_ok $? "S2 a folder is kept while another run is alive"
+    exec 9>&-
+else
+    t_ok 0 "S2 # SKIP flock is not installed"
+fi
+
+# S3: the next lone run sweeps them.
+grader_check "$lab" --only
+left=$(ls -d "$C"/build-* 2>/dev/null | wc -l)
+t_ok $([ "$left" -eq 0 ]; echo $?) "S3 every leftover build folder is swept ($left left)"
+[ "$(cat "$T/outside/keep/file" 2>/dev/null)" = precious ] && [ -d "$T/outside" ]
+t_ok $? "S3 the links inside were removed, not followed"
+t_ok $([ "$RC" -le 1 ]; echo $?) "S3 the check itself ran (exit $RC)"
+[ "$G_FAILS" -gt 0 ] && t_diag "$T/out" 40
+
+# R1: the store refuses the attempt (a trigger stands for a full disk or a read-only file).
+DB="$T/ws/.stacklab/progress.db"
+grader_put 0 || { echo "Bail out! starter-tool failed"; exit 1; }
+if command -v sqlite3 >/dev/null; then
+    sqlite3 "$DB" "CREATE TRIGGER t303_full BEFORE INSERT ON attempts
+                   BEGIN SELECT RAISE(ABORT, 'disk full (test 303)'); END;"
+    grader_check_recorded "$lab" --only
+    t_ok $([ "$RC" -eq 3 ]; echo $?) "R1 a pass that was not saved exits 3 (exit $RC)"
+    grep -q "not saved" "$T/out"
+    t_ok $? "R1 and says the attempt was not saved"
+    grep -q "disk full (test 303)" "$T/out"
+    t_ok $? "R1 with the store's reason"
+    grep -q "unlocked" "$T/out"
+    t_ok $([ $? -ne 0 ]; echo $?) "R1 nothing is said unlocked"
+    [ "$G_FAILS" -gt 0 ] && t_diag "$T/out" 20
+    sqlite3 "$DB" "DROP TRIGGER t303_full"
+else
+    for i in 1 2 3 4; do t_ok 0 "R1 # SKIP the sqlite3 program is not installed"; done
+fi
+
+# P1: lab 1 passes and is recorded; then its code breaks (as a stricter hidden test
+# would find) and a check of the next lab runs lab 1 again.
+next=$(grader_labs | sed -n 2p)
+grader_check_recorded "$lab" --only
+t_ok $([ "$RC" -eq 0 ]; echo $?) "P1 the reference passes lab $lab and is recorded (exit $RC)"
+file=$(sed -n 's/^files: *//p' "$STACKLAB_COURSE"/labs/"$lab"-*/lab.md | cut -d, -f1)
+"$TOOL" 1 "$STACKLAB_COURSE/labs/$file" > "$T/ws/$file"
+grader_check_recorded "$next"
+t_ok $([ "$RC" -eq 1 ]; echo $?) "P1 a re-check that fails lab $lab fails (exit $RC)"
+grep -q "lab $lab passed before (on $(date +%Y-%m-%d)) and stays passed; a hidden test added since" "$T/out"
+t_ok $? "P1 it says lab $lab passed before, and when"
+[ "$G_FAILS" -gt 0 ] && t_diag "$T/out" 30
+(cd "$T/ws" && "$SL" status) > "$T/status" 2>&1
+grep -q "labs passed    1 of" "$T/status"
+t_ok $? "P1 the pass is still counted"
+grader_check_recorded "$next" --only
+t_ok $([ "$RC" -ne 2 ]; echo $?) "P1 lab $next stays unlocked (exit $RC)"
+grep -q "is locked" "$T/out"
+t_ok $([ $? -ne 0 ]; echo $?) "P1 and is not refused as locked"
+t_done
