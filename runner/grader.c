@@ -30,7 +30,7 @@ static const struct {
     [GRADER_FAIL] = { "fail", "failed" },
     [GRADER_COMPILE] = { "compile", "compile error" },
     [GRADER_CRASH] = { "crash", "crashed" },
-    [GRADER_TIMEOUT] = { "timeout", "time limit exceeded" },
+    [GRADER_TIMEOUT] = { "timeout", "timed out" },
     [GRADER_MEMORY] = { "memory", "memory limit exceeded" },
     [GRADER_OUTPUT] = { "output", "output limit exceeded" },
     [GRADER_SECURITY] = { "security", "stopped by the sandbox" },
@@ -235,8 +235,46 @@ enum grader_verdict grader_san_verdict(const struct sanitizer_report *r)
     return r->tool <= SANITIZER_UBSAN ? san[r->tool] : GRADER_INTERNAL;
 }
 
+/* The signal each crash kind of AddressSanitizer stands for, as people know them. */
+static const struct {
+    const char *kind, *words;
+} grader_crash_kinds[] = {
+    { "SEGV", "SIGSEGV" }, { "BUS", "SIGBUS" }, { "FPE", "SIGFPE" }, { "ILL", "SIGILL" },
+    { "ABRT", "SIGABRT" }, { "stack-overflow", "stack overflow (SIGSEGV)" },
+};
+
+/* "SIGSEGV in f() at vial/a.c:12" for a crash AddressSanitizer caught. */
+static void grader_crash_detail(const struct sanitizer_report *san, char *buf, size_t len)
+{
+    const char *sig = san->kind;
+    for (size_t i = 0; i < sizeof grader_crash_kinds / sizeof grader_crash_kinds[0]; i++)
+        if (strcmp(san->kind, grader_crash_kinds[i].kind) == 0)
+            sig = grader_crash_kinds[i].words;
+    int n = snprintf(buf, len, "%s", sig);
+    if (n >= 0 && (size_t)n < len && san->function[0] != '\0')
+        n += snprintf(buf + n, len - (size_t)n, " in %s()", san->function);
+    if (n >= 0 && (size_t)n < len && san->file[0] != '\0')
+        snprintf(buf + n, len - (size_t)n, " at %s:%d", san->file, san->line);
+}
+
+/* 1 when the subject went silent: still running when the checker gave up on it (the
+ * sandbox stops it then, with the words below: see sbx_run_pair) after a test failed
+ * with the checkers' "stopped answering" (labs/wire.c). A program that crashed or
+ * exited ended by itself and is not a time-out. */
+static int grader_went_silent(const struct tap_report *t, const struct sbx_result *sres)
+{
+    if (sres->verdict != SBX_OK || strstr(sres->detail, "when the checker ended") == NULL)
+        return 0;
+    for (size_t i = 0; i < t->ntests; i++)
+        if (!t->tests[i].ok && t->tests[i].message != NULL
+            && strstr(t->tests[i].message, "stopped answering") != NULL)
+            return 1;
+    return 0;
+}
+
 /* One verdict from the TAP, the subject's end and the sanitizer report. Limits and
- * sanitizer findings name the cause better than the failed tests they lead to. */
+ * sanitizer findings name the cause better than the failed tests they lead to, and a
+ * program that went silent timed out (every later test fails only because of it). */
 static void grader_combine(struct grader_lab *gl, const struct sbx_result *sres,
                            const struct sbx_result *cres)
 {
@@ -249,10 +287,16 @@ static void grader_combine(struct grader_lab *gl, const struct sbx_result *sres,
     enum grader_verdict run = grader_from_sbx(sres->verdict);
     if (run != GRADER_PASS && run != GRADER_CRASH) {
         gl->verdict = run;
-        snprintf(gl->detail, sizeof gl->detail, "%s", sres->detail);
+        snprintf(gl->detail, sizeof gl->detail, "%s%s", sres->detail,
+                 run == GRADER_TIMEOUT ? " (an endless loop?)" : "");
     } else if (gl->san.tool == SANITIZER_ASAN && grader_asan_crash(gl->san.kind)) {
         gl->verdict = GRADER_CRASH;
-        sanitizer_format(&gl->san, gl->detail, sizeof gl->detail);
+        grader_crash_detail(&gl->san, gl->detail, sizeof gl->detail);
+    } else if (run == GRADER_PASS && gl->san.tool == SANITIZER_NONE
+               && grader_went_silent(t, sres)) {
+        gl->verdict = GRADER_TIMEOUT;
+        snprintf(gl->detail, sizeof gl->detail, "no answer, still running after %.0f s "
+                 "(an endless loop?)", sres->wall_sec);
     } else if (gl->san.tool != SANITIZER_NONE) {
         gl->verdict = grader_san_verdict(&gl->san);
         sanitizer_format(&gl->san, gl->detail, sizeof gl->detail);

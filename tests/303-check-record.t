@@ -5,7 +5,8 @@
 #    where the box's uid owns them), links inside never followed, a live run's kept;
 # R: a pass whose attempt cannot be saved says so, unlocks nothing and exits 3;
 # P: a recorded pass is never taken away: a re-check that now fails the lab says it
-#    passed before, and the labs after it stay unlocked.
+#    passed before, and the labs after it stay unlocked;
+# H, C: an endless loop is reported as a time-out, a crash with its signal and line.
 . "$(dirname "$0")/lib-grader.sh"
 grader_setup
 lab=$(grader_labs | head -n 1)
@@ -92,4 +93,31 @@ grader_check_recorded "$next" --only
 t_ok $([ "$RC" -ne 2 ]; echo $?) "P1 lab $next stays unlocked (exit $RC)"
 grep -q "is locked" "$T/out"
 t_ok $([ $? -ne 0 ]; echo $?) "P1 and is not refused as locked"
+
+# inject CODE: the reference's $file with CODE as the first statement of
+# vial_parse_request (run on every input of lab 1).
+inject() {
+    "$TOOL" 0 "$STACKLAB_COURSE/labs/$file" > "$T/ws/$file"
+    at=$(grep -n "^int vial_parse_request(" "$T/ws/$file" | cut -d: -f1)
+    [ -n "$at" ] && sed -i "$((at + 1))a\\    $1" "$T/ws/$file"
+}
+last() { grep -v "^ *$" "$T/out" | grep "^[A-Z]* lab $lab:" | tail -n 1; }
+
+# H1: an endless loop is a time-out, not a crash or a plain failure.
+inject 'for (volatile int spin = 1; spin;) ;'
+grader_check "$lab" --only
+grep -q "TIMEOUT timed out: no answer, still running after [0-9]* s (an endless loop?)" "$T/out"
+t_ok $? "H1 an endless loop says it timed out after N s (an endless loop?)"
+last | grep -q "^TIMEOUT lab $lab: "
+t_ok $? "H1 and the summary counts it as a time-out: $(last | cut -c1-40)"
+[ "$G_FAILS" -gt 0 ] && t_diag "$T/out" 8
+
+# C1: a crash names the signal and the learner's line.
+inject 'if (len > 0) { char *volatile p = (char *)16; *p = 1; }'
+grader_check "$lab" --only
+grep -q "CRASH crashed: SIGSEGV in vial_parse_request() at $file:[0-9]" "$T/out"
+t_ok $? "C1 a crash says crashed: SIGSEGV in FUNCTION() at FILE:LINE"
+last | grep -q "^CRASH lab $lab: "
+t_ok $? "C1 and the summary counts it as a crash"
+[ "$G_FAILS" -gt 0 ] && grep -v "^  not ok\|^        " "$T/out" | t_diag /dev/stdin 20
 t_done
