@@ -315,9 +315,27 @@ static void grader_combine(struct grader_lab *gl, const struct sbx_result *sres,
     }
 }
 
+/* The files the learner edits in lab and the labs before it (course order), for
+ * sanitizer blame; NULL-ended, the strings are the course's. Caller frees the array. */
+static const char **grader_edited_files(const struct course *c, const struct lab *lab)
+{
+    size_t n = 0;
+    int last = course_lab_index(c, lab);
+    for (int i = 0; i <= last; i++)
+        for (char **f = c->labs[i].files; f != NULL && *f != NULL; f++)
+            n++;
+    const char **v = xcalloc(n + 1, sizeof *v);
+    n = 0;
+    for (int i = 0; i <= last; i++)
+        for (char **f = c->labs[i].files; f != NULL && *f != NULL; f++)
+            v[n++] = *f;
+    return v;
+}
+
 /* Runs subject and checker side by side and fills gl from what they did. */
 static int grader_run_pair(const char *box, const char *checker, const struct lab *lab,
-                           uint64_t seed, struct grader_lab *gl, char **cause)
+                           const char *const *edited, uint64_t seed, struct grader_lab *gl,
+                           char **cause)
 {
     char seedstr[32];
     snprintf(seedstr, sizeof seedstr, "%" PRIu64, seed);
@@ -357,7 +375,7 @@ static int grader_run_pair(const char *box, const char *checker, const struct la
         const char *tap = cres.out ? cres.out : "";
         gl->tap = tapread_parse(tap, strlen(tap), GRADER_TAP_CAP);
         char **learner = grader_learner_prefixes(lab, 0);
-        sanitizer_reduce(sres.err, (const char **)learner, &gl->san);
+        sanitizer_reduce_edited(sres.err, (const char **)learner, edited, &gl->san);
         grader_strv_free(learner);
         gl->out = grader_capped(sres.out, &gl->out_truncated);
         gl->err = grader_capped(sres.err, &gl->err_truncated);
@@ -452,8 +470,10 @@ static int grader_lab_check(struct workspace *ws, const struct lab *lab, const c
     } else {
         chmod(box, 0755);   /* the box may run as another uid */
         rc = grader_prepare(ws, lab, box, gl, cause);
+        const char **edited = grader_edited_files(ws->course, lab);
         if (rc == 0)
-            rc = grader_run_pair(box, checker, lab, seed, gl, cause);
+            rc = grader_run_pair(box, checker, lab, edited, seed, gl, cause);
+        free(edited);
         if (rc == 1)
             rc = 0;
         if (getenv("STACKLAB_KEEP_BUILD") == NULL)
