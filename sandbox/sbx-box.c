@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
+#include <pwd.h>
 #include <limits.h>
 #include <stdint.h>
 #include <poll.h>
@@ -99,34 +101,46 @@ static int sbx_box_ownable(const char *dir, struct stat *st, char *why, size_t l
     return 0;
 }
 
-/* Takes the first free per-box uid from `start` on: an flock on a file per uid, held
- * until the box is finished, so boxes of concurrent runs never share a uid. Returns the
- * offset taken (start itself, unlocked, when no lock folder can be used). */
-static unsigned sbx_uid_lock(struct sbx_box *b, unsigned start)
+/* 1 when no account and no group of this machine has id (a box's uid is its gid too). */
+static int sbx_id_unused(unsigned id)
+{
+    return getpwuid((uid_t)id) == NULL && getgrgid((gid_t)id) == NULL;
+}
+
+/* Takes the first free per-box id from offset `start` on: unused by any account or group,
+ * and not taken by a concurrent box (an flock on a file per id, held in *lock_fd until the
+ * box is finished). Without a usable lock folder, the first unused id, unlocked
+ * (*lock_fd -1). */
+static uid_t sbx_uid_take(unsigned start, int *lock_fd)
 {
     static const char *const dirs[] = { "/run/stacklab-uids", "/tmp/stacklab-uids" };
-    b->uid_lock_fd = -1;
+    *lock_fd = -1;
     for (size_t d = 0; d < 2; d++) {
         struct stat st;
         if (mkdir(dirs[d], 0700) < 0 && errno != EEXIST)
             continue;
         if (lstat(dirs[d], &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0)
             continue;   /* not ours (a planted link or someone else's folder) */
-        for (unsigned i = 0; i < 64; i++) {
-            unsigned n = (start + i) % SBX_UID_SPAN;
+        for (unsigned i = 0; i < 256; i++) {
+            unsigned id = SBX_UID_BASE + (start + i) % SBX_UID_SPAN;
             char path[64];
-            snprintf(path, sizeof path, "%s/%u", dirs[d], SBX_UID_BASE + n);
+            if (!sbx_id_unused(id))
+                continue;
+            snprintf(path, sizeof path, "%s/%u", dirs[d], id);
             int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
             if (fd < 0)
                 break;
             if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-                b->uid_lock_fd = fd;
-                return n;
+                *lock_fd = fd;
+                return (uid_t)id;
             }
             close(fd);
         }
     }
-    return start;
+    for (unsigned i = 0; i < SBX_UID_SPAN; i++)
+        if (sbx_id_unused(SBX_UID_BASE + (start + i) % SBX_UID_SPAN))
+            return (uid_t)(SBX_UID_BASE + (start + i) % SBX_UID_SPAN);
+    return (uid_t)(SBX_UID_BASE + start % SBX_UID_SPAN);
 }
 
 /* Layers this box will use, with the reasons for those it will not. */
@@ -158,10 +172,13 @@ static void sbx_box_plan(struct sbx_box *b)
     }
     if (c->root && !keep) {
         unsigned n = ((unsigned)getpid() * 7u + ++serial) % SBX_UID_SPAN;
-        n = sbx_uid_lock(b, n);
-        b->host_uid = b->host_gid = SBX_UID_BASE + n;
+        b->host_uid = b->host_gid = sbx_uid_take(n, &b->uid_lock_fd);
+        if (b->role == SBX_ROLE_COMPANION && b->use_userns)
+            b->partner_uid = sbx_uid_take(n + 1, &b->partner_lock_fd);
     }
-    b->run_uid = (b->role == SBX_ROLE_COMPANION && c->root) ? 0 : SBX_INSIDE_UID;
+    /* Started as root, the companion (it parses untrusted replies) runs as a uid of its
+     * own too, not the subject's: the subject can neither signal nor trace it. */
+    b->run_uid = (b->role == SBX_ROLE_COMPANION && c->root) ? SBX_COMPANION_UID : SBX_INSIDE_UID;
     sbx_add_layer(r->layers, sizeof r->layers, "session");
     if (b->use_userns)
         sbx_add_layer(r->layers, sizeof r->layers, "userns");
@@ -176,7 +193,7 @@ static void sbx_box_plan(struct sbx_box *b)
     } else {
         sbx_add_layer(r->missing, sizeof r->missing, "pidns,netns,mntns (need userns or root)");
     }
-    if (c->root && b->role != SBX_ROLE_COMPANION)
+    if (c->root)
         sbx_add_layer(r->layers, sizeof r->layers, "uid");
     if (b->box_tmpfs)
         sbx_add_layer(r->layers, sizeof r->layers, "box-tmpfs");
@@ -185,8 +202,8 @@ static void sbx_box_plan(struct sbx_box *b)
     r->leak_check = b->use_ns;
 }
 
-/* Maps for a fresh user namespace: the program's uid (and root's, for a companion
- * started as root, so it reaches root's files). */
+/* Maps for a fresh user namespace: the program's uid; for a companion started as root,
+ * its own uid and the subject's (which enters this namespace). */
 static int sbx_write_maps(const struct sbx_box *b, char *err, size_t len)
 {
     char path[64], map[128];
@@ -204,7 +221,8 @@ static int sbx_write_maps(const struct sbx_box *b, char *err, size_t len)
     for (int i = 0; i < 2; i++) {
         snprintf(path, sizeof path, "/proc/%ld/%s", (long)b->keeper, files[i]);
         if (b->role == SBX_ROLE_COMPANION && sbx_caps_get()->root)
-            snprintf(map, sizeof map, "0 0 1\n%d %lu 1\n", SBX_INSIDE_UID, ids[i]);
+            snprintf(map, sizeof map, "%d %lu 1\n%d %lu 1\n", SBX_INSIDE_UID,
+                     (unsigned long)b->partner_uid, SBX_COMPANION_UID, ids[i]);
         else
             snprintf(map, sizeof map, "%d %lu 1\n", SBX_INSIDE_UID, ids[i]);
         int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -296,7 +314,7 @@ static void sbx_box_prepare(struct sbx_box *b)
         sbx_add_layer(b->res->missing, sizeof b->res->missing, "seccomp (disabled)");
     if (!b->res->leak_check)
         sbx_add_layer(b->res->missing, sizeof b->res->missing, "leak-check (ptrace needs a pid namespace)");
-    if (sbx_caps_get()->root && b->role != SBX_ROLE_COMPANION && b->cfg->workdir != NULL) {
+    if (sbx_caps_get()->root && b->cfg->workdir != NULL) {
         struct stat st;
         if (sbx_box_ownable(b->cfg->workdir, &st, why, sizeof why) < 0) {
             char m[200];
@@ -416,6 +434,8 @@ int sbx_box_start(struct sbx_box *b, char **cause)
     sbx_box_give_back(b);
     if (b->uid_lock_fd >= 0)
         close(b->uid_lock_fd);
+    if (b->partner_lock_fd >= 0)
+        close(b->partner_lock_fd);
     sbx_result_free(b->res);
     sbx_box_init(b, b->cfg, b->res, b->role);
     rc = sbx_box_start_once(b, cause);

@@ -11,8 +11,14 @@
 #include "sandbox.h"
 
 #define SBX_INSIDE_UID 1000     /* uid/gid of the program inside a user namespace */
-#define SBX_UID_BASE 60000      /* host uids for boxes started as root: BASE .. BASE+SPAN-1 */
-#define SBX_UID_SPAN 5000
+#define SBX_COMPANION_UID 1001 /* the companion's, in a user namespace it makes as root */
+/* Host uids for boxes started as root: BASE .. BASE+SPAN-1, each also checked unused
+ * (getpwuid, getgrgid). 0x70000000 on: clear of regular users (1000-60000), systemd's
+ * homed, dynamic (61184-65519) and container (524288-1879048191) ranges, and of
+ * useradd's subordinate ids (100000-600100000); below 2^31, which some tools read as
+ * signed. */
+#define SBX_UID_BASE 1879048192u
+#define SBX_UID_SPAN 65536u
 #define SBX_PATH_MAX 4096
 #define SBX_MAX_BINDS 64
 
@@ -73,6 +79,10 @@ struct sbx_box {
     uid_t host_uid;         /* box's uid seen from the host (root: per-box uid) */
     gid_t host_gid;
     int uid_lock_fd;        /* flock held on the per-box uid (root), or -1 */
+    uid_t partner_uid;      /* COMPANION as root with a user namespace: the subject's host
+                               uid, taken with it (its map holds both), else 0 */
+    int partner_lock_fd;    /* the flock on partner_uid, handed to the subject, or -1 */
+    int exe_fd;             /* COMPANION as root: its program, opened with root's reach */
     int chowned;            /* box folder handed to host_uid; given back at teardown */
     uid_t owner_uid;        /* the box folder's owner before the run */
     gid_t owner_gid;

@@ -75,15 +75,17 @@ static int sbx_lo_up(void)
 
 /* Puts the given descriptors at 0, 1, 2, 3..., then errfd (close-on-exec) right after
  * them, and closes everything else. Returns errfd's new number, or -1. */
-static int sbx_setup_fds(const struct sbx_config *cfg, int out_w, int err_w, int errfd)
+static int sbx_setup_fds(const struct sbx_config *cfg, int out_w, int err_w, int errfd,
+                         int *exefd)
 {
-    int src[3 + 16 + 1], hi[3 + 16 + 1], n = 0;
+    int src[3 + 16 + 2], hi[3 + 16 + 2], n = 0;
     src[n++] = cfg->stdin_fd >= 0 ? cfg->stdin_fd : open("/dev/null", O_RDONLY | O_CLOEXEC);
     src[n++] = cfg->stdout_fd >= 0 ? cfg->stdout_fd : out_w;
     src[n++] = cfg->stderr_fd >= 0 ? cfg->stderr_fd : err_w;
     for (size_t i = 0; i < cfg->nextra_fds && i < 16; i++)
         src[n++] = cfg->extra_fds[i];
     src[n++] = errfd;
+    int exe_hi = *exefd >= 0 ? fcntl(*exefd, F_DUPFD_CLOEXEC, 64) : -1;
     for (int i = 0; i < n; i++)
         if (src[i] < 0 || (hi[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 64)) < 0)
             return -1;
@@ -92,9 +94,14 @@ static int sbx_setup_fds(const struct sbx_config *cfg, int out_w, int err_w, int
             return -1;
     if (dup3(hi[n - 1], n - 1, O_CLOEXEC) < 0)
         return -1;
+    if (*exefd >= 0) {          /* right after errfd, close-on-exec too */
+        if (exe_hi < 0 || dup3(exe_hi, n, O_CLOEXEC) < 0)
+            return -1;
+        *exefd = n++;
+    }
     if (syscall(SYS_close_range, (unsigned)n, ~0U, 0) < 0)
         return -1;
-    return n - 1;
+    return *exefd >= 0 ? n - 2 : n - 1;
 }
 
 static void sbx_setrlim(int res, rlim_t v)
@@ -169,8 +176,6 @@ static int sbx_become(const struct sbx_box *b)
         return 0;
     uid_t uid = b->use_userns ? b->run_uid : b->host_uid;
     gid_t gid = b->use_userns ? b->run_uid : b->host_gid;
-    if (b->role == SBX_ROLE_COMPANION && !b->use_userns)
-        return 0;   /* trusted, keeps its uid; caps dropped below */
     if (setgroups(0, NULL) < 0 && errno != EPERM)
         return -1;
     if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
@@ -236,7 +241,8 @@ static void __attribute__((noreturn)) sbx_program(struct sbx_box *b, int out_w, 
     if (b->role != SBX_ROLE_COMPANION && chdir(dir) < 0)
         e = errno;
     char **env = sbx_env(b, b->use_ns);
-    int ef = sbx_setup_fds(cfg, out_w, err_w, errfd);
+    int exe = b->exe_fd;
+    int ef = sbx_setup_fds(cfg, out_w, err_w, errfd, &exe);
     if (ef < 0) {
         e = e ? e : errno;
         ef = errfd;
@@ -256,7 +262,10 @@ static void __attribute__((noreturn)) sbx_program(struct sbx_box *b, int out_w, 
     if (e == 0) {
         environ = env;
         sbx_set_as_limit(b);
-        execvp(cfg->argv[0], cfg->argv);
+        if (exe >= 0)
+            syscall(SYS_execveat, exe, "", cfg->argv, env, AT_EMPTY_PATH);
+        else
+            execvp(cfg->argv[0], cfg->argv);
         e = errno;
     }
     ssize_t w = write(ef, &e, sizeof e);
@@ -516,6 +525,12 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
      * caller's full rights (inside the user namespace root's files may be out of reach). */
     if (b->role == SBX_ROLE_COMPANION && chdir(b->cfg->workdir) < 0)
         sbx_die_setup(msgfd, "chdir");
+    /* Started as root, the companion runs as a uid of its own, which may not reach its
+     * program (a checker cached under root's home): open it now, exec it by descriptor. */
+    const char *prog = b->cfg->argv[0];
+    if (b->role == SBX_ROLE_COMPANION && geteuid() == 0 && strchr(prog, '/') != NULL
+        && (b->exe_fd = open(prog, O_PATH | O_CLOEXEC)) < 0)
+        sbx_die_setup(msgfd, prog);
     if (b->join_user_fd >= 0 && setns(b->join_user_fd, CLONE_NEWUSER) < 0)
         sbx_die_setup(msgfd, "setns user");
     if (b->join_net_fd >= 0 && setns(b->join_net_fd, CLONE_NEWNET) < 0)
@@ -548,9 +563,9 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
     char err[sizeof ((struct sbx_msg *)0)->text];
     if (b->role != SBX_ROLE_COMPANION && sbx_mount_open(b->cfg, b->path_fds, err, sizeof err) < 0)
         sbx_die_mount(msgfd, err);
-    /* Started as root, our own uid is unmapped in the new namespace (files we create
-     * would have no owner): become the box's uid, which keeps the namespace's caps. */
-    if (fresh && b->use_userns && b->role != SBX_ROLE_COMPANION
+    /* Started as root, our own uid is unmapped in the new (or joined) namespace (files we
+     * create would have no owner): become the box's uid, which keeps the namespace's caps. */
+    if (b->use_userns && b->role != SBX_ROLE_COMPANION
         && (setresgid(SBX_INSIDE_UID, SBX_INSIDE_UID, SBX_INSIDE_UID) < 0
             || setresuid(SBX_INSIDE_UID, SBX_INSIDE_UID, SBX_INSIDE_UID) < 0))
         sbx_die_setup(msgfd, "setresuid");

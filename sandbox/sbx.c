@@ -221,7 +221,9 @@ void sbx_box_finish(struct sbx_box *b)
     sbx_box_give_back(b);       /* nothing of the run is left to write to it */
     if (b->uid_lock_fd >= 0)
         close(b->uid_lock_fd);      /* survivors were checked: the uid is free again */
-    b->uid_lock_fd = -1;
+    if (b->partner_lock_fd >= 0)
+        close(b->partner_lock_fd);  /* not handed to a subject */
+    b->uid_lock_fd = b->partner_lock_fd = -1;
     char why[96];
     if (!b->killed && sbx_box_over_quota(b, why, sizeof why)) {
         r->verdict = SBX_OL;    /* a last look: a short run may fill it between checks */
@@ -241,7 +243,7 @@ void sbx_box_init(struct sbx_box *b, const struct sbx_config *cfg, struct sbx_re
     b->cfg = cfg;
     b->res = res;
     b->role = role;
-    b->join_user_fd = b->join_net_fd = b->uid_lock_fd = -1;
+    b->join_user_fd = b->join_net_fd = b->uid_lock_fd = b->partner_lock_fd = b->exe_fd = -1;
     b->out_fd = b->err_fd = b->msg_fd = b->ctl_fd = -1;
 }
 
@@ -329,6 +331,11 @@ int sbx_run_pair(const struct sbx_config *subject, const struct sbx_config *comp
         s.join_net_fd = sbx_open_ns(c.keeper, "net");
         s.host_uid = c.host_uid;
         s.host_gid = c.host_gid;
+        if (c.partner_uid != 0) {   /* root: the uid the companion's map gave the subject */
+            s.host_uid = s.host_gid = c.partner_uid;
+            s.uid_lock_fd = c.partner_lock_fd;
+            c.partner_lock_fd = -1;
+        }
     }
     if (rc == 0)
         rc = sbx_box_start(&s, cause);
@@ -343,6 +350,15 @@ int sbx_run_pair(const struct sbx_config *subject, const struct sbx_config *comp
     if (rc < 0) {
         if (c.keeper > 0)
             sbx_box_finish(&c);
+        else {
+            if (c.use_cg && c.cg.on)
+                sbx_cg_destroy(&c.cg);
+            sbx_box_give_back(&c);
+            int fds[] = { c.uid_lock_fd, c.partner_lock_fd };
+            for (size_t i = 0; i < 2; i++)
+                if (fds[i] >= 0)
+                    close(fds[i]);
+        }
         if (s.use_cg && s.cg.on)
             sbx_cg_destroy(&s.cg);
         sbx_box_give_back(&s);
