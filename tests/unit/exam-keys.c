@@ -224,7 +224,7 @@ static int cmp_double(const void *a, const void *b)
 
 static void check_longest(const struct exam *ex)
 {
-    size_t singles = 0, longest = 0;
+    size_t singles = 0, longest = 0, shortest = 0, rank[5] = { 0 };
     double *ratio = xcalloc(ex->nquestions + 1, sizeof *ratio);
     struct sb ids;
     sb_init(&ids);
@@ -237,6 +237,13 @@ static void check_longest(const struct exam *ex)
         for (size_t o = 0; o < q->noptions; o++)
             if (o != k && text_chars(q->options[o]) > other)
                 other = text_chars(q->options[o]);
+        size_t above = 0, below = 0;
+        for (size_t o = 0; o < q->noptions; o++) {
+            above += o != k && text_chars(q->options[o]) > klen;
+            below += o != k && text_chars(q->options[o]) < klen;
+        }
+        rank[above < 4 ? above : 4]++;
+        shortest += below == 0 && above == q->noptions - 1;
         ratio[singles++] = other ? (double)klen / (double)other : 1.0;
         if (klen > other) {
             sb_printf(&ids, "%s%s", longest % 6 ? ", " : (longest ? ",\n  " : "  "), q->id);
@@ -248,6 +255,11 @@ static void check_longest(const struct exam *ex)
                   : singles % 2 ? ratio[singles / 2]
                   : (ratio[singles / 2 - 1] + ratio[singles / 2]) / 2;
     int pct = singles ? (int)((longest * 100 + singles / 2) / singles) : 0;
+    /* Where the key's length ranks among its options: a key that is nearly always the
+     * second longest, or the shortest, gives itself away as well; shown, not checked. */
+    diag("%s: options longer than the key: none %zu (strictly longest %zu), one %zu, two %zu, "
+         "three %zu, more %zu; the key is strictly the shortest in %zu", ex->id, rank[0],
+         longest, rank[1], rank[2], rank[3], rank[4], shortest);
     if (!ok(longest * 100 <= (size_t)LONGEST_MAX_PERCENT * singles,
             "K1 %s: the key is strictly the longest option in %zu of %zu single-answer "
             "questions (%d%%; at most %d%%)", ex->id, longest, singles, pct,
