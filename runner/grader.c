@@ -413,6 +413,41 @@ static void grader_hook_clash(char **log)
     *log = msg;
 }
 
+/* The first "FILE:LINE:COL: error:" line of a compiler log, or NULL. */
+static const char *grader_first_error(const char *log)
+{
+    for (const char *l = log; l != NULL && *l != '\0'; ) {
+        size_t n = strcspn(l, "\n");
+        const char *e = memmem(l, n, ": error:", 8);
+        if (e == NULL)
+            e = memmem(l, n, ": fatal error:", 14);
+        if (e != NULL)
+            return l;
+        l = l[n] == '\n' ? l + n + 1 : l + n;
+    }
+    return NULL;
+}
+
+/* Names in gl->detail the file whose compile error stopped the check and the lab that
+ * file belongs to ("compile error in vial/router.c (lab 05's file)"): every earlier lab
+ * is built with all the learner's files, so lab 01's build can fail in lab 05's. */
+static void grader_compile_owner(const struct course *c, struct grader_lab *gl)
+{
+    const char *l = grader_first_error(gl->compile_log);
+    if (l == NULL)
+        return;
+    size_t n = strcspn(l, ":\n");
+    for (size_t i = 0; i < c->nlabs; i++)
+        for (char **f = c->labs[i].files; f != NULL && *f != NULL; f++)
+            if (strlen(*f) == n && strncmp(*f, l, n) == 0) {
+                snprintf(gl->detail, sizeof gl->detail, "compile error in %s (lab %s's file)",
+                         *f, c->labs[i].id);
+                return;
+            }
+    snprintf(gl->detail, sizeof gl->detail, "compile error in %.*s", (int)(n < 200 ? n : 200),
+             l);
+}
+
 /* Prepares box for lab: learner files, the driver and wire.h; compiles the subject.
  * Returns 0 ready, 1 verdict already known (gl filled), -1 internal (*cause). */
 static int grader_prepare(struct workspace *ws, const struct lab *lab, const char *box,
@@ -450,6 +485,7 @@ static int grader_prepare(struct workspace *ws, const struct lab *lab, const cha
     if (rc == 1) {
         gl->verdict = GRADER_COMPILE;
         grader_hook_clash(&gl->compile_log);
+        grader_compile_owner(ws->course, gl);
     }
     return rc;
 }
@@ -542,6 +578,12 @@ static void grader_summary(const struct grader_run *run, char *buf, size_t len)
         const struct grader_lab *gl = &run->labs[i];
         if (gl->verdict == GRADER_PASS)
             continue;
+        if (gl->compile_log != NULL && gl->detail[0] != '\0') {
+            const char *e = grader_first_error(gl->compile_log);
+            snprintf(buf, len, "%s: %.*s", gl->detail, (int)strcspn(e ? e : "", "\n"),
+                     e ? e : "");
+            return;
+        }
         if (gl->compile_log != NULL) {
             snprintf(buf, len, "lab %s: %.*s", gl->lab->id,
                      (int)strcspn(gl->compile_log, "\n"), gl->compile_log);

@@ -6,7 +6,8 @@
 # R: a pass whose attempt cannot be saved says so, unlocks nothing and exits 3;
 # P: a recorded pass is never taken away: a re-check that now fails the lab says it
 #    passed before, and the labs after it stay unlocked;
-# H, C: an endless loop is reported as a time-out, a crash with its signal and line.
+# H, C: an endless loop is reported as a time-out, a crash with its signal and line;
+# L: a compile error is labelled with the lab that owns the file.
 . "$(dirname "$0")/lib-grader.sh"
 grader_setup
 lab=$(grader_labs | head -n 1)
@@ -120,4 +121,19 @@ t_ok $? "C1 a crash says crashed: SIGSEGV in FUNCTION() at FILE:LINE"
 last | grep -q "^CRASH lab $lab: "
 t_ok $? "C1 and the summary counts it as a crash"
 [ "$G_FAILS" -gt 0 ] && grep -v "^  not ok\|^        " "$T/out" | t_diag /dev/stdin 20
+
+# L1: a compile error is labelled with the lab whose file it is in: checking lab 2 builds
+# lab 1 first, with lab 2's file in it.
+"$TOOL" 0 "$STACKLAB_COURSE/labs/$file" > "$T/ws/$file"
+file2=$(sed -n 's/^files: *//p' "$STACKLAB_COURSE"/labs/"$next"-*/lab.md | cut -d, -f1)
+echo 'int t303_broken(void) { return t303_nope; }' >> "$T/ws/$file2"
+grader_check_recorded "$next"
+grep -q "compile error in $file2 (lab $next's file):" "$T/out"
+t_ok $? "L1 the compile error names $file2 and lab $next, its owner"
+grep -q "passed before" "$T/out"
+t_ok $([ $? -ne 0 ]; echo $?) "L1 a compile error is not blamed on a new hidden test"
+(cd "$T/ws" && "$SL" status) > "$T/status" 2>&1
+grep -q "lab $next  compile" "$T/status"
+t_ok $? "L1 the attempt is stored as a compile error"
+[ "$G_FAILS" -gt 0 ] && t_diag "$T/out" 20
 t_done
