@@ -413,15 +413,15 @@ static void grader_hook_clash(char **log)
     *log = msg;
 }
 
-/* The first "FILE:LINE:COL: error:" line of a compiler log, or NULL. */
+/* The first "FILE:LINE:COL: error:" line of a compiler log, or NULL (a linker's
+ * "collect2: error:" names no file). */
 static const char *grader_first_error(const char *log)
 {
     for (const char *l = log; l != NULL && *l != '\0'; ) {
         size_t n = strcspn(l, "\n");
-        const char *e = memmem(l, n, ": error:", 8);
-        if (e == NULL)
-            e = memmem(l, n, ": fatal error:", 14);
-        if (e != NULL)
+        size_t path = strcspn(l, ":\n");
+        int located = l[path] == ':' && l[path + 1] >= '0' && l[path + 1] <= '9';
+        if (located && (memmem(l, n, ": error:", 8) || memmem(l, n, ": fatal error:", 14)))
             return l;
         l = l[n] == '\n' ? l + n + 1 : l + n;
     }
