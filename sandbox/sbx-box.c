@@ -101,16 +101,45 @@ static int sbx_box_ownable(const char *dir, struct stat *st, char *why, size_t l
     return 0;
 }
 
-/* 1 when no account and no group of this machine has id (a box's uid is its gid too). */
-static int sbx_id_unused(unsigned id)
+/* Ids this process found to belong to an account or a group: never taken again. */
+static uid_t sbx_taken_ids[32];
+static size_t sbx_ntaken;
+
+static int sbx_id_known_taken(unsigned id)
 {
-    return getpwuid((uid_t)id) == NULL && getgrgid((gid_t)id) == NULL;
+    for (size_t i = 0; i < sbx_ntaken; i++)
+        if (sbx_taken_ids[i] == (uid_t)id)
+            return 1;
+    return 0;
 }
 
-/* Takes the first free per-box id from offset `start` on: unused by any account or group,
- * and not taken by a concurrent box (an flock on a file per id, held in *lock_fd until the
- * box is finished). Without a usable lock folder, the first unused id, unlocked
- * (*lock_fd -1). */
+/* Ids this process found free: asked once each (a lookup costs a quarter of a
+ * millisecond here, a box's start a few). */
+static uid_t sbx_free_ids[64];     /* a ring: the last 64 */
+static size_t sbx_nfree;
+
+/* 1 when no account and no group of this machine has id (a box's uid is its gid too);
+ * else 0, and the id is remembered as taken. The first call of a process loads the
+ * name service modules (milliseconds), so boxes ask after their keeper is started. */
+static int sbx_id_unused(uid_t id)
+{
+    size_t n = sbx_nfree < 64 ? sbx_nfree : 64;
+    for (size_t i = 0; i < n; i++)
+        if (sbx_free_ids[i] == id)
+            return 1;
+    if (getpwuid(id) == NULL && getgrgid((gid_t)id) == NULL) {
+        sbx_free_ids[sbx_nfree++ % 64] = id;
+        return 1;
+    }
+    if (sbx_ntaken < sizeof sbx_taken_ids / sizeof sbx_taken_ids[0])
+        sbx_taken_ids[sbx_ntaken++] = id;
+    return 0;
+}
+
+/* Takes the first free per-box id from offset `start` on: not known to belong to an
+ * account or group (sbx_box_check_ids asks), and not taken by a concurrent box (an flock
+ * on a file per id, held in *lock_fd until the box is finished). Without a usable lock
+ * folder, the first such id, unlocked (*lock_fd -1). */
 static uid_t sbx_uid_take(unsigned start, int *lock_fd)
 {
     static const char *const dirs[] = { "/run/stacklab-uids", "/tmp/stacklab-uids" };
@@ -124,7 +153,7 @@ static uid_t sbx_uid_take(unsigned start, int *lock_fd)
         for (unsigned i = 0; i < 256; i++) {
             unsigned id = SBX_UID_BASE + (start + i) % SBX_UID_SPAN;
             char path[64];
-            if (!sbx_id_unused(id))
+            if (sbx_id_known_taken(id))
                 continue;
             snprintf(path, sizeof path, "%s/%u", dirs[d], id);
             int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -138,7 +167,7 @@ static uid_t sbx_uid_take(unsigned start, int *lock_fd)
         }
     }
     for (unsigned i = 0; i < SBX_UID_SPAN; i++)
-        if (sbx_id_unused(SBX_UID_BASE + (start + i) % SBX_UID_SPAN))
+        if (!sbx_id_known_taken(SBX_UID_BASE + (start + i) % SBX_UID_SPAN))
             return (uid_t)(SBX_UID_BASE + (start + i) % SBX_UID_SPAN);
     return (uid_t)(SBX_UID_BASE + start % SBX_UID_SPAN);
 }
@@ -149,7 +178,6 @@ static void sbx_box_plan(struct sbx_box *b)
     const struct sbx_caps *c = sbx_caps_get();
     struct sbx_result *r = b->res;
     unsigned fl = b->cfg->flags;
-    static unsigned serial;
     if (b->join_user_fd < 0 && b->role == SBX_ROLE_SUBJECT)
         b->role = SBX_ROLE_SOLO;
     b->use_userns = c->userns != 0 && !(fl & SBX_NO_USERNS);
@@ -171,8 +199,12 @@ static void sbx_box_plan(struct sbx_box *b)
         b->host_gid = getegid();
     }
     if (c->root && !keep) {
-        unsigned n = ((unsigned)getpid() * 7u + ++serial) % SBX_UID_SPAN;
+        /* Each process starts at its own place; its boxes, one after the other, take the
+         * same uid again once the last one ended with nothing left (see sbx_box_finish),
+         * which is checked against the accounts only once. */
+        unsigned n = ((unsigned)getpid() * 7u) % SBX_UID_SPAN;
         b->host_uid = b->host_gid = sbx_uid_take(n, &b->uid_lock_fd);
+        b->uid_taken = 1;
         if (b->role == SBX_ROLE_COMPANION && b->use_userns)
             b->partner_uid = sbx_uid_take(n + 1, &b->partner_lock_fd);
     }
@@ -314,21 +346,38 @@ static void sbx_box_prepare(struct sbx_box *b)
         sbx_add_layer(b->res->missing, sizeof b->res->missing, "seccomp (disabled)");
     if (!b->res->leak_check)
         sbx_add_layer(b->res->missing, sizeof b->res->missing, "leak-check (ptrace needs a pid namespace)");
-    if (sbx_caps_get()->root && b->cfg->workdir != NULL) {
-        struct stat st;
-        if (sbx_box_ownable(b->cfg->workdir, &st, why, sizeof why) < 0) {
-            char m[200];
-            snprintf(m, sizeof m, "box-owner (%s; the box stays root's)", why);
-            sbx_add_layer(b->res->missing, sizeof b->res->missing, m);
-            return;
-        }
-        b->owner_uid = st.st_uid;
-        b->owner_gid = st.st_gid;
-        b->chowned = 1;
-        sbx_chown_uid = b->host_uid;
-        sbx_chown_gid = b->host_gid;
-        nftw(b->cfg->workdir, sbx_chown_one, 16, FTW_PHYS);
+}
+
+/* Started as root, hands the box folder (a companion's too) to the box's uid for the
+ * run, unless it is not the caller's alone (said in missing). */
+static void sbx_box_own(struct sbx_box *b)
+{
+    char why[128];
+    struct stat st;
+    if (!sbx_caps_get()->root || b->cfg->workdir == NULL)
+        return;
+    if (sbx_box_ownable(b->cfg->workdir, &st, why, sizeof why) < 0) {
+        char m[200];
+        snprintf(m, sizeof m, "box-owner (%s; the box stays root's)", why);
+        sbx_add_layer(b->res->missing, sizeof b->res->missing, m);
+        return;
     }
+    b->owner_uid = st.st_uid;
+    b->owner_gid = st.st_gid;
+    b->chowned = 1;
+    sbx_chown_uid = b->host_uid;
+    sbx_chown_gid = b->host_gid;
+    nftw(b->cfg->workdir, sbx_chown_one, 16, FTW_PHYS);
+}
+
+/* The uids this box took (its own, and a companion's partner) must belong to no account
+ * or group: asked while the keeper makes its namespaces. Returns 0, or -1 (the ids are
+ * remembered as taken, and the box is started again). */
+static int sbx_box_check_ids(const struct sbx_box *b)
+{
+    if (b->uid_taken && !sbx_id_unused(b->host_uid))
+        return -1;
+    return b->partner_uid != 0 && !sbx_id_unused(b->partner_uid) ? -1 : 0;
 }
 
 void sbx_box_give_back(struct sbx_box *b)
@@ -393,7 +442,13 @@ static int sbx_box_start_once(struct sbx_box *b, char **cause)
         close(out_w);
     if (err_w >= 0)
         close(err_w);
-    int rc = sbx_box_handshake(b, ctl[0], err, sizeof err);
+    /* While the keeper makes its namespaces: the uids are checked, the folder handed
+     * over (the keeper touches it only after the handshake). */
+    int rc = sbx_box_check_ids(b) < 0 ? -3 : 0;
+    if (rc == 0) {
+        sbx_box_own(b);
+        rc = sbx_box_handshake(b, ctl[0], err, sizeof err);
+    }
     int e = errno;
     close(ctl[0]);
     if (rc < 0) {
@@ -405,9 +460,9 @@ static int sbx_box_start_once(struct sbx_box *b, char **cause)
             if (fds[i] >= 0)
                 close(fds[i]);
         b->out_fd = b->err_fd = b->msg_fd = -1;
-        if (rc == -2 && b->userns_guess) {
+        if ((rc == -2 && b->userns_guess) || rc == -3) {
             errno = e;
-            return -2;
+            return rc;
         }
         *cause = sbx_strdupf("sandbox: %s", err);
         return -1;
@@ -425,25 +480,31 @@ static int sbx_box_start_once(struct sbx_box *b, char **cause)
  * (cgroups, the box folder's owner, the uid lock). */
 int sbx_box_start(struct sbx_box *b, char **cause)
 {
-    int rc = sbx_box_start_once(b, cause);
-    if (rc != -2)
-        return rc;
-    sbx_caps_userns_refused(errno);
-    if (b->use_cg)
-        sbx_cg_destroy(&b->cg);
-    sbx_box_give_back(b);
-    if (b->uid_lock_fd >= 0)
-        close(b->uid_lock_fd);
-    if (b->partner_lock_fd >= 0)
-        close(b->partner_lock_fd);
-    sbx_result_free(b->res);
-    sbx_box_init(b, b->cfg, b->res, b->role);
-    rc = sbx_box_start_once(b, cause);
-    if (rc == -2) {     /* cannot happen: the second plan uses no user namespace */
-        *cause = sbx_strdupf("sandbox: user namespace refused twice");
-        return -1;
+    for (int tries = 0;; tries++) {
+        int rc = sbx_box_start_once(b, cause);
+        if (rc == -2)
+            sbx_caps_userns_refused(errno);
+        if (rc >= -1)
+            return rc;
+        if (tries >= 8) {   /* a second -2 cannot happen: the plan then has no userns */
+            *cause = sbx_strdupf("sandbox: %s", rc == -2 ? "user namespace refused twice"
+                                 : "no uid for the box that belongs to no account");
+            return -1;
+        }
+        /* Start again from a clean box; what a pair gave the subject stays. */
+        int ju = b->join_user_fd, jn = b->join_net_fd;
+        if (b->use_cg)
+            sbx_cg_destroy(&b->cg);
+        sbx_box_give_back(b);
+        if (b->uid_lock_fd >= 0)
+            close(b->uid_lock_fd);
+        if (b->partner_lock_fd >= 0)
+            close(b->partner_lock_fd);
+        sbx_result_free(b->res);
+        sbx_box_init(b, b->cfg, b->res, b->role);
+        b->join_user_fd = ju;
+        b->join_net_fd = jn;
     }
-    return rc;
 }
 
 /* Appends what a capture pipe holds; returns 0 at EOF. */

@@ -79,6 +79,7 @@ struct sbx_box {
     uid_t host_uid;         /* box's uid seen from the host (root: per-box uid) */
     gid_t host_gid;
     int uid_lock_fd;        /* flock held on the per-box uid (root), or -1 */
+    int uid_taken;          /* host_uid was taken for this box (root), not inherited */
     uid_t partner_uid;      /* COMPANION as root with a user namespace: the subject's host
                                uid, taken with it (its map holds both), else 0 */
     int partner_lock_fd;    /* the flock on partner_uid, handed to the subject, or -1 */

@@ -219,8 +219,10 @@ void sbx_box_finish(struct sbx_box *b)
     if (b->use_cg)
         sbx_cg_destroy(&b->cg);
     sbx_box_give_back(b);       /* nothing of the run is left to write to it */
-    if (b->uid_lock_fd >= 0)
-        close(b->uid_lock_fd);      /* survivors were checked: the uid is free again */
+    /* Nothing survived: the uid is free again. A uid with survivors stays locked while
+     * this process lives, so no later box shares it with them. */
+    if (b->uid_lock_fd >= 0 && r->survivors == 0)
+        close(b->uid_lock_fd);
     if (b->partner_lock_fd >= 0)
         close(b->partner_lock_fd);  /* not handed to a subject */
     b->uid_lock_fd = b->partner_lock_fd = -1;

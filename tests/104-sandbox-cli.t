@@ -150,13 +150,13 @@ if [ "$(id -u)" = 0 ]; then
     uid_case "" "root"
     uid_case "--no-userns" "root, no userns"
     # The first uid a box would take belongs to an account: it is skipped. The choice
-    # starts at (pid * 7 + 1) mod 65536 for a process's first box; the runner waits on
-    # a pipe until the account exists.
+    # starts at (pid * 7) mod 65536 in each process; the runner waits on a pipe until
+    # the account exists.
     if command -v useradd >/dev/null 2>&1; then
         mkfifo "$SBX_T/go"
         (read -r x <"$SBX_T/go"; exec "$SBX_BIN" sandbox --wall 20 -- sh -c "sleep 3; :" "taken$$") >"$SBX_T/res" 2>&1 &
         bg=$!
-        want=$((1879048192 + (bg * 7 + 1) % 65536))
+        want=$((1879048192 + (bg * 7) % 65536))
         useradd -u "$want" -M -N -r -s /usr/sbin/nologin "sbxt$$" 2>/dev/null
         echo go >"$SBX_T/go"
         sbx_wait_tagged "^sh -c sleep 3; : taken$$" 10
