@@ -140,15 +140,17 @@ static int sandbox_opt(struct sandbox_opts *o, int argc, char **argv, int *i)
     }
 }
 
-static void sandbox_print(const struct sbx_result *r)
+/* Every field of r, each line starting with prefix ("" for the program, "companion "). */
+static void sandbox_print(const char *p, const struct sbx_result *r)
 {
-    printf("verdict: %s\ndetail: %s\nexit: %d\nsignal: %d\ncpu: %.3f\nwall: %.3f\n"
-           "peak_mem_kb: %ld\nout_bytes: %zu%s\nerr_bytes: %zu%s\nlayers: %s\nmissing: %s\n"
-           "leak_check: %s\nsurvivors: %d\n",
-           sbx_verdict_name(r->verdict), r->detail, r->exit_code, r->signal, r->cpu_sec,
-           r->wall_sec, r->peak_mem_kb, r->out_bytes, r->out_truncated ? " (truncated)" : "",
-           r->err_bytes, r->err_truncated ? " (truncated)" : "", r->layers,
-           r->missing[0] ? r->missing : "-", r->leak_check ? "on" : "off", r->survivors);
+    printf("%sverdict: %s\n%sdetail: %s\n%sexit: %d\n%ssignal: %d\n%scpu: %.3f\n%swall: %.3f\n"
+           "%speak_mem_kb: %ld\n%sout_bytes: %zu%s\n%serr_bytes: %zu%s\n%slayers: %s\n"
+           "%smissing: %s\n%sleak_check: %s\n%ssurvivors: %d\n",
+           p, sbx_verdict_name(r->verdict), p, r->detail, p, r->exit_code, p, r->signal, p,
+           r->cpu_sec, p, r->wall_sec, p, r->peak_mem_kb, p, r->out_bytes,
+           r->out_truncated ? " (truncated)" : "", p, r->err_bytes,
+           r->err_truncated ? " (truncated)" : "", p, r->layers, p,
+           r->missing[0] ? r->missing : "-", p, r->leak_check ? "on" : "off", p, r->survivors);
 }
 
 static void sandbox_dump(const char *name, const char *s)
@@ -157,6 +159,47 @@ static void sandbox_dump(const char *name, const char *s)
         return;
     size_t n = strlen(s);
     printf("--- %s ---\n%s%s", name, s, s[n - 1] == '\n' ? "" : "\n");
+}
+
+/* A fresh private folder under TMPDIR named NAME.XXXXXX; NULL after saying why. */
+static char *sandbox_mkdir(const char *name)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *made = NULL;
+    if (asprintf(&made, "%s/%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", name) < 0)
+        return NULL;
+    if (mkdtemp(made) == NULL) {
+        fprintf(stderr, "stacklab sandbox: cannot make a folder %s: %s\n", made, strerror(errno));
+        free(made);
+        return NULL;
+    }
+    return made;
+}
+
+/* Runs the program alone, or beside `--companion CMD` (the pair the grader runs: CMD by
+ * /bin/sh in a folder of its own, descriptors 3 and 4 joining the two). */
+static int sandbox_run(struct sandbox_opts *o, struct sbx_result *r, struct sbx_result *cr,
+                       char **cause)
+{
+    if (o->companion == NULL)
+        return sbx_run(&o->cfg, r, cause);
+    char *cdir = sandbox_mkdir("stacklab-companion");
+    if (cdir == NULL) {
+        *cause = strdup("no folder for the companion");
+        return -1;
+    }
+    char *cargv[] = { "/bin/sh", "-c", (char *)o->companion, NULL };
+    struct sbx_config c;
+    sbx_config_init(&c);
+    c.argv = cargv;
+    c.workdir = cdir;
+    c.lim.wall_sec = o->cfg.lim.wall_sec > 0 ? o->cfg.lim.wall_sec + 5 : 0;
+    c.lim.cpu_sec = c.lim.wall_sec;
+    c.flags = o->cfg.flags & (SBX_NO_USERNS | SBX_NO_CGROUP);
+    int rc = sbx_run_pair(&o->cfg, &c, r, cr, cause);
+    util_rmtree(cdir);
+    free(cdir);
+    return rc;
 }
 
 static int cmd_sandbox_exec(int argc, char **argv)
@@ -183,21 +226,15 @@ static int cmd_sandbox_exec(int argc, char **argv)
             return EXIT_USAGE;
         }
     } else {
-        const char *tmp = getenv("TMPDIR");
-        if (asprintf(&made, "%s/stacklab-box.XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0)
+        if ((made = sandbox_mkdir("stacklab-box")) == NULL)
             return EXIT_INTERNAL;
-        if (mkdtemp(made) == NULL) {
-            fprintf(stderr, "stacklab sandbox: cannot make a box folder %s: %s\n", made,
-                    strerror(errno));
-            free(made);
-            return EXIT_INTERNAL;
-        }
         boxdir = strdup(made);
     }
     o.cfg.workdir = boxdir;
-    struct sbx_result r;
+    struct sbx_result r, cr;
     char *cause = NULL;
-    int rc = sbx_run(&o.cfg, &r, &cause);
+    memset(&cr, 0, sizeof cr);
+    int rc = sandbox_run(&o, &r, &cr, &cause);
     for (size_t k = 0; k < o.cfg.nbinds; k++)
         free(o.bind_store[k]);
     if (made != NULL) {
@@ -214,9 +251,17 @@ static int cmd_sandbox_exec(int argc, char **argv)
         sandbox_dump("stdout", r.out);
         sandbox_dump("stderr", r.err);
     }
-    sandbox_print(&r);
-    int ok = r.verdict == SBX_OK;
+    sandbox_print("", &r);
+    if (o.companion != NULL) {
+        if (!o.quiet) {
+            sandbox_dump("companion stdout", cr.out);
+            sandbox_dump("companion stderr", cr.err);
+        }
+        sandbox_print("companion ", &cr);
+    }
+    int ok = r.verdict == SBX_OK && (o.companion == NULL || cr.verdict == SBX_OK);
     sbx_result_free(&r);
+    sbx_result_free(&cr);
     return ok ? EXIT_OK : EXIT_FAILED;
 }
 
@@ -224,8 +269,9 @@ const struct cmd_entry cmd_sandbox_entry = {
     "sandbox",
     "[--time S] [--wall S] [--idle S] [--mem MB] [--procs N] [--output B] [--fsize MB] "
     "[--nofile N] [--tmpfs MB] [--inodes N] [--net none|lo] [--no-userns] [--no-cgroup] [--sanitized] [--quiet] "
-    "[--bind HOST[:INSIDE]] [--box DIR] -- PROG ARGS",
+    "[--bind HOST[:INSIDE]] [--box DIR] [--companion CMD] -- PROG ARGS",
     "run a command in the sandbox and print the verdict (the box is a fresh private folder, "
-    "or DIR, which must be yours alone)",
+    "or DIR, which must be yours alone; --companion runs CMD beside it as the grader runs a "
+    "checker)",
     cmd_sandbox_exec
 };

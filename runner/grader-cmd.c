@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "given.h"
@@ -35,12 +36,49 @@ static const struct lab *grader_next_lab(const struct course *c, const struct la
     return i >= 0 && (size_t)i + 1 < c->nlabs ? &c->labs[i + 1] : NULL;
 }
 
+/* The first thing that failed in gl, for a one-line message. */
+static const char *grader_first_failure(const struct grader_lab *gl)
+{
+    for (size_t t = 0; gl->tap != NULL && t < gl->tap->ntests; t++)
+        if (!gl->tap->tests[t].ok && gl->tap->tests[t].directive != TAP_DIR_TODO)
+            return gl->tap->tests[t].description;
+    return gl->detail[0] ? gl->detail : grader_verdict_words(gl->verdict);
+}
+
+/* Says which labs of run fail now though a pass of theirs is recorded: the pass stands
+ * (passing is never taken away), and the learner learns why a lab that passed fails. */
+static void grader_regressions(FILE *out, const char *prefix, struct workspace *ws,
+                               const struct grader_run *run)
+{
+    for (size_t i = 0; i < run->nlabs; i++) {
+        const struct grader_lab *gl = &run->labs[i];
+        struct store_lab_status s;
+        if (gl->verdict == GRADER_PASS || gl->verdict == GRADER_INTERNAL
+            || gl->verdict == GRADER_COMPILE    /* no hidden test ran */
+            || store_lab_status(ws->store, gl->lab->id, &s) < 0 || !s.passed)
+            continue;
+        char day[32] = "an earlier day";
+        time_t when = (time_t)s.passed_when;
+        struct tm tm;
+        if (when > 0 && localtime_r(&when, &tm) != NULL)
+            strftime(day, sizeof day, "%Y-%m-%d", &tm);
+        fprintf(out, "%slab %s passed before (on %s) and stays passed; a hidden test added "
+                "since (or a change to your code since) fails: %s\n", prefix, gl->lab->id,
+                day, grader_first_failure(gl));
+    }
+}
+
 /* What to do next, after a check's report. `stored` is grader_record's answer. */
 static void grader_advice(FILE *out, struct workspace *ws, const struct lab *lab,
                           enum grader_verdict v, int stored)
 {
     const struct lab *next = grader_next_lab(ws->course, lab);
-    if (stored == 1)
+    if (stored < 0)     /* nothing is passed or unlocked that the store does not hold */
+        fprintf(out, "not saved: this attempt was not recorded (%s), so it %s. Fix that and "
+                "run stacklab check %s again.\n", store_errmsg(ws->store),
+                v == GRADER_PASS ? "passes and unlocks nothing" : "counts for nothing",
+                lab->id);
+    else if (stored == 1)
         fprintf(out, "not recorded: you chose the seed. A chosen seed reproduces a failure; "
                 "a pass counts only with a seed stacklab picks (stacklab check %s).\n",
                 lab->id);
@@ -84,19 +122,23 @@ int grader_command(struct workspace *ws, const struct lab *lab, const struct gra
     }
     int stored = grader_record(ws, &run);
     if (stored < 0)
-        fprintf(stderr, "stacklab: warning: the attempt was not stored: %s\n",
+        fprintf(stderr, "stacklab: the attempt was not saved in %s: %s\n", ws->dbpath,
                 store_errmsg(ws->store));
     if (o->tap) {
         report_tap(out, &run);      /* machines read the stream and the exit code */
+        grader_regressions(out, "# ", ws, &run);
         if (stored == 1)
             fprintf(out, "# not recorded: you chose the seed\n");
+        else if (stored < 0)
+            fprintf(out, "# not saved: the attempt was not recorded\n");
     } else {
         report_check(out, &run);
+        grader_regressions(out, "", ws, &run);
         grader_advice(out, ws, lab, run.verdict, stored);
     }
     if (stored == 0 && run.verdict == GRADER_PASS)
         grader_note_current(ws);
-    int code = run.verdict == GRADER_PASS ? EXIT_OK
+    int code = stored < 0 ? EXIT_INTERNAL : run.verdict == GRADER_PASS ? EXIT_OK
         : run.verdict == GRADER_INTERNAL ? EXIT_INTERNAL : EXIT_FAILED;
     grader_run_free(&run);
     return code;

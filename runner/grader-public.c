@@ -236,6 +236,8 @@ int grader_public(struct workspace *ws, const struct lab *lab, struct grader_pub
     }
     grader_strv_free(tests);
     free(cache);
+    if (rc < 0)
+        grader_public_free(res);    /* on failure the caller gets only *cause */
     return rc;
 }
 

@@ -31,7 +31,7 @@ static const struct {
     [GRADER_FAIL] = { "fail", "failed" },
     [GRADER_COMPILE] = { "compile", "compile error" },
     [GRADER_CRASH] = { "crash", "crashed" },
-    [GRADER_TIMEOUT] = { "timeout", "time limit exceeded" },
+    [GRADER_TIMEOUT] = { "timeout", "timed out" },
     [GRADER_MEMORY] = { "memory", "memory limit exceeded" },
     [GRADER_OUTPUT] = { "output", "output limit exceeded" },
     [GRADER_SECURITY] = { "security", "stopped by the sandbox" },
@@ -236,8 +236,46 @@ enum grader_verdict grader_san_verdict(const struct sanitizer_report *r)
     return r->tool <= SANITIZER_UBSAN ? san[r->tool] : GRADER_INTERNAL;
 }
 
+/* The signal each crash kind of AddressSanitizer stands for, as people know them. */
+static const struct {
+    const char *kind, *words;
+} grader_crash_kinds[] = {
+    { "SEGV", "SIGSEGV" }, { "BUS", "SIGBUS" }, { "FPE", "SIGFPE" }, { "ILL", "SIGILL" },
+    { "ABRT", "SIGABRT" }, { "stack-overflow", "stack overflow (SIGSEGV)" },
+};
+
+/* "SIGSEGV in f() at vial/a.c:12" for a crash AddressSanitizer caught. */
+static void grader_crash_detail(const struct sanitizer_report *san, char *buf, size_t len)
+{
+    const char *sig = san->kind;
+    for (size_t i = 0; i < sizeof grader_crash_kinds / sizeof grader_crash_kinds[0]; i++)
+        if (strcmp(san->kind, grader_crash_kinds[i].kind) == 0)
+            sig = grader_crash_kinds[i].words;
+    int n = snprintf(buf, len, "%s", sig);
+    if (n >= 0 && (size_t)n < len && san->function[0] != '\0')
+        n += snprintf(buf + n, len - (size_t)n, " in %s()", san->function);
+    if (n >= 0 && (size_t)n < len && san->file[0] != '\0')
+        snprintf(buf + n, len - (size_t)n, " at %s:%d", san->file, san->line);
+}
+
+/* 1 when the subject went silent: still running when the checker gave up on it (the
+ * sandbox stops it then, with the words below: see sbx_run_pair) after a test failed
+ * with the checkers' "stopped answering" (labs/kit/wire.c). A program that crashed or
+ * exited ended by itself and is not a time-out. */
+static int grader_went_silent(const struct tap_report *t, const struct sbx_result *sres)
+{
+    if (sres->verdict != SBX_OK || strstr(sres->detail, "when the checker ended") == NULL)
+        return 0;
+    for (size_t i = 0; i < t->ntests; i++)
+        if (!t->tests[i].ok && t->tests[i].message != NULL
+            && strstr(t->tests[i].message, "stopped answering") != NULL)
+            return 1;
+    return 0;
+}
+
 /* One verdict from the TAP, the subject's end and the sanitizer report. Limits and
- * sanitizer findings name the cause better than the failed tests they lead to. */
+ * sanitizer findings name the cause better than the failed tests they lead to, and a
+ * program that went silent timed out (every later test fails only because of it). */
 static void grader_combine(struct grader_lab *gl, const struct sbx_result *sres,
                            const struct sbx_result *cres)
 {
@@ -250,10 +288,16 @@ static void grader_combine(struct grader_lab *gl, const struct sbx_result *sres,
     enum grader_verdict run = grader_from_sbx(sres->verdict);
     if (run != GRADER_PASS && run != GRADER_CRASH) {
         gl->verdict = run;
-        snprintf(gl->detail, sizeof gl->detail, "%s", sres->detail);
+        snprintf(gl->detail, sizeof gl->detail, "%s%s", sres->detail,
+                 run == GRADER_TIMEOUT ? " (an endless loop?)" : "");
     } else if (gl->san.tool == SANITIZER_ASAN && grader_asan_crash(gl->san.kind)) {
         gl->verdict = GRADER_CRASH;
-        sanitizer_format(&gl->san, gl->detail, sizeof gl->detail);
+        grader_crash_detail(&gl->san, gl->detail, sizeof gl->detail);
+    } else if (run == GRADER_PASS && gl->san.tool == SANITIZER_NONE
+               && grader_went_silent(t, sres)) {
+        gl->verdict = GRADER_TIMEOUT;
+        snprintf(gl->detail, sizeof gl->detail, "no answer, still running after %.0f s "
+                 "(an endless loop?)", sres->wall_sec);
     } else if (gl->san.tool != SANITIZER_NONE) {
         gl->verdict = grader_san_verdict(&gl->san);
         sanitizer_format(&gl->san, gl->detail, sizeof gl->detail);
@@ -272,9 +316,27 @@ static void grader_combine(struct grader_lab *gl, const struct sbx_result *sres,
     }
 }
 
+/* The files the learner edits in lab and the labs before it (course order), for
+ * sanitizer blame; NULL-ended, the strings are the course's. Caller frees the array. */
+static const char **grader_edited_files(const struct course *c, const struct lab *lab)
+{
+    size_t n = 0;
+    int last = course_lab_index(c, lab);
+    for (int i = 0; i <= last; i++)
+        for (char **f = c->labs[i].files; f != NULL && *f != NULL; f++)
+            n++;
+    const char **v = xcalloc(n + 1, sizeof *v);
+    n = 0;
+    for (int i = 0; i <= last; i++)
+        for (char **f = c->labs[i].files; f != NULL && *f != NULL; f++)
+            v[n++] = *f;
+    return v;
+}
+
 /* Runs subject and checker side by side and fills gl from what they did. */
 static int grader_run_pair(const char *box, const char *checker, const struct lab *lab,
-                           uint64_t seed, struct grader_lab *gl, char **cause)
+                           const char *const *edited, uint64_t seed, struct grader_lab *gl,
+                           char **cause)
 {
     char seedstr[32];
     snprintf(seedstr, sizeof seedstr, "%" PRIu64, seed);
@@ -314,7 +376,7 @@ static int grader_run_pair(const char *box, const char *checker, const struct la
         const char *tap = cres.out ? cres.out : "";
         gl->tap = tapread_parse(tap, strlen(tap), GRADER_TAP_CAP);
         char **learner = grader_learner_prefixes(lab, 0);
-        sanitizer_reduce(sres.err, (const char **)learner, &gl->san);
+        sanitizer_reduce_edited(sres.err, (const char **)learner, edited, &gl->san);
         grader_strv_free(learner);
         gl->out = grader_capped(sres.out, &gl->out_truncated);
         gl->err = grader_capped(sres.err, &gl->err_truncated);
@@ -330,7 +392,7 @@ static int grader_run_pair(const char *box, const char *checker, const struct la
 }
 
 /* When the link failed because learner code defines one of the sanitizers' hooks
- * (labs/sanhooks.c holds the runner's), puts a line saying so first in *log. */
+ * (labs/kit/sanhooks.c holds the runner's), puts a line saying so first in *log. */
 static void grader_hook_clash(char **log)
 {
     static const char pat[] = "multiple definition of `__";
@@ -350,6 +412,41 @@ static void grader_hook_clash(char **log)
                           "decides what they check, so remove it.\n%s", (int)len, name, *log);
     free(*log);
     *log = msg;
+}
+
+/* The first "FILE:LINE:COL: error:" line of a compiler log, or NULL (a linker's
+ * "collect2: error:" names no file). */
+static const char *grader_first_error(const char *log)
+{
+    for (const char *l = log; l != NULL && *l != '\0'; ) {
+        size_t n = strcspn(l, "\n");
+        size_t path = strcspn(l, ":\n");
+        int located = l[path] == ':' && l[path + 1] >= '0' && l[path + 1] <= '9';
+        if (located && (memmem(l, n, ": error:", 8) || memmem(l, n, ": fatal error:", 14)))
+            return l;
+        l = l[n] == '\n' ? l + n + 1 : l + n;
+    }
+    return NULL;
+}
+
+/* Names in gl->detail the file whose compile error stopped the check and the lab that
+ * file belongs to ("compile error in vial/router.c (lab 05's file)"): every earlier lab
+ * is built with all the learner's files, so lab 01's build can fail in lab 05's. */
+static void grader_compile_owner(const struct course *c, struct grader_lab *gl)
+{
+    const char *l = grader_first_error(gl->compile_log);
+    if (l == NULL)
+        return;
+    size_t n = strcspn(l, ":\n");
+    for (size_t i = 0; i < c->nlabs; i++)
+        for (char **f = c->labs[i].files; f != NULL && *f != NULL; f++)
+            if (strlen(*f) == n && strncmp(*f, l, n) == 0) {
+                snprintf(gl->detail, sizeof gl->detail, "compile error in %s (lab %s's file)",
+                         *f, c->labs[i].id);
+                return;
+            }
+    snprintf(gl->detail, sizeof gl->detail, "compile error in %.*s", (int)(n < 200 ? n : 200),
+             l);
 }
 
 /* Prepares box for lab: learner files, the driver and wire.h; compiles the subject.
@@ -389,6 +486,7 @@ static int grader_prepare(struct workspace *ws, const struct lab *lab, const cha
     if (rc == 1) {
         gl->verdict = GRADER_COMPILE;
         grader_hook_clash(&gl->compile_log);
+        grader_compile_owner(ws->course, gl);
     }
     return rc;
 }
@@ -409,8 +507,10 @@ static int grader_lab_check(struct workspace *ws, const struct lab *lab, const c
     } else {
         chmod(box, 0755);   /* the box may run as another uid */
         rc = grader_prepare(ws, lab, box, gl, cause);
+        const char **edited = grader_edited_files(ws->course, lab);
         if (rc == 0)
-            rc = grader_run_pair(box, checker, lab, seed, gl, cause);
+            rc = grader_run_pair(box, checker, lab, edited, seed, gl, cause);
+        free(edited);
         if (rc == 1)
             rc = 0;
         if (getenv("STACKLAB_KEEP_BUILD") == NULL)
@@ -479,6 +579,12 @@ static void grader_summary(const struct grader_run *run, char *buf, size_t len)
         const struct grader_lab *gl = &run->labs[i];
         if (gl->verdict == GRADER_PASS)
             continue;
+        if (gl->compile_log != NULL && gl->detail[0] != '\0') {
+            const char *e = grader_first_error(gl->compile_log);
+            snprintf(buf, len, "%s: %.*s", gl->detail, (int)strcspn(e ? e : "", "\n"),
+                     e ? e : "");
+            return;
+        }
         if (gl->compile_log != NULL) {
             snprintf(buf, len, "lab %s: %.*s", gl->lab->id,
                      (int)strcspn(gl->compile_log, "\n"), gl->compile_log);

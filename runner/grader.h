@@ -137,7 +137,9 @@ struct workspace *grader_open(const char *arg, const struct lab **lab, int *code
 int grader_lab_number(const struct lab *lab);
 
 /* What `stacklab check` and `stacklab watch` do: refuses a locked lab, grades, stores the
- * attempt, then prints the report and what to do next on out. Returns the exit code. */
+ * attempt, then prints the report and what to do next on out. Returns the exit code;
+ * EXIT_INTERNAL whenever the attempt could not be saved (then nothing is said passed or
+ * unlocked). */
 int grader_command(struct workspace *ws, const struct lab *lab, const struct grader_opts *o,
                    FILE *out);
 

@@ -150,8 +150,10 @@ static void report_lab(FILE *f, const struct grader_lab *gl, uint64_t seed)
     if (gl->missing[0] != '\0')
         fprintf(f, "  note: sandbox layers unavailable: %s\n", gl->missing);
     if (gl->compile_log != NULL) {
-        fprintf(f, "  %s:\n", gl->verdict == GRADER_COMPILE ? "your code did not compile"
-                : "compiler messages");
+        /* The detail names the file and the lab it belongs to: lab 01's build also
+         * compiles lab 05's files. */
+        fprintf(f, "  %s:\n", gl->verdict != GRADER_COMPILE ? "compiler messages"
+                : gl->detail[0] ? gl->detail : "your code did not compile");
         report_block(f, "    ", gl->compile_log, REPORT_MAX_LINES);
     }
     report_tests(f, gl->tap, 0);

@@ -71,11 +71,23 @@ static int sanitizer_location(const char *loc, size_t n, const char *const *lear
     return 0;
 }
 
-/* Scans stack frames ("    #N 0xADDR in FUNC LOCATION") from s for the first one in the
- * learner's files. Stops at the first blank line after frames began. */
-static void sanitizer_frames(const char *s, const char *const *learner,
-                             struct sanitizer_report *out)
+/* 1 when file is one of the NULL-ended list edited (NULL: none). */
+static int sanitizer_edited(const char *file, const char *const *edited)
 {
+    for (size_t i = 0; edited != NULL && edited[i] != NULL; i++)
+        if (strcmp(file, edited[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Scans stack frames ("    #N 0xADDR in FUNC LOCATION") from s for the first one in a
+ * file the learner edits, else the first one in the learner's folders (given code there
+ * is where the error shows, not what to fix: a leak allocated by a helper such as
+ * pairs_dup is the caller's to free). Stops at the first blank line after frames began. */
+static void sanitizer_frames(const char *s, const char *const *learner,
+                             const char *const *edited, struct sanitizer_report *out)
+{
+    struct sanitizer_report first = *out;
     int seen = 0;
     for (int lines = 0; s != NULL && *s != '\0' && lines < 400; lines++) {
         size_t n = sanitizer_linelen(s);
@@ -92,14 +104,18 @@ static void sanitizer_frames(const char *s, const char *const *learner,
                                                      learner, out)) {
                     sanitizer_copy(out->function, sizeof out->function, fn,
                                    (size_t)(sp - fn));
-                    return;
+                    if (edited == NULL || sanitizer_edited(out->file, edited))
+                        return;
+                    if (first.file[0] == '\0')
+                        first = *out;
                 }
             }
         } else if (seen && n == 0) {
-            return;
+            break;
         }
         s = s[n] == '\n' ? s + n + 1 : s + n;
     }
+    *out = first;   /* no frame in an edited file: the first in the learner's folders */
 }
 
 /* Fills kind from the report's head line. */
@@ -139,6 +155,12 @@ static void sanitizer_ub_location(const char *text, const char *hit,
 int sanitizer_reduce(const char *text, const char *const *learner,
                      struct sanitizer_report *out)
 {
+    return sanitizer_reduce_edited(text, learner, NULL, out);
+}
+
+int sanitizer_reduce_edited(const char *text, const char *const *learner,
+                            const char *const *edited, struct sanitizer_report *out)
+{
     memset(out, 0, sizeof *out);
     if (text == NULL)
         return 0;
@@ -162,7 +184,7 @@ int sanitizer_reduce(const char *text, const char *const *learner,
     }
     struct sanitizer_report frames = *out;
     frames.file[0] = '\0';
-    sanitizer_frames(after, learner, &frames);
+    sanitizer_frames(after, learner, edited, &frames);
     if (frames.file[0] != '\0' && (out->file[0] == '\0' || frames.line == out->line)) {
         memcpy(out->file, frames.file, sizeof out->file);
         out->line = frames.line;

@@ -25,6 +25,13 @@ struct sanitizer_report {
 int sanitizer_reduce(const char *text, const char *const *learner,
                      struct sanitizer_report *out);
 
+/* sanitizer_reduce, blaming the first frame in a file of `edited` (paths such as
+ * "vial/request.c", NULL-ended; NULL: none) when the stack has one: given code in the
+ * learner's folders (vial/pairs.c) is where an error shows, rarely what to fix. Without
+ * such a frame, the first in the learner's folders as sanitizer_reduce. */
+int sanitizer_reduce_edited(const char *text, const char *const *learner,
+                            const char *const *edited, struct sanitizer_report *out);
+
 /* The tool's name ("AddressSanitizer", ...); "" for SANITIZER_NONE. */
 const char *sanitizer_tool_name(enum sanitizer_tool t);
 

@@ -48,7 +48,8 @@ static const char *const store_sql[Q_COUNT] = {
     [Q_IS_READ] = "SELECT count(*) FROM lessons_read WHERE lesson = ?1",
     [Q_ATTEMPT_ADD] = "INSERT INTO attempts(lab, at, passed, failed, total, duration, verdict, "
                       "seed, summary) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    [Q_LAB_COUNT] = "SELECT count(*), coalesce(max(verdict = 'pass'), 0) FROM attempts "
+    [Q_LAB_COUNT] = "SELECT count(*), coalesce(max(verdict = 'pass'), 0), "
+                    "coalesce(min(CASE WHEN verdict = 'pass' THEN at END), 0) FROM attempts "
                     "WHERE lab = ?1",
     [Q_LAB_BEST] = "SELECT passed, total FROM attempts WHERE lab = ?1 ORDER BY "
                    "CASE WHEN total > 0 THEN passed * 1.0 / total ELSE 0 END DESC, "
@@ -517,6 +518,7 @@ int store_lab_status(struct store *st, const char *lab, struct store_lab_status 
         return -1;
     out->attempts = sqlite3_column_int(s, 0);
     out->passed = sqlite3_column_int(s, 1) != 0;
+    out->passed_when = sqlite3_column_int64(s, 2);
     sqlite3_reset(s);
     if (out->attempts == 0)
         return 0;

@@ -44,7 +44,9 @@ int store_record_attempt(struct store *st, struct store_attempt *a);
 
 struct store_lab_status {
     int attempts;
-    int passed;             /* 1 when any attempt passed every test */
+    int passed;             /* 1 when any attempt passed every test: a later failure
+                             * (a stricter hidden test) never takes a pass away */
+    int64_t passed_when;    /* unix seconds of the first passing attempt, 0 when none */
     int best_passed, best_total;
     int64_t last_when;
     char last_verdict[16];

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
+#include <pwd.h>
 #include <limits.h>
 #include <stdint.h>
 #include <poll.h>
@@ -99,34 +101,75 @@ static int sbx_box_ownable(const char *dir, struct stat *st, char *why, size_t l
     return 0;
 }
 
-/* Takes the first free per-box uid from `start` on: an flock on a file per uid, held
- * until the box is finished, so boxes of concurrent runs never share a uid. Returns the
- * offset taken (start itself, unlocked, when no lock folder can be used). */
-static unsigned sbx_uid_lock(struct sbx_box *b, unsigned start)
+/* Ids this process found to belong to an account or a group: never taken again. */
+static uid_t sbx_taken_ids[32];
+static size_t sbx_ntaken;
+
+static int sbx_id_known_taken(unsigned id)
+{
+    for (size_t i = 0; i < sbx_ntaken; i++)
+        if (sbx_taken_ids[i] == (uid_t)id)
+            return 1;
+    return 0;
+}
+
+/* Ids this process found free: asked once each (a lookup costs a quarter of a
+ * millisecond here, a box's start a few). */
+static uid_t sbx_free_ids[64];     /* a ring: the last 64 */
+static size_t sbx_nfree;
+
+/* 1 when no account and no group of this machine has id (a box's uid is its gid too);
+ * else 0, and the id is remembered as taken. The first call of a process loads the
+ * name service modules (milliseconds), so boxes ask after their keeper is started. */
+static int sbx_id_unused(uid_t id)
+{
+    size_t n = sbx_nfree < 64 ? sbx_nfree : 64;
+    for (size_t i = 0; i < n; i++)
+        if (sbx_free_ids[i] == id)
+            return 1;
+    if (getpwuid(id) == NULL && getgrgid((gid_t)id) == NULL) {
+        sbx_free_ids[sbx_nfree++ % 64] = id;
+        return 1;
+    }
+    if (sbx_ntaken < sizeof sbx_taken_ids / sizeof sbx_taken_ids[0])
+        sbx_taken_ids[sbx_ntaken++] = id;
+    return 0;
+}
+
+/* Takes the first free per-box id from offset `start` on: not known to belong to an
+ * account or group (sbx_box_check_ids asks), and not taken by a concurrent box (an flock
+ * on a file per id, held in *lock_fd until the box is finished). Without a usable lock
+ * folder, the first such id, unlocked (*lock_fd -1). */
+static uid_t sbx_uid_take(unsigned start, int *lock_fd)
 {
     static const char *const dirs[] = { "/run/stacklab-uids", "/tmp/stacklab-uids" };
-    b->uid_lock_fd = -1;
+    *lock_fd = -1;
     for (size_t d = 0; d < 2; d++) {
         struct stat st;
         if (mkdir(dirs[d], 0700) < 0 && errno != EEXIST)
             continue;
         if (lstat(dirs[d], &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0)
             continue;   /* not ours (a planted link or someone else's folder) */
-        for (unsigned i = 0; i < 64; i++) {
-            unsigned n = (start + i) % SBX_UID_SPAN;
+        for (unsigned i = 0; i < 256; i++) {
+            unsigned id = SBX_UID_BASE + (start + i) % SBX_UID_SPAN;
             char path[64];
-            snprintf(path, sizeof path, "%s/%u", dirs[d], SBX_UID_BASE + n);
+            if (sbx_id_known_taken(id))
+                continue;
+            snprintf(path, sizeof path, "%s/%u", dirs[d], id);
             int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
             if (fd < 0)
                 break;
             if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-                b->uid_lock_fd = fd;
-                return n;
+                *lock_fd = fd;
+                return (uid_t)id;
             }
             close(fd);
         }
     }
-    return start;
+    for (unsigned i = 0; i < SBX_UID_SPAN; i++)
+        if (!sbx_id_known_taken(SBX_UID_BASE + (start + i) % SBX_UID_SPAN))
+            return (uid_t)(SBX_UID_BASE + (start + i) % SBX_UID_SPAN);
+    return (uid_t)(SBX_UID_BASE + start % SBX_UID_SPAN);
 }
 
 /* Layers this box will use, with the reasons for those it will not. */
@@ -135,7 +178,6 @@ static void sbx_box_plan(struct sbx_box *b)
     const struct sbx_caps *c = sbx_caps_get();
     struct sbx_result *r = b->res;
     unsigned fl = b->cfg->flags;
-    static unsigned serial;
     if (b->join_user_fd < 0 && b->role == SBX_ROLE_SUBJECT)
         b->role = SBX_ROLE_SOLO;
     b->use_userns = c->userns != 0 && !(fl & SBX_NO_USERNS);
@@ -146,6 +188,9 @@ static void sbx_box_plan(struct sbx_box *b)
     b->refuse_userns = sim != NULL && strcmp(sim, "userns-refused") == 0;
     b->use_ns = b->use_userns || c->root;
     sbx_hidden_paths();     /* found here: the box's keeper only reads the list */
+    const struct sbx_limits *l = &b->cfg->lim;
+    b->box_tmpfs = b->use_ns && b->role != SBX_ROLE_COMPANION
+                   && (l->tmpfs_mb > 0 || l->tmpfs_inodes > 0);
     b->use_cg = sbx_caps_cg_usable(fl);
     b->use_seccomp = !(fl & SBX_NO_SECCOMP);
     int keep = b->join_user_fd >= 0 && b->host_uid != 0;   /* pair: the companion's map */
@@ -154,11 +199,18 @@ static void sbx_box_plan(struct sbx_box *b)
         b->host_gid = getegid();
     }
     if (c->root && !keep) {
-        unsigned n = ((unsigned)getpid() * 7u + ++serial) % SBX_UID_SPAN;
-        n = sbx_uid_lock(b, n);
-        b->host_uid = b->host_gid = SBX_UID_BASE + n;
+        /* Each process starts at its own place; its boxes, one after the other, take the
+         * same uid again once the last one ended with nothing left (see sbx_box_finish),
+         * which is checked against the accounts only once. */
+        unsigned n = ((unsigned)getpid() * 7u) % SBX_UID_SPAN;
+        b->host_uid = b->host_gid = sbx_uid_take(n, &b->uid_lock_fd);
+        b->uid_taken = 1;
+        if (b->role == SBX_ROLE_COMPANION && b->use_userns)
+            b->partner_uid = sbx_uid_take(n + 1, &b->partner_lock_fd);
     }
-    b->run_uid = (b->role == SBX_ROLE_COMPANION && c->root) ? 0 : SBX_INSIDE_UID;
+    /* Started as root, the companion (it parses untrusted replies) runs as a uid of its
+     * own too, not the subject's: the subject can neither signal nor trace it. */
+    b->run_uid = (b->role == SBX_ROLE_COMPANION && c->root) ? SBX_COMPANION_UID : SBX_INSIDE_UID;
     sbx_add_layer(r->layers, sizeof r->layers, "session");
     if (b->use_userns)
         sbx_add_layer(r->layers, sizeof r->layers, "userns");
@@ -173,13 +225,17 @@ static void sbx_box_plan(struct sbx_box *b)
     } else {
         sbx_add_layer(r->missing, sizeof r->missing, "pidns,netns,mntns (need userns or root)");
     }
-    if (c->root && b->role != SBX_ROLE_COMPANION)
+    if (c->root)
         sbx_add_layer(r->layers, sizeof r->layers, "uid");
+    if (b->box_tmpfs)
+        sbx_add_layer(r->layers, sizeof r->layers, "box-tmpfs");
+    else if (b->role != SBX_ROLE_COMPANION && (l->tmpfs_mb > 0 || l->tmpfs_inodes > 0))
+        sbx_add_layer(r->missing, sizeof r->missing, "box-tmpfs (no mount namespace: the box folder is polled)");
     r->leak_check = b->use_ns;
 }
 
-/* Maps for a fresh user namespace: the program's uid (and root's, for a companion
- * started as root, so it reaches root's files). */
+/* Maps for a fresh user namespace: the program's uid; for a companion started as root,
+ * its own uid and the subject's (which enters this namespace). */
 static int sbx_write_maps(const struct sbx_box *b, char *err, size_t len)
 {
     char path[64], map[128];
@@ -197,7 +253,8 @@ static int sbx_write_maps(const struct sbx_box *b, char *err, size_t len)
     for (int i = 0; i < 2; i++) {
         snprintf(path, sizeof path, "/proc/%ld/%s", (long)b->keeper, files[i]);
         if (b->role == SBX_ROLE_COMPANION && sbx_caps_get()->root)
-            snprintf(map, sizeof map, "0 0 1\n%d %lu 1\n", SBX_INSIDE_UID, ids[i]);
+            snprintf(map, sizeof map, "%d %lu 1\n%d %lu 1\n", SBX_INSIDE_UID,
+                     (unsigned long)b->partner_uid, SBX_COMPANION_UID, ids[i]);
         else
             snprintf(map, sizeof map, "%d %lu 1\n", SBX_INSIDE_UID, ids[i]);
         int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -289,21 +346,38 @@ static void sbx_box_prepare(struct sbx_box *b)
         sbx_add_layer(b->res->missing, sizeof b->res->missing, "seccomp (disabled)");
     if (!b->res->leak_check)
         sbx_add_layer(b->res->missing, sizeof b->res->missing, "leak-check (ptrace needs a pid namespace)");
-    if (sbx_caps_get()->root && b->role != SBX_ROLE_COMPANION && b->cfg->workdir != NULL) {
-        struct stat st;
-        if (sbx_box_ownable(b->cfg->workdir, &st, why, sizeof why) < 0) {
-            char m[200];
-            snprintf(m, sizeof m, "box-owner (%s; the box stays root's)", why);
-            sbx_add_layer(b->res->missing, sizeof b->res->missing, m);
-            return;
-        }
-        b->owner_uid = st.st_uid;
-        b->owner_gid = st.st_gid;
-        b->chowned = 1;
-        sbx_chown_uid = b->host_uid;
-        sbx_chown_gid = b->host_gid;
-        nftw(b->cfg->workdir, sbx_chown_one, 16, FTW_PHYS);
+}
+
+/* Started as root, hands the box folder (a companion's too) to the box's uid for the
+ * run, unless it is not the caller's alone (said in missing). */
+static void sbx_box_own(struct sbx_box *b)
+{
+    char why[128];
+    struct stat st;
+    if (!sbx_caps_get()->root || b->cfg->workdir == NULL)
+        return;
+    if (sbx_box_ownable(b->cfg->workdir, &st, why, sizeof why) < 0) {
+        char m[200];
+        snprintf(m, sizeof m, "box-owner (%s; the box stays root's)", why);
+        sbx_add_layer(b->res->missing, sizeof b->res->missing, m);
+        return;
     }
+    b->owner_uid = st.st_uid;
+    b->owner_gid = st.st_gid;
+    b->chowned = 1;
+    sbx_chown_uid = b->host_uid;
+    sbx_chown_gid = b->host_gid;
+    nftw(b->cfg->workdir, sbx_chown_one, 16, FTW_PHYS);
+}
+
+/* The uids this box took (its own, and a companion's partner) must belong to no account
+ * or group: asked while the keeper makes its namespaces. Returns 0, or -1 (the ids are
+ * remembered as taken, and the box is started again). */
+static int sbx_box_check_ids(const struct sbx_box *b)
+{
+    if (b->uid_taken && !sbx_id_unused(b->host_uid))
+        return -1;
+    return b->partner_uid != 0 && !sbx_id_unused(b->partner_uid) ? -1 : 0;
 }
 
 void sbx_box_give_back(struct sbx_box *b)
@@ -368,7 +442,13 @@ static int sbx_box_start_once(struct sbx_box *b, char **cause)
         close(out_w);
     if (err_w >= 0)
         close(err_w);
-    int rc = sbx_box_handshake(b, ctl[0], err, sizeof err);
+    /* While the keeper makes its namespaces: the uids are checked, the folder handed
+     * over (the keeper touches it only after the handshake). */
+    int rc = sbx_box_check_ids(b) < 0 ? -3 : 0;
+    if (rc == 0) {
+        sbx_box_own(b);
+        rc = sbx_box_handshake(b, ctl[0], err, sizeof err);
+    }
     int e = errno;
     close(ctl[0]);
     if (rc < 0) {
@@ -380,9 +460,9 @@ static int sbx_box_start_once(struct sbx_box *b, char **cause)
             if (fds[i] >= 0)
                 close(fds[i]);
         b->out_fd = b->err_fd = b->msg_fd = -1;
-        if (rc == -2 && b->userns_guess) {
+        if ((rc == -2 && b->userns_guess) || rc == -3) {
             errno = e;
-            return -2;
+            return rc;
         }
         *cause = sbx_strdupf("sandbox: %s", err);
         return -1;
@@ -400,23 +480,31 @@ static int sbx_box_start_once(struct sbx_box *b, char **cause)
  * (cgroups, the box folder's owner, the uid lock). */
 int sbx_box_start(struct sbx_box *b, char **cause)
 {
-    int rc = sbx_box_start_once(b, cause);
-    if (rc != -2)
-        return rc;
-    sbx_caps_userns_refused(errno);
-    if (b->use_cg)
-        sbx_cg_destroy(&b->cg);
-    sbx_box_give_back(b);
-    if (b->uid_lock_fd >= 0)
-        close(b->uid_lock_fd);
-    sbx_result_free(b->res);
-    sbx_box_init(b, b->cfg, b->res, b->role);
-    rc = sbx_box_start_once(b, cause);
-    if (rc == -2) {     /* cannot happen: the second plan uses no user namespace */
-        *cause = sbx_strdupf("sandbox: user namespace refused twice");
-        return -1;
+    for (int tries = 0;; tries++) {
+        int rc = sbx_box_start_once(b, cause);
+        if (rc == -2)
+            sbx_caps_userns_refused(errno);
+        if (rc >= -1)
+            return rc;
+        if (tries >= 8) {   /* a second -2 cannot happen: the plan then has no userns */
+            *cause = sbx_strdupf("sandbox: %s", rc == -2 ? "user namespace refused twice"
+                                 : "no uid for the box that belongs to no account");
+            return -1;
+        }
+        /* Start again from a clean box; what a pair gave the subject stays. */
+        int ju = b->join_user_fd, jn = b->join_net_fd;
+        if (b->use_cg)
+            sbx_cg_destroy(&b->cg);
+        sbx_box_give_back(b);
+        if (b->uid_lock_fd >= 0)
+            close(b->uid_lock_fd);
+        if (b->partner_lock_fd >= 0)
+            close(b->partner_lock_fd);
+        sbx_result_free(b->res);
+        sbx_box_init(b, b->cfg, b->res, b->role);
+        b->join_user_fd = ju;
+        b->join_net_fd = jn;
     }
-    return rc;
 }
 
 /* Appends what a capture pipe holds; returns 0 at EOF. */
@@ -522,8 +610,8 @@ static int sbx_du_one(const char *path, const struct stat *st, int type, struct 
 int sbx_box_over_quota(const struct sbx_box *b, char *why, size_t len)
 {
     const struct sbx_limits *l = &b->cfg->lim;
-    if (b->role == SBX_ROLE_COMPANION || (l->tmpfs_mb <= 0 && l->tmpfs_inodes <= 0))
-        return 0;
+    if (b->role == SBX_ROLE_COMPANION || b->box_tmpfs || (l->tmpfs_mb <= 0 && l->tmpfs_inodes <= 0))
+        return 0;       /* a tmpfs box: the kernel holds its limits */
     sbx_du_bytes = 0;
     sbx_du_files = 0;
     sbx_du_max_bytes = l->tmpfs_mb > 0 ? (long long)l->tmpfs_mb << 20 : INT64_MAX;

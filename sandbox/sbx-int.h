@@ -11,8 +11,14 @@
 #include "sandbox.h"
 
 #define SBX_INSIDE_UID 1000     /* uid/gid of the program inside a user namespace */
-#define SBX_UID_BASE 60000      /* host uids for boxes started as root: BASE .. BASE+SPAN-1 */
-#define SBX_UID_SPAN 5000
+#define SBX_COMPANION_UID 1001 /* the companion's, in a user namespace it makes as root */
+/* Host uids for boxes started as root: BASE .. BASE+SPAN-1, each also checked unused
+ * (getpwuid, getgrgid). 0x70000000 on: clear of regular users (1000-60000), systemd's
+ * homed, dynamic (61184-65519) and container (524288-1879048191) ranges, and of
+ * useradd's subordinate ids (100000-600100000); below 2^31, which some tools read as
+ * signed. */
+#define SBX_UID_BASE 1879048192u
+#define SBX_UID_SPAN 65536u
 #define SBX_PATH_MAX 4096
 #define SBX_MAX_BINDS 64
 
@@ -46,7 +52,9 @@ struct sbx_cg {
 
 /* Message the keeper sends when the program has ended (or could not start). */
 enum sbx_msg_kind { SBX_MSG_INIT = 1, SBX_MSG_EXIT, SBX_MSG_NOEXEC, SBX_MSG_SETUP,
-                    SBX_MSG_NOUSERNS };     /* status: errno of the refused unshare */
+                    SBX_MSG_NOUSERNS,       /* status: errno of the refused unshare */
+                    SBX_MSG_COPIED };       /* status: SBX_COPY_* bits; text: first error */
+enum { SBX_COPY_FULL_BYTES = 1, SBX_COPY_FULL_FILES = 2, SBX_COPY_ERRORS = 4 };
 struct sbx_msg {
     int kind;
     int status;             /* wait status of the program (EXIT) or errno (NOEXEC, SETUP) */
@@ -62,12 +70,20 @@ struct sbx_box {
     struct sbx_result *res;
     enum sbx_role role;
     int use_userns, use_ns, use_cg, use_seccomp;
+    int box_tmpfs;          /* /box is a tmpfs (size, files): filled, then copied back */
+    int copied;             /* the keeper's SBX_MSG_COPIED status (SBX_COPY_*) */
+    char copy_err[120];
     int userns_guess;       /* use_userns only assumed: the machine was not probed yet */
     int refuse_userns;      /* test: STACKLAB_SANDBOX_SIMULATE=userns-refused */
     int join_user_fd, join_net_fd;  /* SUBJECT of a pair: namespaces to enter, else -1 */
     uid_t host_uid;         /* box's uid seen from the host (root: per-box uid) */
     gid_t host_gid;
     int uid_lock_fd;        /* flock held on the per-box uid (root), or -1 */
+    int uid_taken;          /* host_uid was taken for this box (root), not inherited */
+    uid_t partner_uid;      /* COMPANION as root with a user namespace: the subject's host
+                               uid, taken with it (its map holds both), else 0 */
+    int partner_lock_fd;    /* the flock on partner_uid, handed to the subject, or -1 */
+    int exe_fd;             /* COMPANION as root: its program, opened with root's reach */
     int chowned;            /* box folder handed to host_uid; given back at teardown */
     uid_t owner_uid;        /* the box folder's owner before the run */
     gid_t owner_gid;
@@ -94,7 +110,8 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msg, int out_w, int err_w) 
  * root in that namespace from them; sbx_mount_enter (box init, in the pid namespace)
  * adds /proc and enters it. All return 0, or -1 with a message in err. */
 int sbx_mount_open(const struct sbx_config *cfg, int *fds, char *err, size_t len);
-int sbx_mount_build(const struct sbx_config *cfg, const int *fds, char *err, size_t len);
+int sbx_mount_build(const struct sbx_config *cfg, const int *fds, uid_t owner, int *tmpfd,
+                    char *err, size_t len);     /* *tmpfd: the box's tmpfs, or -1 (a bind) */
 int sbx_mount_enter(char *err, size_t len);
 
 /* The course folders this program knows of (STACKLAB_COURSE, the source tree it was
@@ -102,6 +119,16 @@ int sbx_mount_enter(char *err, size_t len);
  * exist, NULL-terminated. Found once per process: call in the supervisor before the
  * first fork. The box's root covers each with an empty read-only folder. */
 const char *const *sbx_hidden_paths(void);
+
+/* sbx-copy.c: a box folder's contents to or from its tmpfs (sbx_copy_tree there). */
+struct sbx_copy {
+    long long bytes_left;   /* budget: bytes written (0: no limit) ... */
+    long files_left;        /* ... and files and folders made */
+    int over;               /* a budget ran out: the copy is incomplete */
+    int errors;             /* names that could not be copied or removed */
+    char err[120];          /* the first of them */
+};
+int sbx_copy_tree(int from, int to, int mirror, struct sbx_copy *c);
 
 /* sbx-filter.c: sbx_filter_prepare compiles the seccomp filter once per process (call
  * in the supervisor, before fork); sbx_filter_load installs it for the program. pidns:

@@ -14,9 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -73,15 +75,17 @@ static int sbx_lo_up(void)
 
 /* Puts the given descriptors at 0, 1, 2, 3..., then errfd (close-on-exec) right after
  * them, and closes everything else. Returns errfd's new number, or -1. */
-static int sbx_setup_fds(const struct sbx_config *cfg, int out_w, int err_w, int errfd)
+static int sbx_setup_fds(const struct sbx_config *cfg, int out_w, int err_w, int errfd,
+                         int *exefd)
 {
-    int src[3 + 16 + 1], hi[3 + 16 + 1], n = 0;
+    int src[3 + 16 + 2], hi[3 + 16 + 2], n = 0;
     src[n++] = cfg->stdin_fd >= 0 ? cfg->stdin_fd : open("/dev/null", O_RDONLY | O_CLOEXEC);
     src[n++] = cfg->stdout_fd >= 0 ? cfg->stdout_fd : out_w;
     src[n++] = cfg->stderr_fd >= 0 ? cfg->stderr_fd : err_w;
     for (size_t i = 0; i < cfg->nextra_fds && i < 16; i++)
         src[n++] = cfg->extra_fds[i];
     src[n++] = errfd;
+    int exe_hi = *exefd >= 0 ? fcntl(*exefd, F_DUPFD_CLOEXEC, 64) : -1;
     for (int i = 0; i < n; i++)
         if (src[i] < 0 || (hi[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 64)) < 0)
             return -1;
@@ -90,9 +94,14 @@ static int sbx_setup_fds(const struct sbx_config *cfg, int out_w, int err_w, int
             return -1;
     if (dup3(hi[n - 1], n - 1, O_CLOEXEC) < 0)
         return -1;
+    if (*exefd >= 0) {          /* right after errfd, close-on-exec too */
+        if (exe_hi < 0 || dup3(exe_hi, n, O_CLOEXEC) < 0)
+            return -1;
+        *exefd = n++;
+    }
     if (syscall(SYS_close_range, (unsigned)n, ~0U, 0) < 0)
         return -1;
-    return n - 1;
+    return *exefd >= 0 ? n - 2 : n - 1;
 }
 
 static void sbx_setrlim(int res, rlim_t v)
@@ -167,8 +176,6 @@ static int sbx_become(const struct sbx_box *b)
         return 0;
     uid_t uid = b->use_userns ? b->run_uid : b->host_uid;
     gid_t gid = b->use_userns ? b->run_uid : b->host_gid;
-    if (b->role == SBX_ROLE_COMPANION && !b->use_userns)
-        return 0;   /* trusted, keeps its uid; caps dropped below */
     if (setgroups(0, NULL) < 0 && errno != EPERM)
         return -1;
     if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
@@ -234,7 +241,8 @@ static void __attribute__((noreturn)) sbx_program(struct sbx_box *b, int out_w, 
     if (b->role != SBX_ROLE_COMPANION && chdir(dir) < 0)
         e = errno;
     char **env = sbx_env(b, b->use_ns);
-    int ef = sbx_setup_fds(cfg, out_w, err_w, errfd);
+    int exe = b->exe_fd;
+    int ef = sbx_setup_fds(cfg, out_w, err_w, errfd, &exe);
     if (ef < 0) {
         e = e ? e : errno;
         ef = errfd;
@@ -254,7 +262,10 @@ static void __attribute__((noreturn)) sbx_program(struct sbx_box *b, int out_w, 
     if (e == 0) {
         environ = env;
         sbx_set_as_limit(b);
-        execvp(cfg->argv[0], cfg->argv);
+        if (exe >= 0)
+            syscall(SYS_execveat, exe, "", cfg->argv, env, AT_EMPTY_PATH);
+        else
+            execvp(cfg->argv[0], cfg->argv);
         e = errno;
     }
     ssize_t w = write(ef, &e, sizeof e);
@@ -432,6 +443,73 @@ static void sbx_keeper_close_others(const struct sbx_box *b, int ctl, int msgfd,
     }
 }
 
+/* Root without a user namespace reaches the box folder with the box's uid as its file
+ * ids (box: 1) while it copies, so a copy reads and writes nothing the program could not
+ * (capabilities over files are off while they are not 0). */
+static void sbx_fs_ids(const struct sbx_box *b, int box)
+{
+    if (b->use_userns || geteuid() != 0)
+        return;
+    if (box)
+        setgroups(0, NULL);     /* root's groups would open root's files */
+    setfsgid(box ? b->host_gid : 0);
+    setfsuid(box ? b->host_uid : 0);
+}
+
+/* The host's box folder as a descriptor that can be read (path_fds[0] is O_PATH). */
+static int sbx_host_box(const struct sbx_box *b)
+{
+    return openat(b->path_fds[0], ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Fills the box's tmpfs from the host folder; a folder over the box's limits, or one
+ * that cannot be copied whole (a later copy back would remove what is missing), ends
+ * the setup. */
+static void sbx_fill_box(const struct sbx_box *b, int tmpfd, int msgfd)
+{
+    const struct sbx_limits *l = &b->cfg->lim;
+    struct sbx_copy c = { .bytes_left = l->tmpfs_mb << 20, .files_left = l->tmpfs_inodes - 1 };
+    char msg[sizeof ((struct sbx_msg *)0)->text];
+    sbx_fs_ids(b, 1);
+    int host = sbx_host_box(b);
+    int rc = host < 0 ? -1 : sbx_copy_tree(host, tmpfd, 0, &c);
+    sbx_fs_ids(b, 0);
+    if (host < 0)
+        sbx_die_setup(msgfd, "open the box folder");
+    close(host);
+    if (rc == 0)
+        return;
+    if (c.over)
+        snprintf(msg, sizeof msg, "the box folder holds more than its limits (%ld MB, %ld files)",
+                 l->tmpfs_mb, l->tmpfs_inodes);
+    else
+        snprintf(msg, sizeof msg, "cannot copy the box folder in: %.100s", c.err);
+    sbx_die_mount(msgfd, msg);
+}
+
+/* Once the box is empty (its init reaped): says whether the program filled the tmpfs,
+ * and mirrors it back into the host folder, within the same limits. */
+static void sbx_empty_box(const struct sbx_box *b, int tmpfd, int msgfd)
+{
+    const struct sbx_limits *l = &b->cfg->lim;
+    struct sbx_msg m = { .kind = SBX_MSG_COPIED };
+    struct statfs sf;
+    if (fstatfs(tmpfd, &sf) == 0) {
+        if (l->tmpfs_mb > 0 && sf.f_bavail == 0)
+            m.status |= SBX_COPY_FULL_BYTES;
+        if (l->tmpfs_inodes > 0 && sf.f_ffree == 0)
+            m.status |= SBX_COPY_FULL_FILES;
+    }
+    struct sbx_copy c = { .bytes_left = l->tmpfs_mb << 20, .files_left = l->tmpfs_inodes };
+    sbx_fs_ids(b, 1);
+    int host = sbx_host_box(b);
+    if (host < 0 || sbx_copy_tree(tmpfd, host, 1, &c) < 0) {
+        m.status |= SBX_COPY_ERRORS;
+        snprintf(m.text, sizeof m.text, "%s", host < 0 ? "cannot open the box folder" : c.err);
+    }
+    sbx_send(msgfd, &m);
+}
+
 /* Keeper: the box's own session; namespaces (entered for the subject of a pair, else
  * created, the supervisor writing the id maps in between); then init. */
 void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w)
@@ -447,6 +525,12 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
      * caller's full rights (inside the user namespace root's files may be out of reach). */
     if (b->role == SBX_ROLE_COMPANION && chdir(b->cfg->workdir) < 0)
         sbx_die_setup(msgfd, "chdir");
+    /* Started as root, the companion runs as a uid of its own, which may not reach its
+     * program (a checker cached under root's home): open it now, exec it by descriptor. */
+    const char *prog = b->cfg->argv[0];
+    if (b->role == SBX_ROLE_COMPANION && geteuid() == 0 && strchr(prog, '/') != NULL
+        && (b->exe_fd = open(prog, O_PATH | O_CLOEXEC)) < 0)
+        sbx_die_setup(msgfd, prog);
     if (b->join_user_fd >= 0 && setns(b->join_user_fd, CLONE_NEWUSER) < 0)
         sbx_die_setup(msgfd, "setns user");
     if (b->join_net_fd >= 0 && setns(b->join_net_fd, CLONE_NEWNET) < 0)
@@ -479,18 +563,23 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
     char err[sizeof ((struct sbx_msg *)0)->text];
     if (b->role != SBX_ROLE_COMPANION && sbx_mount_open(b->cfg, b->path_fds, err, sizeof err) < 0)
         sbx_die_mount(msgfd, err);
-    /* Started as root, our own uid is unmapped in the new namespace (files we create
-     * would have no owner): become the box's uid, which keeps the namespace's caps. */
-    if (fresh && b->use_userns && b->role != SBX_ROLE_COMPANION
+    /* Started as root, our own uid is unmapped in the new (or joined) namespace (files we
+     * create would have no owner): become the box's uid, which keeps the namespace's caps. */
+    if (b->use_userns && b->role != SBX_ROLE_COMPANION
         && (setresgid(SBX_INSIDE_UID, SBX_INSIDE_UID, SBX_INSIDE_UID) < 0
             || setresuid(SBX_INSIDE_UID, SBX_INSIDE_UID, SBX_INSIDE_UID) < 0))
         sbx_die_setup(msgfd, "setresuid");
     /* The box's root is built here; init, in the pid namespace, adds /proc and enters it. */
     close(ctl);
-    if (b->role != SBX_ROLE_COMPANION && sbx_mount_build(b->cfg, b->path_fds, err, sizeof err) < 0)
+    int tmpfd = -1;
+    if (b->role != SBX_ROLE_COMPANION
+        && sbx_mount_build(b->cfg, b->path_fds, b->use_userns ? SBX_INSIDE_UID : b->host_uid,
+                           &tmpfd, err, sizeof err) < 0)
         sbx_die_mount(msgfd, err);
+    if (tmpfd >= 0)
+        sbx_fill_box(b, tmpfd, msgfd);
     int alive[2];
-    sbx_tie(b, SIGKILL);        /* lost when setresuid changed our credentials */
+    sbx_tie(b, SIGKILL);        /* lost when our credentials changed */
     if (pipe2(alive, O_CLOEXEC) < 0)
         sbx_die_setup(msgfd, "pipe");
     pid_t init = fork();
@@ -498,10 +587,11 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
         sbx_die_setup(msgfd, "fork init");
     if (init == 0) {
         close(alive[1]);
+        if (tmpfd >= 0)
+            close(tmpfd);
         sbx_init_ns(b, alive[0], msgfd, out_w, err_w);
     }
     close(alive[0]);
-    close(msgfd);
     if (out_w >= 0)
         close(out_w);
     if (err_w >= 0)
@@ -509,5 +599,7 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
     int st;
     while (waitpid(init, &st, 0) < 0 && errno == EINTR)
         ;
+    if (tmpfd >= 0)
+        sbx_empty_box(b, tmpfd, msgfd);
     _exit(0);
 }

@@ -253,16 +253,44 @@ static int sbx_mount_hide(char *err, size_t len)
     return 0;
 }
 
+/* The box folder at /box: with a size or file limit, a tmpfs of that size owned by
+ * owner, opened into *tmpfd (the keeper fills it from the host folder and copies it
+ * back: the kernel holds the limits, where a bind could only be watched); else a bind
+ * of the host folder, and *tmpfd is -1. */
+static int sbx_mount_boxdir(const struct sbx_config *cfg, int boxfd, uid_t owner, int *tmpfd,
+                            char *err, size_t len)
+{
+    char src[64], opts[128];
+    const struct sbx_limits *l = &cfg->lim;
+    *tmpfd = -1;
+    if (mkdir(SBX_NEWROOT "/box", 0755) < 0)
+        return sbx_mfail(err, len, "mkdir", "/box");
+    if (l->tmpfs_mb <= 0 && l->tmpfs_inodes <= 0) {
+        snprintf(src, sizeof src, "/proc/self/fd/%d", boxfd);
+        errno = 0;
+        if (sbx_bind(src, SBX_NEWROOT "/box", 1, err, len) < 0)
+            return errno ? sbx_mfail(err, len, "bind", cfg->workdir) : -1;
+        return 0;
+    }
+    int n = snprintf(opts, sizeof opts, "mode=0755,uid=%u,gid=%u", (unsigned)owner, (unsigned)owner);
+    if (l->tmpfs_mb > 0)
+        n += snprintf(opts + n, sizeof opts - (size_t)n, ",size=%ldm", l->tmpfs_mb);
+    if (l->tmpfs_inodes > 0)
+        snprintf(opts + n, sizeof opts - (size_t)n, ",nr_inodes=%ld", l->tmpfs_inodes);
+    if (mount("tmpfs", SBX_NEWROOT "/box", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+        return sbx_mfail(err, len, "mount", "/box");
+    *tmpfd = open(SBX_NEWROOT "/box", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    return *tmpfd < 0 ? sbx_mfail(err, len, "open", "/box") : 0;
+}
+
 /* The box folder, the private /tmp and the caller's binds. Sources are reached through
  * descriptors opened before /tmp was covered. */
 static int sbx_mount_box(const struct sbx_config *cfg, int boxfd, const int *bindfds,
-                         char *err, size_t len)
+                         uid_t owner, int *tmpfd, char *err, size_t len)
 {
     char src[64], dst[SBX_PATH_MAX], opts[96];
-    snprintf(src, sizeof src, "/proc/self/fd/%d", boxfd);
-    if (mkdir(SBX_NEWROOT "/box", 0755) < 0
-        || sbx_bind(src, SBX_NEWROOT "/box", 1, err, len) < 0)
-        return errno ? sbx_mfail(err, len, "bind", cfg->workdir) : -1;
+    if (sbx_mount_boxdir(cfg, boxfd, owner, tmpfd, err, len) < 0)
+        return -1;
     long mb = cfg->lim.tmpfs_mb > 0 ? cfg->lim.tmpfs_mb : 64;
     long ino = cfg->lim.tmpfs_inodes > 0 ? cfg->lim.tmpfs_inodes : 4096;
     snprintf(opts, sizeof opts, "size=%ldm,nr_inodes=%ld,mode=1777", mb, ino);
@@ -330,7 +358,8 @@ int sbx_mount_open(const struct sbx_config *cfg, int *fds, char *err, size_t len
 /* Builds the view described at the top of this file, but for /proc, from the
  * descriptors of sbx_mount_open. Must run in a new mount namespace with the power to
  * mount. Returns 0, or -1 with a message in err. */
-int sbx_mount_build(const struct sbx_config *cfg, const int *fds, char *err, size_t len)
+int sbx_mount_build(const struct sbx_config *cfg, const int *fds, uid_t owner, int *tmpfd,
+                    char *err, size_t len)
 {
     int boxfd = fds[0];
     const int *bindfds = fds + 1;
@@ -346,7 +375,7 @@ int sbx_mount_build(const struct sbx_config *cfg, const int *fds, char *err, siz
     if (sbx_mount_hide(err, len) < 0)
         return -1;
     errno = 0;
-    if (sbx_mount_etc_dev(err, len) < 0 || sbx_mount_box(cfg, boxfd, bindfds, err, len) < 0)
+    if (sbx_mount_etc_dev(err, len) < 0 || sbx_mount_box(cfg, boxfd, bindfds, owner, tmpfd, err, len) < 0)
         return -1;
     return 0;
 }

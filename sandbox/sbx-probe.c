@@ -178,7 +178,8 @@ int sbx_probe(char *buf, size_t len, unsigned flags)
         { "userns", userns, userns ? "" : (flags & SBX_NO_USERNS) ? "disabled" : c->why_userns },
         { "pidns", ns, nsw }, { "netns", ns, nsw }, { "mntns", ns, nsw },
         { "ipcns", ns, nsw }, { "utsns", ns, nsw },
-        { "uid", c->root, c->root ? "boxes run as uids 60000+" : "runs as the calling user" },
+        { "uid", c->root, c->root ? "boxes and checkers run as unused uids 1879048192+ (getpwuid), each its own"
+                                  : "runs as the calling user" },
         { "cgroup", cg, sbx_caps_cg_why(flags) },
         { "memory", 1, cg ? "cgroup limit, OOM reported as ML"
                           : "RLIMIT_AS (ASan: hard_rss_limit_mb) plus RSS polling" },

@@ -132,6 +132,36 @@ static void sbx_drain(struct sbx_box *b)
     b->out_fd = b->err_fd = -1;
 }
 
+/* The keeper's word on a tmpfs box, sent once the box has ended: whether the program
+ * filled it, and whether everything was copied back. */
+static void sbx_read_copied(struct sbx_box *b)
+{
+    struct sbx_msg m;
+    while (b->msg_fd >= 0 && read(b->msg_fd, &m, sizeof m) == (ssize_t)sizeof m)
+        if (m.kind == SBX_MSG_COPIED) {
+            b->copied = m.status;
+            snprintf(b->copy_err, sizeof b->copy_err, "%.119s", m.text);
+            return;
+        }
+}
+
+/* A full tmpfs box is OL, as a full polled one was; files not copied back are said. */
+static void sbx_verdict_copied(struct sbx_box *b)
+{
+    struct sbx_result *r = b->res;
+    if (!b->killed && (b->copied & (SBX_COPY_FULL_BYTES | SBX_COPY_FULL_FILES))) {
+        r->verdict = SBX_OL;
+        if (b->copied & SBX_COPY_FULL_FILES)
+            sbx_set_detail(r, "box folder over %ld files", b->cfg->lim.tmpfs_inodes);
+        else
+            sbx_set_detail(r, "box folder over %ld MB", b->cfg->lim.tmpfs_mb);
+    }
+    if (b->copied & SBX_COPY_ERRORS) {
+        size_t n = strlen(r->detail);
+        snprintf(r->detail + n, sizeof r->detail - n, "; not copied back: %s", b->copy_err);
+    }
+}
+
 /* Tears the box down, fills the result and verifies no process of the run survived. */
 void sbx_box_finish(struct sbx_box *b)
 {
@@ -151,6 +181,8 @@ void sbx_box_finish(struct sbx_box *b)
     /* A keeper that reaped the pid namespace's init itself proves the namespace empty
      * (the kernel ends init only after every member); a cgroup lists what is left. In
      * every other case, walk /proc for the session. */
+    if (b->box_tmpfs && b->msg_fd >= 0 && b->keeper == 0 && WIFEXITED(st))
+        sbx_read_copied(b);     /* the keeper has ended: its messages are all there */
     int clean = b->use_ns && b->msg.kind == SBX_MSG_EXIT && st == 0;
     if (!clean && !b->use_cg)
         r->survivors = sbx_proc_kill_session(b->sid, 2.0);
@@ -178,6 +210,8 @@ void sbx_box_finish(struct sbx_box *b)
     r->peak_mem_kb = b->peak_kb;
     if (!b->killed)
         sbx_verdict_msg(b);
+    if (b->box_tmpfs)
+        sbx_verdict_copied(b);
     if (b->use_cg && !b->killed && r->verdict != SBX_ML && r->verdict != SBX_OK && sbx_cg_oom(&b->cg)) {
         r->verdict = SBX_ML;
         sbx_set_detail(r, "memory %ld MB", b->cfg->lim.mem_mb);
@@ -185,9 +219,13 @@ void sbx_box_finish(struct sbx_box *b)
     if (b->use_cg)
         sbx_cg_destroy(&b->cg);
     sbx_box_give_back(b);       /* nothing of the run is left to write to it */
-    if (b->uid_lock_fd >= 0)
-        close(b->uid_lock_fd);      /* survivors were checked: the uid is free again */
-    b->uid_lock_fd = -1;
+    /* Nothing survived: the uid is free again. A uid with survivors stays locked while
+     * this process lives, so no later box shares it with them. */
+    if (b->uid_lock_fd >= 0 && r->survivors == 0)
+        close(b->uid_lock_fd);
+    if (b->partner_lock_fd >= 0)
+        close(b->partner_lock_fd);  /* not handed to a subject */
+    b->uid_lock_fd = b->partner_lock_fd = -1;
     char why[96];
     if (!b->killed && sbx_box_over_quota(b, why, sizeof why)) {
         r->verdict = SBX_OL;    /* a last look: a short run may fill it between checks */
@@ -207,7 +245,7 @@ void sbx_box_init(struct sbx_box *b, const struct sbx_config *cfg, struct sbx_re
     b->cfg = cfg;
     b->res = res;
     b->role = role;
-    b->join_user_fd = b->join_net_fd = b->uid_lock_fd = -1;
+    b->join_user_fd = b->join_net_fd = b->uid_lock_fd = b->partner_lock_fd = b->exe_fd = -1;
     b->out_fd = b->err_fd = b->msg_fd = b->ctl_fd = -1;
 }
 
@@ -295,6 +333,11 @@ int sbx_run_pair(const struct sbx_config *subject, const struct sbx_config *comp
         s.join_net_fd = sbx_open_ns(c.keeper, "net");
         s.host_uid = c.host_uid;
         s.host_gid = c.host_gid;
+        if (c.partner_uid != 0) {   /* root: the uid the companion's map gave the subject */
+            s.host_uid = s.host_gid = c.partner_uid;
+            s.uid_lock_fd = c.partner_lock_fd;
+            c.partner_lock_fd = -1;
+        }
     }
     if (rc == 0)
         rc = sbx_box_start(&s, cause);
@@ -309,6 +352,15 @@ int sbx_run_pair(const struct sbx_config *subject, const struct sbx_config *comp
     if (rc < 0) {
         if (c.keeper > 0)
             sbx_box_finish(&c);
+        else {
+            if (c.use_cg && c.cg.on)
+                sbx_cg_destroy(&c.cg);
+            sbx_box_give_back(&c);
+            int fds[] = { c.uid_lock_fd, c.partner_lock_fd };
+            for (size_t i = 0; i < 2; i++)
+                if (fds[i] >= 0)
+                    close(fds[i]);
+        }
         if (s.use_cg && s.cg.on)
             sbx_cg_destroy(&s.cg);
         sbx_box_give_back(&s);

@@ -125,4 +125,50 @@ else
     sbx_skip "box ownership is handed over only as root"
     sbx_skip "box ownership is handed over only as root"
 fi
+
+# Started as root, boxes run as per-box uids from a range no account, dynamic user,
+# container or subordinate range uses (0x70000000 on), and the companion (the checker,
+# which parses untrusted replies) runs as a uid of its own: neither root nor the
+# subject's. Read from the host, in /proc, while the pair runs.
+uid_of() { sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$1/status" 2>/dev/null; }
+in_range() { [ -n "$1" ] && [ "$1" -ge 1879048192 ] && [ "$1" -lt 1879113728 ] && [ -z "$(getent passwd "$1")" ]; }
+uid_case() {
+    tag="uid$$x$SBX_N"
+    "$SBX_BIN" sandbox $1 --wall 20 --companion "sleep 4; : c$tag" -- sh -c "sleep 4; :" "s$tag" >"$SBX_T/res" 2>&1 &
+    bg=$!
+    sbx_wait_tagged "^/bin/sh -c sleep 4; : c$tag" 10 && sbx_wait_tagged "^sh -c sleep 4; : s$tag" 10
+    cu=$(uid_of "$(sbx_tagged "^/bin/sh -c sleep 4; : c$tag" | head -n 1)")
+    su=$(uid_of "$(sbx_tagged "^sh -c sleep 4; : s$tag" | head -n 1)")
+    wait "$bg"
+    [ -n "$cu" ] && [ "$cu" != 0 ] && [ "$cu" != "$su" ]
+    sbx_ok $? "the companion runs as a uid of its own, not root's nor the subject's [$2] (companion $cu, subject $su)"
+    in_range "$su" && in_range "$cu"
+    sbx_ok $? "both uids are in 1879048192+65536 and belong to no account [$2] ($su, $cu)"
+    has "^companion verdict: OK" "the companion ran to its end [$2]"
+}
+if [ "$(id -u)" = 0 ]; then
+    uid_case "" "root"
+    uid_case "--no-userns" "root, no userns"
+    # The first uid a box would take belongs to an account: it is skipped. The choice
+    # starts at (pid * 7) mod 65536 in each process; the runner waits on a pipe until
+    # the account exists.
+    if command -v useradd >/dev/null 2>&1; then
+        mkfifo "$SBX_T/go"
+        (read -r x <"$SBX_T/go"; exec "$SBX_BIN" sandbox --wall 20 -- sh -c "sleep 3; :" "taken$$") >"$SBX_T/res" 2>&1 &
+        bg=$!
+        want=$((1879048192 + (bg * 7) % 65536))
+        useradd -u "$want" -M -N -r -s /usr/sbin/nologin "sbxt$$" 2>/dev/null
+        echo go >"$SBX_T/go"
+        sbx_wait_tagged "^sh -c sleep 3; : taken$$" 10
+        got=$(uid_of "$(sbx_tagged "^sh -c sleep 3; : taken$$" | head -n 1)")
+        wait "$bg"
+        userdel "sbxt$$" 2>/dev/null
+        [ -n "$got" ] && [ "$got" != "$want" ] && in_range "$got"
+        sbx_ok $? "a uid that belongs to an account is never a box's (account $want, box $got)"
+    else
+        sbx_skip "useradd missing"
+    fi
+else
+    for i in 1 2 3 4 5 6 7; do sbx_skip "per-box uids are taken only as root"; done
+fi
 sbx_done
