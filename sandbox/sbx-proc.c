@@ -15,6 +15,7 @@
 
 struct sbx_pstat {
     char state;
+    long ppid;
     long sid;
     unsigned long long ticks;   /* utime+stime+cutime+cstime */
     long rss_pages;
@@ -49,6 +50,7 @@ static int sbx_proc_stat(const char *pid, struct sbx_pstat *ps)
             return -1;
         p = end;
     }
+    ps->ppid = (long)f[3];
     ps->sid = (long)f[5];
     ps->ticks = f[13] + f[14] + f[15] + f[16];
     ps->rss_pages = (long)f[23];
@@ -92,6 +94,28 @@ void sbx_proc_usage(pid_t sid, struct sbx_usage *u)
     }
     closedir(d);
     u->cpu = (double)ticks / (double)(hz > 0 ? hz : 100);
+}
+
+/* Live processes of session sid other than its leader (the keeper) and, with a pid
+ * namespace (ns), the leader's children (the box's init): the program and what it
+ * started. */
+int sbx_proc_running(pid_t sid, int ns)
+{
+    int n = 0;
+    DIR *d = sid > 1 ? opendir("/proc") : NULL;
+    if (d == NULL)
+        return 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        struct sbx_pstat ps;
+        if (!sbx_is_pid(e->d_name) || sbx_proc_stat(e->d_name, &ps) < 0 || ps.sid != sid
+            || ps.state == 'Z' || ps.state == 'X' || strtol(e->d_name, NULL, 10) == sid
+            || (ns && ps.ppid == sid))
+            continue;
+        n++;
+    }
+    closedir(d);
+    return n;
 }
 
 /* One pass: SIGKILL every non-zombie of session sid; returns how many were found. */

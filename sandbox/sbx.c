@@ -298,6 +298,18 @@ int sbx_run(const struct sbx_config *cfg, struct sbx_result *res, char **cause)
     return 0;
 }
 
+/* The companion has ended. A subject whose program has ended too (a checker may give up
+ * and exit as the subject exits) has its end report on the way: wait for it (at most a
+ * second), so that its own end, not "stopped", is its verdict. */
+static void sbx_pair_settle(struct sbx_box *s)
+{
+    struct sbx_box *one[1] = { s };
+    sbx_box_poll_fds(one, 1, 0);
+    for (int i = 0; i < 50 && !s->done && !s->killed && s->msg_fd >= 0
+         && sbx_proc_running(s->sid, s->use_ns) == 0; i++)
+        sbx_box_poll_fds(one, 1, 20);
+}
+
 /* The companion's namespaces, for the subject to enter. */
 static int sbx_open_ns(pid_t pid, const char *ns)
 {
@@ -372,6 +384,7 @@ int sbx_run_pair(const struct sbx_config *subject, const struct sbx_config *comp
     }
     struct sbx_box *boxes[2] = { &c, &s };
     sbx_loop(boxes, 2, &c);
+    sbx_pair_settle(&s);
     if (!s.done && !s.killed) {
         sbx_box_kill(&s, SBX_OK, "stopped when the checker ended");
     }
