@@ -7,21 +7,10 @@
 
 #include "cmd.h"
 #include "grader.h"
+#include "util.h"
 #include "workspace.h"
 
 extern const struct cmd_entry cmd_check_entry;
-
-/* Parses a decimal 64-bit seed; returns 0 or -1. */
-static int cmd_check_seed(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || s[0] == '-')
-        return -1;
-    *out = v;
-    return 0;
-}
 
 static int cmd_check_exec(int argc, char **argv)
 {
@@ -29,8 +18,11 @@ static int cmd_check_exec(int argc, char **argv)
     const char *arg = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
-            if (cmd_check_seed(argv[++i], &o.seed) < 0)
-                return cmd_usage(&cmd_check_entry);
+            if (util_parse_seed(argv[++i], &o.seed) < 0) {
+                fprintf(stderr, "stacklab check: --seed takes a number from 0 to %llu, not "
+                        "'%s'\n", (unsigned long long)UTIL_SEED_MAX, argv[i]);
+                return EXIT_USAGE;
+            }
             o.seed_set = 1;
         } else if (strcmp(argv[i], "--only") == 0) {
             o.only = 1;

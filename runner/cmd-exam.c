@@ -223,11 +223,10 @@ struct exam_args {
 
 static int exam_parse_seed(const char *s, struct exam_args *a)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || s[0] == '-') {
-        fprintf(stderr, "stacklab exam: --seed takes a number, not '%s'\n", s);
+    uint64_t v;
+    if (util_parse_seed(s, &v) < 0) {
+        fprintf(stderr, "stacklab exam: --seed takes a number from 0 to %llu, not '%s'\n",
+                (unsigned long long)UTIL_SEED_MAX, s);
         return -1;
     }
     a->opts.seed = v;

@@ -8,8 +8,7 @@
 
 #include "cmd.h"
 #include "grader.h"
-#include "starter.h"
-#include "track.h"
+#include "given.h"
 #include "util.h"
 #include "workspace.h"
 
@@ -19,33 +18,23 @@ extern const struct cmd_entry cmd_reset_entry;
 static int cmd_reset_file(struct workspace *ws, const char *rel, int n, const char *stamp,
                           char **cause)
 {
-    char *src = track_ref_path(ws->course, rel);
-    if (src == NULL) {
-        *cause = xasprintf("%s: the course has no reference of this file", rel);
+    char *fresh = given_render(ws->course, rel, n, cause);
+    if (fresh == NULL)
         return -1;
-    }
     char *dst = workspace_path(ws, rel);
-    size_t len;
-    char *text = util_read_file(src, 4u << 20, &len);
-    char *fresh = text ? starter_render(text, len, n, src, cause) : NULL;
+    char *bak = xasprintf("%s.bak-%s", dst, stamp);
     int rc = -1;
-    if (text == NULL) {
-        *cause = xasprintf("%s: %s", src, strerror(errno));
-    } else if (fresh != NULL) {
-        char *bak = xasprintf("%s.bak-%s", dst, stamp);
-        if (util_is_file(dst) && rename(dst, bak) < 0)
-            *cause = xasprintf("%s: %s", bak, strerror(errno));
-        else if (util_write_file(dst, fresh, strlen(fresh), 0644) < 0)
-            *cause = xasprintf("%s: %s", dst, strerror(errno));
-        else
-            rc = 0;
-        if (rc == 0 && util_is_file(bak))
-            printf("%s reset (your version is in %s.bak-%s)\n", rel, rel, stamp);
-        else if (rc == 0)
-            printf("%s restored\n", rel);
-        free(bak);
-    }
-    free(text), free(fresh), free(src), free(dst);
+    if (util_is_file(dst) && rename(dst, bak) < 0)
+        *cause = xasprintf("%s: %s", bak, strerror(errno));
+    else if (util_write_file(dst, fresh, strlen(fresh), 0644) < 0)
+        *cause = xasprintf("%s: %s", dst, strerror(errno));
+    else
+        rc = 0;
+    if (rc == 0 && util_is_file(bak))
+        printf("%s reset (your version is in %s.bak-%s)\n", rel, rel, stamp);
+    else if (rc == 0)
+        printf("%s restored\n", rel);
+    free(bak), free(fresh), free(dst);
     return rc;
 }
 

@@ -8,8 +8,7 @@
 
 #include "cmd.h"
 #include "grader.h"
-#include "starter.h"
-#include "track.h"
+#include "given.h"
 #include "util.h"
 #include "workspace.h"
 
@@ -18,23 +17,16 @@ extern const struct cmd_entry cmd_solution_entry;
 /* Writes rel.solution rendered as starter(n + 1). Returns 0 or -1 with *cause. */
 static int cmd_solution_file(struct workspace *ws, const char *rel, int n, char **cause)
 {
-    char *src = track_ref_path(ws->course, rel);
-    if (src == NULL) {
-        *cause = xasprintf("%s: the course has no reference of this file", rel);
+    char *ref = given_render(ws->course, rel, n + 1, cause);
+    if (ref == NULL)
         return -1;
-    }
     char *dst = xasprintf("%s/%s.solution", ws->root, rel);
-    size_t len;
-    char *text = util_read_file(src, 4u << 20, &len);
-    char *ref = text ? starter_render(text, len, n + 1, src, cause) : NULL;
     int rc = -1;
-    if (text == NULL)
-        *cause = xasprintf("%s: %s", src, strerror(errno));
-    else if (ref != NULL && util_write_file(dst, ref, strlen(ref), 0644) < 0)
+    if (util_write_file(dst, ref, strlen(ref), 0644) < 0)
         *cause = xasprintf("%s: %s", dst, strerror(errno));
-    else if (ref != NULL)
+    else
         rc = 0, printf("wrote %s.solution\n", rel);
-    free(text), free(ref), free(src), free(dst);
+    free(ref), free(dst);
     return rc;
 }
 

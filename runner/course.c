@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "course.h"
@@ -88,13 +89,86 @@ char **course_list_dir(const char *dir)
     return names;
 }
 
-/* Counts "### Hint" headings of a body. */
-static int course_count_hints(const char *body)
+/* Start of the next line after p (or the end of the text). */
+static const char *course_eol(const char *p)
+{
+    const char *nl = strchr(p, '\n');
+    return nl != NULL ? nl + 1 : p + strlen(p);
+}
+
+/* The level (1-6) of a heading line at p, or 0. */
+static int course_heading(const char *p)
 {
     int n = 0;
-    for (const char *p = body; (p = strstr(p, "### Hint")) != NULL; p += 8)
-        if (p == body || p[-1] == '\n')
-            n++;
+    while (p[n] == '#' && n < 7)
+        n++;
+    return n >= 1 && n <= 6 && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0') ? n : 0;
+}
+
+/* 1 when the heading line at p, of `level`, starts with word (any case). */
+static int course_heading_is(const char *p, int level, const char *word)
+{
+    return course_heading(p) == level && strncasecmp(p + level + 1, word, strlen(word)) == 0;
+}
+
+/* A copy of [p, e) without leading and trailing blank lines. */
+static char *course_trimmed(const char *p, const char *e)
+{
+    while (p < e && (*p == '\n' || *p == ' ' || *p == '\r'))
+        p++;
+    while (e > p && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\r'))
+        e--;
+    return xstrndup(p, (size_t)(e - p));
+}
+
+void course_lab_text(const char *body, struct lab_text *t)
+{
+    struct sb ins;
+    sb_init(&ins);
+    memset(t, 0, sizeof *t);
+    size_t cap = 4;
+    t->hints = xcalloc(cap, sizeof *t->hints);
+    int in_hints = 0;
+    const char *hint = NULL;        /* start of the current hint's text */
+    for (const char *p = body; ; p = course_eol(p)) {
+        int level = *p != '\0' ? course_heading(p) : 1;
+        if (hint != NULL && level >= 1 && level <= 3) {
+            if ((size_t)t->nhints + 2 > cap)
+                t->hints = xrealloc(t->hints, (cap *= 2) * sizeof *t->hints);
+            t->hints[t->nhints++] = course_trimmed(hint, p);
+            t->hints[t->nhints] = NULL;
+            hint = NULL;
+        }
+        if (*p == '\0')
+            break;
+        if (!in_hints && course_heading_is(p, 2, "Hints"))
+            in_hints = 1;
+        else if (in_hints && level >= 1 && level <= 2)
+            in_hints = 0;       /* a later section: instructions again */
+        if (in_hints && course_heading_is(p, 3, "Hint"))
+            hint = course_eol(p);
+        if (!in_hints)
+            sb_add(&ins, p, (size_t)(course_eol(p) - p));
+    }
+    t->instructions = sb_steal(&ins);
+}
+
+void course_lab_text_free(struct lab_text *t)
+{
+    for (int i = 0; t->hints != NULL && i < t->nhints; i++)
+        free(t->hints[i]);
+    free(t->hints);
+    free(t->instructions);
+    memset(t, 0, sizeof *t);
+}
+
+/* Counts the hints of a lab's whole text (front matter included: it has no headings). */
+static int course_count_hints(const char *text)
+{
+    struct lab_text t;
+    course_lab_text(text, &t);
+    int n = t.nhints;
+    course_lab_text_free(&t);
     return n;
 }
 

@@ -109,6 +109,18 @@ struct exam *course_exam(const struct course *c, const char *id);
 /* Index of a lab in c->labs, or -1. */
 int course_lab_index(const struct course *c, const struct lab *lab);
 
+/* A lab's body split the one way every reader splits it: the `### Hint ...` sections of
+ * its `## Hints` section are the hints (each runs to the next heading of level 1-3);
+ * everything else is the instructions. Owns its strings (course_lab_text_free). */
+struct lab_text {
+    char *instructions;     /* the body without its hints section */
+    char **hints;           /* each hint's text, heading dropped, blank lines trimmed */
+    int nhints;
+};
+/* Splits body. Never fails (a body without hints has none). */
+void course_lab_text(const char *body, struct lab_text *t);
+void course_lab_text_free(struct lab_text *t);
+
 /* Sorted entries of a folder (names only, no dot files; none when it cannot be read).
  * Caller frees with fm_list_free. */
 char **course_list_dir(const char *dir);

@@ -268,6 +268,19 @@ void given_report_free(struct given_report *rep)
     memset(rep, 0, sizeof *rep);
 }
 
+char *given_render(const struct course *c, const char *rel, int n, char **cause)
+{
+    char *src = track_ref_path(c, rel);
+    if (src == NULL) {
+        *cause = xasprintf("%s: the course has no reference of this file", rel);
+        return NULL;
+    }
+    size_t len;
+    char *out = given_content(src, 1, n, &len, cause);
+    free(src);
+    return out;
+}
+
 int given_course_mk(const struct course *c, const char *ws, int lab, char **cause)
 {
     struct sb mk;

@@ -33,6 +33,11 @@ int given_install(const struct course *c, const char *ws, int lab, enum given_mo
                   struct given_report *rep, char **cause);
 void given_report_free(struct given_report *rep);
 
+/* The course's file for the learner's path rel ("vial/router.c") rendered as starter(n)
+ * (docs/course-format.md): allocated (caller frees), or NULL with *cause when the course
+ * has no such file or its markers are bad. */
+char *given_render(const struct course *c, const char *rel, int n, char **cause);
+
 /* Writes ws/.stacklab/course.mk: the learner's folders, their link order, the
  * libraries and flags of the course's tracks, the labs and the current lab (lab, 0:
  * none). Returns 0 or -1 with *cause. */

@@ -51,23 +51,24 @@ const char *grader_verdict_words(enum grader_verdict v)
     return v <= GRADER_INTERNAL ? grader_verdicts[v].words : "internal error";
 }
 
-uint64_t grader_seed(int *chosen)
+int grader_seed(uint64_t *seed, int *chosen, char **cause)
 {
     const char *env = getenv("STACKLAB_SEED");
     *chosen = 0;
     if (env != NULL && *env != '\0') {
-        char *end;
-        errno = 0;
-        unsigned long long v = strtoull(env, &end, 10);
-        if (errno == 0 && *end == '\0') {
-            *chosen = 1;
-            return v;
+        if (util_parse_seed(env, seed) < 0) {
+            *cause = xasprintf("STACKLAB_SEED must be a number from 0 to %llu, not '%s'",
+                               (unsigned long long)UTIL_SEED_MAX, env);
+            return -1;
         }
+        *chosen = 1;
+        return 0;
     }
-    uint64_t seed = 0;
-    if (getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed)
-        seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-    return seed & ((UINT64_C(1) << 53) - 1);  /* stays exact in any reader */
+    uint64_t r = 0;
+    if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
+        r = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+    *seed = r & UTIL_SEED_MAX;     /* stays exact in any reader */
+    return 0;
 }
 
 /* ---- leftovers of killed runs ---------------------------------------------------- */
@@ -527,7 +528,9 @@ int grader_check(struct workspace *ws, const struct lab *target,
 {
     memset(run, 0, sizeof *run);
     run->target = target;
-    run->seed = opts->seed_set ? opts->seed : grader_seed(&run->seed_chosen);
+    run->seed = opts->seed;
+    if (!opts->seed_set && grader_seed(&run->seed, &run->seed_chosen, cause) < 0)
+        return -1;
     run->seed_chosen |= opts->seed_set;
     char *cache = grader_cache_dir(cause);
     if (cache == NULL)

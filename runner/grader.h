@@ -78,9 +78,10 @@ void grader_run_free(struct grader_run *run);
  * seed's inputs are known in advance, so its pass proves nothing), -1 the store failed. */
 int grader_record(struct workspace *ws, const struct grader_run *run);
 
-/* The seed to use: STACKLAB_SEED when set and valid (*chosen = 1), else a random one
- * (*chosen = 0). */
-uint64_t grader_seed(int *chosen);
+/* The seed to use: STACKLAB_SEED when set (*chosen = 1), else a random one (*chosen =
+ * 0), both under util_parse_seed's rule. Returns 0, or -1 with an allocated *cause when
+ * STACKLAB_SEED is not a valid seed. */
+int grader_seed(uint64_t *seed, int *chosen, char **cause);
 
 /* "pass", "fail", "compile", ... (the verdict column of the store). */
 const char *grader_verdict_name(enum grader_verdict v);

@@ -8,56 +8,23 @@
 
 #include "tui.h"
 
-/* Start of the next line after p (or the end of the text). */
-static const char *tui_lab_eol(const char *p)
-{
-    const char *nl = strchr(p, '\n');
-    return nl != NULL ? nl + 1 : p + strlen(p);
-}
-
-/* 1 when the line at p is a heading of exactly `level` whose text starts with word. */
-static int tui_lab_heading(const char *p, int level, const char *word)
-{
-    for (int i = 0; i < level; i++)
-        if (p[i] != '#')
-            return 0;
-    if (p[level] != ' ')
-        return 0;
-    return strncasecmp(p + level + 1, word, strlen(word)) == 0;
-}
-
 char *tui_lab_text(const char *body, int shown, int *nhints)
 {
-    struct sb sb, hints;
+    struct lab_text t;
+    course_lab_text(body, &t);
+    struct sb sb;
     sb_init(&sb);
-    sb_init(&hints);
-    const char *p = body;
-    int in_hints = 0, n = 0, keep = 1;
-    while (*p != '\0') {
-        const char *next = tui_lab_eol(p);
-        if (!in_hints && tui_lab_heading(p, 2, "Hints")) {
-            in_hints = 1;
-        } else if (in_hints && tui_lab_heading(p, 3, "Hint")) {
-            n++;
-            keep = n <= shown;
-        } else if (in_hints && p[0] == '#' && p[1] == '#' && p[2] == ' ') {
-            in_hints = 0;       /* a later level-2 section: instructions again */
-            keep = 1;
-        }
-        if (!in_hints)
-            sb_add(&sb, p, (size_t)(next - p));
-        else if (keep && n > 0)
-            sb_add(&hints, p, (size_t)(next - p));
-        p = next;
-    }
+    sb_puts(&sb, t.instructions);
+    int n = t.nhints;
     *nhints = n;
     if (n > 0 && shown > 0) {
         sb_printf(&sb, "\n## Hints (%d of %d)\n\n", shown < n ? shown : n, n);
-        sb_add(&sb, hints.buf != NULL ? hints.buf : "", hints.len);
+        for (int i = 0; i < shown && i < n; i++)
+            sb_printf(&sb, "### Hint %d\n\n%s\n\n", i + 1, t.hints[i]);
     }
     if (n > shown)
         sb_printf(&sb, "\n*Press h for a hint (%d left).*\n", n - (shown > 0 ? shown : 0));
-    sb_free(&hints);
+    course_lab_text_free(&t);
     return sb_steal(&sb);
 }
 

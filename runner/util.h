@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Allocation that aborts with a message on exhaustion; never returns NULL. */
 void *xmalloc(size_t n);
@@ -64,6 +65,12 @@ char *util_realpath(const char *path);
 /* 1 if `path` equals `dir` or lies inside it (both absolute, resolved). */
 int util_path_inside(const char *path, const char *dir);
 /* Seconds since the epoch as a double, and a monotonic clock in seconds. */
+/* The one rule for seeds (check --seed, STACKLAB_SEED, exam --seed): a decimal number
+ * from 0 to 2^53-1 (exact in any reader), digits only. Returns 0 with *out set, or -1
+ * (out unchanged). */
+#define UTIL_SEED_MAX ((UINT64_C(1) << 53) - 1)
+int util_parse_seed(const char *s, uint64_t *out);
+
 double util_now(void);
 double util_mono(void);
 

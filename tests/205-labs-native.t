@@ -5,6 +5,7 @@
 # endless loop, a leak) fail. Fixed seed.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
+TOOL=${STACKLAB_BUILD:-$root/build}/tests/starter-tool     # starter(N) of a file
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/t205.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 export RUNPAIR_CACHE="$tmp/cache"
@@ -31,7 +32,10 @@ for lab in $labs; do
     run "$lab" "$root/labs/vial/ref"
     [ "$rc" = 0 ] && [ "$fail_count" = 0 ] && [ "$ok_count" -gt 5 ]
     r=$?; say $r "reference passes lab $lab ($ok_count tests)"; [ $r = 0 ] || show
-    "$root/labs/kit/tools/starter.sh" "$i" "$root/labs/vial/ref" "$tmp/starter$i"
+    mkdir -p "$tmp/starter$i"
+    for f in "$root"/labs/vial/ref/*; do
+        "$TOOL" "$i" "$f" > "$tmp/starter$i/$(basename "$f")"
+    done
     j=0
     for before in $labs; do
         j=$((j + 1))

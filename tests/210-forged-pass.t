@@ -29,6 +29,12 @@ t_ok $([ "$RC" -eq 2 ]; echo $?) "lab 02 still locked (exit $RC)"
 run check 01 --seed 7 --format=tap
 t_ok $([ "$RC" -eq 0 ] && grep -q "^# not recorded: you chose the seed" "$T/cmd.out"; echo $?) \
     "the TAP form says it too"
+STACKLAB_SEED=12ab run check 01
+t_ok $([ "$RC" -ne 0 ] && grep -q "STACKLAB_SEED must be a number from 0 to" "$T/cmd.out"; echo $?) \
+    "a STACKLAB_SEED that is not a seed is refused, not replaced by a random one (exit $RC)"
+run check 01 --seed 9007199254740992
+t_ok $([ "$RC" -eq 2 ] && grep -q "takes a number from 0 to 9007199254740991" "$T/cmd.out"; echo $?) \
+    "--seed past 2^53-1 is bad usage, not wrapped (exit $RC)"
 unset STACKLAB_SEED
 grader_check_recorded 01
 seed=$(sed -n 's/^PASS lab 01: .*(seed \([0-9]*\))$/\1/p' "$T/out")

@@ -36,13 +36,13 @@ uint64_t wire_rng_below(struct wire_rng *r, uint64_t n)
 
 uint64_t wire_seed_arg(int argc, char **argv)
 {
-    char *end = NULL;
-    uint64_t seed = 1;
-    if (argc > 1 && argv[1][0] != '\0') {
-        unsigned long long v = strtoull(argv[1], &end, 10);
-        if (end != NULL && *end == '\0')
-            seed = (uint64_t)v;
-    }
+    uint64_t seed = 0;
+    const char *s = argc > 1 ? argv[1] : "";
+    /* The runner's rule (util_parse_seed): decimal digits, at most 2^53-1. */
+    for (const char *p = s; *p >= '0' && *p <= '9' && seed <= (UINT64_C(1) << 53); p++)
+        seed = seed * 10 + (uint64_t)(*p - '0');
+    if (*s == '\0' || strspn(s, "0123456789") != strlen(s) || seed >= (UINT64_C(1) << 53))
+        tap_bail_out("the checker needs a seed (0 to 2^53-1) as its argument, not '%s'", s);
     char text[32];
     snprintf(text, sizeof text, "%llu", (unsigned long long)seed);
     tap_set_seed(text);

@@ -269,8 +269,8 @@ uint64_t wire_rng_next(struct wire_rng *r);
 /* A number in [0, n); 0 when n is 0. */
 uint64_t wire_rng_below(struct wire_rng *r, uint64_t n);
 
-/* The checker's seed from argv[1] (decimal; 1 when absent or bad). Also hands it to
- * tap_set_seed so every failure block names it. */
+/* The checker's seed from argv[1] (decimal, 0 to 2^53-1; bails out when absent or bad).
+ * Also hands it to tap_set_seed so every failure block names it. */
 uint64_t wire_seed_arg(int argc, char **argv);
 
 struct wire_peer {

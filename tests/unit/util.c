@@ -384,6 +384,21 @@ static void t_clocks(void)
     ok(a > 0 && b >= a, "K2 util_mono does not go back");
 }
 
+/* The one seed rule: decimal digits, 0 to 2^53-1. */
+static void t_seed(void)
+{
+    uint64_t v = 7;
+    ok(util_parse_seed("0", &v) == 0 && v == 0, "Z1 0 is a seed");
+    ok(util_parse_seed("9007199254740991", &v) == 0 && v == UTIL_SEED_MAX, "Z2 2^53-1 is the largest");
+    v = 7;
+    static const char *const bad[] = { "", "-1", "+1", " 1", "1 ", "1x", "0x10", "9007199254740992",
+                                       "18446744073709551615", "99999999999999999999" };
+    int all = 1;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        all &= util_parse_seed(bad[i], &v) < 0 && v == 7;
+    ok(all, "Z3 signs, spaces, hex, letters and 2^53 or more are refused, the value untouched");
+}
+
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -403,6 +418,7 @@ int main(void)
     t_predicates();
     t_escape();
     t_clocks();
+    t_seed();
     if (chdir("/") == 0)
         util_rmtree(dir);
     free(dir);
