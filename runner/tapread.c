@@ -311,6 +311,9 @@ static char **yaml_slot(struct tap_test *t, const char *key, size_t n)
         { "seed", offsetof(struct tap_test, seed) },
         { "transcript", offsetof(struct tap_test, transcript) },
         { "input", offsetof(struct tap_test, input) },
+        { "verdict", offsetof(struct tap_test, verdict) },
+        { "compiler", offsetof(struct tap_test, compiler) },
+        { "stderr", offsetof(struct tap_test, output) },
     };
     for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
         if (strlen(slots[i].key) == n && memcmp(slots[i].key, key, n) == 0)
@@ -705,6 +708,9 @@ void tapread_free(struct tap_report *r)
         free(t->seed);
         free(t->transcript);
         free(t->input);
+        free(t->verdict);
+        free(t->compiler);
+        free(t->output);
         free(t->diag);
     }
     free(r->tests);

@@ -18,6 +18,8 @@ struct tap_test {
     char *message, *got, *expected, *at, *seed;
     char *transcript;       /* an HTTP exchange, `curl -v` style; NULL when absent */
     char *input;            /* what the checker sent the learner's code; NULL when absent */
+    /* From `stacklab check --format=tap`'s whole-lab lines, each NULL when absent. */
+    char *verdict, *compiler, *output;  /* output: the program's stderr ("stderr" key) */
     char *diag;             /* "# ..." lines that followed the test, joined; may be NULL */
 };
 

@@ -1,7 +1,9 @@
-/* tui-check.c -- runs `stacklab check LAB` as a child process for the lab screen, reads
- * its output without blocking (so the screen keeps drawing a spinner), and parses the
- * plain-text result lines into a list of tests with their details. */
+/* tui-check.c -- runs `stacklab check LAB --format=tap` as a child process for the lab
+ * screen, reads its output without blocking (so the screen keeps drawing a spinner), and
+ * reads the TAP with tapread into a list of tests with their details, so the text report's
+ * wording is free to change. */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tapread.h"
 #include "term.h"
 #include "tui.h"
 
@@ -42,7 +45,7 @@ static void tui_check_child(int wfd, const char *exe, const char *root, const ch
     setenv("TERM", "dumb", 1);
     if (chdir(root) != 0)
         _exit(126);
-    execl(exe, "stacklab", "check", lab_id, (char *)NULL);
+    execl(exe, "stacklab", "check", lab_id, "--format=tap", (char *)NULL);
     dprintf(2, "cannot run %s: %s\n", exe, strerror(errno));
     _exit(127);
 }
@@ -143,132 +146,92 @@ void tui_check_free(struct tui_check *c)
     c->fd = -1;
 }
 
-/* ---- parsing the plain-text report ------------------------------------------------- */
+/* ---- reading the check's TAP (report_tap) ---------------------------------------------- */
 
-/* Prefixes that open a test line, with the verdict they give. */
-static const struct { const char *prefix; int ok; } tui_check_marks[] = {
-    { "not ok", 0 }, { "ok", 1 },
-};
-
-/* When line (after indentation) is a test line, returns its verdict and sets *name. */
-static int tui_check_test_line(const char *line, const char **name)
+/* "[01] name" for report_tap's "lab 01: name". */
+static char *tui_check_name(const char *desc)
 {
-    for (size_t i = 0; i < sizeof tui_check_marks / sizeof tui_check_marks[0]; i++) {
-        size_t n = strlen(tui_check_marks[i].prefix);
-        if (strncmp(line, tui_check_marks[i].prefix, n) != 0)
-            continue;
-        const char *s = line + n;
-        if (*s != ' ' && *s != '\0' && *s != ':')
-            continue;
-        while (*s == ' ' || *s == ':')
-            s++;
-        while (*s >= '0' && *s <= '9')
-            s++;
-        while (*s == ' ' || *s == '-')
-            s++;
-        *name = s;
-        return tui_check_marks[i].ok;
+    size_t n = strncmp(desc, "lab ", 4) == 0 ? strspn(desc + 4, "0123456789") : 0;
+    if (n > 0 && desc[4 + n] == ':' && desc[5 + n] == ' ')
+        return xasprintf("[%.*s] %s", (int)n, desc + 4, desc + 6 + n);
+    return xstrdup(desc);
+}
+
+/* Appends "key:" and the value, indented under it when it has several lines. */
+static void tui_check_field(struct sb *sb, const char *key, const char *v)
+{
+    if (v == NULL)
+        return;
+    if (strchr(v, '\n') == NULL) {
+        sb_printf(sb, "%-10s%s\n", key, v);
+        return;
     }
-    return -1;
+    sb_printf(sb, "%s\n", key);
+    for (const char *p = v; *p != '\0';) {
+        size_t n = strcspn(p, "\n");
+        sb_printf(sb, "  %.*s\n", (int)n, p);
+        p += n + (p[n] == '\n');
+    }
 }
 
-static void tui_check_add(struct tui_check *c, const char *lab, const char *name, int ok)
+/* The details of a failed test, from its YAML block. */
+static char *tui_check_detail(const struct tap_test *t)
 {
-    c->results = xrealloc(c->results, (c->nresults + 1) * sizeof *c->results);
-    struct tui_result *t = &c->results[c->nresults++];
-    t->name = lab[0] != '\0' ? xasprintf("[%s] %s", lab, name) : xstrdup(name);
-    t->ok = ok;
-    t->detail = NULL;
-}
-
-static void tui_check_append(char **dst, const char *s, size_t n)
-{
+    static const struct { const char *key; size_t off; } fields[] = {
+        { "message:", offsetof(struct tap_test, message) },
+        { "input:", offsetof(struct tap_test, input) },
+        { "expected:", offsetof(struct tap_test, expected) },
+        { "got:", offsetof(struct tap_test, got) },
+        { "seed:", offsetof(struct tap_test, seed) },
+        { "compiler:", offsetof(struct tap_test, compiler) },
+        { "stderr:", offsetof(struct tap_test, output) },
+        { "transcript:", offsetof(struct tap_test, transcript) },
+    };
     struct sb sb;
     sb_init(&sb);
-    if (*dst != NULL)
-        sb_puts(&sb, *dst);
-    sb_add(&sb, s, n);
-    sb_putc(&sb, '\n');
-    free(*dst);
-    *dst = sb_steal(&sb);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        tui_check_field(&sb, fields[i].key, *(char *const *)((const char *)t + fields[i].off));
+    return sb.len > 0 ? sb_steal(&sb) : (sb_free(&sb), NULL);
 }
 
-/* Where the parser stands: the lab whose tests follow, and the open test's indent. */
-struct tui_check_pos {
-    char lab[8];            /* from a "lab NN: title" line; "" before any */
-    int in_test;
-    size_t test_ind;
-    size_t detail_ind;      /* indent of the open test's first detail line, stripped */
-};
-
-/* "lab NN: ..." at the start of a line names the lab whose tests follow. */
-static void tui_check_lab_line(struct tui_check_pos *pos, const char *s)
+/* The last non-empty line of text, "# " dropped: the check's summary or its error. */
+static char *tui_check_last_line(const char *text)
 {
-    if (strncmp(s, "lab ", 4) != 0)
-        return;
-    size_t n = strspn(s + 4, "0123456789");
-    if (n > 0 && n < sizeof pos->lab && s[4 + n] == ':') {
-        memcpy(pos->lab, s + 4, n);
-        pos->lab[n] = '\0';
+    const char *best = NULL, *end = NULL;
+    for (const char *p = text; *p != '\0';) {
+        const char *nl = strchr(p, '\n');
+        const char *e = nl ? nl : p + strlen(p);
+        if (e > p)
+            best = p, end = e;
+        p = nl ? nl + 1 : e;
     }
-}
-
-/* One line: a test, a detail of the test above it (indented deeper), or the log. Test
- * lines sit near the margin; deeper "ok" lines are quoted output, never tests. The line
- * is already escaped (tui_check_parse). */
-static void tui_check_line(struct tui_check *c, const char *line, size_t n,
-                           struct tui_check_pos *pos)
-{
-    char buf[1024];
-    size_t k = n < sizeof buf - 1 ? n : sizeof buf - 1;
-    memcpy(buf, line, k);
-    buf[k] = '\0';
-    size_t ind = strspn(buf, " \t");
-    const char *name = "";
-    int ok = tui_check_test_line(buf + ind, &name);
-    int deeper = pos->in_test && ind > pos->test_ind && buf[ind] != '\0';
-    if (ok >= 0 && ind <= 4 && !deeper) {
-        tui_check_add(c, pos->lab, name, ok);
-        pos->in_test = 1;
-        pos->test_ind = ind;
-        pos->detail_ind = 0;
-    } else if (deeper) {
-        if (pos->detail_ind == 0)
-            pos->detail_ind = ind;
-        size_t cut = ind < pos->detail_ind ? ind : pos->detail_ind;
-        tui_check_append(&c->results[c->nresults - 1].detail, line + cut, n - cut);
-    } else {
-        pos->in_test = 0;
-        if (ind == 0)
-            tui_check_lab_line(pos, buf);
-        if (n > 0 || c->log != NULL)
-            tui_check_append(&c->log, line, n);
-    }
-    if (buf[ind] != '\0') {
-        free(c->summary);
-        c->summary = xstrdup(buf + ind);
-    }
+    if (best == NULL)
+        return NULL;
+    if (strncmp(best, "# ", 2) == 0)
+        best += 2;
+    return xstrndup(best, (size_t)(end - best));
 }
 
 void tui_check_parse(struct tui_check *c, const char *text, size_t len)
 {
-    struct tui_check_pos pos;
-    memset(&pos, 0, sizeof pos);
     tui_check_clear(c);
-    size_t i = 0;
-    while (i < len) {
-        const char *nl = memchr(text + i, '\n', len - i);
-        size_t n = nl != NULL ? (size_t)(nl - (text + i)) : len - i;
-        size_t m = n;
-        if (m > 0 && text[i + m - 1] == '\r')
-            m--;
-        /* The report escapes learner text already; escaping again changes nothing there
-         * and keeps anything else the child printed (a crash message) off the screen. */
-        struct sb safe;
-        sb_init(&safe);
-        term_escape_add(&safe, text + i, m);
-        tui_check_line(c, safe.buf, safe.len, &pos);
-        sb_free(&safe);
-        i += n + 1;
+    /* Everything shown is escaped: the report escapes learner text already, and this
+     * keeps anything else the child printed (a crash message) off the screen too. */
+    struct sb safe;
+    sb_init(&safe);
+    term_escape_add(&safe, text, len);
+    const char *all = safe.buf != NULL ? safe.buf : "";
+    struct tap_report *r = tapread_parse(all, safe.len, 0);
+    c->results = xcalloc(r->ntests + 1, sizeof *c->results);
+    for (size_t i = 0; i < r->ntests; i++) {
+        const struct tap_test *t = &r->tests[i];
+        struct tui_result *res = &c->results[c->nresults++];
+        res->name = tui_check_name(t->description);
+        res->ok = t->ok || t->directive == TAP_DIR_TODO;
+        res->detail = res->ok ? NULL : tui_check_detail(t);
     }
+    c->log = xstrdup(all);
+    c->summary = tui_check_last_line(all);
+    tapread_free(r);
+    sb_free(&safe);
 }

@@ -151,21 +151,20 @@ static void test_lab_text(void)
     free(t);
 }
 
-/* The shape `stacklab check` prints (runner/report.c). */
+/* The shape `stacklab check --format=tap` prints (report_tap in runner/report.c). */
 static const char sample[] =
-    "lab 01: Parse a request\n"
-    "  ok       1 parses the request line\n"
-    "  not ok   2 rejects a bare LF\n"
-    "        message:  expected 400\n"
-    "        diff (- expected, + got):\n"
-    "          - 400\n"
-    "          + 200\n"
-    "  ok       3 reads headers\n"
-    "  your program's stdout:\n"
-    "    | ok 1 - a fake pass\n"
-    "  FAIL lab 01: 2/3 tests passed (0.4 s), seed 42\n"
-    "\n"
-    "FAIL lab 01: 2 of 3 tests passed over 1 lab in 0.5 s (seed 42)\n";
+    "TAP version 13\n"
+    "1..3\n"
+    "# lab 01: Parse a request\n"
+    "ok 1 - lab 01: parses the request line\n"
+    "not ok 2 - lab 01: rejects a bare LF\n"
+    "  ---\n"
+    "  message: expected 400\n"
+    "  expected: \"400\"\n"
+    "  got: \"200\"\n"
+    "  ...\n"
+    "ok 3 - lab 01: reads headers\n"
+    "# fail lab 01: 2 of 3 tests passed over 1 lab in 0.5 s (seed 42)\n";
 
 static void test_parse(void)
 {
@@ -178,13 +177,13 @@ static void test_parse(void)
        "c2: their verdicts");
     if (c.nresults == 3) {
         is_str(c.results[1].name, "[01] rejects a bare LF", "c3: the test's lab and name");
-        like(c.results[1].detail, "  - 400\n  + 200\n", "c4: the failure's details");
+        like(c.results[1].detail, "expected: 400\ngot:      200\n", "c4: the failure's details");
         ok(c.results[0].detail == NULL, "c5: a passing test has none here");
     } else {
         skip(3, "no tests parsed");
     }
-    like(c.log, "| ok 1 - a fake pass", "c6: quoted output goes to the log, not the tests");
-    is_str(c.summary, "FAIL lab 01: 2 of 3 tests passed over 1 lab in 0.5 s (seed 42)",
+    like(c.log, "# lab 01: Parse a request", "c6: the whole output is kept as the log");
+    is_str(c.summary, "fail lab 01: 2 of 3 tests passed over 1 lab in 0.5 s (seed 42)",
            "c7: the last line is the summary");
     tui_check_free(&c);
 }
@@ -198,8 +197,8 @@ static void test_child(void)
     char *exe = util_path_join(dir, "fake-check");
     const char *script = "#!/bin/sh\n"
                          "echo \"ok 1 - args $1 $2 in $(basename \"$PWD\") color=$NO_COLOR\"\n"
-                         "echo 'not ok 2 - second'\n"
-                         "echo '  message: boom'\n"
+                         "echo \"not ok 2 - second ($3)\"\n"
+                         "printf '  ---\\n  message: boom\\n  ...\\n'\n"
                          "echo 'to stderr' >&2\n"
                          "exit 1\n";
     util_write_file(exe, script, strlen(script), 0755);
@@ -218,6 +217,7 @@ static void test_child(void)
         like(c.results[0].name, "args check 07 in tui-state-", "r5: run as `check LAB` in root");
         like(c.results[0].name, "color=1", "r6: with NO_COLOR=1");
         like(c.results[1].detail, "boom", "r7: details of the failure");
+        like(c.results[1].name, "(--format=tap)", "r7b: it asks for TAP");
     } else {
         skip(3, "no results");
     }
