@@ -10,54 +10,40 @@
 #include "util.h"
 #include "workspace.h"
 
-extern const struct cmd_entry cmd_check_entry;
-
-static int cmd_check_exec(int argc, char **argv)
+/* [LAB] [--seed N] [--only] [--format=text|tap] into ctx (opts: struct grader_opts). */
+static int cmd_check_parse(struct cmd_ctx *ctx)
 {
-    struct grader_opts o = { 0 };
-    const char *arg = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
-            if (util_parse_seed(argv[++i], &o.seed) < 0) {
+    struct grader_opts *o = ctx->opts;
+    for (int i = 1; i < ctx->argc; i++) {
+        const char *a = ctx->argv[i];
+        if (strcmp(a, "--seed") == 0 && i + 1 < ctx->argc) {
+            if (util_parse_seed(ctx->argv[++i], &o->seed) < 0) {
                 fprintf(stderr, "stacklab check: --seed takes a number from 0 to %llu, not "
-                        "'%s'\n", (unsigned long long)UTIL_SEED_MAX, argv[i]);
+                        "'%s'\n", (unsigned long long)UTIL_SEED_MAX, ctx->argv[i]);
                 return EXIT_USAGE;
             }
-            o.seed_set = 1;
-        } else if (strcmp(argv[i], "--only") == 0) {
-            o.only = 1;
-        } else if (strcmp(argv[i], "--format=tap") == 0) {
-            o.tap = 1;
-        } else if (strcmp(argv[i], "--format=text") == 0) {
-            o.tap = 0;
-        } else if (argv[i][0] != '-' && arg == NULL) {
-            arg = argv[i];
+            o->seed_set = 1;
+        } else if (strcmp(a, "--only") == 0) {
+            o->only = 1;
+        } else if (strcmp(a, "--format=tap") == 0 || strcmp(a, "--format=text") == 0) {
+            o->tap = a[9] == 't' && a[10] == 'a';
+        } else if (a[0] != '-' && ctx->lab_arg == NULL) {
+            ctx->lab_arg = a;
         } else {
-            return cmd_usage(&cmd_check_entry);
+            return -1;
         }
     }
-    char *cause = NULL;
-    int code = EXIT_INTERNAL;
-    struct workspace *ws = workspace_open(&cause, &code);
-    if (ws == NULL) {
-        fprintf(stderr, "stacklab: %s\n", cause);
-        free(cause);
-        return code;
-    }
-    const struct lab *lab = grader_pick_lab(ws, arg, &cause);
-    if (lab == NULL) {
-        fprintf(stderr, "stacklab: %s\n", cause);
-        free(cause);
-        workspace_close(ws);
-        return EXIT_USAGE;
-    }
-    code = grader_command(ws, lab, &o, stdout);
-    workspace_close(ws);
-    return code;
+    return 0;
+}
+
+static int cmd_check_exec(struct cmd_ctx *ctx)
+{
+    return grader_command(ctx->ws, ctx->lab, ctx->opts, stdout);
 }
 
 const struct cmd_entry cmd_check_entry = {
-    "check", "[LAB] [--seed N] [--only] [--format=text|tap]",
-    "grade a lab and the labs before it with the hidden tests (tap: one TAP stream)",
-    cmd_check_exec
+    .name = "check", .usage = "[LAB] [--seed N] [--only] [--format=text|tap]",
+    .summary = "grade a lab and the labs before it with the hidden tests (tap: one TAP stream)",
+    .needs = CMD_LAB, .opts_size = sizeof(struct grader_opts), .parse = cmd_check_parse,
+    .exec = cmd_check_exec,
 };

@@ -6,8 +6,10 @@
 #include "cmd.h"
 #include "sandbox.h"
 
-static int cmd_doctor_exec(int argc, char **argv)
+static int cmd_doctor_exec(struct cmd_ctx *ctx)
 {
+    int argc = ctx->argc;
+    char **argv = ctx->argv;
     extern const struct cmd_entry cmd_doctor_entry;
     unsigned flags = 0;
     for (int i = 1; i < argc; i++) {
@@ -25,6 +27,7 @@ static int cmd_doctor_exec(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_doctor_entry = {
-    "doctor", "[--no-userns] [--no-cgroup]",
-    "list the sandbox's protection layers, on or off, with the reason", cmd_doctor_exec
+    .name = "doctor", .usage = "[--no-userns] [--no-cgroup]",
+    .summary = "list the sandbox's protection layers, on or off, with the reason",
+    .parse = cmd_parse_own, .exec = cmd_doctor_exec,
 };

@@ -296,25 +296,18 @@ static int exam_sit(struct workspace *ws, const struct exam *ex, const struct ex
     return rc;
 }
 
-static int cmd_exam_exec(int argc, char **argv)
+static int cmd_exam_parse(struct cmd_ctx *ctx)
 {
-    struct exam_args a;
-    memset(&a, 0, sizeof a);
-    if (exam_parse_args(argc, argv, &a) < 0)
-        return cmd_usage(&cmd_exam_entry);
-    char *cause = NULL;
-    int code = EXIT_INTERNAL;
-    struct workspace *ws = workspace_open(&cause, &code);
-    if (ws == NULL) {
-        fprintf(stderr, "stacklab exam: %s\n", cause);
-        free(cause);
-        return code;
-    }
+    return exam_parse_args(ctx->argc, ctx->argv, ctx->opts);
+}
+
+static int cmd_exam_exec(struct cmd_ctx *ctx)
+{
+    struct exam_args *a = ctx->opts;
     struct exam *owned = NULL;
-    const struct exam *ex = exam_find(ws->course, a.name, &owned);
-    int rc = ex ? exam_sit(ws, ex, &a.opts) : EXIT_USAGE;
+    const struct exam *ex = exam_find(ctx->ws->course, a->name, &owned);
+    int rc = ex ? exam_sit(ctx->ws, ex, &a->opts) : EXIT_USAGE;
     exam_free(owned);
-    workspace_close(ws);
     return rc;
 }
 
@@ -322,5 +315,8 @@ const struct cmd_entry cmd_exam_entry = {
     .name = "exam",
     .usage = "[--seed N] NAME",
     .summary = "take a timed exam (reads answers from stdin when not on a terminal)",
+    .needs = CMD_WORKSPACE,
+    .opts_size = sizeof(struct exam_args),
+    .parse = cmd_exam_parse,
     .exec = cmd_exam_exec,
 };

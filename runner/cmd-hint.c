@@ -11,25 +11,17 @@
 
 extern const struct cmd_entry cmd_hint_entry;
 
-static int cmd_hint_exec(int argc, char **argv)
+static int cmd_hint_exec(struct cmd_ctx *ctx)
 {
-    if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
-        return cmd_usage(&cmd_hint_entry);
+    struct workspace *ws = ctx->ws;
+    const struct lab *lab = ctx->lab;
     char *cause = NULL;
-    int code = EXIT_INTERNAL;
-    struct workspace *ws = workspace_open(&cause, &code);
-    if (ws == NULL) {
-        fprintf(stderr, "stacklab: %s\n", cause);
-        free(cause);
-        return code;
-    }
-    const struct lab *lab = grader_pick_lab(ws, argc == 2 ? argv[1] : NULL, &cause);
-    char *body = lab ? course_read_body(lab->path, &cause) : NULL;
+    int code;
+    char *body = course_read_body(lab->path, &cause);
     if (body == NULL) {
         fprintf(stderr, "stacklab: %s\n", cause);
         free(cause);
-        workspace_close(ws);
-        return lab == NULL ? EXIT_USAGE : EXIT_INTERNAL;
+        return EXIT_INTERNAL;
     }
     int before = store_hints_shown(ws->store, lab->id);
     int shown = before < lab->nhints ? store_hint_reveal(ws->store, lab->id, lab->nhints)
@@ -52,10 +44,10 @@ static int cmd_hint_exec(int argc, char **argv)
                    lab->nhints);
     }
     free(body);
-    workspace_close(ws);
     return code;
 }
 
 const struct cmd_entry cmd_hint_entry = {
-    "hint", "[LAB]", "show the next hint for a lab (remembered)", cmd_hint_exec
+    .name = "hint", .usage = "[LAB]", .summary = "show the next hint for a lab (remembered)",
+    .needs = CMD_LAB, .exec = cmd_hint_exec,
 };

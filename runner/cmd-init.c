@@ -8,15 +8,18 @@
 #include "course.h"
 #include "workspace.h"
 
-static int cmd_init_exec(int argc, char **argv);
+static int cmd_init_exec(struct cmd_ctx *ctx);
 
 const struct cmd_entry cmd_init_entry = {
-    "init", "DIR", "create a workspace in DIR (your code and progress live there)",
-    cmd_init_exec
+    .name = "init", .usage = "DIR",
+    .summary = "create a workspace in DIR (your code and progress live there)",
+    .parse = cmd_parse_own, .exec = cmd_init_exec,
 };
 
-static int cmd_init_exec(int argc, char **argv)
+static int cmd_init_exec(struct cmd_ctx *ctx)
 {
+    int argc = ctx->argc;
+    char **argv = ctx->argv;
     if (argc != 2 || argv[1][0] == '-')
         return cmd_usage(&cmd_init_entry);
     char *cause = NULL;

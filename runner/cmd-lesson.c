@@ -13,10 +13,12 @@
 #include "util.h"
 #include "workspace.h"
 
-static int cmd_lesson_exec(int argc, char **argv);
+static int cmd_lesson_parse(struct cmd_ctx *ctx);
+static int cmd_lesson_exec(struct cmd_ctx *ctx);
 
 const struct cmd_entry cmd_lesson_entry = {
-    "lesson", "N", "read lesson N (marks it read)", cmd_lesson_exec
+    .name = "lesson", .usage = "N", .summary = "read lesson N (marks it read)",
+    .needs = CMD_WORKSPACE, .parse = cmd_lesson_parse, .exec = cmd_lesson_exec,
 };
 
 /* Prints the lesson's heading line and body to f. Returns 0 or -1 with *cause. */
@@ -53,22 +55,23 @@ static FILE *cmd_lesson_out(int *pager)
     return f;
 }
 
-static int cmd_lesson_exec(int argc, char **argv)
+/* N: the lesson's id, kept in lab_arg's place. */
+static int cmd_lesson_parse(struct cmd_ctx *ctx)
 {
-    if (argc != 2)
-        return cmd_usage(&cmd_lesson_entry);
+    if (ctx->argc != 2)
+        return -1;
+    ctx->lab_arg = ctx->argv[1];
+    return 0;
+}
+
+static int cmd_lesson_exec(struct cmd_ctx *ctx)
+{
+    struct workspace *ws = ctx->ws;
     char *cause = NULL;
-    int code;
-    struct workspace *ws = workspace_open(&cause, &code);
-    if (ws == NULL) {
-        fprintf(stderr, "stacklab lesson: %s\n", cause);
-        free(cause);
-        return code;
-    }
-    struct lesson *l = course_lesson(ws->course, argv[1]);
+    struct lesson *l = course_lesson(ws->course, ctx->lab_arg);
     if (l == NULL) {
-        fprintf(stderr, "stacklab lesson: no lesson '%s' (stacklab list shows them)\n", argv[1]);
-        workspace_close(ws);
+        fprintf(stderr, "stacklab lesson: no lesson '%s' (stacklab list shows them)\n",
+                ctx->lab_arg);
         return EXIT_USAGE;
     }
     int pager;
@@ -88,12 +91,10 @@ static int cmd_lesson_exec(int argc, char **argv)
     if (rc < 0) {
         fprintf(stderr, "stacklab lesson: %s\n", cause);
         free(cause);
-        workspace_close(ws);
-        return EXIT_INTERNAL;
+            return EXIT_INTERNAL;
     }
     if (store_mark_read(ws->store, l->id) < 0)
         fprintf(stderr, "stacklab lesson: could not record progress: %s\n",
                 store_errmsg(ws->store));
-    workspace_close(ws);
     return EXIT_OK;
 }

@@ -11,10 +11,11 @@
 #include "term.h"
 #include "workspace.h"
 
-static int cmd_list_exec(int argc, char **argv);
+static int cmd_list_exec(struct cmd_ctx *ctx);
 
 const struct cmd_entry cmd_list_entry = {
-    "list", "", "the course map with your progress", cmd_list_exec
+    .name = "list", .usage = "", .summary = "the course map with your progress",
+    .needs = CMD_WORKSPACE, .exec = cmd_list_exec,
 };
 
 static const char *cmd_list_colour(enum progress_mark m)
@@ -65,19 +66,9 @@ static void cmd_list_title(const char *title, int w)
     printf("%.*s...", (int)at, title);
 }
 
-static int cmd_list_exec(int argc, char **argv)
+static int cmd_list_exec(struct cmd_ctx *ctx)
 {
-    (void)argv;
-    if (argc != 1)
-        return cmd_usage(&cmd_list_entry);
-    char *cause = NULL;
-    int code;
-    struct workspace *ws = workspace_open(&cause, &code);
-    if (ws == NULL) {
-        fprintf(stderr, "stacklab list: %s\n", cause);
-        free(cause);
-        return code;
-    }
+    struct workspace *ws = ctx->ws;
     struct lab *current = workspace_current_lab(ws);
     const char *track = "";
     int w = cmd_list_width(ws->course);
@@ -118,6 +109,5 @@ static int cmd_list_exec(int argc, char **argv)
     }
     printf("\n%sread a lesson: stacklab lesson N   grade a lab: stacklab check [N]%s\n",
            term_sgr(f, "dim"), term_sgr(f, "reset"));
-    workspace_close(ws);
     return EXIT_OK;
 }

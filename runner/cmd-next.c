@@ -10,19 +10,12 @@
 
 extern const struct cmd_entry cmd_next_entry;
 
-static int cmd_next_exec(int argc, char **argv)
+static int cmd_next_exec(struct cmd_ctx *ctx)
 {
-    (void)argv;
-    if (argc != 1)
-        return cmd_usage(&cmd_next_entry);
-    const struct lab *lab = NULL;
-    int code;
-    struct workspace *ws = grader_open(NULL, &lab, &code);
-    if (ws == NULL)
-        return code;
+    struct workspace *ws = ctx->ws;
+    const struct lab *lab = ctx->lab;
     if (workspace_current_lab(ws) == NULL) {
         printf("Every lab of the course has passed. Well done.\n");
-        workspace_close(ws);
         return EXIT_OK;
     }
     char *cause = NULL;
@@ -46,10 +39,10 @@ static int cmd_next_exec(int argc, char **argv)
     printf("  when ready:   stacklab check   (stacklab hint if stuck)\n");
     if (added > 0)
         printf("(%d new file%s added to the workspace)\n", added, added == 1 ? "" : "s");
-    workspace_close(ws);
     return EXIT_OK;
 }
 
 const struct cmd_entry cmd_next_entry = {
-    "next", "", "show the lab to work on now and what to do", cmd_next_exec
+    .name = "next", .usage = "", .summary = "show the lab to work on now and what to do",
+    .needs = CMD_LAB, .parse = cmd_parse_none, .exec = cmd_next_exec,
 };

@@ -38,19 +38,14 @@ static int cmd_reset_file(struct workspace *ws, const char *rel, int n, const ch
     return rc;
 }
 
-static int cmd_reset_exec(int argc, char **argv)
+static int cmd_reset_exec(struct cmd_ctx *ctx)
 {
-    if (argc != 2 || argv[1][0] == '-')
-        return cmd_usage(&cmd_reset_entry);
-    const struct lab *lab = NULL;
+    struct workspace *ws = ctx->ws;
+    const struct lab *lab = ctx->lab;
     int code;
-    struct workspace *ws = grader_open(argv[1], &lab, &code);
-    if (ws == NULL)
-        return code;
     if (!workspace_lab_unlocked(ws, lab)) {
         fprintf(stderr, "stacklab: lab %s is locked: pass lab %s first\n", lab->id,
                 lab->requires);
-        workspace_close(ws);
         return EXIT_USAGE;
     }
     char stamp[32];
@@ -65,11 +60,11 @@ static int cmd_reset_exec(int argc, char **argv)
             code = EXIT_INTERNAL;
         }
     }
-    workspace_close(ws);
     return code;
 }
 
 const struct cmd_entry cmd_reset_entry = {
-    "reset", "LAB", "put a lab's starter code back (your files are kept as .bak)",
-    cmd_reset_exec
+    .name = "reset", .usage = "LAB",
+    .summary = "put a lab's starter code back (your files are kept as .bak)",
+    .needs = CMD_LAB, .parse = cmd_parse_one_lab, .exec = cmd_reset_exec,
 };

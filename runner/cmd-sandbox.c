@@ -202,8 +202,10 @@ static int sandbox_run(struct sandbox_opts *o, struct sbx_result *r, struct sbx_
     return rc;
 }
 
-static int cmd_sandbox_exec(int argc, char **argv)
+static int cmd_sandbox_exec(struct cmd_ctx *ctx)
 {
+    int argc = ctx->argc;
+    char **argv = ctx->argv;
     extern const struct cmd_entry cmd_sandbox_entry;
     struct sandbox_opts o;
     memset(&o, 0, sizeof o);
@@ -266,12 +268,12 @@ static int cmd_sandbox_exec(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_sandbox_entry = {
-    "sandbox",
-    "[--time S] [--wall S] [--idle S] [--mem MB] [--procs N] [--output B] [--fsize MB] "
+    .name = "sandbox",
+    .usage = "[--time S] [--wall S] [--idle S] [--mem MB] [--procs N] [--output B] [--fsize MB] "
     "[--nofile N] [--tmpfs MB] [--inodes N] [--net none|lo] [--no-userns] [--no-cgroup] [--sanitized] [--quiet] "
     "[--bind HOST[:INSIDE]] [--box DIR] [--companion CMD] -- PROG ARGS",
-    "run a command in the sandbox and print the verdict (the box is a fresh private folder, "
+    .summary = "run a command in the sandbox and print the verdict (the box is a fresh private folder, "
     "or DIR, which must be yours alone; --companion runs CMD beside it as the grader runs a "
     "checker)",
-    cmd_sandbox_exec
+    .parse = cmd_parse_own, .exec = cmd_sandbox_exec,
 };

@@ -30,20 +30,15 @@ static int cmd_solution_file(struct workspace *ws, const char *rel, int n, char 
     return rc;
 }
 
-static int cmd_solution_exec(int argc, char **argv)
+static int cmd_solution_exec(struct cmd_ctx *ctx)
 {
-    if (argc != 2 || argv[1][0] == '-')
-        return cmd_usage(&cmd_solution_entry);
-    const struct lab *lab = NULL;
+    struct workspace *ws = ctx->ws;
+    const struct lab *lab = ctx->lab;
     int code;
-    struct workspace *ws = grader_open(argv[1], &lab, &code);
-    if (ws == NULL)
-        return code;
     struct store_lab_status st;
     if (store_lab_status(ws->store, lab->id, &st) < 0 || !st.passed) {
         fprintf(stderr, "stacklab: the solution of lab %s opens once you pass it "
                 "(stacklab check %s)\n", lab->id, lab->id);
-        workspace_close(ws);
         return EXIT_FAILED;
     }
     code = EXIT_OK;
@@ -55,11 +50,11 @@ static int cmd_solution_exec(int argc, char **argv)
             code = EXIT_INTERNAL;
         }
     }
-    workspace_close(ws);
     return code;
 }
 
 const struct cmd_entry cmd_solution_entry = {
-    "solution", "LAB", "after passing a lab, write its reference as FILE.solution",
-    cmd_solution_exec
+    .name = "solution", .usage = "LAB",
+    .summary = "after passing a lab, write its reference as FILE.solution",
+    .needs = CMD_LAB, .parse = cmd_parse_one_lab, .exec = cmd_solution_exec,
 };

@@ -10,10 +10,12 @@
 #include "term.h"
 #include "workspace.h"
 
-static int cmd_status_exec(int argc, char **argv);
+static int cmd_status_exec(struct cmd_ctx *ctx);
 
 const struct cmd_entry cmd_status_entry = {
-    "status", "", "how far you are: lessons, labs, points, latest attempts", cmd_status_exec
+    .name = "status", .usage = "",
+    .summary = "how far you are: lessons, labs, points, latest attempts",
+    .needs = CMD_WORKSPACE, .exec = cmd_status_exec,
 };
 
 /* A bar of `width` cells, `done` of `total` filled. */
@@ -32,19 +34,9 @@ static int cmd_status_percent(const struct store_sitting *s)
     return s->max_score > 0 ? (int)(100.0 * s->score / s->max_score + 0.5) : 0;
 }
 
-static int cmd_status_exec(int argc, char **argv)
+static int cmd_status_exec(struct cmd_ctx *ctx)
 {
-    (void)argv;
-    if (argc != 1)
-        return cmd_usage(&cmd_status_entry);
-    char *cause = NULL;
-    int code;
-    struct workspace *ws = workspace_open(&cause, &code);
-    if (ws == NULL) {
-        fprintf(stderr, "stacklab status: %s\n", cause);
-        free(cause);
-        return code;
-    }
+    struct workspace *ws = ctx->ws;
     FILE *f = stdout;
     struct progress_totals t;
     progress_totals(ws, &t);
@@ -86,6 +78,5 @@ static int cmd_status_exec(int argc, char **argv)
                    recent[i].verdict, recent[i].passed, recent[i].total, recent[i].duration);
         }
     }
-    workspace_close(ws);
     return EXIT_OK;
 }

@@ -12,36 +12,25 @@
 
 extern const struct cmd_entry cmd_test_entry;
 
-static int cmd_test_exec(int argc, char **argv)
+static int cmd_test_exec(struct cmd_ctx *ctx)
 {
-    if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
-        return cmd_usage(&cmd_test_entry);
     char *cause = NULL;
-    int code = EXIT_INTERNAL;
-    struct workspace *ws = workspace_open(&cause, &code);
-    if (ws == NULL) {
-        fprintf(stderr, "stacklab: %s\n", cause);
-        free(cause);
-        return code;
-    }
-    const struct lab *lab = grader_pick_lab(ws, argc == 2 ? argv[1] : NULL, &cause);
     struct grader_public res;
-    if (lab == NULL || grader_public(ws, lab, &res, &cause) < 0) {
+    if (grader_public(ctx->ws, ctx->lab, &res, &cause) < 0) {
         char *safe = term_escape_controls(cause);   /* it may name a learner's file */
         fprintf(stderr, "stacklab: %s\n", safe);
         free(safe);
         free(cause);
-        workspace_close(ws);
-        return lab == NULL ? EXIT_USAGE : EXIT_INTERNAL;
+        return EXIT_INTERNAL;
     }
-    report_public(stdout, lab, &res);
-    code = res.verdict == GRADER_PASS ? EXIT_OK : EXIT_FAILED;
+    report_public(stdout, ctx->lab, &res);
+    int code = res.verdict == GRADER_PASS ? EXIT_OK : EXIT_FAILED;
     grader_public_free(&res);
-    workspace_close(ws);
     return code;
 }
 
 const struct cmd_entry cmd_test_entry = {
-    "test", "[LAB]", "run a lab's public tests (sandboxed; they prove nothing to the grader)",
-    cmd_test_exec
+    .name = "test", .usage = "[LAB]",
+    .summary = "run a lab's public tests (sandboxed; they prove nothing to the grader)",
+    .needs = CMD_LAB, .exec = cmd_test_exec,
 };

@@ -36,16 +36,11 @@ static void cmd_update_report(const struct given_report *rep)
     }
 }
 
-static int cmd_update_exec(int argc, char **argv)
+static int cmd_update_exec(struct cmd_ctx *ctx)
 {
-    (void)argv;
-    if (argc != 1)
-        return cmd_usage(&cmd_update_entry);
-    const struct lab *lab = NULL;
+    struct workspace *ws = ctx->ws;
+    const struct lab *lab = ctx->lab;
     int code;
-    struct workspace *ws = grader_open(NULL, &lab, &code);
-    if (ws == NULL)
-        return code;
     char *cause = NULL;
     struct given_report rep;
     if (given_install(ws->course, ws->root, grader_lab_number(lab), GIVEN_UPDATE, &rep,
@@ -58,11 +53,11 @@ static int cmd_update_exec(int argc, char **argv)
         given_report_free(&rep);
         code = EXIT_OK;
     }
-    workspace_close(ws);
     return code;
 }
 
 const struct cmd_entry cmd_update_entry = {
-    "update", "", "bring the workspace up to date with the course (edited files are kept)",
-    cmd_update_exec
+    .name = "update", .usage = "",
+    .summary = "bring the workspace up to date with the course (edited files are kept)",
+    .needs = CMD_LAB, .parse = cmd_parse_none, .exec = cmd_update_exec,
 };

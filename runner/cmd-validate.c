@@ -7,14 +7,18 @@
 #include "course.h"
 #include "starter.h"
 
-static int cmd_validate_exec(int argc, char **argv);
+static int cmd_validate_exec(struct cmd_ctx *ctx);
 
 const struct cmd_entry cmd_validate_entry = {
-    "validate", "[COURSE_DIR]", "check every course file (for instructors)", cmd_validate_exec
+    .name = "validate", .usage = "[COURSE_DIR]",
+    .summary = "check every course file (for instructors)",
+    .parse = cmd_parse_own, .exec = cmd_validate_exec,
 };
 
-static int cmd_validate_exec(int argc, char **argv)
+static int cmd_validate_exec(struct cmd_ctx *ctx)
 {
+    int argc = ctx->argc;
+    char **argv = ctx->argv;
     if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
         return cmd_usage(&cmd_validate_entry);
     char *cause = NULL;

@@ -134,36 +134,36 @@ static int cmd_watch_loop(struct workspace *ws, const struct watch_opts *o)
     return code;
 }
 
-static int cmd_watch_exec(int argc, char **argv)
+/* [LAB] [--manual] [--max-checks N] into ctx->opts (struct watch_opts). */
+static int cmd_watch_parse(struct cmd_ctx *ctx)
 {
-    struct watch_opts o = { 0 };
-    for (int i = 1; i < argc; i++) {
+    struct watch_opts *o = ctx->opts;
+    for (int i = 1; i < ctx->argc; i++) {
         char *end = NULL;
-        if (strcmp(argv[i], "--manual") == 0)
-            o.manual = 1;
-        else if (strcmp(argv[i], "--max-checks") == 0 && i + 1 < argc
-                 && (o.max_checks = strtol(argv[++i], &end, 10)) > 0 && *end == '\0')
+        const char *a = ctx->argv[i];
+        if (strcmp(a, "--manual") == 0)
+            o->manual = 1;
+        else if (strcmp(a, "--max-checks") == 0 && i + 1 < ctx->argc
+                 && (o->max_checks = strtol(ctx->argv[++i], &end, 10)) > 0 && *end == '\0')
             continue;
-        else if (argv[i][0] != '-' && o.lab == NULL)
-            o.lab = argv[i];
+        else if (a[0] != '-' && o->lab == NULL)
+            o->lab = a;
         else
-            return cmd_usage(&cmd_watch_entry);
+            return -1;
     }
-    char *cause = NULL;
-    int code = EXIT_INTERNAL;
-    struct workspace *ws = workspace_open(&cause, &code);
-    if (ws == NULL) {
-        fprintf(stderr, "stacklab: %s\n", cause);
-        free(cause);
-        return code;
-    }
+    return 0;
+}
+
+/* The lab is picked again for each check: passing moves the current lab on. */
+static int cmd_watch_exec(struct cmd_ctx *ctx)
+{
     setvbuf(stdout, NULL, _IOLBF, 0);
-    code = cmd_watch_loop(ws, &o);
-    workspace_close(ws);
-    return code;
+    return cmd_watch_loop(ctx->ws, ctx->opts);
 }
 
 const struct cmd_entry cmd_watch_entry = {
-    "watch", "[LAB] [--manual] [--max-checks N]",
-    "check again on every save (--manual: on every Enter)", cmd_watch_exec
+    .name = "watch", .usage = "[LAB] [--manual] [--max-checks N]",
+    .summary = "check again on every save (--manual: on every Enter)",
+    .needs = CMD_WORKSPACE, .opts_size = sizeof(struct watch_opts), .parse = cmd_watch_parse,
+    .exec = cmd_watch_exec,
 };

@@ -144,23 +144,6 @@ int grader_command(struct workspace *ws, const struct lab *lab, const struct gra
     return code;
 }
 
-struct workspace *grader_open(const char *arg, const struct lab **lab, int *code)
-{
-    char *cause = NULL;
-    *code = EXIT_INTERNAL;
-    struct workspace *ws = workspace_open(&cause, code);
-    if (ws != NULL && (*lab = grader_pick_lab(ws, arg, &cause)) == NULL) {
-        *code = EXIT_USAGE;
-        workspace_close(ws);
-        ws = NULL;
-    }
-    if (ws == NULL) {
-        fprintf(stderr, "stacklab: %s\n", cause);
-        free(cause);
-    }
-    return ws;
-}
-
 int grader_lab_number(const struct lab *lab)
 {
     return (int)strtol(lab->id, NULL, 10);

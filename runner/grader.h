@@ -129,11 +129,6 @@ char *grader_map_paths(const char *text, const char *dir);
  * last one when every lab passed). NULL with an allocated *cause when there is none. */
 const struct lab *grader_pick_lab(struct workspace *ws, const char *arg, char **cause);
 
-/* Opens the workspace around the current folder and picks a lab as grader_pick_lab
- * does. On failure prints why on stderr, sets *code and returns NULL. The caller closes
- * the workspace with workspace_close; *lab belongs to it. */
-struct workspace *grader_open(const char *arg, const struct lab **lab, int *code);
-
 /* The number of a lab (its id as an integer, e.g. 3 for "03"), as starter(N) wants it. */
 int grader_lab_number(const struct lab *lab);
 

@@ -64,9 +64,8 @@ int main(int argc, char **argv)
         return rc;
     }
     if (argc < 2) {
-        const struct cmd_entry *list = main_find("list");
         char *args[] = { "list", NULL };
-        return list->exec(1, args);
+        return cmd_run(main_find("list"), 1, args);
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0
         || strcmp(argv[1], "help") == 0) {
@@ -82,5 +81,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "stacklab: unknown command '%s' (see stacklab --help)\n", argv[1]);
         return EXIT_USAGE;
     }
-    return e->exec(argc - 1, argv + 1);
+    return cmd_run(e, argc - 1, argv + 1);
 }
