@@ -1,6 +1,6 @@
 /* grader-cmd.c -- the steps the lab commands (check, watch, test, hint, next, reset,
- * solution, update) share: opening the workspace, picking a lab, and the
- * check-store-report sequence. Part of the grader module (grader.h). */
+ * solution, update) share: picking a lab and the check-store-report sequence. Part of
+ * the grader module (grader.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
