@@ -34,6 +34,23 @@ uint64_t wire_rng_below(struct wire_rng *r, uint64_t n)
     return n == 0 ? 0 : wire_rng_next(r) % n;
 }
 
+void wire_rng_word(struct wire_rng *r, char *out, const char *set, size_t nset, size_t lo,
+                   size_t hi)
+{
+    size_t n = lo + (size_t)wire_rng_below(r, hi - lo + 1);
+    for (size_t i = 0; i < n; i++)
+        out[i] = set[wire_rng_below(r, nset)];
+    out[n] = '\0';
+}
+
+void wire_rng_buf_word(struct wire_rng *r, struct wire_buf *b, const char *set, size_t nset,
+                       size_t lo, size_t hi)
+{
+    size_t n = lo + (size_t)wire_rng_below(r, hi - lo + 1);
+    for (size_t i = 0; i < n; i++)
+        wire_buf_add(b, &set[wire_rng_below(r, nset)], 1);
+}
+
 uint64_t wire_seed_arg(int argc, char **argv)
 {
     uint64_t seed = 0;

@@ -268,6 +268,12 @@ void wire_rng_seed(struct wire_rng *r, uint64_t seed);
 uint64_t wire_rng_next(struct wire_rng *r);
 /* A number in [0, n); 0 when n is 0. */
 uint64_t wire_rng_below(struct wire_rng *r, uint64_t n);
+/* A word of lo..hi characters drawn from the first `nset` of set: into out (room for
+ * hi + 1, NUL-terminated), or appended to b. */
+void wire_rng_word(struct wire_rng *r, char *out, const char *set, size_t nset, size_t lo,
+                   size_t hi);
+void wire_rng_buf_word(struct wire_rng *r, struct wire_buf *b, const char *set, size_t nset,
+                       size_t lo, size_t hi);
 
 /* The checker's seed from argv[1] (decimal, 0 to 2^53-1; bails out when absent or bad).
  * Also hands it to tap_set_seed so every failure block names it. */

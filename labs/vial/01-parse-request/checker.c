@@ -20,9 +20,7 @@ static const char *const hnames[] = {"Host", "User-Agent", "Accept", "X-Request-
 /* Appends a random word of [lo, hi] characters drawn from set. */
 static void rand_word(struct wire_rng *r, struct wire_buf *b, const char *set, size_t lo, size_t hi)
 {
-    size_t n = lo + (size_t)wire_rng_below(r, hi - lo + 1), k = strlen(set);
-    for (size_t i = 0; i < n; i++)
-        wire_buf_add(b, &set[wire_rng_below(r, k)], 1);
+    wire_rng_buf_word(r, b, set, strlen(set), lo, hi);
 }
 
 /* Appends a random header name written in random letter case. */

@@ -15,9 +15,7 @@ static const int known[] = {200, 201, 204, 301, 302, 304, 400, 401, 403, 404, 40
 
 static void rand_word(struct wire_rng *r, struct wire_buf *b, size_t lo, size_t hi)
 {
-    size_t n = lo + (size_t)wire_rng_below(r, hi - lo + 1);
-    for (size_t i = 0; i < n; i++)
-        wire_buf_add(b, &alnum[wire_rng_below(r, sizeof alnum - 1)], 1);
+    wire_rng_buf_word(r, b, alnum, sizeof alnum - 1, lo, hi);
 }
 
 static void op(struct wire_buf *ops, const char *name, const char *data)

@@ -28,10 +28,7 @@ struct route {
 
 static void rand_word(struct wire_rng *r, char *out, size_t lo, size_t hi)
 {
-    size_t n = lo + (size_t)wire_rng_below(r, hi - lo + 1);
-    for (size_t i = 0; i < n; i++)
-        out[i] = alnum[wire_rng_below(r, sizeof alnum - 1)];
-    out[n] = '\0';
+    wire_rng_word(r, out, alnum, sizeof alnum - 1, lo, hi);
 }
 
 /* A route answering 200..299 with text (or binary) data. */

@@ -220,10 +220,7 @@ static void expect_early_413(const char *test, int port, size_t limit)
 
 static void rand_word(char *out, size_t lo, size_t hi)
 {
-    size_t n = lo + (size_t)wire_rng_below(&rng, hi - lo + 1);
-    for (size_t i = 0; i < n; i++)
-        out[i] = alnum[wire_rng_below(&rng, sizeof alnum - 1)];
-    out[n] = '\0';
+    wire_rng_word(&rng, out, alnum, sizeof alnum - 1, lo, hi);
 }
 
 /* A word with a few bytes that must be encoded: "%20" or "+" for space, "%26" ... */

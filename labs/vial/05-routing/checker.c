@@ -166,10 +166,7 @@ static void expect_requests(const char *test, const struct ports *p, const char 
 
 static void rand_word(char *out, size_t lo, size_t hi)
 {
-    size_t n = lo + (size_t)wire_rng_below(&rng, hi - lo + 1);
-    for (size_t i = 0; i < n; i++)
-        out[i] = alpha[wire_rng_below(&rng, sizeof alpha - 1)];
-    out[n] = '\0';
+    wire_rng_word(&rng, out, alpha, sizeof alpha - 1, lo, hi);
 }
 
 /* Scenario prefixes: one distinct random first segment per test. */

@@ -32,10 +32,7 @@ static const char *const seg_pieces[] = {
 
 static void rand_word(char *out, size_t lo, size_t hi)
 {
-    size_t n = lo + (size_t)wire_rng_below(&rng, hi - lo + 1);
-    for (size_t i = 0; i < n; i++)
-        out[i] = alnum[wire_rng_below(&rng, 26)];
-    out[n] = '\0';
+    wire_rng_word(&rng, out, alnum, 26, lo, hi);
 }
 
 /* A value for a string converter: 1..8 random pieces, never '/'. */

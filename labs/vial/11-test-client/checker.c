@@ -32,10 +32,7 @@ static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 static void rand_word(char *out, size_t lo, size_t hi)
 {
-    size_t n = lo + (size_t)wire_rng_below(&rng, hi - lo + 1);
-    for (size_t i = 0; i < n; i++)
-        out[i] = alnum[wire_rng_below(&rng, sizeof alnum - 1)];
-    out[n] = '\0';
+    wire_rng_word(&rng, out, alnum, sizeof alnum - 1, lo, hi);
 }
 
 /* Calls the driver. Returns the answer (caller frees) or NULL when it is gone. */

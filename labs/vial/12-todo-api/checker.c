@@ -244,10 +244,7 @@ static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 static void rand_word(char *out, size_t lo, size_t hi)
 {
-    size_t n = lo + (size_t)wire_rng_below(&rng, hi - lo + 1);
-    for (size_t i = 0; i < n; i++)
-        out[i] = alnum[wire_rng_below(&rng, sizeof alnum - 1)];
-    out[n] = '\0';
+    wire_rng_word(&rng, out, alnum, sizeof alnum - 1, lo, hi);
 }
 
 /* A title of 1..6 words; with awkward set, pieces that JSON must escape or encode. */
