@@ -12,11 +12,12 @@ extern const struct cmd_entry cmd_list_entry, cmd_lesson_entry, cmd_status_entry
     cmd_init_entry, cmd_validate_entry, cmd_check_entry, cmd_test_entry, cmd_hint_entry,
     cmd_next_entry, cmd_reset_entry, cmd_solution_entry, cmd_update_entry,
     cmd_watch_entry, cmd_sandbox_entry, cmd_doctor_entry;
-extern const struct cmd_entry cmd_exam_entry;
+extern const struct cmd_entry cmd_exam_entry, cmd_lab_entry;
 
 const struct cmd_entry *const cmd_table[] = {
     &cmd_list_entry,
     &cmd_lesson_entry,
+    &cmd_lab_entry,
     &cmd_status_entry,
     &cmd_init_entry,
     &cmd_check_entry,

@@ -162,6 +162,24 @@ void course_lab_text_free(struct lab_text *t)
     memset(t, 0, sizeof *t);
 }
 
+char *course_lab_markdown(const char *body, int shown, int *nhints)
+{
+    struct lab_text t;
+    course_lab_text(body, &t);
+    struct sb sb;
+    sb_init(&sb);
+    sb_puts(&sb, t.instructions);
+    int n = t.nhints;
+    *nhints = n;
+    if (n > 0 && shown > 0) {
+        sb_printf(&sb, "\n## Hints (%d of %d)\n\n", shown < n ? shown : n, n);
+        for (int i = 0; i < shown && i < n; i++)
+            sb_printf(&sb, "### Hint %d\n\n%s\n\n", i + 1, t.hints[i]);
+    }
+    course_lab_text_free(&t);
+    return sb_steal(&sb);
+}
+
 /* Counts the hints of a lab's whole text (front matter included: it has no headings). */
 static int course_count_hints(const char *text)
 {

@@ -120,6 +120,9 @@ struct lab_text {
 /* Splits body. Never fails (a body without hints has none). */
 void course_lab_text(const char *body, struct lab_text *t);
 void course_lab_text_free(struct lab_text *t);
+/* The Markdown a reader shows of a lab: its instructions, then the first `shown` hints
+ * under "## Hints (k of n)". *nhints gets n. Caller frees. */
+char *course_lab_markdown(const char *body, int shown, int *nhints);
 
 /* Sorted entries of a folder (names only, no dot files; none when it cannot be read).
  * Caller frees with fm_list_free. */

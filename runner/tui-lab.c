@@ -10,22 +10,13 @@
 
 char *tui_lab_text(const char *body, int shown, int *nhints)
 {
-    struct lab_text t;
-    course_lab_text(body, &t);
-    struct sb sb;
-    sb_init(&sb);
-    sb_puts(&sb, t.instructions);
-    int n = t.nhints;
-    *nhints = n;
-    if (n > 0 && shown > 0) {
-        sb_printf(&sb, "\n## Hints (%d of %d)\n\n", shown < n ? shown : n, n);
-        for (int i = 0; i < shown && i < n; i++)
-            sb_printf(&sb, "### Hint %d\n\n%s\n\n", i + 1, t.hints[i]);
-    }
-    if (n > shown)
-        sb_printf(&sb, "\n*Press h for a hint (%d left).*\n", n - (shown > 0 ? shown : 0));
-    course_lab_text_free(&t);
-    return sb_steal(&sb);
+    char *md = course_lab_markdown(body, shown, nhints);
+    if (*nhints <= shown)
+        return md;
+    char *out = xasprintf("%s\n*Press h for a hint (%d left).*\n", md,
+                          *nhints - (shown > 0 ? shown : 0));
+    free(md);
+    return out;
 }
 
 int tui_lab_open(struct tui_lab *l, struct lab *lab, int hints_shown, char **cause)

@@ -23,6 +23,10 @@ t_ok $([ "$RC" -eq 0 ] && grep -q "^Hint 1 of" "$T/cmd.out" && ! grep -q "^Hint 
     "hint shows hint 1 first"
 run hint "$lab"
 t_ok $(grep -q "^Hint 2 of" "$T/cmd.out"; echo $?) "hint remembers and shows hint 2 next"
+run lab "$lab"
+t_ok $([ "$RC" -eq 0 ] && grep -q "^Lab $lab" "$T/cmd.out" && grep -q "^Goal" "$T/cmd.out" \
+    && grep -q "Hint 2" "$T/cmd.out" && ! grep -q "Hint 3" "$T/cmd.out"; echo $?) \
+    "lab prints the instructions and the two hints revealed, not the third"
 
 run solution "$lab"
 t_ok $([ "$RC" -eq 1 ] && [ ! -e "$T/ws/$file.solution" ]; echo $?) \
