@@ -303,6 +303,32 @@ int wire_finish(struct wire_peer *p);
 int wire_fail_dead(const char *file, int line, const char *test);
 #define WIRE_FAIL_DEAD(test) wire_fail_dead(__FILE__, __LINE__, (test))
 
+/* Answers one frame of a driver: the payload data[0..len) (NUL-terminated) of the frame
+ * `name`, into out; *reply is the answer frame's name ("ok" unless changed). */
+typedef void wire_frame_fn(void *state, const char *name, const char *data, size_t len,
+                           struct wire_buf *out, const char **reply);
+
+/* The loop of a driver that answers frames: each frame goes to fn and its answer back,
+ * until the checker sends WIRE_QUIT or goes away. Returns 0, for `return ...;`. */
+static inline int wire_serve_frames(wire_frame_fn *fn, void *state)
+{
+    char name[WIRE_MAX_NAME];
+    char *data = NULL;
+    size_t len = 0;
+    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
+        struct wire_buf out = {0};
+        const char *reply = "ok";
+        wire_buf_add(&out, "", 0);
+        fn(state, name, data, len, &out, &reply);
+        free(data);
+        int rc = wire_send(WIRE_OUT, reply, out.data ? out.data : "", out.len);
+        wire_buf_free(&out);
+        if (rc < 0)
+            break;
+    }
+    return 0;
+}
+
 #ifdef VIAL_H
 /* ---- shared executors of the vial labs ------------------------------------------------
  * wire_vial_exec runs a sequence of operation frames against whichever vial it is
@@ -468,6 +494,29 @@ static inline void wire_vial_op(struct wire_buf *out, const char *op, const char
     } else {
         wire_line_str(out, "unknown operation", op);
     }
+}
+
+/* "start": serves app with opt (NULL: 127.0.0.1, a port the system picks) into *srv and
+ * answers "PORT cause" ("-1 why" when it did not start; `missing` is the why when app is
+ * NULL). */
+static inline void wire_vial_start(vial_app *app, const struct vial_server_options *opt,
+                                   vial_server **srv, struct wire_buf *out, const char *missing)
+{
+    struct vial_server_options lo = {.host = "127.0.0.1", .port = 0};
+    char *cause = NULL, line[32];
+    *srv = app ? vial_server_start(app, opt ? opt : &lo, &cause) : NULL;
+    snprintf(line, sizeof line, "%d ", *srv ? vial_server_port(*srv) : -1);
+    wire_buf_str(out, line);
+    wire_buf_str(out, cause ? cause : (app ? "" : missing));
+    free(cause);
+}
+
+/* "stop": stops *srv (NULL allowed) and answers "stopped". */
+static inline void wire_vial_stop(vial_server **srv, struct wire_buf *out)
+{
+    vial_server_stop(*srv);
+    *srv = NULL;
+    wire_buf_str(out, "stopped");
 }
 
 /* Runs every operation frame of ops[0..len) and returns the text (caller frees). */

@@ -69,55 +69,49 @@ static int driver_parse_route(char *spec, size_t len, struct route *r)
     return 0;
 }
 
-/* Handles one frame; returns the answer's payload in *answer (static text). */
-static void driver_frame(vial_app **app, vial_server **srv, const char *name, char *data,
-                         size_t len, char *answer, size_t cap)
+struct driver {
+    vial_app *app;
+    vial_server *srv;
+};
+
+/* "route" (registers it; answers vial_app_route's result), "start" (answers
+ * "PORT cause" in a "port" frame), "stop". */
+static void driver_frame(void *state, const char *name, const char *data, size_t len,
+                         struct wire_buf *out, const char **reply)
 {
+    struct driver *d = state;
+    char line[16];
     if (strcmp(name, "route") == 0) {
-        char endpoint[16];
+        char endpoint[16], *spec = malloc(len + 1);   /* the route keeps its copy */
         struct route *r = &routes[nroutes];
-        if (nroutes == MAX_ROUTES || driver_parse_route(data, len, r) < 0) {
-            free(data);
-            snprintf(answer, cap, "-1");
+        if (spec != NULL)
+            memcpy(spec, data, len), spec[len] = '\0';
+        if (spec == NULL || nroutes == MAX_ROUTES || driver_parse_route(spec, len, r) < 0) {
+            free(spec);
+            wire_buf_str(out, "-1");
             return;
         }
         snprintf(endpoint, sizeof endpoint, "r%d", nroutes++);
-        int rc = *app ? vial_app_route(*app, r->methods, r->path, endpoint, driver_view) : -1;
-        snprintf(answer, cap, "%d", rc);
-        return;
-    }
-    free(data);
-    if (strcmp(name, "start") == 0) {
-        struct vial_server_options opt = {.host = "127.0.0.1", .port = 0};
-        char *cause = NULL;
-        *srv = *app ? vial_server_start(*app, &opt, &cause) : NULL;
-        snprintf(answer, cap, "%d %s", *srv ? vial_server_port(*srv) : -1,
-                 cause ? cause : (*app ? "" : "vial_app_new returned NULL"));
-        free(cause);
+        snprintf(line, sizeof line, "%d",
+                 d->app ? vial_app_route(d->app, r->methods, r->path, endpoint, driver_view)
+                        : -1);
+        wire_buf_str(out, line);
+    } else if (strcmp(name, "start") == 0) {
+        *reply = "port";
+        wire_vial_start(d->app, NULL, &d->srv, out, "vial_app_new returned NULL");
     } else if (strcmp(name, "stop") == 0) {
-        vial_server_stop(*srv);
-        *srv = NULL;
-        snprintf(answer, cap, "stopped");
+        wire_vial_stop(&d->srv, out);
     } else {
-        snprintf(answer, cap, "unknown frame");
+        wire_buf_str(out, "unknown frame");
     }
 }
 
 int main(void)
 {
-    char name[WIRE_MAX_NAME], answer[256];
-    char *data = NULL;
-    size_t len = 0;
-    vial_app *app = vial_app_new("lab03");
-    vial_server *srv = NULL;
-    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
-        driver_frame(&app, &srv, name, data, len, answer, sizeof answer);
-        const char *reply = strcmp(name, "start") == 0 ? "port" : "ok";
-        if (wire_send(WIRE_OUT, reply, answer, strlen(answer)) < 0)
-            break;
-    }
-    vial_server_stop(srv);
-    vial_app_free(app);
+    struct driver d = { vial_app_new("lab03"), NULL };
+    wire_serve_frames(driver_frame, &d);
+    vial_server_stop(d.srv);
+    vial_app_free(d.app);
     for (int i = 0; i < nroutes; i++)
         free(routes[i].spec);
     return 0;

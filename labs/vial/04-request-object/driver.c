@@ -85,46 +85,38 @@ static int echo_view(vial_request *req, vial_response *res)
     return rc;
 }
 
-/* "start MAX_BODY": serves the echo app; answers "PORT" or "-1 why". */
-static void driver_start(vial_app **app, vial_server **srv, const char *arg, char *answer,
-                         size_t cap)
+struct driver {
+    vial_app *app;
+    vial_server *srv;
+};
+
+/* "start MAX_BODY": serves the echo app (answers "PORT" or "-1 why"); "stop". */
+static void driver_frame(void *state, const char *name, const char *data, size_t len,
+                         struct wire_buf *out, const char **reply)
 {
-    struct vial_server_options opt = {.host = "127.0.0.1", .port = 0};
-    char *cause = NULL;
-    opt.max_body = (size_t)strtoull(arg, NULL, 10);
-    *app = vial_app_new("lab04");
-    if (*app == NULL || vial_app_route(*app, "GET,POST,PUT,PATCH,DELETE", "/echo", "echo",
-                                       echo_view) < 0) {
-        snprintf(answer, cap, "-1 vial_app_new or vial_app_route failed");
-        return;
+    struct driver *d = state;
+    (void)len, (void)reply;
+    if (strcmp(name, "start") == 0 && d->app == NULL) {
+        struct vial_server_options opt = {.host = "127.0.0.1", .port = 0};
+        opt.max_body = (size_t)strtoull(data, NULL, 10);
+        d->app = vial_app_new("lab04");
+        if (d->app == NULL || vial_app_route(d->app, "GET,POST,PUT,PATCH,DELETE", "/echo",
+                                             "echo", echo_view) < 0)
+            wire_buf_str(out, "-1 vial_app_new or vial_app_route failed");
+        else
+            wire_vial_start(d->app, &opt, &d->srv, out, "");
+    } else if (strcmp(name, "stop") == 0) {
+        wire_vial_stop(&d->srv, out);
+    } else {
+        wire_buf_str(out, "unknown frame");
     }
-    *srv = vial_server_start(*app, &opt, &cause);
-    snprintf(answer, cap, "%d %s", *srv ? vial_server_port(*srv) : -1, cause ? cause : "");
-    free(cause);
 }
 
 int main(void)
 {
-    char name[WIRE_MAX_NAME], answer[256];
-    char *data = NULL;
-    size_t len = 0;
-    vial_app *app = NULL;
-    vial_server *srv = NULL;
-    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
-        if (strcmp(name, "start") == 0 && app == NULL) {
-            driver_start(&app, &srv, data, answer, sizeof answer);
-        } else if (strcmp(name, "stop") == 0) {
-            vial_server_stop(srv);
-            srv = NULL;
-            snprintf(answer, sizeof answer, "stopped");
-        } else {
-            snprintf(answer, sizeof answer, "unknown frame");
-        }
-        free(data);
-        if (wire_send(WIRE_OUT, "ok", answer, strlen(answer)) < 0)
-            break;
-    }
-    vial_server_stop(srv);
-    vial_app_free(app);
+    struct driver d = { NULL, NULL };
+    wire_serve_frames(driver_frame, &d);
+    vial_server_stop(d.srv);
+    vial_app_free(d.app);
     return 0;
 }

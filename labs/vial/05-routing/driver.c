@@ -34,46 +34,43 @@ static int route_view(vial_request *req, vial_response *res)
 }
 
 /* "METHODS\0RULE\0ENDPOINT": registers the rule; answers vial_app_route's result. */
-static void driver_route(vial_app *app, const char *d, size_t len, char *answer, size_t cap)
+static void driver_route(vial_app *app, const char *d, size_t len, struct wire_buf *out)
 {
     const char *rule = memchr(d, '\0', len) ? d + strlen(d) + 1 : NULL;
     const char *endpoint = rule && rule < d + len ? rule + strlen(rule) + 1 : NULL;
-    if (app == NULL || endpoint == NULL || endpoint > d + len) {
-        snprintf(answer, cap, "-1");
-        return;
-    }
-    snprintf(answer, cap, "%d", vial_app_route(app, d, rule, endpoint, route_view));
+    char line[16];
+    int rc = app == NULL || endpoint == NULL || endpoint > d + len
+             ? -1 : vial_app_route(app, d, rule, endpoint, route_view);
+    snprintf(line, sizeof line, "%d", rc);
+    wire_buf_str(out, line);
+}
+
+struct driver {
+    vial_app *app;
+    vial_server *srv;
+};
+
+/* "route", "start" (answers "PORT cause"), "stop". */
+static void driver_frame(void *state, const char *name, const char *data, size_t len,
+                         struct wire_buf *out, const char **reply)
+{
+    struct driver *d = state;
+    (void)reply;
+    if (strcmp(name, "route") == 0)
+        driver_route(d->app, data, len, out);
+    else if (strcmp(name, "start") == 0 && d->srv == NULL)
+        wire_vial_start(d->app, NULL, &d->srv, out, "vial_app_new returned NULL");
+    else if (strcmp(name, "stop") == 0)
+        wire_vial_stop(&d->srv, out);
+    else
+        wire_buf_str(out, "unknown frame");
 }
 
 int main(void)
 {
-    char name[WIRE_MAX_NAME], answer[256];
-    char *data = NULL;
-    size_t len = 0;
-    vial_app *app = vial_app_new("lab05");
-    vial_server *srv = NULL;
-    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
-        if (strcmp(name, "route") == 0) {
-            driver_route(app, data, len, answer, sizeof answer);
-        } else if (strcmp(name, "start") == 0 && srv == NULL) {
-            struct vial_server_options opt = {.host = "127.0.0.1", .port = 0};
-            char *cause = NULL;
-            srv = app ? vial_server_start(app, &opt, &cause) : NULL;
-            snprintf(answer, sizeof answer, "%d %s", srv ? vial_server_port(srv) : -1,
-                     cause ? cause : "");
-            free(cause);
-        } else if (strcmp(name, "stop") == 0) {
-            vial_server_stop(srv);
-            srv = NULL;
-            snprintf(answer, sizeof answer, "stopped");
-        } else {
-            snprintf(answer, sizeof answer, "unknown frame");
-        }
-        free(data);
-        if (wire_send(WIRE_OUT, "ok", answer, strlen(answer)) < 0)
-            break;
-    }
-    vial_server_stop(srv);
-    vial_app_free(app);
+    struct driver d = { vial_app_new("lab05"), NULL };
+    wire_serve_frames(driver_frame, &d);
+    vial_server_stop(d.srv);
+    vial_app_free(d.app);
     return 0;
 }

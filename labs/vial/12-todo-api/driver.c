@@ -13,44 +13,36 @@
 vial_app *todo_app_new(void);
 void todo_app_free(vial_app *app);
 
-/* Handles one frame; the answer goes to answer[cap]. */
-static void driver_frame(vial_app **app, vial_server **srv, const char *name,
-                         char *answer, size_t cap)
+struct driver {
+    vial_app *app;
+    vial_server *srv;
+};
+
+/* "start": the todo app on 4 threads (answers "PORT cause" in a "port" frame); "stop". */
+static void driver_frame(void *state, const char *name, const char *data, size_t len,
+                         struct wire_buf *out, const char **reply)
 {
-    if (strcmp(name, "start") == 0 && *srv == NULL) {
+    struct driver *d = state;
+    (void)data, (void)len;
+    if (strcmp(name, "start") == 0 && d->srv == NULL) {
         struct vial_server_options opt = {.host = "127.0.0.1", .port = 0, .threads = 4};
-        char *cause = NULL;
-        *app = todo_app_new();
-        *srv = *app ? vial_server_start(*app, &opt, &cause) : NULL;
-        snprintf(answer, cap, "%d %s", *srv ? vial_server_port(*srv) : -1,
-                 cause ? cause : (*app ? "" : "todo_app_new returned NULL"));
-        free(cause);
+        *reply = "port";
+        d->app = todo_app_new();
+        wire_vial_start(d->app, &opt, &d->srv, out, "todo_app_new returned NULL");
     } else if (strcmp(name, "stop") == 0) {
-        vial_server_stop(*srv);
-        todo_app_free(*app);
-        *srv = NULL;
-        *app = NULL;
-        snprintf(answer, cap, "stopped");
+        wire_vial_stop(&d->srv, out);
+        todo_app_free(d->app);
+        d->app = NULL;
     } else {
-        snprintf(answer, cap, "unknown frame");
+        wire_buf_str(out, "unknown frame");
     }
 }
 
 int main(void)
 {
-    char name[WIRE_MAX_NAME], answer[256];
-    char *data = NULL;
-    size_t len = 0;
-    vial_app *app = NULL;
-    vial_server *srv = NULL;
-    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
-        free(data);
-        driver_frame(&app, &srv, name, answer, sizeof answer);
-        const char *reply = strcmp(name, "start") == 0 ? "port" : "ok";
-        if (wire_send(WIRE_OUT, reply, answer, strlen(answer)) < 0)
-            break;
-    }
-    vial_server_stop(srv);
-    todo_app_free(app);
+    struct driver d = { NULL, NULL };
+    wire_serve_frames(driver_frame, &d);
+    vial_server_stop(d.srv);
+    todo_app_free(d.app);
     return 0;
 }
