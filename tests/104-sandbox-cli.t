@@ -71,7 +71,7 @@ fi
 "$SBX_BIN" doctor >"$SBX_T/res" 2>&1
 sbx_ok $? "doctor: exit 0"
 all=0
-for l in session rlimits nnp seccomp userns pidns netns mntns ipcns utsns uid cgroup memory leak-check; do
+for l in session rlimits nnp seccomp userns pidns netns mntns ipcns utsns uid cgroup memory box-tmpfs course leak-check; do
     grep -Eq "^$l +(on|off)" "$SBX_T/res" || all=1
 done
 sbx_ok $all "doctor: every layer listed on or off"

@@ -334,6 +334,10 @@ sbx_reduced_cases() {
     has "leak_check: off" "leak checking reported off"
     sbx -- ./calls ptrace "pid=$PPID"
     hasnt ": ok" "ptrace refused without a pid namespace"
+    sbx --tmpfs 16 -- /bin/true
+    has "missing: .*box-tmpfs (no mount namespace" "a polled box folder is reported"
+    (cd "$SBX_BOX" && $SBX_AS "$SBX_BIN" doctor $SBX_FLAGS) >"$SBX_T/res" 2>&1
+    has "^box-tmpfs  *off: the box folder is walked every 250 ms" "doctor says the box folder is only polled"
 }
 
 # The compiler inside the box, sanitizers included.
