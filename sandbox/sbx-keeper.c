@@ -505,7 +505,8 @@ static void sbx_empty_box(const struct sbx_box *b, int tmpfd, int msgfd)
     int host = sbx_host_box(b);
     if (host < 0 || sbx_copy_tree(tmpfd, host, 1, &c) < 0) {
         m.status |= SBX_COPY_ERRORS;
-        snprintf(m.text, sizeof m.text, "%s", host < 0 ? "cannot open the box folder" : c.err);
+        snprintf(m.text, sizeof m.text, "%s", host < 0 ? "cannot open the box folder"
+                 : c.errors ? c.err : "more than the box's limits (links or sparse files)");
     }
     sbx_send(msgfd, &m);
 }
