@@ -322,6 +322,14 @@ sbx_ns_cases() {
     ! grep -q "^connected" "$SBX_T/outside-try"
     sbx_ok $? "and not from the host while it listens [$SBX_MODE]"
 
+    # What the box leaves comes back to the host folder: regular files and folders, no
+    # link or pipe, a sparse file no bigger than the box's size.
+    sbx --tmpfs 16 --fsize 2000 -- sh -c 'mkdir -p out; echo kept >out/made; ln -s /etc/passwd lnk; mkfifo pipe; truncate -s 1G sparse; echo done'
+    [ -f "$SBX_BOX/out/made" ] && [ ! -e "$SBX_BOX/lnk" ] && [ ! -L "$SBX_BOX/lnk" ] && [ ! -e "$SBX_BOX/pipe" ] \
+        && [ "$(du -sk "$SBX_BOX/sparse" 2>/dev/null | cut -f1)" -le 16400 ]
+    sbx_ok $? "the box's files come back, links and pipes do not, a sparse file within the limit [$SBX_MODE]"
+    rm -rf "$SBX_BOX/out" "$SBX_BOX/lnk" "$SBX_BOX/pipe" "$SBX_BOX/sparse"
+
     sbx --tmpfs 8 --fsize 100 -- ./fill bytes /tmp
     has "No space left" "filling /tmp with bytes stops at its size"
     sbx --inodes 100 -- ./fill inodes /tmp
