@@ -52,7 +52,7 @@ static void sbx_tie(const struct sbx_box *b, int sig)
 {
     prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0);
     if (getppid() != b->supervisor)
-        raise(sig == SIGKILL ? SIGKILL : sig);
+        raise(sig);
 }
 
 /* Brings the loopback interface of the current network namespace up. */
@@ -74,7 +74,8 @@ static int sbx_lo_up(void)
 }
 
 /* Puts the given descriptors at 0, 1, 2, 3..., then errfd (close-on-exec) right after
- * them, and closes everything else. Returns errfd's new number, or -1. */
+ * them, then *exefd when it is not -1 (close-on-exec too; *exefd gets its new number),
+ * and closes everything else. Returns errfd's new number, or -1. */
 static int sbx_setup_fds(const struct sbx_config *cfg, int out_w, int err_w, int errfd,
                          int *exefd)
 {
