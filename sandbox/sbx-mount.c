@@ -191,7 +191,7 @@ static int sbx_mount_etc_dev(char *err, size_t len)
     return 0;
 }
 
-#define SBX_MAX_HIDDEN 6
+#define SBX_MAX_HIDDEN 8
 
 /* 1 when dir looks like a course (lessons/ and labs/ in it), as the runner's loader
  * asks: a stray STACKLAB_COURSE=/usr must not empty every box's /usr. */
@@ -240,6 +240,9 @@ const char *const *sbx_hidden_paths(void)
 #ifdef STACKLAB_DATADIR
     sbx_hidden_add(list, &n, STACKLAB_DATADIR);
 #endif
+    /* The usual prefixes too: a workspace made by another install uses that one's. */
+    sbx_hidden_add(list, &n, "/usr/local/share/stacklab");
+    sbx_hidden_add(list, &n, "/usr/share/stacklab");
     char exe[SBX_PATH_MAX];
     ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 32);
     char *slash = k > 0 ? memrchr(exe, '/', (size_t)k) : NULL;
