@@ -504,9 +504,10 @@ static int sbx_box_start_once(struct sbx_box *b, char **cause)
         return -1;
     }
     b->last_progress = b->t0;
-    /* The first looks at /proc and at the box folder wait 10 ms: most runs are over by
-     * then, and the end of a run looks at both anyway. */
-    b->next_scan = b->next_du = b->t0 + 0.01;
+    /* The first looks at /proc and at the box folder wait 10 ms from here, where the
+     * box is set up and its program about to start: most runs are over by then, and
+     * the end of a run looks at both anyway. */
+    b->next_scan = b->next_du = sbx_mono() + 0.01;
     return 0;
 }
 
