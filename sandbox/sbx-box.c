@@ -136,6 +136,41 @@ static int sbx_id_unused(uid_t id)
     return 0;
 }
 
+#define SBX_ID_FRESH 60     /* seconds a check against the accounts is trusted */
+
+/* 1 when the check recorded in the lock file (st) is younger than SBX_ID_FRESH and than
+ * the last change of the account files. */
+static int sbx_id_fresh(const struct stat *st)
+{
+    static const char *const files[] = { "/etc/passwd", "/etc/group" };
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    if (st->st_size != 1 || now.tv_sec < st->st_mtim.tv_sec
+        || now.tv_sec - st->st_mtim.tv_sec >= SBX_ID_FRESH)
+        return 0;
+    for (size_t i = 0; i < 2; i++) {
+        struct stat fs;
+        if (stat(files[i], &fs) == 0 && fs.st_mtim.tv_sec >= st->st_mtim.tv_sec)
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 when id belongs to no account or group. The lock file (lock_fd, root's alone)
+ * remembers a check in its time: a fresh one (sbx_id_fresh) is trusted, since the
+ * first lookup of a process loads the name service modules (milliseconds). */
+static int sbx_id_checked(uid_t id, int lock_fd)
+{
+    struct stat st;
+    if (lock_fd >= 0 && fstat(lock_fd, &st) == 0 && sbx_id_fresh(&st))
+        return 1;
+    if (!sbx_id_unused(id))
+        return 0;
+    if (lock_fd >= 0 && pwrite(lock_fd, "c", 1, 0) == 1)
+        futimens(lock_fd, NULL);    /* size 1: checked, at this time */
+    return 1;
+}
+
 /* Takes the first free per-box id from offset `start` on: not known to belong to an
  * account or group (sbx_box_check_ids asks), and not taken by a concurrent box (an flock
  * on a file per id, held in *lock_fd until the box is finished). Without a usable lock
@@ -199,10 +234,11 @@ static void sbx_box_plan(struct sbx_box *b)
         b->host_gid = getegid();
     }
     if (c->root && !keep) {
-        /* Each process starts at its own place; its boxes, one after the other, take the
-         * same uid again once the last one ended with nothing left (see sbx_box_finish),
-         * which is checked against the accounts only once. */
-        unsigned n = ((unsigned)getpid() * 7u) % SBX_UID_SPAN;
+        /* The lowest uid no running box holds: boxes one after the other (in a process
+         * or across processes) take the same uid again once the last one ended with
+         * nothing left (see sbx_box_finish), so its check against the accounts is
+         * recent (sbx_box_check_ids). */
+        unsigned n = 0;
         b->host_uid = b->host_gid = sbx_uid_take(n, &b->uid_lock_fd);
         b->uid_taken = 1;
         if (b->role == SBX_ROLE_COMPANION && b->use_userns)
@@ -375,9 +411,9 @@ static void sbx_box_own(struct sbx_box *b)
  * remembered as taken, and the box is started again). */
 static int sbx_box_check_ids(const struct sbx_box *b)
 {
-    if (b->uid_taken && !sbx_id_unused(b->host_uid))
+    if (b->uid_taken && !sbx_id_checked(b->host_uid, b->uid_lock_fd))
         return -1;
-    return b->partner_uid != 0 && !sbx_id_unused(b->partner_uid) ? -1 : 0;
+    return b->partner_uid != 0 && !sbx_id_checked(b->partner_uid, b->partner_lock_fd) ? -1 : 0;
 }
 
 void sbx_box_give_back(struct sbx_box *b)
@@ -468,9 +504,10 @@ static int sbx_box_start_once(struct sbx_box *b, char **cause)
         return -1;
     }
     b->last_progress = b->t0;
-    /* The first looks at /proc and at the box folder wait 10 ms: most runs are over by
-     * then, and the end of a run looks at both anyway. */
-    b->next_scan = b->next_du = b->t0 + 0.01;
+    /* The first looks at /proc and at the box folder wait 10 ms from here, where the
+     * box is set up and its program about to start: most runs are over by then, and
+     * the end of a run looks at both anyway. */
+    b->next_scan = b->next_du = sbx_mono() + 0.01;
     return 0;
 }
 

@@ -62,24 +62,46 @@ static int sbx_copy_same(int in, int out, off_t size)
     return 1;
 }
 
-/* Copies the bytes of in to out, at most the budget left; over when it ran out. */
-static int sbx_copy_bytes(int in, int out, off_t size, struct sbx_copy *c)
+/* Copies the bytes of [at, end) of in to the same place in out, at most the budget
+ * left (over when it ran out). */
+static int sbx_copy_range(int in, int out, off_t at, off_t end, struct sbx_copy *c)
 {
-    off_t want = size;
-    if (want > c->bytes_left) {
-        want = (off_t)c->bytes_left;
+    if (end - at > c->bytes_left) {
+        end = at + (off_t)c->bytes_left;
         c->over = 1;
     }
-    off_t at = 0;
-    while (at < want) {
-        ssize_t n = sendfile(out, in, &at, (size_t)(want - at));
+    c->bytes_left -= end - at;
+    if (lseek(out, at, SEEK_SET) < 0)
+        return -1;
+    while (at < end) {
+        ssize_t n = sendfile(out, in, &at, (size_t)(end - at));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             return n < 0 ? -1 : 0;
     }
-    c->bytes_left -= want;
     return 0;
+}
+
+/* Copies in (size bytes) to the empty out, its holes kept as holes: only data counts
+ * against the budget, so a sparse file costs the host what it cost the box. */
+static int sbx_copy_bytes(int in, int out, off_t size, struct sbx_copy *c)
+{
+    off_t at = 0;
+    while (at < size && !c->over) {
+        off_t data = lseek(in, at, SEEK_DATA);
+        if (data < 0 && errno == ENXIO)
+            break;                  /* a hole up to the end */
+        off_t hole = data < 0 ? size : lseek(in, data, SEEK_HOLE);
+        if (data < 0)
+            data = at;              /* no SEEK_DATA here: all of it is data */
+        if (hole < 0 || hole > size)
+            hole = size;
+        if (sbx_copy_range(in, out, data, hole, c) < 0)
+            return -1;
+        at = hole;
+    }
+    return ftruncate(out, size);
 }
 
 /* Copies the regular file name (st: its status in from) into to, unless to already

@@ -115,8 +115,8 @@ int sbx_mount_build(const struct sbx_config *cfg, const int *fds, uid_t owner, i
 int sbx_mount_enter(char *err, size_t len);
 
 /* The course folders this program knows of (STACKLAB_COURSE, the source tree it was
- * built in, PREFIX/share/stacklab as built and beside the executable), real paths that
- * exist, NULL-terminated. Found once per process: call in the supervisor before the
+ * built in, PREFIX/share/stacklab as built and beside the executable, and under /usr and
+ * /usr/local), real paths of folders holding lessons/ and labs/, NULL-terminated. Found once per process: call in the supervisor before the
  * first fork. The box's root covers each with an empty read-only folder. */
 const char *const *sbx_hidden_paths(void);
 

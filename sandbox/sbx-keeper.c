@@ -52,7 +52,7 @@ static void sbx_tie(const struct sbx_box *b, int sig)
 {
     prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0);
     if (getppid() != b->supervisor)
-        raise(sig == SIGKILL ? SIGKILL : sig);
+        raise(sig);
 }
 
 /* Brings the loopback interface of the current network namespace up. */
@@ -74,7 +74,8 @@ static int sbx_lo_up(void)
 }
 
 /* Puts the given descriptors at 0, 1, 2, 3..., then errfd (close-on-exec) right after
- * them, and closes everything else. Returns errfd's new number, or -1. */
+ * them, then *exefd when it is not -1 (close-on-exec too; *exefd gets its new number),
+ * and closes everything else. Returns errfd's new number, or -1. */
 static int sbx_setup_fds(const struct sbx_config *cfg, int out_w, int err_w, int errfd,
                          int *exefd)
 {
@@ -464,11 +465,13 @@ static int sbx_host_box(const struct sbx_box *b)
 
 /* Fills the box's tmpfs from the host folder; a folder over the box's limits, or one
  * that cannot be copied whole (a later copy back would remove what is missing), ends
- * the setup. */
-static void sbx_fill_box(const struct sbx_box *b, int tmpfd, int msgfd)
+ * the setup. Returns 1 when the host folder held something (the copy back then also
+ * removes what the box removed), else 0. */
+static int sbx_fill_box(const struct sbx_box *b, int tmpfd, int msgfd)
 {
     const struct sbx_limits *l = &b->cfg->lim;
-    struct sbx_copy c = { .bytes_left = l->tmpfs_mb << 20, .files_left = l->tmpfs_inodes - 1 };
+    long files = l->tmpfs_inodes > 1 ? l->tmpfs_inodes - 1 : (long)1 << 40;
+    struct sbx_copy c = { .bytes_left = l->tmpfs_mb << 20, .files_left = files };
     char msg[sizeof ((struct sbx_msg *)0)->text];
     sbx_fs_ids(b, 1);
     int host = sbx_host_box(b);
@@ -478,18 +481,19 @@ static void sbx_fill_box(const struct sbx_box *b, int tmpfd, int msgfd)
         sbx_die_setup(msgfd, "open the box folder");
     close(host);
     if (rc == 0)
-        return;
+        return c.files_left != files;
     if (c.over)
         snprintf(msg, sizeof msg, "the box folder holds more than its limits (%ld MB, %ld files)",
                  l->tmpfs_mb, l->tmpfs_inodes);
     else
         snprintf(msg, sizeof msg, "cannot copy the box folder in: %.100s", c.err);
     sbx_die_mount(msgfd, msg);
+    return 0;
 }
 
 /* Once the box is empty (its init reaped): says whether the program filled the tmpfs,
  * and mirrors it back into the host folder, within the same limits. */
-static void sbx_empty_box(const struct sbx_box *b, int tmpfd, int msgfd)
+static void sbx_empty_box(const struct sbx_box *b, int tmpfd, int msgfd, int mirror)
 {
     const struct sbx_limits *l = &b->cfg->lim;
     struct sbx_msg m = { .kind = SBX_MSG_COPIED };
@@ -503,9 +507,10 @@ static void sbx_empty_box(const struct sbx_box *b, int tmpfd, int msgfd)
     struct sbx_copy c = { .bytes_left = l->tmpfs_mb << 20, .files_left = l->tmpfs_inodes };
     sbx_fs_ids(b, 1);
     int host = sbx_host_box(b);
-    if (host < 0 || sbx_copy_tree(tmpfd, host, 1, &c) < 0) {
+    if (host < 0 || sbx_copy_tree(tmpfd, host, mirror, &c) < 0) {
         m.status |= SBX_COPY_ERRORS;
-        snprintf(m.text, sizeof m.text, "%s", host < 0 ? "cannot open the box folder" : c.err);
+        snprintf(m.text, sizeof m.text, "%s", host < 0 ? "cannot open the box folder"
+                 : c.errors ? c.err : "more than the box's limits (links or sparse files)");
     }
     sbx_send(msgfd, &m);
 }
@@ -576,8 +581,7 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
         && sbx_mount_build(b->cfg, b->path_fds, b->use_userns ? SBX_INSIDE_UID : b->host_uid,
                            &tmpfd, err, sizeof err) < 0)
         sbx_die_mount(msgfd, err);
-    if (tmpfd >= 0)
-        sbx_fill_box(b, tmpfd, msgfd);
+    int held = tmpfd >= 0 ? sbx_fill_box(b, tmpfd, msgfd) : 0;
     int alive[2];
     sbx_tie(b, SIGKILL);        /* lost when our credentials changed */
     if (pipe2(alive, O_CLOEXEC) < 0)
@@ -600,6 +604,6 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
     while (waitpid(init, &st, 0) < 0 && errno == EINTR)
         ;
     if (tmpfd >= 0)
-        sbx_empty_box(b, tmpfd, msgfd);
+        sbx_empty_box(b, tmpfd, msgfd, held);
     _exit(0);
 }

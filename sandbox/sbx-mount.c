@@ -191,14 +191,29 @@ static int sbx_mount_etc_dev(char *err, size_t len)
     return 0;
 }
 
-#define SBX_MAX_HIDDEN 6
+#define SBX_MAX_HIDDEN 8
 
-/* Adds the real path of p to list (n entries so far) when it is a folder not yet there. */
+/* 1 when dir looks like a course (lessons/ and labs/ in it), as the runner's loader
+ * asks: a stray STACKLAB_COURSE=/usr must not empty every box's /usr. */
+static int sbx_is_course(const char *dir)
+{
+    char sub[SBX_PATH_MAX];
+    struct stat st;
+    static const char *const need[] = { "lessons", "labs" };
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(sub, sizeof sub, "%s/%s", dir, need[i]);
+        if (stat(sub, &st) < 0 || !S_ISDIR(st.st_mode))
+            return 0;
+    }
+    return strcmp(dir, "/") != 0;
+}
+
+/* Adds the real path of p to list (n entries so far) when it is a course folder not yet
+ * there. */
 static void sbx_hidden_add(char **list, size_t *n, const char *p)
 {
     char *r = p != NULL && *p != '\0' ? realpath(p, NULL) : NULL;
-    struct stat st;
-    if (r == NULL || stat(r, &st) < 0 || !S_ISDIR(st.st_mode) || *n >= SBX_MAX_HIDDEN) {
+    if (r == NULL || !sbx_is_course(r) || *n >= SBX_MAX_HIDDEN) {
         free(r);
         return;
     }
@@ -225,6 +240,9 @@ const char *const *sbx_hidden_paths(void)
 #ifdef STACKLAB_DATADIR
     sbx_hidden_add(list, &n, STACKLAB_DATADIR);
 #endif
+    /* The usual prefixes too: a workspace made by another install uses that one's. */
+    sbx_hidden_add(list, &n, "/usr/local/share/stacklab");
+    sbx_hidden_add(list, &n, "/usr/share/stacklab");
     char exe[SBX_PATH_MAX];
     ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 32);
     char *slash = k > 0 ? memrchr(exe, '/', (size_t)k) : NULL;

@@ -183,6 +183,8 @@ int sbx_probe(char *buf, size_t len, unsigned flags)
         { "cgroup", cg, sbx_caps_cg_why(flags) },
         { "memory", 1, cg ? "cgroup limit, OOM reported as ML"
                           : "RLIMIT_AS (ASan: hard_rss_limit_mb) plus RSS polling" },
+        { "box-tmpfs", ns, ns ? "the box folder is a tmpfs of its size and file count (the kernel holds them)"
+                              : "the box folder is walked every 250 ms: a fast writer overshoots (docs/sandbox.md)" },
         { "course", ns, sbx_probe_course(ns, course, sizeof course) },
         { "leak-check", ns, ns ? "ptrace allowed inside the pid namespace" : "ptrace refused outside a pid namespace" },
     };

@@ -71,7 +71,7 @@ fi
 "$SBX_BIN" doctor >"$SBX_T/res" 2>&1
 sbx_ok $? "doctor: exit 0"
 all=0
-for l in session rlimits nnp seccomp userns pidns netns mntns ipcns utsns uid cgroup memory leak-check; do
+for l in session rlimits nnp seccomp userns pidns netns mntns ipcns utsns uid cgroup memory box-tmpfs course leak-check; do
     grep -Eq "^$l +(on|off)" "$SBX_T/res" || all=1
 done
 sbx_ok $all "doctor: every layer listed on or off"
@@ -149,16 +149,18 @@ uid_case() {
 if [ "$(id -u)" = 0 ]; then
     uid_case "" "root"
     uid_case "--no-userns" "root, no userns"
-    # The first uid a box would take belongs to an account: it is skipped. The choice
-    # starts at (pid * 7) mod 65536 in each process; the runner waits on a pipe until
-    # the account exists.
-    if command -v useradd >/dev/null 2>&1; then
-        mkfifo "$SBX_T/go"
-        (read -r x <"$SBX_T/go"; exec "$SBX_BIN" sandbox --wall 20 -- sh -c "sleep 3; :" "taken$$") >"$SBX_T/res" 2>&1 &
-        bg=$!
-        want=$((1879048192 + (bg * 7) % 65536))
+    # The first uid a box would take (the lowest no box holds) belongs to an account: it
+    # is skipped, even just after a box used it (a check is remembered for a while, but
+    # not across a change of the account files).
+    if command -v useradd >/dev/null 2>&1 && command -v flock >/dev/null 2>&1; then
+        "$SBX_BIN" sandbox -- /bin/true >/dev/null 2>&1
+        want=1879048192
+        while [ -e "/run/stacklab-uids/$want" ] && ! flock -n "/run/stacklab-uids/$want" true; do
+            want=$((want + 1))
+        done
         useradd -u "$want" -M -N -r -s /usr/sbin/nologin "sbxt$$" 2>/dev/null
-        echo go >"$SBX_T/go"
+        "$SBX_BIN" sandbox --wall 20 -- sh -c "sleep 3; :" "taken$$" >"$SBX_T/res" 2>&1 &
+        bg=$!
         sbx_wait_tagged "^sh -c sleep 3; : taken$$" 10
         got=$(uid_of "$(sbx_tagged "^sh -c sleep 3; : taken$$" | head -n 1)")
         wait "$bg"
@@ -166,7 +168,7 @@ if [ "$(id -u)" = 0 ]; then
         [ -n "$got" ] && [ "$got" != "$want" ] && in_range "$got"
         sbx_ok $? "a uid that belongs to an account is never a box's (account $want, box $got)"
     else
-        sbx_skip "useradd missing"
+        sbx_skip "useradd or flock missing"
     fi
 else
     for i in 1 2 3 4 5 6 7; do sbx_skip "per-box uids are taken only as root"; done

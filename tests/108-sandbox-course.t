@@ -12,7 +12,7 @@ if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root to install under /usr/
 C=/usr/local/share/stacklab-t$$          # a course named by STACKLAB_COURSE
 I=/usr/local/lib/stacklab-t$$            # an installed copy: I/bin, I/share/stacklab
 CTL=/usr/local/share/stacklab-t$$.ctl    # not a course: stays visible
-course_cleanup() { rm -rf "$C" "$I" "$CTL"; sbx_cleanup; }
+course_cleanup() { rm -rf "$C" "$I" "$CTL"; [ -f "/usr/share/stacklab/exams/final.exam" ] && grep -q "other-key-$$" /usr/share/stacklab/exams/final.exam && rm -rf /usr/share/stacklab; sbx_cleanup; }
 trap course_cleanup EXIT
 for d in "$C" "$I/share/stacklab"; do
     mkdir -p "$d/lessons" "$d/labs/01-x" "$d/exams"
@@ -40,6 +40,17 @@ course_case() {
 course_case "" "" "root"
 course_case "$nobody" "" "nobody"
 course_case "" "--no-userns" "root, no userns"
+# A course another install put in /usr/share (its workspaces use it), when there is none.
+if [ ! -e /usr/share/stacklab ]; then
+    O=/usr/share/stacklab
+    mkdir -p "$O/lessons" "$O/labs" "$O/exams" && echo "other-key-$$" >"$O/exams/final.exam"
+    chmod -R a+rX "$O"
+    (cd "$SBX_BOX" && "$SBX_BIN" sandbox -- cat "$O/exams/final.exam") >"$SBX_T/res" 2>&1
+    rm -rf "$O"
+    hasnt "other-key-$$" "another install's course in /usr/share is hidden too"
+else
+    sbx_skip "/usr/share/stacklab exists (a real install): not touched"
+fi
 # Unprivileged without user namespaces nothing can be hidden: doctor says so.
 STACKLAB_COURSE=$C $nobody "$SBX_BIN" doctor --no-userns >"$SBX_T/res" 2>&1
 has "^course  *off: boxes without a mount namespace can read .*$C" "doctor: the course is readable without a mount namespace [nobody, no userns]"
