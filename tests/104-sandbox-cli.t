@@ -167,7 +167,10 @@ int main(int argc, char **argv)
     if (argc < 4 || sbx_run_pair(&s, &c, &sr, &cr, &cause) < 0)
         return 3;
     printf("companion: %s %s\n%s", sbx_verdict_name(cr.verdict), cr.detail, cr.out ? cr.out : "");
-    return cr.verdict != SBX_OK;
+    int rc = cr.verdict != SBX_OK;
+    sbx_result_free(&sr);
+    sbx_result_free(&cr);
+    return rc;
 }
 C
         mkdir -p "$SBX_T/pb" "$SBX_T/pc" "$SBX_T/root-only" && chmod 700 "$SBX_T/root-only"
