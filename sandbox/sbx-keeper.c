@@ -16,7 +16,10 @@
 #include <sys/ioctl.h>
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/vfs.h>
 #include <sys/syscall.h>
@@ -515,6 +518,31 @@ static void sbx_empty_box(const struct sbx_box *b, int tmpfd, int msgfd, int mir
     sbx_send(msgfd, &m);
 }
 
+#define SBX_EXE_CAP (256L << 20)
+
+/* The program at path, for a uid that may not be allowed to run it: the file itself
+ * when others may execute it, else a copy in memory that they may (a checker built
+ * under a umask of 027 or 077 is root's alone). Returns a descriptor or -1. */
+static int sbx_open_program(const char *path)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_mode & S_IXOTH)
+        || st.st_size > SBX_EXE_CAP)
+        return fd;      /* run as it is (exec says what is wrong, if anything) */
+    int mem = memfd_create("stacklab-companion", MFD_CLOEXEC);
+    off_t at = 0;
+    while (mem >= 0 && at < st.st_size)
+        if (sendfile(mem, fd, &at, (size_t)(st.st_size - at)) <= 0) {
+            close(mem);
+            mem = -1;
+        }
+    close(fd);
+    if (mem >= 0)
+        fchmod(mem, 0555);
+    return mem;
+}
+
 /* Keeper: the box's own session; namespaces (entered for the subject of a pair, else
  * created, the supervisor writing the id maps in between); then init. */
 void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w)
@@ -534,7 +562,7 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
      * program (a checker cached under root's home): open it now, exec it by descriptor. */
     const char *prog = b->cfg->argv[0];
     if (b->role == SBX_ROLE_COMPANION && geteuid() == 0 && strchr(prog, '/') != NULL
-        && (b->exe_fd = open(prog, O_PATH | O_CLOEXEC)) < 0)
+        && (b->exe_fd = sbx_open_program(prog)) < 0)
         sbx_die_setup(msgfd, prog);
     if (b->join_user_fd >= 0 && setns(b->join_user_fd, CLONE_NEWUSER) < 0)
         sbx_die_setup(msgfd, "setns user");

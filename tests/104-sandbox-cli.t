@@ -149,6 +149,41 @@ uid_case() {
 if [ "$(id -u)" = 0 ]; then
     uid_case "" "root"
     uid_case "--no-userns" "root, no userns"
+    # A checker root alone may run (built under umask 077) still runs as the companion's
+    # uid: a driver of the library runs one beside /bin/true.
+    if [ -f "$STACKLAB_BUILD/libsandbox.a" ]; then
+        cat >"$SBX_T/pair.c" <<'C'
+#include <stdio.h>
+#include "sandbox.h"
+int main(int argc, char **argv)
+{
+    char *sa[] = { "/bin/true", NULL }, *ca[] = { argv[3], "-u", NULL };
+    struct sbx_config s, c;
+    struct sbx_result sr, cr;
+    char *cause = NULL;
+    sbx_config_init(&s);
+    sbx_config_init(&c);
+    s.argv = sa, s.workdir = argv[1], c.argv = ca, c.workdir = argv[2];
+    if (argc < 4 || sbx_run_pair(&s, &c, &sr, &cr, &cause) < 0)
+        return 3;
+    printf("companion: %s %s\n%s", sbx_verdict_name(cr.verdict), cr.detail, cr.out ? cr.out : "");
+    int rc = cr.verdict != SBX_OK;
+    sbx_result_free(&sr);
+    sbx_result_free(&cr);
+    return rc;
+}
+C
+        mkdir -p "$SBX_T/pb" "$SBX_T/pc" "$SBX_T/root-only" && chmod 700 "$SBX_T/root-only"
+        cp /usr/bin/id "$SBX_T/root-only/checker" && chmod 700 "$SBX_T/root-only/checker"
+        cc -std=c11 -D_GNU_SOURCE -I"$SBX_SRC/sandbox" -o "$SBX_T/pair" "$SBX_T/pair.c" \
+            "$STACKLAB_BUILD/libsandbox.a" -lseccomp $(case "$STACKLAB_BUILD" in */asan) echo -fsanitize=address,undefined;; esac) \
+            && "$SBX_T/pair" "$SBX_T/pb" "$SBX_T/pc" "$SBX_T/root-only/checker" >"$SBX_T/res" 2>&1
+        sbx_ok $? "a checker only root may run, in a folder only root may enter, runs as the companion ($(tr '\n' ' ' <"$SBX_T/res"))"
+        ! grep -qx 0 "$SBX_T/res"
+        sbx_ok $? "and not as root"
+    else
+        sbx_skip "no libsandbox.a in $STACKLAB_BUILD"; sbx_skip "no libsandbox.a"
+    fi
     # The first uid a box would take (the lowest no box holds) belongs to an account: it
     # is skipped, even just after a box used it (a check is remembered for a while, but
     # not across a change of the account files).
@@ -171,6 +206,6 @@ if [ "$(id -u)" = 0 ]; then
         sbx_skip "useradd or flock missing"
     fi
 else
-    for i in 1 2 3 4 5 6 7; do sbx_skip "per-box uids are taken only as root"; done
+    for i in 1 2 3 4 5 6 7 8 9; do sbx_skip "per-box uids are taken only as root"; done
 fi
 sbx_done
