@@ -64,9 +64,7 @@ __attribute__((constructor)) static void zz(void) {
     const char *t = "TAP version 13\n1..1\nok 1 - everything\n";
     for (int fd = 0; fd < 256; fd++) (void)!write(fd, t, strlen(t));
     _exit(0); }'
-# It writes into the checker's pipe too, so the checker hears garbage and stops reading:
-# the program is then still blocked or alive when the checker ends (a time-out) or not.
-expect fake-every-fd "(FAIL|TIMEOUT) lab $lab: 0/"
+expect fake-every-fd "FAIL lab $lab: 0/"
 
 broken strcmp 'int strcmp(const char *a, const char *b) { (void)a; (void)b; return 0; }
 int strcasecmp(const char *a, const char *b) { (void)a; (void)b; return 0; }
