@@ -23,6 +23,19 @@
 
 #include "sbx-int.h"
 
+/* A box with nothing open or taken yet, and an empty result (sbx-int.h). */
+void sbx_box_init(struct sbx_box *b, const struct sbx_config *cfg, struct sbx_result *res,
+                  enum sbx_role role)
+{
+    memset(b, 0, sizeof *b);
+    memset(res, 0, sizeof *res);
+    b->cfg = cfg;
+    b->res = res;
+    b->role = role;
+    b->join_user_fd = b->join_net_fd = b->uid_lock_fd = b->partner_lock_fd = b->exe_fd = -1;
+    b->out_fd = b->err_fd = b->msg_fd = b->ctl_fd = -1;
+}
+
 static double sbx_mono(void)
 {
     struct timespec t;

@@ -163,7 +163,7 @@ void sbx_proc_usage(pid_t sid, struct sbx_usage *u);
 int sbx_proc_kill_session(pid_t sid, double deadline_sec);  /* returns survivors */
 int sbx_proc_running(pid_t sid, int ns);    /* the program and its children alive */
 
-/* sbx.c: a box with nothing open or taken yet, and an empty result */
+/* sbx-box.c: a box with nothing open or taken yet, and an empty result */
 void sbx_box_init(struct sbx_box *b, const struct sbx_config *cfg, struct sbx_result *res,
                   enum sbx_role role);
 

@@ -237,18 +237,6 @@ void sbx_box_finish(struct sbx_box *b)
     }
 }
 
-void sbx_box_init(struct sbx_box *b, const struct sbx_config *cfg, struct sbx_result *res,
-                  enum sbx_role role)
-{
-    memset(b, 0, sizeof *b);
-    memset(res, 0, sizeof *res);
-    b->cfg = cfg;
-    b->res = res;
-    b->role = role;
-    b->join_user_fd = b->join_net_fd = b->uid_lock_fd = b->partner_lock_fd = b->exe_fd = -1;
-    b->out_fd = b->err_fd = b->msg_fd = b->ctl_fd = -1;
-}
-
 static int sbx_check_config(const struct sbx_config *cfg, char **cause)
 {
     if (cfg == NULL || cfg->argv == NULL || cfg->argv[0] == NULL) {
