@@ -54,12 +54,14 @@ groups_left() {
 }
 
 # live_limits PARENT DESC: while a box runs, its group under PARENT holds its
-# processes and has the limits asked for (64 MB, 7 processes + keeper and init).
+# processes and has the limits asked for (64 MB, 7 processes + keeper and init). The box
+# lives 6 s and is looked for during up to 10 s: under an emulated CPU on a loaded host
+# a shorter life could end before the first look.
 live_limits() {
     (cd "$SBX_BOX" && $SBX_AS "$SBX_BIN" sandbox --box "$SBX_BOX" --mem 64 --procs 7 \
-        --wall 1.5 -- ./pause >/dev/null 2>&1) &
+        --wall 6 -- ./pause >/dev/null 2>&1) &
     g=""
-    for _ in $(seq 100); do
+    for _ in $(seq 200); do
         g=$(box_groups "$1" | head -n 1)
         [ -n "$g" ] && [ -n "$(cat "$g/cgroup.procs" 2>/dev/null)" ] && break
         sleep 0.05
