@@ -311,10 +311,11 @@ sbx_ns_cases() {
     has "Connection refused" "the host's loopback is unreachable from the box"
     kill "$SBX_BG" 2>/dev/null; wait "$SBX_BG" 2>/dev/null; SBX_BG=""
 
-    # The box's server listens for 3 s before the box connects to it itself; the host
+    # The box's server listens for 6 s before the box connects to it itself; the host
     # tries while it listens (seen in the box's own network namespace, before and after).
+    # 6 s, not less: on a loaded machine the first look alone can take seconds.
     port=$((port + 1))
-    sbx --net lo --wall 10 -- sh -c "./net serve $port & sleep 3; ./net connect 127.0.0.1 $port; wait" &
+    sbx --net lo --wall 15 -- sh -c "./net serve $port & sleep 6; ./net connect 127.0.0.1 $port; wait" &
     bg=$!
     sbx_wait_listen "serve $port\$" "$port" 6
     sbx_ok $? "the box's server is up (its network namespace says so) [$SBX_MODE]"
