@@ -7,6 +7,9 @@ grader_setup
 # every run of this test draws new inputs (the report prints each seed).
 unset STACKLAB_SEED
 labs=$(grader_labs)
+# The second pass of make test (stacklab itself under ASan and UBSan) runs the runner's
+# grading paths on the first three labs only: every lab is proven both ways by the first.
+[ "${STACKLAB_SANITIZED:-}" = 1 ] && labs=$(printf '%s\n' $labs | head -n 3)
 if [ -z "$labs" ]; then
     echo "1..0 # SKIP no complete lab in the course"
     exit 0
