@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "httpcheck.h"
+#include "refserver.h"
 
 /* curl's debug callback: "> " lines sent, "< " lines received, "* " curl's own notes,
  * then either the bodies themselves (HC_BODIES) or their sizes. */
@@ -114,4 +115,28 @@ const char *hc_find_header(const char *block, const char *name, char *out, size_
         return out;
     }
     return NULL;
+}
+
+int hc_request(int port, const char *method, const char *target, const char *form,
+               struct hc_reply *rep)
+{
+    char url[1200];
+    memset(rep, 0, sizeof *rep);
+    int ref = port == REFSERVER_PORT;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", ref ? refserver_port() : port, target);
+    CURL *h = curl_easy_init();
+    if (h == NULL)
+        return hc_fail(rep, "curl_easy_init failed");
+    if (ref)
+        refserver_attach(h);
+    hc_setup(h, url, 5000L, HC_HEADERS, rep);
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    else
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    if (form != NULL)
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
+    int rc = hc_perform(h, rep);
+    curl_easy_cleanup(h);
+    return rc;
 }

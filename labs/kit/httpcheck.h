@@ -40,6 +40,13 @@ int hc_perform(CURL *h, struct hc_reply *rep);
  * terminated as hc_perform leaves them. Returns -1, as a failed hc_perform. */
 int hc_fail(struct hc_reply *rep, const char *why);
 
+/* One request to 127.0.0.1:port (the checker's reference when port is REFSERVER_PORT,
+ * refserver.h): method (HEAD asks for no body), target, and `form` as the body when not
+ * NULL; headers kept (HC_HEADERS), 5 s at most. Returns 0 when an answer came, else -1
+ * (rep->error says why). */
+int hc_request(int port, const char *method, const char *target, const char *form,
+               struct hc_reply *rep);
+
 void hc_reply_free(struct hc_reply *rep);
 
 /* The value of header `name` (any case) in a raw header block, copied into out[cap];

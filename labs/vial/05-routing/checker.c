@@ -32,27 +32,6 @@ static int nendpoints;
 
 /* ---- HTTP -------------------------------------------------------------------------- */
 
-static int do_request(int port, const char *method, const char *target, struct hc_reply *rep)
-{
-    char url[1200];
-    memset(rep, 0, sizeof *rep);
-    int ref = port == REFSERVER_PORT;
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", ref ? refserver_port() : port, target);
-    CURL *h = curl_easy_init();
-    if (h == NULL)
-        return -1;
-    if (ref)
-        refserver_attach(h);
-    hc_setup(h, url, 5000L, HC_HEADERS, rep);
-    if (strcmp(method, "HEAD") == 0)
-        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-    else
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    int rc = hc_perform(h, rep);
-    curl_easy_cleanup(h);
-    return rc;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -81,7 +60,7 @@ static void answer_text(struct wire_buf *out, int port, const char *method, cons
     char line[1400], v[512];
     snprintf(line, sizeof line, "%s %s -> ", method, target);
     wire_buf_str(out, line);
-    if (port <= 0 || do_request(port, method, target, &rep) < 0) {
+    if (port <= 0 || hc_request(port, method, target, NULL, &rep) < 0) {
         snprintf(line, sizeof line, "no HTTP answer: %s\n", port <= 0 ? "no server" : rep.error);
         wire_buf_str(out, line);
         if (port > 0)
