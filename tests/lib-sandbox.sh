@@ -126,14 +126,14 @@ sbx_gone() {
 sbx_wait_listen() {
     hex=$(printf ':%04X' "$2")
     end=$(($(date +%s) + $3))
-    while [ "$(date +%s)" -le "$end" ]; do
+    while :; do     # looks at least once, even when the second turns before the first look
         for p in $(sbx_tagged "$1"); do
             cat "/proc/$p/net/tcp" "/proc/$p/net/tcp6" 2>/dev/null \
                 | awk -v h="$hex" '$2 ~ h"$" && $4 == "0A" { f = 1 } END { exit !f }' && return 0
         done
+        [ "$(date +%s)" -lt "$end" ] || return 1
         sleep 0.02
     done
-    return 1
 }
 
 # sbx_kill_tagged TAG: a failed case must not leave its processes to the next one.
