@@ -303,9 +303,10 @@ int wire_finish(struct wire_peer *p);
 int wire_fail_dead(const char *file, int line, const char *test);
 #define WIRE_FAIL_DEAD(test) wire_fail_dead(__FILE__, __LINE__, (test))
 
-/* Answers one frame of a driver: the payload data[0..len) (NUL-terminated) of the frame
- * `name`, into out; *reply is the answer frame's name ("ok" unless changed). */
-typedef void wire_frame_fn(void *state, const char *name, const char *data, size_t len,
+/* Answers one frame of a driver: the payload data[0..len) (NUL-terminated; the handler
+ * may change it in place, the loop frees it) of the frame `name`, into out; *reply is the
+ * answer frame's name ("ok" unless changed). */
+typedef void wire_frame_fn(void *state, const char *name, char *data, size_t len,
                            struct wire_buf *out, const char **reply);
 
 /* The loop of a driver that answers frames: each frame goes to fn and its answer back,

@@ -91,7 +91,7 @@ struct driver {
 };
 
 /* "start MAX_BODY": serves the echo app (answers "PORT" or "-1 why"); "stop". */
-static void driver_frame(void *state, const char *name, const char *data, size_t len,
+static void driver_frame(void *state, const char *name, char *data, size_t len,
                          struct wire_buf *out, const char **reply)
 {
     struct driver *d = state;

@@ -51,7 +51,7 @@ struct driver {
 };
 
 /* "route", "start" (answers "PORT cause"), "stop". */
-static void driver_frame(void *state, const char *name, const char *data, size_t len,
+static void driver_frame(void *state, const char *name, char *data, size_t len,
                          struct wire_buf *out, const char **reply)
 {
     struct driver *d = state;

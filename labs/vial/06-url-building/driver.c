@@ -248,26 +248,28 @@ static int add_route(vial_app *app, const char *d, size_t len)
                           strcmp(endpoint, "go") == 0 ? go_view : echo_view);
 }
 
+/* "route" (answers add_route's result) or a batch of operations (answers their text). */
+static void driver_frame(void *state, const char *name, char *data, size_t len,
+                         struct wire_buf *out, const char **reply)
+{
+    vial_app *app = state;
+    (void)reply;
+    if (strcmp(name, "route") == 0) {
+        char answer[32];
+        snprintf(answer, sizeof answer, "%d", add_route(app, data, len));
+        wire_buf_str(out, answer);
+    } else {
+        char *text = run_ops(app, data, len);
+        if (text != NULL)
+            wire_buf_str(out, text);
+        free(text);
+    }
+}
+
 int main(void)
 {
-    char name[WIRE_MAX_NAME], answer[32];
-    char *data = NULL;
-    size_t len = 0;
     vial_app *app = vial_app_new("lab06");
-    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
-        int rc;
-        if (strcmp(name, "route") == 0) {
-            snprintf(answer, sizeof answer, "%d", add_route(app, data, len));
-            rc = wire_send(WIRE_OUT, "ok", answer, strlen(answer));
-        } else {
-            char *text = run_ops(app, data, len);
-            rc = wire_send(WIRE_OUT, "ok", text ? text : "", text ? strlen(text) : 0);
-            free(text);
-        }
-        free(data);
-        if (rc < 0)
-            break;
-    }
+    wire_serve_frames(driver_frame, app);
     vial_app_free(app);
     return 0;
 }

@@ -276,19 +276,17 @@ static char *run_case(char *spec)
     return out.data;
 }
 
+/* "case": runs one case and answers its text. */
+static void driver_frame(void *state, const char *name, char *data, size_t len,
+                         struct wire_buf *out, const char **reply)
+{
+    (void)state, (void)len, (void)reply;
+    char *text = strcmp(name, "case") == 0 ? run_case(data) : NULL;
+    wire_buf_str(out, text ? text : "unknown frame");
+    free(text);
+}
+
 int main(void)
 {
-    char name[WIRE_MAX_NAME];
-    char *data = NULL;
-    size_t len = 0;
-    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
-        char *text = strcmp(name, "case") == 0 ? run_case(data) : NULL;
-        int rc = wire_send(WIRE_OUT, "ok", text ? text : "unknown frame",
-                           text ? strlen(text) : 13);
-        free(text);
-        free(data);
-        if (rc < 0)
-            break;
-    }
-    return 0;
+    return wire_serve_frames(driver_frame, NULL);
 }

@@ -212,33 +212,30 @@ static void frame_request(struct wire_buf *out, vial_app *app, const char *d, si
     vial_response_free(&res);
 }
 
+/* encode, decode, config, env and request frames, on the lab's app. */
+static void driver_frame(void *state, const char *name, char *data, size_t len,
+                         struct wire_buf *out, const char **reply)
+{
+    vial_app *app = state;
+    (void)reply;
+    if (strcmp(name, "encode") == 0)
+        frame_encode(out, data, len);
+    else if (strcmp(name, "decode") == 0)
+        frame_decode(out, data, len);
+    else if (strcmp(name, "config") == 0 && app != NULL)
+        frame_config(out, app, data, len);
+    else if (strcmp(name, "env") == 0)
+        frame_env(out, data, len);
+    else if (strcmp(name, "request") == 0 && app != NULL)
+        frame_request(out, app, data, len);
+    else
+        wire_buf_str(out, app ? "unknown frame" : "vial_app_new returned NULL");
+}
+
 int main(void)
 {
-    char name[WIRE_MAX_NAME];
-    char *data = NULL;
-    size_t len = 0;
     vial_app *app = lab10_app();
-    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
-        struct wire_buf out = {0};
-        wire_buf_add(&out, "", 0);
-        if (strcmp(name, "encode") == 0)
-            frame_encode(&out, data, len);
-        else if (strcmp(name, "decode") == 0)
-            frame_decode(&out, data, len);
-        else if (strcmp(name, "config") == 0 && app != NULL)
-            frame_config(&out, app, data, len);
-        else if (strcmp(name, "env") == 0)
-            frame_env(&out, data, len);
-        else if (strcmp(name, "request") == 0 && app != NULL)
-            frame_request(&out, app, data, len);
-        else
-            wire_buf_str(&out, app ? "unknown frame" : "vial_app_new returned NULL");
-        free(data);
-        int rc = wire_send(WIRE_OUT, "ok", out.data, out.len);
-        wire_buf_free(&out);
-        if (rc < 0)
-            break;
-    }
+    wire_serve_frames(driver_frame, app);
     vial_app_free(app);
     return 0;
 }

@@ -295,34 +295,34 @@ static void driver_frame(struct wire_buf *out, const char *name, char *d, size_t
     }
 }
 
+struct driver {
+    vial_app *app;
+    vial_client *client;
+    vial_server *srv;
+    pid_t child;
+};
+
+static void driver_serve(void *state, const char *name, char *data, size_t len,
+                         struct wire_buf *out, const char **reply)
+{
+    struct driver *d = state;
+    (void)reply;
+    if (d->app == NULL)
+        wire_buf_str(out, "vial_app_new returned NULL");
+    else
+        driver_frame(out, name, data, len, d->app, &d->client, &d->srv, &d->child);
+}
+
 int main(void)
 {
-    char name[WIRE_MAX_NAME];
-    char *data = NULL;
-    size_t len = 0;
-    vial_app *app = lab11_app();
-    vial_client *c = NULL;
-    vial_server *srv = NULL;
-    pid_t child = 0;
-    while (wire_serve_next(name, sizeof name, &data, &len) == 1) {
-        struct wire_buf out = {0};
-        wire_buf_add(&out, "", 0);
-        if (app == NULL)
-            wire_buf_str(&out, "vial_app_new returned NULL");
-        else
-            driver_frame(&out, name, data, len, app, &c, &srv, &child);
-        free(data);
-        int rc = wire_send(WIRE_OUT, "ok", out.data, out.len);
-        wire_buf_free(&out);
-        if (rc < 0)
-            break;
+    struct driver d = { lab11_app(), NULL, NULL, 0 };
+    wire_serve_frames(driver_serve, &d);
+    if (d.child > 0) {
+        kill(d.child, SIGKILL);
+        waitpid(d.child, NULL, 0);
     }
-    if (child > 0) {
-        kill(child, SIGKILL);
-        waitpid(child, NULL, 0);
-    }
-    vial_server_stop(srv);
-    vial_client_free(c);
-    vial_app_free(app);
+    vial_server_stop(d.srv);
+    vial_client_free(d.client);
+    vial_app_free(d.app);
     return 0;
 }

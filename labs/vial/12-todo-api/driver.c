@@ -19,7 +19,7 @@ struct driver {
 };
 
 /* "start": the todo app on 4 threads (answers "PORT cause" in a "port" frame); "stop". */
-static void driver_frame(void *state, const char *name, const char *data, size_t len,
+static void driver_frame(void *state, const char *name, char *data, size_t len,
                          struct wire_buf *out, const char **reply)
 {
     struct driver *d = state;
