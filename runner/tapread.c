@@ -699,19 +699,11 @@ void tapread_free(struct tap_report *r)
         return;
     for (size_t i = 0; i < r->ntests; i++) {
         struct tap_test *t = &r->tests[i];
-        free(t->description);
-        free(t->reason);
-        free(t->message);
-        free(t->got);
-        free(t->expected);
-        free(t->at);
-        free(t->seed);
-        free(t->transcript);
-        free(t->input);
-        free(t->verdict);
-        free(t->compiler);
-        free(t->output);
-        free(t->diag);
+        char *owned[] = { t->description, t->reason, t->message, t->got, t->expected, t->at,
+                          t->seed, t->transcript, t->input, t->verdict, t->compiler,
+                          t->output, t->diag };
+        for (size_t k = 0; k < sizeof owned / sizeof owned[0]; k++)
+            free(owned[k]);
     }
     free(r->tests);
     free(r->skip_all_reason);
