@@ -124,6 +124,10 @@ void course_lab_text_free(struct lab_text *t);
  * under "## Hints (k of n)". *nhints gets n. Caller frees. */
 char *course_lab_markdown(const char *body, int shown, int *nhints);
 
+/* The path of a course file as messages show it: rel under the root as the user named it
+ * (rel alone for "."). Caller frees. */
+char *course_show(const char *shown_root, const char *rel);
+
 /* Sorted entries of a folder (names only, no dot files; none when it cannot be read).
  * Caller frees with fm_list_free. */
 char **course_list_dir(const char *dir);

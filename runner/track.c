@@ -96,12 +96,6 @@ static void track_free(struct track *t)
     free(t->blurb);
 }
 
-/* Shown path of a course file: relative to the root as the user named it. */
-static char *track_show(const char *shown_root, const char *rel)
-{
-    return strcmp(shown_root, ".") == 0 ? xstrdup(rel) : util_path_join(shown_root, rel);
-}
-
 /* Checks the values of one parsed track.md named `name` under labs/. */
 static void track_check(struct track_fm *tf, const char *name, const char *path,
                         struct sb *err)
@@ -127,7 +121,7 @@ static int track_read(struct course *c, const char *shown, const char *name,
                       struct track_fm *tf, struct sb *err)
 {
     char *rel = xasprintf("labs/%s/track.md", name);
-    char *path = track_show(shown, rel);
+    char *path = course_show(shown, rel);
     size_t len, body_line;
     tf->t.dir = xasprintf("%s/labs/%s", c->root, name);
     tf->t.path = util_path_join(c->root, rel);
@@ -177,7 +171,7 @@ static void track_scan_folders(struct course *c, const struct track *t, const ch
 {
     char *ref = util_path_join(t->dir, "ref");
     char *rel = xasprintf("labs/%s/track.md", t->id);
-    char *path = track_show(shown, rel);
+    char *path = course_show(shown, rel);
     free(rel);
     char *sref = xasprintf("labs/%s/ref", t->id);
     if (!util_is_dir(ref))
@@ -220,7 +214,7 @@ void track_load(struct course *c, const char *shown, struct sb *err)
             memset(&tf, 0, sizeof tf);
             if (!util_is_file(md)) {
                 char *rel = xasprintf("labs/%s/track.md", names[i]);
-                char *path = track_show(shown, rel);
+                char *path = course_show(shown, rel);
                 sb_printf(err, "%s:0: missing: every folder of labs/ but kit/ is a track\n",
                           path);
                 free(path);
@@ -257,7 +251,7 @@ void track_link(struct course *c, const char *shown, struct sb *err)
         const struct lab *first = track_first_lab(c, t);
         const char *want = first != NULL ? first->requires : NULL;
         char *rel = xasprintf("labs/%s/track.md", t->id);
-        char *path = track_show(shown, rel);
+        char *path = course_show(shown, rel);
         free(rel);
         const struct lab *req = t->requires ? course_lab(c, t->requires) : NULL;
         if (t->requires != NULL && req == NULL)
