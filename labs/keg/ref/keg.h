@@ -1,0 +1,597 @@
+/* keg.h -- the whole public API of keg, a small Django-like full-stack framework in C on
+ * sqlite3 and on the vial you built in labs 1-12. You write it lab by lab: this header is
+ * its reference manual. Every public name starts with keg_ (KEG_ for constants). Lab
+ * numbers are given as [lab NN].
+ *
+ * Where each piece sits (compare a Django project):
+ *
+ *   models (static descriptors)  --> query sets --> keg_db (one sqlite3 connection)
+ *        [14, 16]                      [15, 16]        [13, 17]
+ *   migrations [18] diff the models against the state replayed from migration files.
+ *   The web layer [19-23] (templates, forms, sessions, CSRF, users, admin, middleware)
+ *   runs on vial: a keg_site holds the database and the settings of one vial_app.
+ *
+ * Conventions
+ *   - Functions returning int return 0 (or a count, when the comment says so) on success
+ *     and a negative KEG_E* status on failure. keg_db_error() then says why, with the
+ *     SQLite message kept when SQLite refused.
+ *   - Values handed to keg are copied (or bound) before the call returns; strings keg
+ *     returns from an object belong to that object unless the comment says "caller frees".
+ *   - Every *_free function accepts NULL.
+ *   - SQL is only ever built from identifiers that passed keg_ident_ok() (names in the
+ *     model descriptors, checked fields and lookups); every value is a bound parameter.
+ *   - Compiles as C11 with -D_POSIX_C_SOURCE=200809L. */
+#ifndef KEG_H
+#define KEG_H
+
+#include <stddef.h>
+
+#include "vial.h"
+
+/* ---- status codes [lab 13] -------------------------------------------------------- */
+
+enum keg_status {
+    KEG_OK = 0,
+    KEG_ERROR = -1,         /* anything else SQLite reported (bad SQL, I/O, misuse) */
+    KEG_ENOMEM = -2,        /* out of memory */
+    KEG_EINTEGRITY = -3,    /* a constraint failed: UNIQUE, NOT NULL, FOREIGN KEY, CHECK
+                               (Django's IntegrityError) */
+    KEG_ENOTFOUND = -4,     /* no row where one was required (Model.DoesNotExist) */
+    KEG_EMULTIPLE = -5,     /* several rows where one was required
+                               (MultipleObjectsReturned) */
+    KEG_EINVALID = -6,      /* refused before any SQL ran: a bad identifier, unknown field
+                               or lookup, wrong number of values (Django's FieldError) */
+    KEG_EBUSY = -7,         /* the database stayed locked past the busy timeout */
+    KEG_EPROTECTED = -8,    /* [lab 16] on_delete PROTECT refused a delete */
+    KEG_EVALIDATION = -9,   /* [lab 14] full_clean found errors (ValidationError) */
+};
+
+/* ---- values [lab 13] -----------------------------------------------------------------
+ * A value to bind or compare. Text and blobs are not owned: they must live until the
+ * call that takes the value returns. Text may hold any bytes, NUL and invalid UTF-8
+ * included: it is bound with its length. */
+
+enum keg_type { KEG_NULL, KEG_INT, KEG_REAL, KEG_TEXT, KEG_BLOB, KEG_FEXPR };
+
+typedef struct keg_value {
+    enum keg_type type;
+    long long i;            /* KEG_INT; KEG_FEXPR: the number added to the field */
+    double r;               /* KEG_REAL */
+    const char *s;          /* KEG_TEXT, KEG_BLOB: the bytes; KEG_FEXPR: the field name */
+    size_t len;             /* KEG_TEXT, KEG_BLOB: their count */
+} keg_value;
+
+keg_value keg_null(void);
+keg_value keg_int(long long i);
+keg_value keg_real(double r);
+keg_value keg_text(const char *s);                 /* s NUL-terminated; NULL gives KEG_NULL */
+keg_value keg_textn(const char *s, size_t len);    /* exactly len bytes */
+keg_value keg_blob(const void *p, size_t len);
+/* [lab 15] Django's F("field") and F("field") + n: the value of a column of the same row,
+ * so `UPDATE ... SET "n" = "n" + 1` happens in the database, not in C. */
+keg_value keg_f(const char *field);
+keg_value keg_f_add(const char *field, long long n);
+
+/* ---- the database [lab 13] -------------------------------------------------------- */
+
+typedef struct keg_db keg_db;       /* opaque: one sqlite3 connection and its state */
+typedef struct keg_rows keg_rows;   /* opaque: an executing SELECT */
+
+#define KEG_BUSY_TIMEOUT_MS 5000    /* how long a writer waits for a lock */
+#define KEG_LOG_MAX 100             /* statements kept by the query log */
+#define KEG_IDENT_MAX 63            /* longest identifier keg accepts */
+
+/* Opens (creating it if needed) the database at `path` (":memory:" for a private
+ * in-memory one) and sets it up as Django does for SQLite: PRAGMA foreign_keys=ON,
+ * journal_mode=WAL (an in-memory database keeps "memory"), and a busy timeout of
+ * KEG_BUSY_TIMEOUT_MS. Returns the connection, or NULL with an allocated message in *err
+ * (caller frees; err may be NULL). */
+keg_db *keg_db_open(const char *path, char **err);
+/* Finalizes every statement keg prepared (none is left: sqlite3_next_stmt() finds
+ * nothing), closes the connection and frees db. An open transaction is rolled back.
+ * Accepts NULL. */
+void keg_db_close(keg_db *db);
+/* The sqlite3 handle, for what keg does not cover. Owned by db. */
+struct sqlite3 *keg_db_handle(keg_db *db);
+
+/* The message of the last failure on db ("UNIQUE constraint failed: t.a" as SQLite
+ * said it, or keg's own for KEG_EINVALID), "" when nothing failed yet. Owned by db,
+ * valid until the next call on db. */
+const char *keg_db_error(const keg_db *db);
+
+/* Runs exactly one SQL statement with `n` bound parameters (`?` placeholders, in order).
+ * Returns the number of rows it changed (INSERT, UPDATE, DELETE; 0 for others), or a
+ * status: KEG_EINVALID for text after the statement or a wrong parameter count,
+ * KEG_EINTEGRITY, KEG_EBUSY, ... Rows a statement returns are stepped through and
+ * dropped. Prepared statements are cached by SQL text and reused. */
+int keg_db_exec(keg_db *db, const char *sql, const keg_value *params, size_t n);
+/* The rowid of the last INSERT on db. */
+long long keg_db_last_id(const keg_db *db);
+
+/* Starts one SELECT. On success *out is the reader (close it with keg_rows_close; the
+ * statement goes back to the cache) and 0 is returned; else a status and *out NULL.
+ * Readers may be nested: the same SQL open twice uses two statements. */
+int keg_db_query(keg_db *db, const char *sql, const keg_value *params, size_t n,
+                 keg_rows **out);
+/* Moves to the next row: 1 when there is one, 0 at the end, or a status. */
+int keg_rows_next(keg_rows *r);
+int keg_rows_columns(const keg_rows *r);
+/* The current row's column `col` (from 0). Its type as stored (KEG_NULL, KEG_INT,
+ * KEG_REAL, KEG_TEXT or KEG_BLOB). */
+enum keg_type keg_rows_type(const keg_rows *r, int col);
+long long keg_rows_int(const keg_rows *r, int col);     /* 0 for NULL */
+double keg_rows_real(const keg_rows *r, int col);       /* 0 for NULL */
+/* The bytes of a text or blob column and their count in *len (len may be NULL); NULL
+ * for SQL NULL. NUL-terminated; valid until the next keg_rows_next or close. */
+const char *keg_rows_text(const keg_rows *r, int col, size_t *len);
+/* Ends the reader and releases its statement. Accepts NULL. */
+void keg_rows_close(keg_rows *r);
+/* Runs a query expected to give one row of which the first column is an integer:
+ * KEG_ENOTFOUND when it gives none. */
+int keg_db_query_int(keg_db *db, const char *sql, const keg_value *params, size_t n,
+                     long long *out);
+
+/* 1 when `name` is an identifier keg may put into SQL: [A-Za-z_][A-Za-z0-9_]*, at most
+ * KEG_IDENT_MAX characters; else 0. */
+int keg_ident_ok(const char *name);
+/* Inserts one row into `table`: INSERT INTO "table" ("c1", ...) VALUES (?, ...) (n 0:
+ * DEFAULT VALUES). Every name is checked with keg_ident_ok before any SQL is built
+ * (KEG_EINVALID). On success *id (if not NULL) gets the new rowid. */
+int keg_db_insert(keg_db *db, const char *table, const char *const *cols,
+                  const keg_value *vals, size_t n, long long *id);
+/* 1 when a table named `table` exists, 0 when not, or a status (KEG_EINVALID for a bad
+ * name, checked before any SQL). */
+int keg_db_table_exists(keg_db *db, const char *table);
+
+/* The query counter and log, for your own tests (Django's assertNumQueries and
+ * connection.queries). Every statement SQLite starts on db counts once, whoever
+ * prepared it, except BEGIN, COMMIT, END, ROLLBACK, SAVEPOINT and RELEASE; its SQL with
+ * the parameters filled in is logged (the last KEG_LOG_MAX are kept). */
+long keg_db_queries(const keg_db *db);
+/* The i-th statement counted since the last reset (0 first), or NULL when it is no
+ * longer (or not yet) in the log. Owned by db. */
+const char *keg_db_query_sql(const keg_db *db, long i);
+/* Sets the counter to 0 and empties the log. */
+void keg_db_queries_reset(keg_db *db);
+
+/* ---- models and fields [lab 14] -------------------------------------------------------
+ * A model is a C struct that starts with a keg_obj, plus a static descriptor listing
+ * its fields with offsetof. Field storage:
+ *   KEG_AUTO, KEG_INTEGER, KEG_DATETIME, KEG_FK   long long (a datetime is seconds since
+ *                                                   1970 UTC; a foreign key is the id)
+ *   KEG_BOOL                                      int (0 or 1)
+ *   KEG_CHAR, KEG_TEXTFIELD                       char * owned by the object; NULL is
+ *                                                   SQL NULL
+ *   KEG_M2M                                       nothing: rows of a join table [16]
+ * A numeric field is SQL NULL when its bit is set in obj.nulls (bit i for fields[i]).
+ *
+ *   struct question { keg_obj obj; long long id; char *question_text; long long pub_date; };
+ *   static const keg_field question_fields[] = {
+ *       KEG_FIELD(struct question, id, KEG_AUTO),
+ *       KEG_FIELD(struct question, question_text, KEG_CHAR, .max_length = 200),
+ *       KEG_FIELD(struct question, pub_date, KEG_DATETIME),
+ *   };
+ *   const keg_model polls_question = KEG_MODEL(polls, question, struct question,
+ *                                              question_fields);
+ */
+
+typedef struct keg_model keg_model;
+typedef struct keg_rel keg_rel;     /* opaque: related objects cached on an object [16] */
+
+typedef struct keg_obj {
+    const keg_model *model;         /* set by keg_obj_init / keg_obj_new */
+    unsigned long long nulls;       /* bit i set: numeric field i is SQL NULL */
+    keg_rel *rel;                   /* [lab 16] owned; freed by keg_obj_clear */
+} keg_obj;
+
+enum keg_kind {
+    KEG_AUTO,        /* the primary key "id": integer NOT NULL PRIMARY KEY AUTOINCREMENT */
+    KEG_INTEGER,     /* integer */
+    KEG_BOOL,        /* bool */
+    KEG_CHAR,        /* varchar(max_length); max_length counts characters */
+    KEG_TEXTFIELD,   /* text */
+    KEG_DATETIME,    /* datetime, stored as text "YYYY-MM-DD HH:MM:SS" (UTC) */
+    KEG_FK,          /* bigint REFERENCES the target's id; column "<name>_id" */
+    KEG_M2M,         /* [lab 16] no column: a join table "<table>_<name>" */
+};
+
+enum keg_on_delete { KEG_CASCADE, KEG_PROTECT, KEG_SET_NULL };
+
+#define KEG_NULLABLE 0x1u   /* null=True: the column accepts NULL */
+#define KEG_BLANK    0x2u   /* blank=True: full_clean accepts "" (and NULL) */
+#define KEG_UNIQUE   0x4u   /* unique=True */
+#define KEG_DEFAULT  0x8u   /* has a default: default_int or default_text */
+
+struct keg_choice {
+    const char *value;      /* stored value, as text ("1" for an integer field) */
+    const char *label;      /* human-readable */
+};
+
+typedef struct keg_field {
+    const char *name;       /* attribute name; a foreign key "question" has the column
+                               "question_id" and stores the id in member question_id */
+    enum keg_kind kind;
+    size_t offset;          /* offsetof(struct, member); unused for KEG_M2M */
+    unsigned flags;         /* KEG_NULLABLE | KEG_BLANK | KEG_UNIQUE | KEG_DEFAULT */
+    int max_length;         /* KEG_CHAR: required, >= 1 */
+    long long default_int;  /* with KEG_DEFAULT: KEG_INTEGER, KEG_BOOL, KEG_DATETIME */
+    const char *default_text;           /* with KEG_DEFAULT: KEG_CHAR, KEG_TEXTFIELD */
+    const struct keg_choice *choices;   /* NULL, or ended by { NULL, NULL } */
+    const keg_model *to;                /* KEG_FK, KEG_M2M: the target model */
+    enum keg_on_delete on_delete;       /* KEG_FK */
+    const char *related_name;           /* KEG_FK, KEG_M2M: name of the reverse set on
+                                           the target; NULL: "<model>_set" */
+} keg_field;
+
+struct keg_model {
+    const char *app;        /* "polls" */
+    const char *name;       /* "question", lowercase */
+    const char *table;      /* "polls_question" */
+    size_t size;            /* sizeof the struct */
+    const keg_field *fields;/* fields[0] is the KEG_AUTO field "id" */
+    size_t nfields;         /* at most 64 */
+    const char *ordering;   /* default order_by ("-pub_date"), or NULL */
+};
+
+/* A field entry: KEG_FIELD(struct question, question_text, KEG_CHAR, .max_length = 200). */
+#define KEG_FIELD(T, member, KIND, ...) \
+    { .name = #member, .kind = (KIND), .offset = offsetof(T, member), __VA_ARGS__ }
+/* A foreign key entry: KEG_FK_FIELD(struct choice, question, polls_question, KEG_CASCADE)
+ * stores the id in member question_id. */
+#define KEG_FK_FIELD(T, name, TO, ON_DELETE, ...) \
+    { .name = #name, .kind = KEG_FK, .offset = offsetof(T, name##_id), .to = &(TO), \
+      .on_delete = (ON_DELETE), __VA_ARGS__ }
+/* [lab 16] A many-to-many entry: KEG_M2M_FIELD(tags, blog_tag). */
+#define KEG_M2M_FIELD(name, TO, ...) \
+    { .name = #name, .kind = KEG_M2M, .to = &(TO), __VA_ARGS__ }
+/* A model: KEG_MODEL(polls, question, struct question, question_fields). */
+#define KEG_MODEL(APP, NAME, T, FIELDS, ...) \
+    { .app = #APP, .name = #NAME, .table = #APP "_" #NAME, .size = sizeof(T), \
+      .fields = (FIELDS), .nfields = sizeof(FIELDS) / sizeof((FIELDS)[0]), __VA_ARGS__ }
+
+/* The field named `name` of m, or NULL. */
+const keg_field *keg_model_field(const keg_model *m, const char *name);
+/* The CREATE TABLE statement of m, byte for byte what Django 5.2 writes for SQLite:
+ *   CREATE TABLE "polls_question" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT,
+ *   "question_text" varchar(200) NOT NULL, "pub_date" datetime NOT NULL)
+ * (one line; lab 14 gives every rule). Caller frees; NULL for a descriptor that breaks
+ * a rule (an identifier that fails keg_ident_ok, fields[0] not KEG_AUTO "id", a
+ * KEG_CHAR without max_length) or out of memory. */
+char *keg_model_create_sql(const keg_model *m);
+/* Runs keg_model_create_sql and, for each foreign key, CREATE INDEX
+ * "<table>_<column>" ON "<table>" ("<column>"); [lab 16] creates the join tables of its
+ * KEG_M2M fields. */
+int keg_create_table(keg_db *db, const keg_model *m);
+
+/* Readies the object you allocated (m->size bytes, zeroed) as an unsaved instance of m:
+ * header set, defaults applied (strings copied). Returns 0 or KEG_ENOMEM. */
+int keg_obj_init(void *obj, const keg_model *m);
+/* Allocates and inits an instance; free it with keg_obj_free. NULL when out of memory. */
+void *keg_obj_new(const keg_model *m);
+/* Frees what the object owns (strings, cached relations) and zeroes its fields; the
+ * model stays set. Accepts NULL. */
+void keg_obj_clear(void *obj);
+/* keg_obj_clear, then frees the object itself. Accepts NULL. */
+void keg_obj_free(void *obj);
+/* Sets a KEG_CHAR or KEG_TEXTFIELD field to a copy of s (NULL: SQL NULL). */
+int keg_obj_set_text(void *obj, const char *field, const char *s);
+/* Marks a numeric field NULL (is_null 1) or not (0); strings use keg_obj_set_text. */
+int keg_obj_set_null(void *obj, const char *field, int is_null);
+/* 1 when the field is SQL NULL, 0 when not, KEG_EINVALID for an unknown field. */
+int keg_obj_is_null(const void *obj, const char *field);
+
+/* Saves the object: with id 0 an INSERT of every field but id (id set from the new
+ * row); else an UPDATE of every field by id, and an INSERT with that id when no row has
+ * it (Django's save()). Does not validate: call keg_full_clean first. A constraint the
+ * database refuses is KEG_EINTEGRITY (the object is unchanged). */
+int keg_save(keg_db *db, void *obj);
+/* Loads the row with that id into `out` (an object of m, from keg_obj_init or a
+ * previous load: it is cleared first). KEG_ENOTFOUND when there is none. */
+int keg_get(keg_db *db, const keg_model *m, long long id, void *out);
+/* Deletes the object's row by id and sets its id to 0. KEG_ENOTFOUND when the row is
+ * gone. [lab 16] Follows on_delete of every registered foreign key to the model:
+ * CASCADE deletes, SET_NULL clears, PROTECT refuses the whole delete
+ * (KEG_EPROTECTED, nothing changed); all in one transaction. */
+int keg_delete(keg_db *db, void *obj);
+/* Django's full_clean(): checks every field but id and appends one message per field
+ * in error to `errors` (name -> message, in field order; lab 14 gives each message):
+ * blank, null, max_length (in characters), valid UTF-8, choices, then unique (a SELECT
+ * on db; skipped when db is NULL). Returns 0 when valid, KEG_EVALIDATION when not. */
+int keg_full_clean(keg_db *db, const void *obj, vial_pairs *errors);
+
+/* Formats t (seconds since 1970, UTC) as "YYYY-MM-DD HH:MM:SS" into out (at least 20
+ * bytes). Returns 0, or KEG_EINVALID outside years 1..9999. */
+int keg_datetime_format(long long t, char out[20]);
+/* Parses "YYYY-MM-DD HH:MM:SS" (a fraction ".ffffff" after it is accepted and
+ * dropped). Returns 0, or KEG_EINVALID. */
+int keg_datetime_parse(const char *s, long long *t);
+
+/* The model registry (Django's apps): deletes follow relations [16] and migrations
+ * diff models [18] through it. Registering twice is a no-op. Returns 0, KEG_EINVALID for
+ * another model with the same table, or KEG_ENOMEM. */
+int keg_register(const keg_model *m);
+/* The registered models, in registration order; *n gets their count. Owned by keg. */
+const keg_model *const *keg_registered(size_t *n);
+/* Forgets every registered model (for tests). */
+void keg_registry_clear(void);
+
+/* ---- query sets [lab 15] --------------------------------------------------------------
+ * A query set describes a query; nothing runs until it is evaluated (fetch, count,
+ * exists, get, update, delete), so building one costs no statement. Query sets are
+ * immutable: each call returns a new one (caller frees with keg_qs_free) and leaves its
+ * argument unchanged. A call given NULL returns NULL, so chains can be checked once.
+ * A mistake (unknown field or lookup, bad order_by) does not return NULL: the query set
+ * carries the error (keg_qs_error) and evaluating it returns KEG_EINVALID, with no SQL.
+ *
+ * Lookups, as Django's "field__lookup" (no suffix: exact): exact, iexact, contains,
+ * icontains, startswith, gt, gte, lt, lte, in, isnull, range. Lab 15 gives the SQL of
+ * each. A foreign key compares by id ("question" or "question_id"). */
+
+typedef struct keg_qs keg_qs;
+typedef struct keg_q keg_q;
+
+/* Every row of m (m->ordering applies unless order_by replaces it). */
+keg_qs *keg_qs_all(const keg_model *m);
+keg_qs *keg_qs_filter(const keg_qs *qs, const char *lookup, keg_value v);
+/* For lookups that take several values: in (n >= 0) and range (n == 2). */
+keg_qs *keg_qs_filter_list(const keg_qs *qs, const char *lookup, const keg_value *v,
+                           size_t n);
+/* NOT the lookup; as in Django, a row whose field is NULL is kept by exclude(x=1). */
+keg_qs *keg_qs_exclude(const keg_qs *qs, const char *lookup, keg_value v);
+/* ANDs a Q tree into the query (q is copied; the caller still frees it). */
+keg_qs *keg_qs_where(const keg_qs *qs, const keg_q *q);
+/* Orders by a comma-separated list of field names, "-" for descending ("-votes,id");
+ * replaces any earlier ordering; "" removes it. */
+keg_qs *keg_qs_order_by(const keg_qs *qs, const char *fields);
+/* Python's qs[start:stop] with LIMIT/OFFSET; stop < 0: no end. start >= 0. Slicing a
+ * sliced query set slices within the first slice. */
+keg_qs *keg_qs_slice(const keg_qs *qs, long long start, long long stop);
+/* The first error met while building, or NULL. Owned by qs. */
+const char *keg_qs_error(const keg_qs *qs);
+/* The SQL of a SELECT of qs with "?" placeholders (str(qs.query)); caller frees. NULL
+ * when qs carries an error. */
+char *keg_qs_sql(const keg_qs *qs);
+void keg_qs_free(keg_qs *qs);
+
+/* Q objects: a lookup, or AND/OR/NOT of Q objects. keg_q_and, keg_q_or and keg_q_not
+ * take ownership of their arguments (NULL in gives NULL out, the others freed). */
+keg_q *keg_q_new(const char *lookup, keg_value v);
+keg_q *keg_q_list(const char *lookup, const keg_value *v, size_t n);
+keg_q *keg_q_and(keg_q *a, keg_q *b);
+keg_q *keg_q_or(keg_q *a, keg_q *b);
+keg_q *keg_q_not(keg_q *a);
+void keg_q_free(keg_q *q);
+
+/* Objects a query gave: each item an object of model, owned by the list. */
+typedef struct keg_list {
+    const keg_model *model;
+    void **items;
+    size_t len;
+} keg_list;
+
+/* Runs the SELECT (one statement) and appends its rows to out (zeroed or freed first). */
+int keg_qs_fetch(keg_db *db, const keg_qs *qs, keg_list *out);
+/* Frees every object and the array; the list is empty afterwards. */
+void keg_list_free(keg_list *l);
+/* SELECT COUNT(*) of the query (slices respected). */
+int keg_qs_count(keg_db *db, const keg_qs *qs, long long *n);
+/* 1 when the query has a row, 0 when not, or a status. */
+int keg_qs_exists(keg_db *db, const keg_qs *qs);
+/* The one row of the query into out (as keg_get): KEG_ENOTFOUND, KEG_EMULTIPLE. */
+int keg_qs_get(keg_db *db, const keg_qs *qs, void *out);
+/* UPDATE every row of the query (no slice): sets `field` to v (v may be keg_f_add).
+ * Returns the rows changed, or a status. */
+int keg_qs_update(keg_db *db, const keg_qs *qs, const char *field, keg_value v);
+/* DELETE every row of the query (no slice); [lab 16] on_delete is followed as in
+ * keg_delete. Returns the rows deleted, or a status. */
+int keg_qs_delete(keg_db *db, const keg_qs *qs);
+
+/* ---- relations [lab 16] ------------------------------------------------------------ */
+
+/* The object a foreign key of obj points to, loaded once then cached on obj (*out owned
+ * by obj; NULL when the key is NULL). */
+int keg_fk_get(keg_db *db, void *obj, const char *field, const void **out);
+/* The reverse set `name` ("choice_set", or a related_name) of obj as a query set. */
+keg_qs *keg_related(const void *obj, const char *name);
+/* The reverse set's objects, from the prefetch cache when prefetch_related filled it,
+ * else one query (then cached). *out owned by obj. */
+int keg_related_fetch(keg_db *db, void *obj, const char *name, const keg_list **out);
+/* Fetching joins the target of each named foreign key in the same statement and caches
+ * it on each object (keg_fk_get then runs no SQL). Several: "question,author". */
+keg_qs *keg_qs_select_related(const keg_qs *qs, const char *fields);
+/* After fetching, loads the reverse set or many-to-many `names` of every object with one
+ * "IN" query per name and caches them (keg_related_fetch then runs no SQL). */
+keg_qs *keg_qs_prefetch_related(const keg_qs *qs, const char *names);
+/* Adds or removes the pair (obj, other_id) of the many-to-many `field`. Adding an
+ * existing pair does nothing. */
+int keg_m2m_add(keg_db *db, const void *obj, const char *field, long long other_id);
+int keg_m2m_remove(keg_db *db, const void *obj, const char *field, long long other_id);
+/* The targets of obj's many-to-many `field` as a query set. */
+keg_qs *keg_m2m(const void *obj, const char *field);
+
+/* ---- transactions [lab 17] --------------------------------------------------------- */
+
+/* Django's atomic(): the outermost level runs BEGIN IMMEDIATE, each nested level a
+ * SAVEPOINT. Returns 0 or a status. */
+int keg_atomic_begin(keg_db *db);
+/* Ends the innermost level keeping its work: RELEASE, or COMMIT at the outermost level,
+ * after which the on_commit callbacks run in order. A failed COMMIT rolls back. */
+int keg_atomic_commit(keg_db *db);
+/* Ends the innermost level undoing its work: ROLLBACK TO and RELEASE the savepoint, or
+ * ROLLBACK at the outermost level. Callbacks registered inside it are dropped. */
+int keg_atomic_rollback(keg_db *db);
+/* Runs fn(db, arg) in one level: commits when it returns >= 0, rolls back otherwise.
+ * Returns fn's result, or the commit's status when committing fails. */
+int keg_atomic(keg_db *db, int (*fn)(keg_db *db, void *arg), void *arg);
+/* How many levels are open (0: autocommit). */
+int keg_atomic_depth(const keg_db *db);
+/* Django's on_commit(): fn(arg) runs after the outermost COMMIT, never after a rollback;
+ * at once when no transaction is open. */
+int keg_on_commit(keg_db *db, void (*fn)(void *arg), void *arg);
+
+/* ---- the site: keg on a vial_app [labs 17, 19-23] ----------------------------------- */
+
+typedef struct keg_site keg_site;
+
+struct keg_settings {
+    const char *secret_key;         /* signs cookies, seeds CSRF [21]; required */
+    const char *allowed_hosts;      /* comma-separated; "" or NULL: "localhost,127.0.0.1" */
+    const char *csrf_trusted_origins;   /* comma-separated "https://host" [21] */
+    int secure_proxy_ssl_header;    /* 1: trust X-Forwarded-Proto: https [21] */
+    long hsts_seconds;              /* > 0: Strict-Transport-Security on HTTPS [23] */
+    unsigned password_iterations;   /* PBKDF2 rounds; 0: KEG_PASSWORD_ITERATIONS [22] */
+    long session_age;               /* seconds; 0: two weeks [21] */
+    int atomic_requests;            /* 1: one transaction per request [17] */
+};
+
+/* Makes `app` a keg site on `db` (neither owned): vial_app_set_user(app, site). s is
+ * copied (NULL: all defaults). NULL when out of memory. */
+keg_site *keg_site_new(vial_app *app, keg_db *db, const struct keg_settings *s);
+void keg_site_free(keg_site *site);
+/* The database of the site serving req. */
+keg_db *keg_request_db(const vial_request *req);
+/* [lab 17] Django's ATOMIC_REQUESTS: each request's view runs in keg_atomic_begin; the
+ * work is committed when the response status is below 500, rolled back otherwise. */
+int keg_site_atomic_requests(keg_site *site);
+
+/* A test database (Django's test runner): ":memory:", the registered models' tables
+ * created. keg_test_begin opens a transaction for one test, keg_test_end rolls it back,
+ * so each test starts from the same data. */
+keg_db *keg_test_db(char **err);
+int keg_test_begin(keg_db *db);
+int keg_test_end(keg_db *db);
+
+/* ---- migrations [lab 18] ------------------------------------------------------------ */
+
+/* Replays the migration files of `app` in `dir` (NNNN_name.mig, see lab 18), diffs that
+ * state against the registered models of app and writes the next migration
+ * (CreateModel, AddField, RemoveField, AlterField; "depends:" on the latest). Returns 1
+ * and the file's name in *written (caller frees), 0 when nothing changed (nothing
+ * written), or a status with a message in *err (caller frees). */
+int keg_makemigrations(const char *dir, const char *app, char **written, char **err);
+/* Applies the pending migrations of app in dependency order, each in one transaction,
+ * recorded in keg_migrations(app, name, applied). Returns how many were applied, or a
+ * status with *err (a dependency cycle names its migrations). */
+int keg_migrate(keg_db *db, const char *dir, const char *app, char **err);
+/* The SQL that migration `name` runs, one statement per line. Caller frees. */
+char *keg_sqlmigrate(const char *dir, const char *app, const char *name, char **err);
+
+/* ---- templates [lab 19] --------------------------------------------------------------
+ * Registers on the learner's vial template engine (vial_template_add_tag, [19]) the
+ * tags {% include "name" %}, {% url 'ns:name' arg ... %} and {% csrf_token %}. */
+int keg_templates_install(keg_site *site);
+
+/* ---- forms [lab 20] ----------------------------------------------------------------- */
+
+typedef struct keg_form keg_form;
+
+struct keg_form_field {
+    const char *name;
+    enum keg_kind kind;             /* KEG_CHAR, KEG_TEXTFIELD, KEG_INTEGER, KEG_BOOL, ... */
+    int required;
+    int max_length;                 /* KEG_CHAR */
+    const struct keg_choice *choices;
+    /* Django's clean_<field>: may change *value (caller of the hook frees the old one);
+     * returns NULL when valid, else an error message (static). */
+    const char *(*clean)(keg_form *f, char **value);
+};
+
+struct keg_form_def {
+    const struct keg_form_field *fields;
+    size_t nfields;
+    /* Django's clean(): cross-field checks; adds errors with keg_form_add_error. */
+    void (*clean)(keg_form *f);
+    const keg_model *model;         /* ModelForm: NULL for a plain form */
+    const char *const *model_fields;/* the model fields it edits, NULL-ended */
+};
+
+/* A form bound to `data` (copied), or unbound when data is NULL. */
+keg_form *keg_form_new(const struct keg_form_def *def, const vial_pairs *data);
+void keg_form_free(keg_form *f);
+/* Cleans in Django's order (to_python, validators, each field's clean, the form's
+ * clean; a ModelForm then runs full_clean with unique checks on db). 1 valid, 0 not. */
+int keg_form_is_valid(keg_form *f, keg_db *db);
+const char *keg_form_value(const keg_form *f, const char *name);
+/* Errors by field name; non-field errors under "__all__". */
+const vial_pairs *keg_form_errors(const keg_form *f);
+int keg_form_add_error(keg_form *f, const char *field, const char *message);
+/* The fields as HTML (labels, inputs with the bound values escaped, errors). Caller
+ * frees. */
+char *keg_form_render(const keg_form *f);
+/* ModelForm: copies the cleaned fields into obj (only model_fields: nothing else a POST
+ * names) and saves it. */
+int keg_form_save(keg_db *db, keg_form *f, void *obj);
+
+/* ---- sessions in the database and CSRF [lab 21] ------------------------------------- */
+
+int keg_sessions_install(keg_site *site);
+const char *keg_session_get(vial_request *req, const char *name);
+int keg_session_set(vial_request *req, const char *name, const char *value);
+/* A new session key with the same data (at login, against fixation). */
+int keg_session_cycle_key(vial_request *req);
+/* Deletes the session's data and row (at logout). */
+int keg_session_flush(vial_request *req);
+int keg_csrf_install(keg_site *site);
+/* A masked 64-character token for a form; two calls differ, both validate. Owned by
+ * req. */
+const char *keg_csrf_token(vial_request *req);
+int keg_csrf_rotate(vial_request *req);
+
+/* ---- users, passwords and permissions [lab 22] -------------------------------------- */
+
+#define KEG_PASSWORD_ITERATIONS 1000000     /* Django 5.2's PBKDF2 default */
+
+/* "pbkdf2_sha256$<iterations>$<salt>$<base64 hash>", Django's format, with a random
+ * salt. Caller frees; NULL when out of memory. */
+char *keg_password_make(const char *password, unsigned iterations);
+/* 1 when password matches encoded, 0 otherwise (malformed input included). */
+int keg_password_check(const char *password, const char *encoded);
+/* 1 when encoded uses another iteration count than `iterations`. */
+int keg_password_must_update(const char *encoded, unsigned iterations);
+
+struct keg_user {
+    keg_obj obj;
+    long long id;
+    char *password;
+    long long last_login;
+    int is_superuser;
+    char *username;
+    char *email;
+    int is_staff;
+    int is_active;
+    long long date_joined;
+};
+extern const keg_model keg_auth_user;
+
+/* The user with that username and password into out, or KEG_ENOTFOUND (an unknown
+ * username still costs one hash). */
+int keg_authenticate(keg_db *db, const char *username, const char *password,
+                     struct keg_user *out);
+int keg_login(vial_request *req, const struct keg_user *user);
+int keg_logout(vial_request *req);
+/* The logged-in user of req, or NULL (anonymous). Owned by req. */
+const struct keg_user *keg_request_user(vial_request *req);
+/* 1 when the user has "app.codename" (directly, by a group, or as superuser). */
+int keg_user_has_perm(keg_db *db, const struct keg_user *user, const char *perm);
+/* A before-request guard: 0 for a logged-in user, else a 302 to the login page with
+ * next= the local path. */
+int keg_login_required(vial_request *req, vial_response *res);
+
+/* ---- middleware and the admin [lab 23] ---------------------------------------------- */
+
+/* Django's stack in its order: security, session, common, csrf, auth, messages,
+ * clickjacking. */
+int keg_middleware_install(keg_site *site);
+
+struct keg_admin_options {
+    const char *const *list_display;    /* NULL-ended field names */
+    const char *const *search_fields;
+    const char *const *list_filter;
+    int per_page;                       /* 0: 100 */
+};
+
+int keg_admin_register(keg_site *site, const keg_model *m, const struct keg_admin_options *o);
+/* Routes the admin under prefix ("/admin"): staff only, per-action permissions. */
+int keg_admin_install(keg_site *site, const char *prefix);
+
+#endif
