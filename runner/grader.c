@@ -429,7 +429,11 @@ static void grader_compile_owner(const struct course *c, struct grader_lab *gl)
              l);
 }
 
-/* Prepares box for lab: learner files, the driver and wire.h; compiles the subject.
+/* The kit's files a driver is built with: the wire protocol, the statement counter of
+ * the sqlite3 labs (both headers a driver includes) and the runner's sanitizer hooks. */
+static const char *const grader_box_kit[] = { "wire.h", "sqlcount.h", "sanhooks.c" };
+
+/* Prepares box for lab: learner files, the driver and the kit's part; compiles the subject.
  * Returns 0 ready, 1 verdict already known (gl filled), -1 internal (*cause). */
 static int grader_prepare(struct workspace *ws, const struct lab *lab, const char *box,
                           struct grader_lab *gl, char **cause)
@@ -444,14 +448,13 @@ static int grader_prepare(struct workspace *ws, const struct lab *lab, const cha
         return 1;
     }
     char *driver = xasprintf("%s/driver.c", lab->dir);
-    char *wireh = track_kit_path(ws->course, "wire.h");
-    char *hooks = track_kit_path(ws->course, "sanhooks.c");
     int rc = grader_copy_course(driver, box, "driver.c", cause);
-    if (rc == 0)
-        rc = grader_copy_course(wireh, box, "wire.h", cause);
-    if (rc == 0)
-        rc = grader_copy_course(hooks, box, "sanhooks.c", cause);
-    free(driver), free(wireh), free(hooks);
+    free(driver);
+    for (size_t i = 0; rc == 0 && i < sizeof grader_box_kit / sizeof grader_box_kit[0]; i++) {
+        char *path = track_kit_path(ws->course, grader_box_kit[i]);
+        rc = grader_copy_course(path, box, grader_box_kit[i], cause);
+        free(path);
+    }
     if (rc < 0) {
         grader_strv_free(dirs);
         return -1;

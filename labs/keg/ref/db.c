@@ -586,22 +586,6 @@ int keg_ident_ok(const char *name)
    SOLUTION(13) END */
 }
 
-/* Appends s to a growing buffer; returns 0 or -1 (out of memory, *buf freed). */
-static int keg_cat(char **buf, size_t *len, const char *s)
-{
-    size_t n = strlen(s);
-    char *p = realloc(*buf, *len + n + 1);
-    if (p == NULL) {
-        free(*buf);
-        *buf = NULL;
-        return -1;
-    }
-    memcpy(p + *len, s, n + 1);
-    *buf = p;
-    *len += n;
-    return 0;
-}
-
 int keg_db_insert(keg_db *db, const char *table, const char *const *cols,
                   const keg_value *vals, size_t n, long long *id)
 {
@@ -611,20 +595,19 @@ int keg_db_insert(keg_db *db, const char *table, const char *const *cols,
     for (size_t i = 0; i < n; i++)
         if (!keg_ident_ok(cols[i]))
             return keg_db_failf(db, KEG_EINVALID, "invalid column name (column %zu)", i + 1);
-    char *sql = NULL;
-    size_t len = 0;
-    int bad = keg_cat(&sql, &len, "INSERT INTO \"") || keg_cat(&sql, &len, table)
-              || keg_cat(&sql, &len, n == 0 ? "\" DEFAULT VALUES" : "\" (");
-    for (size_t i = 0; !bad && i < n; i++)
-        bad = keg_cat(&sql, &len, i ? ", \"" : "\"") || keg_cat(&sql, &len, cols[i])
-              || keg_cat(&sql, &len, "\"");
-    if (!bad && n > 0)
-        bad = keg_cat(&sql, &len, ") VALUES (");
-    for (size_t i = 0; !bad && i < n; i++)
-        bad = keg_cat(&sql, &len, i ? ", ?" : "?");
-    if (!bad && n > 0)
-        bad = keg_cat(&sql, &len, ")");
-    if (bad)
+    struct keg_sql q = { 0 };
+    keg_sql_add(&q, "INSERT INTO ");
+    keg_sql_ident(&q, table);
+    keg_sql_add(&q, n == 0 ? " DEFAULT VALUES" : " (");
+    for (size_t i = 0; i < n; i++) {
+        keg_sql_add(&q, i ? ", " : "");
+        keg_sql_ident(&q, cols[i]);
+    }
+    for (size_t i = 0; i < n; i++)
+        keg_sql_add(&q, i ? ", ?" : ") VALUES (?");
+    keg_sql_add(&q, n > 0 ? ")" : "");
+    char *sql = keg_sql_steal(&q);
+    if (sql == NULL)
         return keg_db_failf(db, KEG_ENOMEM, "out of memory");
     int status = keg_db_exec(db, sql, vals, n);
     free(sql);
@@ -637,7 +620,6 @@ int keg_db_insert(keg_db *db, const char *table, const char *const *cols,
     (void)vals;
     (void)n;
     (void)id;
-    (void)keg_cat;
     return keg_db_failf(db, KEG_ERROR, "keg_db_insert is not written yet");
    SOLUTION(13) END */
 }

@@ -66,4 +66,43 @@ int keg_db_failf(keg_db *db, int status, const char *fmt, ...)
 /* Maps an SQLite result code to a keg status (SQLITE_OK, ROW and DONE give 0). */
 int keg_status_of(int rc);
 
+/* ---- building SQL [given, sqlbuf.c] --------------------------------------------------
+ * A growing NUL-terminated string. After a failed allocation `failed` is set and every
+ * later call does nothing, so a builder checks once at the end. */
+struct keg_sql {
+    char *buf;                  /* owned; NULL until something is added */
+    size_t len, cap;
+    int failed;
+};
+
+void keg_sql_add(struct keg_sql *q, const char *s);
+void keg_sql_addn(struct keg_sql *q, const char *s, size_t n);
+void keg_sql_printf(struct keg_sql *q, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Appends "name" in double quotes. The caller has checked it with keg_ident_ok. */
+void keg_sql_ident(struct keg_sql *q, const char *name);
+/* The string (caller frees), or NULL when an allocation failed (nothing to free). The
+ * builder is empty afterwards. */
+char *keg_sql_steal(struct keg_sql *q);
+void keg_sql_free(struct keg_sql *q);
+
+/* ---- objects and rows [lab 14, model.c] -------------------------------------------- */
+
+/* The column of a field: its name, or "<name>_id" for a foreign key, into out (at least
+ * KEG_IDENT_MAX + 4 bytes). Returns 0, or KEG_EINVALID for a name keg_ident_ok refuses
+ * or a KEG_M2M field (it has no column). */
+int keg_field_column(const keg_field *f, char *out, size_t cap);
+/* 1 when the field has a column (every kind but KEG_M2M). */
+int keg_field_has_column(const keg_field *f);
+/* The value of field f of obj, to bind: KEG_NULL, KEG_INT or KEG_TEXT (a datetime is
+ * formatted into buf, which the value then points at). */
+keg_value keg_field_value(const void *obj, const keg_field *f, char buf[20]);
+/* Appends the model's columns, in field order, each as "alias"."column" (alias NULL:
+ * "column" alone), separated by ", ". */
+void keg_sql_columns(struct keg_sql *q, const keg_model *m, const char *alias);
+/* Fills obj (an object of m, cleared first) from the row's columns col0 .. col0 + k - 1,
+ * k being the number of m's fields with a column, in field order. Returns col0 + k, or
+ * a status (KEG_ENOMEM; KEG_EINVALID for a stored datetime keg cannot parse). */
+int keg_obj_load(void *obj, keg_rows *r, int col0);
+
 #endif
