@@ -7,6 +7,11 @@ grader_setup
 # every run of this test draws new inputs (the report prints each seed).
 unset STACKLAB_SEED
 labs=$(grader_labs)
+# STACKLAB_ONLY_LABS="13 14": prove just those (a check runs regardless of what is
+# unlocked, so a lab can be proven alone while it is being written).
+if [ -n "${STACKLAB_ONLY_LABS:-}" ]; then
+    labs=$(for n in $labs; do case " $STACKLAB_ONLY_LABS " in *" $n "*) echo "$n" ;; esac; done)
+fi
 # The second pass of make test (stacklab itself under ASan and UBSan) runs the runner's
 # grading paths on the first three labs only: every lab is proven both ways by the first.
 [ "${STACKLAB_SANITIZED:-}" = 1 ] && labs=$(printf '%s\n' $labs | head -n 3)
