@@ -66,6 +66,18 @@ int keg_db_failf(keg_db *db, int status, const char *fmt, ...)
 /* Maps an SQLite result code to a keg status (SQLITE_OK, ROW and DONE give 0). */
 int keg_status_of(int rc);
 
+/* The site: keg's state on one vial_app (vial_app_user(app) points at it). The lock
+ * serializes the requests that run in a transaction [lab 17]: they share db's one
+ * connection. */
+struct keg_site {
+    vial_app *app;
+    keg_db *db;
+    struct keg_settings settings;   /* its strings point into `strings` */
+    char *strings[3];               /* owned copies: secret_key, allowed_hosts,
+                                       csrf_trusted_origins */
+    void *lock;                     /* a pthread_mutex_t, owned; NULL until needed */
+};
+
 /* ---- building SQL [given, sqlbuf.c] --------------------------------------------------
  * A growing NUL-terminated string. After a failed allocation `failed` is set and every
  * later call does nothing, so a builder checks once at the end. */
