@@ -108,6 +108,15 @@ grader_put() {
     done < "$T/folders"
 }
 
+# grader_unlock_all: records a pass of every lab in the workspace's store, so any lab can
+# be checked (a real failure recorded later does not take it away: the best attempt counts).
+grader_unlock_all() {
+    _gnow=$(date +%s)
+    for _gd in "$STACKLAB_COURSE"/labs/*/[0-9][0-9]-*/; do
+        echo "INSERT INTO attempts(lab, at, passed, failed, total, verdict) VALUES('$(basename "$_gd" | cut -c1-2)', $_gnow, 1, 0, 1, 'pass');"
+    done | sqlite3 "$T/ws/.stacklab/progress.db"
+}
+
 # grader_check ARGS...: runs stacklab check in the workspace; output in $T/out, exit
 # code in $RC.
 grader_check() {
