@@ -107,10 +107,12 @@ int keg_field_column(const keg_field *f, char *out, size_t cap);
 /* 1 when the field has a column (every kind but KEG_M2M). */
 int keg_field_has_column(const keg_field *f);
 /* The value of field f of obj, to bind: KEG_NULL, KEG_INT or KEG_TEXT (a datetime is
- * formatted into buf, which the value then points at). */
+ * formatted into buf, which the value then points at; one outside years 1..9999 gives
+ * KEG_NULL, and keg_save refuses it). f must be a field of obj's model. */
 keg_value keg_field_value(const void *obj, const keg_field *f, char buf[20]);
 /* Appends the model's columns, in field order, each as "alias"."column" (alias NULL:
- * "column" alone), separated by ", ". */
+ * "column" alone), separated by ", ". A column name keg_ident_ok refuses makes the
+ * builder fail (q->failed), so no SQL is built from it. */
 void keg_sql_columns(struct keg_sql *q, const keg_model *m, const char *alias);
 /* Fills obj (an object of m, cleared first) from the row's columns col0 .. col0 + k - 1,
  * k being the number of m's fields with a column, in field order. Returns col0 + k, or

@@ -238,12 +238,12 @@ struct keg_model {
     { .name = #member, .kind = (KIND), .offset = offsetof(T, member), __VA_ARGS__ }
 /* A foreign key entry: KEG_FK_FIELD(struct choice, question, polls_question, KEG_CASCADE)
  * stores the id in member question_id. */
-#define KEG_FK_FIELD(T, name, TO, ON_DELETE, ...) \
-    { .name = #name, .kind = KEG_FK, .offset = offsetof(T, name##_id), .to = &(TO), \
+#define KEG_FK_FIELD(T, NAME, TO, ON_DELETE, ...) \
+    { .name = #NAME, .kind = KEG_FK, .offset = offsetof(T, NAME##_id), .to = &(TO), \
       .on_delete = (ON_DELETE), __VA_ARGS__ }
 /* [lab 16] A many-to-many entry: KEG_M2M_FIELD(tags, blog_tag). */
-#define KEG_M2M_FIELD(name, TO, ...) \
-    { .name = #name, .kind = KEG_M2M, .to = &(TO), __VA_ARGS__ }
+#define KEG_M2M_FIELD(NAME, TO, ...) \
+    { .name = #NAME, .kind = KEG_M2M, .to = &(TO), __VA_ARGS__ }
 /* A model: KEG_MODEL(polls, question, struct question, question_fields). */
 #define KEG_MODEL(APP, NAME, T, FIELDS, ...) \
     { .app = #APP, .name = #NAME, .table = #APP "_" #NAME, .size = sizeof(T), \
@@ -258,13 +258,15 @@ const keg_field *keg_model_field(const keg_model *m, const char *name);
  * a rule (an identifier that fails keg_ident_ok, fields[0] not KEG_AUTO "id", a
  * KEG_CHAR without max_length) or out of memory. */
 char *keg_model_create_sql(const keg_model *m);
-/* Runs keg_model_create_sql and, for each foreign key, CREATE INDEX
- * "<table>_<column>" ON "<table>" ("<column>"); [lab 16] creates the join tables of its
- * KEG_M2M fields. */
+/* Runs keg_model_create_sql and, for each foreign key that is not KEG_UNIQUE (a UNIQUE
+ * column has its index already, as in Django), CREATE INDEX "<table>_<column>" ON
+ * "<table>" ("<column>"); [lab 16] creates the join tables of its KEG_M2M fields. */
 int keg_create_table(keg_db *db, const keg_model *m);
 
 /* Readies the object you allocated (m->size bytes, zeroed) as an unsaved instance of m:
- * header set, defaults applied (strings copied). Returns 0 or KEG_ENOMEM. */
+ * header set, defaults applied (strings copied). Without a default a string is "", or
+ * NULL when the field is KEG_NULLABLE; a number is 0 (not NULL). Returns 0 or
+ * KEG_ENOMEM. */
 int keg_obj_init(void *obj, const keg_model *m);
 /* Allocates and inits an instance; free it with keg_obj_free. NULL when out of memory. */
 void *keg_obj_new(const keg_model *m);
@@ -295,8 +297,9 @@ int keg_get(keg_db *db, const keg_model *m, long long id, void *out);
 int keg_delete(keg_db *db, void *obj);
 /* Django's full_clean(): checks every field but id and appends one message per field
  * in error to `errors` (name -> message, in field order; lab 14 gives each message):
- * blank, null, max_length (in characters), valid UTF-8, choices, then unique (a SELECT
- * on db; skipped when db is NULL). Returns 0 when valid, KEG_EVALIDATION when not. */
+ * the first that fails of null, blank, valid UTF-8, choices, max_length (in
+ * characters), then unique (a SELECT on db; skipped when db is NULL). errors may be
+ * NULL. Returns 0 when valid, KEG_EVALIDATION when not, or the SELECT's status. */
 int keg_full_clean(keg_db *db, const void *obj, vial_pairs *errors);
 
 /* Formats t (seconds since 1970, UTC) as "YYYY-MM-DD HH:MM:SS" into out (at least 20
