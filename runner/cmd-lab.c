@@ -30,8 +30,11 @@ static int cmd_lab_exec(struct cmd_ctx *ctx)
         free(cause);
         return EXIT_INTERNAL;
     }
-    printf("%sLab %s \u00b7 %s%s  %s(edit: ", term_sgr(stdout, "bold"), lab->id, lab->title,
+    char *title;
+    printf("%sLab %s %s %s%s  %s(edit: ", term_sgr(stdout, "bold"), lab->id,
+           term_utf8() ? "\u00b7" : "-", term_text(lab->title, &title),
            term_sgr(stdout, "reset"), term_sgr(stdout, "dim"));
+    free(title);
     for (char **f = lab->files; f != NULL && *f != NULL; f++)
         printf("%s%s", f == lab->files ? "" : ", ", *f);
     printf(")%s\n\n", term_sgr(stdout, "reset"));

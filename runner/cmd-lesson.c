@@ -31,9 +31,11 @@ static int cmd_lesson_print(FILE *f, const struct lesson *l, int width, char **c
     free(body);
     if (doc == NULL)
         return -1;
-    fprintf(f, "%sLesson %s \u00b7 %s%s  %s(%d min)%s\n\n", term_sgr(f, "bold"), l->id,
-            l->title, term_sgr(f, "reset"), term_sgr(f, "dim"), l->minutes,
-            term_sgr(f, "reset"));
+    char *title;
+    fprintf(f, "%sLesson %s %s %s%s  %s(%d min)%s\n\n", term_sgr(f, "bold"), l->id,
+            term_utf8() ? "\u00b7" : "-", term_text(l->title, &title), term_sgr(f, "reset"),
+            term_sgr(f, "dim"), l->minutes, term_sgr(f, "reset"));
+    free(title);
     md_fprint(f, doc);
     md_doc_free(doc);
     return 0;

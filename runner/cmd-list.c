@@ -51,11 +51,14 @@ static int cmd_list_width(const struct course *c)
 }
 
 /* Prints title in exactly w columns: padded, or cut on a character boundary with "...". */
-static void cmd_list_title(const char *title, int w)
+static void cmd_list_title(const char *utf8_title, int w)
 {
+    char *owned;
+    const char *title = term_text(utf8_title, &owned);
     size_t cols = cmd_list_cols(title);
     if (cols <= (size_t)w) {
         printf("%s%*s", title, w - (int)cols, "");
+        free(owned);
         return;
     }
     size_t keep = (size_t)w - 3, n = 0, at = 0;
@@ -64,6 +67,7 @@ static void cmd_list_title(const char *title, int w)
         at++;
     }
     printf("%.*s...", (int)at, title);
+    free(owned);
 }
 
 static int cmd_list_exec(struct cmd_ctx *ctx)

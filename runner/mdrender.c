@@ -657,6 +657,25 @@ static int mdr_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *a
     return 0;
 }
 
+/* Rewrites every line in ASCII for a terminal that cannot show UTF-8 (LANG=C): each
+ * character becomes one byte, so widths, wrapping and table columns stay as laid out. */
+static void mdr_ascii(struct md_doc *doc)
+{
+    for (size_t i = 0; i < doc->nlines; i++) {
+        struct md_line *l = &doc->lines[i];
+        struct sb text;
+        sb_init(&text);
+        for (size_t k = 0; k < l->nspans; k++) {
+            size_t start = text.len;
+            term_ascii_add(&text, l->text + l->spans[k].start, l->spans[k].len);
+            l->spans[k].start = start;
+            l->spans[k].len = text.len - start;
+        }
+        free(l->text);
+        l->text = sb_steal(&text);
+    }
+}
+
 struct md_doc *md_render(const char *markdown, size_t len, int width, char **cause)
 {
     struct mdr r;
@@ -692,6 +711,8 @@ struct md_doc *md_render(const char *markdown, size_t len, int width, char **cau
         *cause = xstrdup("the Markdown parser gave up on this text");
         return NULL;
     }
+    if (!term_utf8())
+        mdr_ascii(r.doc);
     return r.doc;
 }
 

@@ -41,7 +41,9 @@ struct md_doc {
 };
 
 /* Renders Markdown wrapped to `width` columns (>= 20). Returns a doc (caller frees with
- * md_doc_free) or NULL with an allocated *cause when md4c rejects the input. */
+ * md_doc_free) or NULL with an allocated *cause when md4c rejects the input. When the
+ * locale is not UTF-8 (term_utf8), every line is ASCII: borders, bullets and the text's
+ * own characters become look-alikes (term_ascii_of). */
 struct md_doc *md_render(const char *markdown, size_t len, int width, char **cause);
 void md_doc_free(struct md_doc *doc);
 

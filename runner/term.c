@@ -1,6 +1,8 @@
 /* term.c -- decides whether output may carry escape codes (a terminal, NO_COLOR unset),
  * hands out the few SGR sequences the plain commands use, and makes learner-produced text
  * safe to show: its control bytes escaped so only our own codes reach the terminal. */
+#include <langinfo.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -124,4 +126,78 @@ char *term_escape_controls(const char *s)
     sb_init(&out);
     term_escape_add(&out, s, strlen(s));
     return sb_steal(&out);
+}
+
+int term_utf8(void)
+{
+    static int utf8 = -1;
+    if (utf8 < 0) {
+        /* The environment's locale, without changing the process's own. */
+        locale_t loc = newlocale(LC_CTYPE_MASK, "", (locale_t)0);
+        utf8 = loc != (locale_t)0 && strcmp(nl_langinfo_l(CODESET, loc), "UTF-8") == 0;
+        if (loc != (locale_t)0)
+            freelocale(loc);
+    }
+    return utf8;
+}
+
+/* ASCII stand-ins for the characters the course and our own output use; one character
+ * each, so a line keeps its width. Latin-1 letters come from term_ascii_latin1. */
+static const struct {
+    unsigned long cp;
+    char ascii;
+} term_ascii_table[] = {
+    { 0xA0, ' ' }, { 0xA7, 'S' }, { 0xA9, 'c' }, { 0xAB, '<' }, { 0xAE, 'r' },
+    { 0xB0, 'o' }, { 0xB7, '-' }, { 0xBB, '>' }, { 0x2010, '-' }, { 0x2011, '-' },
+    { 0x2012, '-' }, { 0x2013, '-' }, { 0x2014, '-' }, { 0x2015, '-' }, { 0x2018, '\'' },
+    { 0x2019, '\'' }, { 0x201C, '"' }, { 0x201D, '"' }, { 0x2022, '*' }, { 0x2026, '.' },
+    { 0x2190, '<' }, { 0x2192, '>' }, { 0x21D2, '>' }, { 0x2264, '<' }, { 0x2265, '>' },
+    { 0x2500, '-' }, { 0x2501, '-' }, { 0x2502, '|' }, { 0x2503, '|' }, { 0x2550, '=' },
+    { 0x2551, '|' }, { 0x25E6, 'o' }, { 0x2713, '+' }, { 0x2714, '+' }, { 0x2717, 'x' },
+    { 0x2718, 'x' },
+};
+static const char term_ascii_latin1[] =     /* U+00C0 to U+00FF */
+    "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
+
+char term_ascii_of(const char *s, size_t n, size_t *used)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len = n > 0 && u[0] >= 0x80 ? term_utf8_len(s, n) : 0;
+    *used = len > 0 ? len : 1;
+    if (n == 0 || u[0] < 0x80)
+        return n > 0 ? s[0] : '?';
+    if (len == 0)
+        return '?';
+    unsigned long cp = u[0] & (0x7Fu >> len);
+    for (size_t i = 1; i < len; i++)
+        cp = (cp << 6) | (u[i] & 0x3Fu);
+    if (cp >= 0xC0 && cp <= 0xFF)
+        return term_ascii_latin1[cp - 0xC0];
+    for (size_t i = 0; i < sizeof term_ascii_table / sizeof *term_ascii_table; i++)
+        if (term_ascii_table[i].cp == cp)
+            return term_ascii_table[i].ascii;
+    return cp >= 0x2500 && cp <= 0x257F ? '+' : '?';     /* box corners and crossings */
+}
+
+void term_ascii_add(struct sb *out, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t used;
+        char c = term_ascii_of(s + i, n - i, &used);
+        sb_putc(out, c);
+        i += used;
+    }
+}
+
+const char *term_text(const char *s, char **owned)
+{
+    *owned = NULL;
+    if (s == NULL || term_utf8())
+        return s;
+    struct sb out;
+    sb_init(&out);
+    term_ascii_add(&out, s, strlen(s));
+    *owned = sb_steal(&out);
+    return *owned;
 }

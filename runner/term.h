@@ -33,4 +33,20 @@ char *term_escape_controls(const char *s);
  * control, else 0 (ASCII included: the caller handles bytes below 0x80). */
 size_t term_utf8_len(const char *s, size_t n);
 
+/* 1 when the environment's locale (LC_ALL, LC_CTYPE, LANG) is UTF-8, so the terminal can
+ * show non-ASCII text; 0 under C, POSIX or another charset, and when the locale named is
+ * not installed. Decided once per process; the process's own locale is not changed. */
+int term_utf8(void);
+/* The ASCII character that stands in for the character at s (n bytes left, n > 0) when
+ * the locale is not UTF-8: itself for ASCII, a look-alike for the course's punctuation,
+ * box drawing and Latin-1 letters ("\u2500" '-', "\u2014" '-', "\u00e9" 'e'), else '?'.
+ * *used gets the bytes it stands for (1 for an invalid byte). One character always
+ * becomes one column, so text laid out in columns keeps its layout. */
+char term_ascii_of(const char *s, size_t n, size_t *used);
+/* Appends the n bytes of s to out, each character as term_ascii_of gives it. */
+void term_ascii_add(struct sb *out, const char *s, size_t n);
+/* s as the terminal can show it: s itself in a UTF-8 locale, else an ASCII copy kept in
+ * *owned (the caller frees *owned, which is NULL when no copy was made). */
+const char *term_text(const char *s, char **owned);
+
 #endif

@@ -1,11 +1,11 @@
 /* tui-draw.c -- drawing helpers shared by the screens: colour roles on the terminal's
  * default background (or plain attributes under NO_COLOR), Markdown styles to
  * attributes, and UTF-8 text clipped to a number of display columns. */
-#include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
+#include "term.h"
 #include "tui.h"
 
 static int tui_draw_has_color;
@@ -85,9 +85,17 @@ attr_t tui_md_attr(unsigned style)
     return a;
 }
 
-/* Decodes one character at s (n bytes left): its byte length and display width. */
+/* Decodes one character at s (n bytes left): its byte length and display width. Outside
+ * a UTF-8 locale, a UTF-8 sequence is one character of one column (drawn as its ASCII
+ * stand-in), not one '?' per byte. */
 static size_t tui_draw_char(const char *s, size_t n, int *cols)
 {
+    if (!term_utf8() && (unsigned char)s[0] >= 0x80) {
+        size_t used;
+        term_ascii_of(s, n, &used);
+        *cols = 1;
+        return used;
+    }
     mbstate_t st;
     wchar_t wc;
     memset(&st, 0, sizeof st);
@@ -124,7 +132,10 @@ int tui_draw_text(int y, int x, int maxw, const char *s, size_t n, attr_t a)
         size_t k = tui_draw_char(s + i, n - i, &w);
         if (cols + w > maxw)
             break;
-        if (k == 1 && ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x80))
+        if ((unsigned char)s[i] >= 0x80 && !term_utf8()) {
+            size_t used;
+            addch((chtype)(unsigned char)term_ascii_of(s + i, n - i, &used));
+        } else if (k == 1 && ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x80))
             addch(s[i] == '\t' ? ' ' : '?');      /* control or invalid byte */
         else
             addnstr(s + i, (int)k);
@@ -142,8 +153,7 @@ int tui_draw_text_cut(int y, int x, int maxw, const char *s, size_t n, attr_t a)
     if (tui_text_width(s, n) <= maxw)
         return tui_draw_text(y, x, maxw, s, n, a);
     int cols = tui_draw_text(y, x, maxw - 1, s, n, a);
-    const char *cs = nl_langinfo(CODESET);
-    const char *mark = strcmp(cs, "UTF-8") == 0 ? "\u2026" : "~";
+    const char *mark = term_utf8() ? "\u2026" : "~";
     return cols + tui_draw_text(y, x + cols, 1, mark, strlen(mark), a);
 }
 

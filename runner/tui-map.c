@@ -1,7 +1,6 @@
 /* tui-map.c -- the course map: every lesson, lab and exam in course order under track
  * headings, each with its status mark, plus the course's progress. State here, drawing
  * at the end; the state functions need no terminal. */
-#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 
 #include "exam.h"
 #include "progress.h"
+#include "term.h"
 #include "track.h"
 #include "tui.h"
 
@@ -193,8 +193,7 @@ static const struct { const char *utf8, *ascii, *word; enum tui_role role; } tui
 
 const char *tui_mark_glyph(enum tui_mark mk)
 {
-    const char *cs = nl_langinfo(CODESET);
-    return strcmp(cs, "UTF-8") == 0 ? tui_marks[mk].utf8 : tui_marks[mk].ascii;
+    return term_utf8() ? tui_marks[mk].utf8 : tui_marks[mk].ascii;
 }
 
 const char *tui_mark_word(enum tui_mark mk)
