@@ -11,6 +11,8 @@
 # Objects go to $(BUILD), never into the source folders.
 
 PREFIX  ?= /usr/local
+# A shell that leaves `PREFIX=~/.local` alone (sh, dash) must not install into ./~/.local.
+override PREFIX := $(patsubst ~%,$(HOME)%,$(PREFIX))
 DESTDIR ?=
 BUILD   ?= build
 ASAN_BUILD ?= $(BUILD)/asan
@@ -88,9 +90,14 @@ test-deps:
 	@sh .ci/deps.sh $(DEB_PKGS) $(TEST_DEB_PKGS)
 
 # ---- running -----------------------------------------------------------------
+# The README goes on with `stacklab lesson 1`: when no stacklab is on PATH, say how to get
+# one there (after the course, whose full screen would hide it).
+PATH_HINT = command -v stacklab >/dev/null 2>&1 || printf '%s\n' \
+	"stacklab is not on your PATH yet, so 'stacklab lesson 1' will not be found. Install it" \
+	"for yourself:  make install PREFIX=$$HOME/.local  (or run $(BUILD)/stacklab as it is)"
 run: deps
 	@$(MAKE) --no-print-directory all
-	@$(BUILD)/stacklab
+	@$(BUILD)/stacklab; rc=$$?; $(PATH_HINT); exit $$rc
 
 TEST_JOBS ?= 2
 test: test-deps
@@ -112,6 +119,11 @@ install: all
 	install -m 755 $(BUILD)/stacklab $(DESTDIR)$(PREFIX)/bin/stacklab
 	cp -R lessons labs exams $(DESTDIR)$(PREFIX)/share/stacklab/
 	printf '%s\n' "$(VERSION)" > $(DESTDIR)$(PREFIX)/share/stacklab/COURSE
+	@[ -n "$(DESTDIR)" ] || case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; *) printf '%s\n' \
+	  "stacklab is installed as $(PREFIX)/bin/stacklab, but $(PREFIX)/bin is not on your PATH." \
+	  "For this shell:  export PATH=\"$(PREFIX)/bin:\$$PATH\"" \
+	  "For good: add that line to ~/.profile (Debian's own ~/.profile adds ~/.local/bin at" \
+	  "your next login once the folder exists)." ;; esac
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/stacklab
