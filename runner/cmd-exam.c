@@ -1,4 +1,5 @@
-/* cmd-exam.c -- `stacklab exam [--seed N] NAME`: starts or resumes a sitting. On a
+/* cmd-exam.c -- `stacklab exam [--seed N] [--practice] NAME`: starts or resumes a sitting
+ * (--practice: one that is not recorded and not counted, for after the attempts). On a
  * terminal it opens the exam screen; otherwise (plain mode) it reads one answer per line
  * from standard input and prints the result and a review as plain text. End of input
  * submits only when this run gave an answer (so `</dev/null` or a stray `echo |` never
@@ -111,7 +112,10 @@ static void exam_print_header(struct examrun *r)
     examrun_format_clock(left, sizeof left, examrun_remaining(r));
     printf("%s (%s)\n%d questions, %d minutes, pass mark %d%%.", ex->title, ex->id, ex->draw,
            ex->minutes, ex->pass);
-    if (ex->attempts > 0)
+    if (r->practice)
+        printf("\nPRACTICE sitting: not recorded, not counted as an attempt; an open "
+               "sitting, if any, is left as it is.");
+    else if (ex->attempts > 0)
         printf(" Sitting %d of %d.", r->used + 1, ex->attempts);
     printf("\n");
     if (r->resumed)
@@ -167,6 +171,8 @@ static int exam_ask(struct examrun *r, struct exam_lines *lr, size_t i, int *giv
  * alone never spends an attempt. */
 static int exam_want_submit(struct examrun *r, struct exam_lines *lr, int given)
 {
+    if (r->practice)
+        return 1;       /* nothing to spend, and nothing kept to resume */
     if (!isatty(lr->fd))
         return given > 0;
     lr->eof = 0;        /* Ctrl-D ends one read on a terminal, not the terminal */
@@ -240,6 +246,8 @@ static int exam_parse_args(int argc, char **argv, struct exam_args *a)
         if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
             if (exam_parse_seed(argv[++i], a) < 0)
                 return -1;
+        } else if (strcmp(argv[i], "--practice") == 0) {
+            a->opts.practice = 1;
         } else if (strncmp(argv[i], "--seed=", 7) == 0) {
             if (exam_parse_seed(argv[i] + 7, a) < 0)
                 return -1;
@@ -313,8 +321,9 @@ static int cmd_exam_exec(struct cmd_ctx *ctx)
 
 const struct cmd_entry cmd_exam_entry = {
     .name = "exam",
-    .usage = "[--seed N] NAME",
-    .summary = "take a timed exam (reads answers from stdin when not on a terminal)",
+    .usage = "[--seed N] [--practice] NAME",
+    .summary = "take a timed exam (answers from stdin when not on a terminal); --practice: "
+               "not recorded",
     .needs = CMD_WORKSPACE,
     .opts_size = sizeof(struct exam_args),
     .parse = cmd_exam_parse,

@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "exam.h"
+#include "examrun.h"
 #include "progress.h"
 #include "term.h"
 #include "workspace.h"
@@ -26,6 +27,20 @@ static void cmd_status_bar(FILE *f, int done, int total, int width)
     for (int i = 0; i < width; i++)
         fputc(i < fill ? '#' : '.', f);
     fputc(']', f);
+}
+
+/* An open sitting of exam e: its clock runs while nobody looks, so say what is left. */
+static void cmd_status_open(const struct exam *e, const struct store_sitting *s)
+{
+    int64_t left = s->deadline - (int64_t)time(NULL);
+    char clock[32];
+    examrun_format_clock(clock, sizeof clock, left > 0 ? left : 0);
+    if (left > 0)
+        printf("exam %-8s OPEN sitting, %s left on its clock (stacklab exam %s resumes it)\n",
+               exam_id(e), clock, exam_id(e));
+    else
+        printf("exam %-8s OPEN sitting, time up (stacklab exam %s records it)\n", exam_id(e),
+               exam_id(e));
 }
 
 /* A sitting's score in percent (scores may be stored on any scale). */
@@ -53,8 +68,13 @@ static int cmd_status_exec(struct cmd_ctx *ctx)
         printf("current lab   none: every lab passed\n");
     for (size_t i = 0; i < ws->course->nexams; i++) {
         const struct exam *e = ws->course->exams[i];
-        struct store_sitting best, latest;
+        struct store_sitting best, latest, open;
+        int is_open = store_sitting_open(ws->store, exam_id(e), &open) == 1;
+        if (is_open)
+            cmd_status_open(e, &open);
         if (store_sitting_best(ws->store, exam_id(e), &best, &latest) != 1) {
+            if (is_open)
+                continue;
             printf("exam %-8s not taken yet (stacklab exam %s)\n", exam_id(e), exam_id(e));
             continue;
         }

@@ -147,8 +147,9 @@ static int examrun_open_sitting(struct examrun *r, const struct examrun_opts *o,
         return 0;
     }
     if (ex->attempts > 0 && r->used >= ex->attempts) {
-        *cause = xasprintf("no attempts left at exam '%s': %d of %d sittings used", ex->id,
-                           r->used, ex->attempts);
+        *cause = xasprintf("no attempts left at exam '%s': %d of %d sittings used "
+                           "('stacklab exam %s --practice' sits one that is not recorded)",
+                           ex->id, r->used, ex->attempts, ex->id);
         *code = EXIT_USAGE;
         return -1;
     }
@@ -167,7 +168,8 @@ struct examrun *examrun_begin(const struct exam *ex, struct store *st,
     const struct examrun_opts *o = opts ? opts : &none;
     struct examrun *r = xcalloc(1, sizeof *r);
     r->ex = ex;
-    r->st = st;
+    r->practice = o->practice;
+    r->st = st = o->practice ? NULL : st;
     r->clock = o->clock ? o->clock : examrun_wall;
     r->clock_ctx = o->clock_ctx;
     snprintf(r->sitting.exam, sizeof r->sitting.exam, "%s", ex->id);
@@ -531,6 +533,8 @@ static void examrun_fmt_review(const struct examrun *r, struct sb *out)
 
 void examrun_format_result(const struct examrun *r, struct sb *out)
 {
+    if (r->practice)
+        sb_puts(out, "PRACTICE sitting: not recorded, not counted as an attempt.\n");
     if (r->expired)
         sb_puts(out, "Time is up: the sitting was submitted with the answers given.\n");
     sb_printf(out, "Result: %g of %g points, %d%% -- %s (pass mark %d%%)\n", r->earned,

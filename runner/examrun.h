@@ -28,6 +28,9 @@ struct examrun_opts {
     int has_seed;
     int64_t (*clock)(void *ctx);    /* unix seconds; NULL = the wall clock */
     void *clock_ctx;
+    int practice;           /* 1: a practice sitting: the store is neither read nor
+                             * written, no attempt is counted, an open sitting is left
+                             * alone */
 };
 
 struct examrun {
@@ -42,11 +45,13 @@ struct examrun {
     int submitted, expired;     /* expired: submitted because the time ran out */
     double earned, max;         /* points, valid once submitted */
     int percent, passed;
+    int practice;               /* 1: not recorded, not counted (st is NULL) */
     int64_t (*clock)(void *ctx);
     void *clock_ctx;
 };
 
-/* Starts a sitting of ex, or resumes the open one in st (st may be NULL). A resumed
+/* Starts a sitting of ex, or resumes the open one in st (st may be NULL; opts->practice
+ * makes it NULL). A resumed
  * sitting whose deadline has passed is submitted at once (r->expired). Returns NULL with
  * an allocated *cause (caller frees) and *code an exit code: EXIT_USAGE when no attempts
  * are left, EXIT_INTERNAL on store errors. Caller frees the run with examrun_free(); ex

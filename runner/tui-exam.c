@@ -54,8 +54,8 @@ static const struct tui_exam_binding tui_exam_keys[] = {
     { ' ', TEX_R, TEX_PGDN, NULL, NULL },
     { 27, TEX_L, TEX_BACK, "Esc", "back to the question" },
     { '?', TEX_Q | TEX_L | TEX_R, TEX_HELP, "?", "this help" },
-    { 'q', TEX_Q | TEX_L | TEX_R, TEX_LEAVE, "q", "leave (an open sitting stays open, "
-      "and its clock keeps running)" },
+    { 'q', TEX_Q | TEX_L | TEX_R, TEX_LEAVE, "q", "leave (asks first: an open sitting "
+      "stays open and its clock keeps running)" },
 };
 
 static unsigned tui_exam_ctx(enum tui_exam_view v)
@@ -91,8 +91,10 @@ void tui_exam_init(struct tui_exam *t, struct examrun *run)
     t->run = run;
     if (run->submitted)
         tui_exam_show_result(t);
+    else if (run->practice)
+        snprintf(t->msg, sizeof t->msg, "PRACTICE sitting: not recorded, not counted");
     else if (run->resumed)
-        snprintf(t->msg, sizeof t->msg, "resumed your open sitting");
+        snprintf(t->msg, sizeof t->msg, "resumed your open sitting: its clock kept running");
 }
 
 void tui_exam_free(struct tui_exam *t)
@@ -270,6 +272,13 @@ int tui_exam_key(struct tui_exam *t, int key)
         tui_exam_type(t, key);
         return t->done;
     }
+    if (t->view == TUI_EXAM_LEAVE) {
+        if (key == 'q' || key == 'y' || key == 'Y')
+            t->done = 1;
+        else
+            t->view = t->back;
+        return t->done;
+    }
     if (t->view == TUI_EXAM_CONFIRM) {
         if (key == 'y' || key == 'Y')
             tui_exam_submit(t);
@@ -288,8 +297,12 @@ int tui_exam_key(struct tui_exam *t, int key)
         return t->done;
     }
     enum tui_exam_act a = tui_exam_action(t->view, key);
-    if (a == TEX_LEAVE)
+    if (a == TEX_LEAVE && (t->view == TUI_EXAM_RESULT || t->run->submitted)) {
         t->done = 1;
+    } else if (a == TEX_LEAVE) {    /* the clock does not stop: say so before leaving */
+        t->back = t->view;
+        t->view = TUI_EXAM_LEAVE;
+    }
     else if (a == TEX_HELP)
         t->help = 1;
     else if (t->view == TUI_EXAM_QUESTION)
@@ -347,11 +360,12 @@ static void tui_exam_bar(const struct tui_exam *t)
     size_t marked = 0;
     for (size_t i = 0; i < r->nitems; i++)
         marked += r->items[i].flagged != 0;
+    const char *practice = r->practice ? " PRACTICE (not recorded) --" : "";
     if (t->view == TUI_EXAM_RESULT)
-        snprintf(line, sizeof line, " %s -- result", r->ex->title);
+        snprintf(line, sizeof line, "%s %s -- result", practice, r->ex->title);
     else
-        snprintf(line, sizeof line, " %s -- question %zu of %zu -- %zu answered, %zu marked"
-                 " -- %s left", r->ex->title, t->cur + 1, r->nitems,
+        snprintf(line, sizeof line, "%s %s -- question %zu of %zu -- %zu answered, %zu marked"
+                 " -- %s left", practice, r->ex->title, t->cur + 1, r->nitems,
                  r->nitems - examrun_unanswered(r), marked, left);
     long rem = examrun_remaining(r);
     attr_t a = A_REVERSE;
@@ -484,7 +498,7 @@ static void tui_exam_draw_result(const struct tui_exam *t)
 static void tui_exam_footer(const struct tui_exam *t)
 {
     const char *keys;
-    char prompt[EXAMRUN_ANSWER_MAX + 64];
+    char prompt[EXAMRUN_ANSWER_MAX + 64], left[32];
     switch (t->view) {
     case TUI_EXAM_INPUT: keys = "type your answer, Enter to keep it, Esc to cancel"; break;
     case TUI_EXAM_JUMP:
@@ -494,6 +508,16 @@ static void tui_exam_footer(const struct tui_exam *t)
     case TUI_EXAM_CONFIRM:
         snprintf(prompt, sizeof prompt, "Submit now? %zu unanswered. y submits, any other key "
                  "goes back.", examrun_unanswered(t->run));
+        keys = prompt;
+        break;
+    case TUI_EXAM_LEAVE:
+        examrun_format_clock(left, sizeof left, examrun_remaining(t->run));
+        if (t->run->practice)
+            snprintf(prompt, sizeof prompt, "Leave? A practice sitting is not kept: its "
+                     "answers are lost. q leaves, any other key stays.");
+        else
+            snprintf(prompt, sizeof prompt, "Leave? The sitting stays open and its clock "
+                     "keeps running (%s left). q leaves, any other key stays.", left);
         keys = prompt;
         break;
     case TUI_EXAM_RESULT: keys = "Up/Down/Space scroll  q leave  ? help"; break;
@@ -514,7 +538,8 @@ void tui_exam_draw(const struct tui_exam *t)
     if (t->help)
         tui_exam_draw_help();
     else if (t->view == TUI_EXAM_RESULT)
-        tui_exam_draw_result(t); else if (t->view == TUI_EXAM_LIST)
+        tui_exam_draw_result(t);
+    else if (t->view == TUI_EXAM_LIST || (t->view == TUI_EXAM_LEAVE && t->back == TUI_EXAM_LIST))
         tui_exam_draw_list(t);
     else
         tui_exam_draw_question(t);
@@ -577,8 +602,8 @@ int tui_exam_sit(struct workspace *ws, const struct exam *ex, const struct examr
     else {
         tui_exam_init(&t, r);
         tui_exam_loop(&t);
-        code = t.store_error ? EXIT_INTERNAL : !r->submitted ? EXIT_OPEN
-             : r->passed ? EXIT_OK : EXIT_FAILED;
+        code = t.store_error ? EXIT_INTERNAL : !r->submitted ? (r->practice ? EXIT_FAILED
+             : EXIT_OPEN) : r->passed ? EXIT_OK : EXIT_FAILED;
     }
     if (own) {
         endwin();
@@ -586,9 +611,16 @@ int tui_exam_sit(struct workspace *ws, const struct exam *ex, const struct examr
         if (r == NULL)
             fprintf(stderr, "stacklab exam: %s\n", cause);
         else if (r->submitted)
-            printf("%s: %d%% -- %s\n", ex->id, r->percent, r->passed ? "passed" : "not passed");
-        else
-            printf("%s: the sitting stays open (stacklab exam %s resumes it)\n", ex->id, ex->id);
+            printf("%s: %d%% -- %s%s\n", ex->id, r->percent, r->passed ? "passed" : "not passed",
+                   r->practice ? " (practice: not recorded)" : "");
+        else if (r->practice)
+            printf("%s: practice sitting left; nothing was recorded\n", ex->id);
+        else {
+            char left[32];
+            examrun_format_clock(left, sizeof left, examrun_remaining(r));
+            printf("%s: the sitting stays open and its clock keeps running: %s left "
+                   "(stacklab exam %s resumes it)\n", ex->id, left, ex->id);
+        }
     }
     free(cause);
     tui_exam_free(&t);
@@ -596,11 +628,12 @@ int tui_exam_sit(struct workspace *ws, const struct exam *ex, const struct examr
     return code;
 }
 
-int tui_exam_run(struct workspace *ws, const char *id)
+int tui_exam_run(struct workspace *ws, const char *id, int practice)
 {
     const struct course *c = ws->course;
+    struct examrun_opts o = { .practice = practice };
     for (size_t i = 0; i < c->nexams; i++)
         if (strcmp(exam_id(c->exams[i]), id) == 0)
-            return tui_exam_sit(ws, c->exams[i], NULL);
+            return tui_exam_sit(ws, c->exams[i], &o);
     return EXIT_USAGE;
 }

@@ -15,9 +15,11 @@ struct exam;
 /* Runs (starts or resumes) a sitting of exam `exam_id` of ws's course on the terminal.
  * Expects stdin and stdout to be a terminal; initialises and ends curses itself unless
  * curses is already active (then it draws on stdscr and leaves curses running).
- * Returns an exit code: EXIT_OK passed, EXIT_FAILED failed or left open,
- * EXIT_USAGE unknown exam or no attempts left, EXIT_INTERNAL store errors. */
-int tui_exam_run(struct workspace *ws, const char *exam_id);
+ * practice: a sitting that is not recorded (examrun_opts.practice).
+ * Returns an exit code: EXIT_OK passed, EXIT_FAILED failed (or a practice sitting left),
+ * EXIT_OPEN left open, EXIT_USAGE unknown exam or no attempts left, EXIT_INTERNAL store
+ * errors. */
+int tui_exam_run(struct workspace *ws, const char *exam_id, int practice);
 /* The same for an exam already loaded, with draw options (a --seed); `stacklab exam`
  * calls this on a terminal. ex must outlive the call. */
 int tui_exam_sit(struct workspace *ws, const struct exam *ex, const struct examrun_opts *opts);
@@ -30,6 +32,7 @@ enum tui_exam_view {
     TUI_EXAM_JUMP,          /* typing a question number */
     TUI_EXAM_LIST,          /* every question with its state */
     TUI_EXAM_CONFIRM,       /* "submit now?" */
+    TUI_EXAM_LEAVE,         /* "leave? the clock keeps running" (q before submitting) */
     TUI_EXAM_RESULT         /* score and review, after submitting */
 };
 
@@ -37,6 +40,7 @@ enum tui_exam_view {
 struct tui_exam {
     struct examrun *run;    /* borrowed */
     enum tui_exam_view view;
+    enum tui_exam_view back;    /* the view TUI_EXAM_LEAVE returns to */
     size_t cur;             /* the question shown */
     size_t sel;             /* the selected row of the list */
     char input[EXAMRUN_ANSWER_MAX + 1];

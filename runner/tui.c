@@ -9,10 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
 #include "cmd.h"
+#include "exam.h"
+#include "examrun.h"
 #include "tui.h"
 #include "tui-exam.h"
 
@@ -34,6 +37,9 @@ struct tui {
     wchar_t query[64];
     size_t qlen;
     char msg[256];
+    char ask_exam[EXAM_ID_MAX + 1]; /* an exam waiting for y (or p) before its clock
+                                     * starts, "" when none */
+    int ask_practice;               /* 1: no attempt is left, p sits a practice one */
     int split, small;
     struct tui_rect map_r, pane_r;
     char exe[PATH_MAX];
@@ -295,15 +301,60 @@ static void tui_close_screen(struct tui *t)
     t->screen = TUI_SCR_NONE;
 }
 
-static void tui_open_exam(struct tui *t, const char *id)
+static void tui_open_exam(struct tui *t, const char *id, int practice)
 {
     def_prog_mode();
-    int rc = tui_exam_run(t->ws, id);
+    int rc = tui_exam_run(t->ws, id, practice);
     reset_prog_mode();
     tui_term_modes();
     clearok(curscr, TRUE);
     tui_map_refresh(&t->map, t->ws);
-    tui_say(t, "exam %s: %s", id, rc == EXIT_OK ? "passed" : "not passed (yet)");
+    struct store_sitting s;
+    char left[32];
+    if (rc == EXIT_OPEN && store_sitting_open(t->ws->store, id, &s) == 1) {
+        int64_t rem = s.deadline - (int64_t)time(NULL);
+        examrun_format_clock(left, sizeof left, rem > 0 ? rem : 0);
+        tui_say(t, "exam %s left open: its clock keeps running, %s left (Enter resumes)", id,
+                left);
+    } else {
+        tui_say(t, "exam %s: %s%s", id, rc == EXIT_OK ? "passed" : "not passed (yet)",
+                practice ? " (practice: not recorded)" : "");
+    }
+}
+
+/* Enter on an exam: an open sitting resumes (its clock already runs); otherwise the footer
+ * asks first, since starting spends an attempt and starts the clock. */
+static void tui_ask_exam(struct tui *t, const struct exam *ex)
+{
+    struct store_sitting s;
+    if (store_sitting_open(t->ws->store, ex->id, &s) == 1) {
+        tui_open_exam(t, ex->id, 0);
+        return;
+    }
+    int used = store_sitting_count(t->ws->store, ex->id);
+    snprintf(t->ask_exam, sizeof t->ask_exam, "%s", ex->id);
+    t->ask_practice = ex->attempts > 0 && used >= ex->attempts;
+    if (t->ask_practice)
+        tui_say(t, "exam %s: no attempts left (%d of %d). p: practice (not recorded), other "
+                "keys: no", ex->id, used, ex->attempts);
+    else if (ex->attempts > 0)
+        tui_say(t, "Start exam %s (sitting %d of %d)? Its %d-minute clock starts at once. "
+                "y/N", ex->id, used + 1, ex->attempts, ex->minutes);
+    else
+        tui_say(t, "Start exam %s? Its %d-minute clock starts at once. y/N", ex->id,
+                ex->minutes);
+}
+
+/* The answer to tui_ask_exam's question. */
+static void tui_answer_exam(struct tui *t, int key)
+{
+    char id[sizeof t->ask_exam];
+    snprintf(id, sizeof id, "%s", t->ask_exam);
+    t->ask_exam[0] = '\0';
+    if (t->ask_practice ? key == 'p' || key == 'P' : key == 'y' || key == 'Y')
+        tui_open_exam(t, id, t->ask_practice);
+    else
+        tui_say(t, "exam %s not started", id);
 }
 
 static void tui_open(struct tui *t)
@@ -311,7 +362,7 @@ static void tui_open(struct tui *t)
     const struct tui_map_entry *e = &t->map.entries[t->map.sel];
     char *cause = NULL;
     if (e->kind == COURSE_EXAM) {
-        tui_open_exam(t, e->id);
+        tui_ask_exam(t, e->item);
         return;
     }
     if (t->screen == TUI_SCR_LAB && e->item == t->lab.lab) {
@@ -509,6 +560,10 @@ static int tui_global(struct tui *t, enum tui_action a)
 static void tui_key(struct tui *t, int key, wint_t wch)
 {
     t->msg[0] = '\0';
+    if (t->ask_exam[0] != '\0') {
+        tui_answer_exam(t, key);
+        return;
+    }
     if (t->help) {
         t->help = 0;
         return;

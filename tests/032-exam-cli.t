@@ -3,10 +3,11 @@
 # workspace with a small course: usage errors, a seed reproduces a sitting, full and
 # partial scores with exit codes, the review, end of input with no answer leaving the
 # sitting open, resume after the program is killed, expiry while away (submitted on
-# reopening with nothing typed), the attempts limit, and malformed banks reported by the
-# course loader.
+# reopening with nothing typed), `status` showing an open sitting with its time left, the
+# attempts limit, a --practice sitting after it (not recorded, not counted), and malformed
+# banks reported by the course loader.
 . "$(dirname "$0")/lib-course.sh"
-plan 33
+plan 41
 
 make_course "$T/course"
 cat > "$T/course/exams/quiz.exam" <<'EOF'
@@ -53,7 +54,7 @@ cd "$T"
 
 "$SL" exam </dev/null >"$T/out" 2>&1; rc=$?
 is "$rc" 2 "no exam name is a usage error"
-like "$(cat "$T/out")" "usage: stacklab exam [--seed N] NAME" "with the usage line"
+like "$(cat "$T/out")" "usage: stacklab exam [--seed N] [--practice] NAME" "with the usage line"
 "$SL" exam --seed x quiz </dev/null >"$T/out" 2>&1; rc=$?
 is "$rc" 2 "a bad seed is a usage error"
 "$SL" exam nosuch </dev/null >"$T/out" 2>&1; rc=$?
@@ -75,6 +76,10 @@ ids() { sed -n 's/^ *[0-9][0-9]*\. .* \[\(q-[a-z]*\)\]$/\1/p' "$1" | tr '\n' ' '
 "$SL" exam --seed 42 quiz </dev/null >"$T/open" 2>"$T/err"; rc=$?
 is "$rc" 4 "end of input with nothing answered leaves the sitting open (exit 4)"
 like "$(cat "$T/open")" "Seed 42." "the seed is shown"
+"$SL" status >"$T/out" 2>&1
+like "$(cat "$T/out")" "exam quiz     OPEN sitting, " "status shows the open sitting"
+like "$(cat "$T/out")" "left on its clock (stacklab exam quiz resumes it)" "with its time left"
+unlike "$(cat "$T/out")" "not taken yet" "not as an exam never taken"
 # 'b' is a valid answer to each question and right only for q-single: 1 of 3 whatever
 # the order.
 printf 'b\nb\nb\n' | "$SL" exam quiz >"$T/first" 2>"$T/err"; rc=$?
@@ -162,6 +167,15 @@ fi
 "$SL" exam quiz </dev/null >"$T/out" 2>&1; rc=$?
 is "$rc" 2 "a seventh sitting is refused (exit 2)"
 like "$(cat "$T/out")" "no attempts left at exam 'quiz': 6 of 6 sittings used" "and says why"
+like "$(cat "$T/out")" "'stacklab exam quiz --practice' sits one that is not recorded" \
+    "and the way on"
+answers "$order" | "$SL" exam --practice --seed 42 quiz >"$T/practice" 2>&1; rc=$?
+is "$rc" 0 "a practice sitting runs with no attempt left"
+like "$(cat "$T/practice")" "PRACTICE sitting: not recorded, not counted as an attempt" \
+    "labelled as practice before the questions"
+like "$(cat "$T/practice")" "Result: 3 of 3 points" "and scored"
+"$SL" status >"$T/out" 2>&1
+like "$(cat "$T/out")" "(6 sittings)" "and not counted"
 
 # A malformed bank is reported by the course loader as path:line: message.
 cp -R "$T/course" "$T/badcourse"

@@ -4,7 +4,7 @@
 # result; leave a sitting open with q and resume it.
 . "$(dirname "$0")/lib-course.sh"
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-plan 13
+plan 15
 
 S="$T/tmux.sock"   # a private socket: never the shared /tmp/tmux-UID
 trap 'tmux -S "$S" kill-server 2>/dev/null; rm -rf "$T"' EXIT
@@ -100,8 +100,15 @@ wait_for "question 1 of 3"
 answer_current
 wait_for "1 answered"
 send q
-wait_for "EXITED 4"; is "$?" 0 "q leaves an open sitting (exit 4)"
-like "$(screen)" "the sitting stays open" "and says it stays open"
+wait_for "its clock keeps running"; is "$?" 0 "q during a sitting asks first: the clock keeps running"
+send x
+wait_for "1 answered"; like "$(screen)" "question " "any other key stays in the sitting"
+send q
+wait_for "its clock keeps running"
+send q
+wait_for "EXITED 4"; is "$?" 0 "q q leaves an open sitting (exit 4)"
+like "$(screen)" "the sitting stays open and its clock keeps running: " \
+    "and says it stays open with its clock running"
 out=$(echo | "$SL" exam quiz 2>&1); rc=$?
 like "$out" "your answer so far" "the answer given on the screen is there when resumed"
 is "$rc" 4 "and a bare end of input does not submit the sitting begun on the screen"

@@ -294,9 +294,25 @@ static void test_clock(const struct exam *ex)
     clk.t = 6000;
     r = examrun_begin(ex, st, &o, &cause, &code);
     ok(r == NULL, "A1 a third sitting is refused (attempts: 2)");
-    is_str(cause, "no attempts left at exam 'run': 2 of 2 sittings used", "A1 with the reason");
+    is_str(cause, "no attempts left at exam 'run': 2 of 2 sittings used ('stacklab exam run "
+           "--practice' sits one that is not recorded)", "A1 with the reason and the way on");
     is_int(code, EXIT_USAGE, "A1 as a usage error");
     free(cause);
+    cause = NULL;
+    o.practice = 1;
+    r = examrun_begin(ex, st, &o, &cause, &code);
+    ok(r != NULL && r->practice && r->st == NULL && !r->resumed,
+       "P1 a practice sitting starts with every attempt used, apart from the store");
+    right_input(&r->items[0], in, sizeof in);
+    examrun_answer(r, 0, in, &cause);
+    examrun_submit(r);
+    struct sb text;
+    sb_init(&text);
+    examrun_format_result(r, &text);
+    like(text.buf, "PRACTICE sitting: not recorded", "P1 its result says it is practice");
+    sb_free(&text);
+    examrun_free(r);
+    is_int(store_sitting_count(st, ex->id), 2, "P1 and it is not counted");
     store_close(st);
 }
 

@@ -1,6 +1,7 @@
 /* exam-tui.c -- the exam screen's state without a terminal: option letters pick and
  * toggle, typed short answers, navigation, jump, marks, the question list, submit with
- * confirmation, leaving, and the clock running out while the screen is open. */
+ * confirmation, leaving (asked first during a sitting), and the clock running out while
+ * the screen is open. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,22 @@ int main(void)
     like(t.result, "Result: 2 of 3 points", "K12 with the score (x does not match 0*1a)");
     like(t.result, "[word]", "K12 and the review");
     is_int(tui_exam_key(&t, 'q'), 1, "K13 q leaves");
+    tui_exam_free(&t);
+    examrun_free(r);
+
+    r = examrun_begin(ex, NULL, &o, &cause, &code);
+    tui_exam_init(&t, r);
+    is_int(tui_exam_key(&t, 'q'), 0, "K14 q during a sitting does not leave at once");
+    ok(t.view == TUI_EXAM_LEAVE, "K14 it asks first (the footer: the clock keeps running)");
+    tui_exam_key(&t, 'n');
+    ok(t.view == TUI_EXAM_QUESTION && t.cur == 0, "K14 any other key stays, and does nothing");
+    keys(&t, "u");
+    tui_exam_key(&t, 'q');
+    tui_exam_key(&t, 'z');
+    ok(t.view == TUI_EXAM_LIST, "K14 back to the list when asked from the list");
+    tui_exam_key(&t, 'q');
+    is_int(tui_exam_key(&t, 'q'), 1, "K14 q q leaves");
+    ok(!r->submitted, "K14 without submitting");
     tui_exam_free(&t);
     examrun_free(r);
 
