@@ -3,13 +3,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "grader.h"
+#include "mdrender.h"
+#include "term.h"
 #include "util.h"
 #include "workspace.h"
 
 extern const struct cmd_entry cmd_hint_entry;
+
+/* A hint is Markdown like the instructions: rendered the same way (`code` without its
+ * backticks), or printed as written when the renderer gives up on it. */
+static void cmd_hint_print(const char *markdown)
+{
+    int width = isatty(STDOUT_FILENO) ? term_width(STDOUT_FILENO) : 80;
+    char *cause = NULL;
+    struct md_doc *doc = md_render(markdown, strlen(markdown), width > 100 ? 100 : width,
+                                   &cause);
+    if (doc == NULL) {
+        printf("%s\n", markdown);
+        free(cause);
+        return;
+    }
+    md_fprint(stdout, doc);
+    md_doc_free(doc);
+}
 
 static int cmd_hint_exec(struct cmd_ctx *ctx)
 {
@@ -35,7 +55,11 @@ static int cmd_hint_exec(struct cmd_ctx *ctx)
         course_lab_text(body, &text);
         printf("lab %s: %s\n\n", lab->id, lab->title);
         for (int i = 0; i < shown && i < text.nhints; i++)
-            printf("Hint %d of %d:\n%s\n\n", i + 1, lab->nhints, text.hints[i]);
+        {
+            printf("Hint %d of %d:\n", i + 1, lab->nhints);
+            cmd_hint_print(text.hints[i]);
+            printf("\n");
+        }
         course_lab_text_free(&text);
         if (shown >= lab->nhints && before >= lab->nhints)
             printf("That was the last hint of lab %s.\n", lab->id);
