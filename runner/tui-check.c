@@ -212,6 +212,19 @@ static char *tui_check_last_line(const char *text)
     return xstrndup(best, (size_t)(end - best));
 }
 
+/* Failures first, each group in the check's own order: the list opens on what to fix. */
+static void tui_check_failures_first(struct tui_check *c)
+{
+    struct tui_result *sorted = xcalloc(c->nresults + 1, sizeof *sorted);
+    size_t n = 0;
+    for (int pass = 0; pass <= 1; pass++)
+        for (size_t i = 0; i < c->nresults; i++)
+            if (c->results[i].ok == pass)
+                sorted[n++] = c->results[i];
+    free(c->results);
+    c->results = sorted;
+}
+
 void tui_check_parse(struct tui_check *c, const char *text, size_t len)
 {
     tui_check_clear(c);
@@ -230,6 +243,7 @@ void tui_check_parse(struct tui_check *c, const char *text, size_t len)
         res->ok = t->ok || t->directive == TAP_DIR_TODO;
         res->detail = res->ok ? NULL : tui_check_detail(t);
     }
+    tui_check_failures_first(c);
     c->log = xstrdup(all);
     c->summary = tui_check_last_line(all);
     tapread_free(r);

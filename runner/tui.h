@@ -157,7 +157,8 @@ int tui_check_start(struct tui_check *c, const char *exe, const char *root,
 int tui_check_poll(struct tui_check *c);
 /* Stops a running check (TERM then KILL to its process group) and frees everything. */
 void tui_check_free(struct tui_check *c);
-/* Parses the check's plain-text output into c->results, c->log and c->summary. */
+/* Parses the check's output into c->results (failures first, then passes, each in the
+ * check's order), c->log and c->summary. */
 void tui_check_parse(struct tui_check *c, const char *text, size_t len);
 
 /* Shows plain text (not Markdown) in a pager: each line as it is, no wrapping. Takes

@@ -173,14 +173,16 @@ static void test_parse(void)
     c.fd = -1;
     tui_check_parse(&c, sample, sizeof sample - 1);
     is_int((long long)c.nresults, 3, "c1: three tests");
-    ok(c.nresults == 3 && c.results[0].ok && !c.results[1].ok && c.results[2].ok,
-       "c2: their verdicts");
+    ok(c.nresults == 3 && !c.results[0].ok && c.results[1].ok && c.results[2].ok,
+       "c2: their verdicts, the failure listed first");
     if (c.nresults == 3) {
-        is_str(c.results[1].name, "[01] rejects a bare LF", "c3: the test's lab and name");
-        like(c.results[1].detail, "expected: 400\ngot:      200\n", "c4: the failure's details");
-        ok(c.results[0].detail == NULL, "c5: a passing test has none here");
+        is_str(c.results[0].name, "[01] rejects a bare LF", "c3: the test's lab and name");
+        like(c.results[0].detail, "expected: 400\ngot:      200\n", "c4: the failure's details");
+        ok(c.results[1].detail == NULL, "c5: a passing test has none here");
+        like(c.results[1].name, "parses the request line", "c5b: then the passes, in order");
+        like(c.results[2].name, "reads headers", "c5b: both");
     } else {
-        skip(3, "no tests parsed");
+        skip(5, "no tests parsed");
     }
     like(c.log, "# lab 01: Parse a request", "c6: the whole output is kept as the log");
     is_str(c.summary, "fail lab 01: 2 of 3 tests passed over 1 lab in 0.5 s (seed 42)",
@@ -214,10 +216,10 @@ static void test_child(void)
     is_int(c.exit_code, 1, "r3: its exit code");
     is_int((long long)c.nresults, 2, "r4: two results parsed");
     if (c.nresults == 2) {
-        like(c.results[0].name, "args check 07 in tui-state-", "r5: run as `check LAB` in root");
-        like(c.results[0].name, "color=1", "r6: with NO_COLOR=1");
-        like(c.results[1].detail, "boom", "r7: details of the failure");
-        like(c.results[1].name, "(--format=tap)", "r7b: it asks for TAP");
+        like(c.results[1].name, "args check 07 in tui-state-", "r5: run as `check LAB` in root");
+        like(c.results[1].name, "color=1", "r6: with NO_COLOR=1");
+        like(c.results[0].detail, "boom", "r7: details of the failure (listed first)");
+        like(c.results[0].name, "(--format=tap)", "r7b: it asks for TAP");
     } else {
         skip(3, "no results");
     }
