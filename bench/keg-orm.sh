@@ -14,13 +14,13 @@
 # keg is written lab by lab: an operation whose lab the reference lacks is printed as
 # "n/a (lab NN not written yet)"; before lab 17 the insert's transaction is BEGIN and
 # COMMIT run with keg_db_exec.
-#   BENCH_REPS (3) measured runs per operation and program, BENCH_ROUNDS (3) turns of the
+#   BENCH_REPS (3) measured runs per operation and program, BENCH_ROUNDS (5) turns of the
 #   C and keg programs.
 set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${STACKLAB_BUILD:-$SRC/build}
 REPS=${BENCH_REPS:-3}
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 PY=/usr/bin/python3         # Debian's, which python3-django installs into
 T=$(mktemp -d "${TMPDIR:-/tmp}/keg-orm-bench.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT INT TERM
@@ -60,7 +60,7 @@ for d in keg vial; do
         $CC -I"$T/keg" -I"$T/vial" -c "$f" -o "$o" 2> /dev/null \
             || { echo "keg-orm: labs/$d/ref/$(basename "$f") does not build, left out"; rm -f "$o"; }
     done
-    ar rcs "$T/lib$d.a" $(ls "$T/obj/$d"-*.o 2> /dev/null)
+    ar rcs "$T/lib$d.a" "$T/obj/$d"-*.o 2> /dev/null
 done
 # A lab counts as written when the reference defines all the functions the bench uses.
 nm -g --defined-only "$T"/obj/keg-*.o 2> /dev/null | awk '$2 == "T" { print $3 }' > "$T/syms"
@@ -83,7 +83,7 @@ $CC -I"$SRC/bench" -I"$T/keg" -I"$T/vial" $labs -o "$T/orm-keg" "$SRC/bench/keg-
 }
 
 # C and keg take turns, ROUNDS times, and each operation keeps its best figure.
-for r in $(seq "$ROUNDS"); do
+for _ in $(seq "$ROUNDS"); do
     mkdir -p "$T/db"
     "$T/orm-c" "$T/db" "$REPS" >> "$T/c.all" || echo "keg-orm: keg-orm-c failed (exit $?)"
     if [ "$KEG" = 1 ]; then
@@ -100,10 +100,12 @@ best() {
 [ -f "$T/c.all" ] && best "$T/c.all" > "$T/c.out"
 [ -f "$T/keg.all" ] && best "$T/keg.all" > "$T/keg.out"
 mkdir -p "$T/db"
-"$PY" -c 'import django' 2> /dev/null \
-    && PYTHONDONTWRITEBYTECODE=1 "$PY" "$SRC/bench/keg_orm_django.py" "$T/db" "$REPS" \
-       > "$T/django.out" 2> "$T/django.err" \
-    || { [ -s "$T/django.err" ] && { echo "keg-orm: Django failed:"; tail -3 "$T/django.err"; }; }
+if "$PY" -c 'import django' 2> /dev/null \
+   && ! PYTHONDONTWRITEBYTECODE=1 "$PY" "$SRC/bench/keg_orm_django.py" "$T/db" "$REPS" \
+        > "$T/django.out" 2> "$T/django.err"; then
+    echo "keg-orm: the Django script failed:"
+    tail -3 "$T/django.err" | sed 's/^/  /'
+fi
 
 dv=$("$PY" -c 'import django; print(django.get_version())' 2> /dev/null || echo none)
 echo "keg ORM bench: 10,000 rows (1,000 authors, 9,000 books), SQLite $(pkg-config --modversion sqlite3 2>/dev/null)," \
