@@ -5,8 +5,11 @@
  * every connection gets a statement trace that counts, then calls the trace the learner's
  * code installed, if any. So the hidden tests never trust a counter the learner wrote.
  * BEGIN, COMMIT, END, ROLLBACK, SAVEPOINT and RELEASE are not counted; a statement a
- * trigger runs arrives as "-- ..." and is part of its parent. Include it first, in one
- * file only (it defines functions). */
+ * trigger runs arrives as "-- ..." and is part of its parent. It also counts prepares
+ * (sqlite3_prepare, _v2 and _v3, sqlite3_exec's own included: a statement cache shows as
+ * few prepares) and watches the SQL text of every statement for a string the driver
+ * names (a value that must only ever be bound never shows in SQL text). Include it
+ * first, in one file only (it defines functions). */
 #ifndef STACKLAB_SQLCOUNT_H
 #define STACKLAB_SQLCOUNT_H
 
@@ -30,10 +33,15 @@ struct sqlcount_conn {
     void *ctx;
 };
 
+#define SQLCOUNT_WATCH_MAX 256
+
 static struct {
     long count;                 /* statements started since the last reset */
     long left_open;             /* statements found unfinalized at a close */
     long closes;                /* connections closed */
+    long prepares;              /* sqlite3_prepare* calls since the last reset */
+    char watch[SQLCOUNT_WATCH_MAX];     /* "" or a string to look for in SQL text */
+    long watch_hits;            /* statements whose SQL text held it */
     struct sqlcount_conn conns[SQLCOUNT_CONNS];
 } sqlcount;
 
@@ -78,6 +86,10 @@ static int sqlcount_trace(unsigned type, void *ctx, void *p, void *x)
     if (type == SQLITE_TRACE_STMT && sql != NULL && strncmp(sql, "--", 2) != 0
         && !sqlcount_is_txn(sql))
         sqlcount.count++;
+    /* The text as prepared (sqlite3_sql), before any parameter is filled in. */
+    const char *text = type == SQLITE_TRACE_STMT && p != NULL ? sqlite3_sql(p) : NULL;
+    if (text != NULL && sqlcount.watch[0] != '\0' && strstr(text, sqlcount.watch) != NULL)
+        sqlcount.watch_hits++;
     if (c->cb != NULL && (c->mask & type) != 0)
         return c->cb(type, c->ctx, p, x);
     return 0;
@@ -127,6 +139,32 @@ int sqlite3_trace_v2(sqlite3 *db, unsigned mask,
     return real(db, SQLITE_TRACE_STMT | c->mask, sqlcount_trace, c);
 }
 
+int sqlite3_prepare(sqlite3 *db, const char *sql, int n, sqlite3_stmt **st, const char **tail)
+{
+    int (*real)(sqlite3 *, const char *, int, sqlite3_stmt **, const char **) =
+        sqlcount_real("sqlite3_prepare");
+    sqlcount.prepares++;
+    return real(db, sql, n, st, tail);
+}
+
+int sqlite3_prepare_v2(sqlite3 *db, const char *sql, int n, sqlite3_stmt **st,
+                       const char **tail)
+{
+    int (*real)(sqlite3 *, const char *, int, sqlite3_stmt **, const char **) =
+        sqlcount_real("sqlite3_prepare_v2");
+    sqlcount.prepares++;
+    return real(db, sql, n, st, tail);
+}
+
+int sqlite3_prepare_v3(sqlite3 *db, const char *sql, int n, unsigned flags,
+                       sqlite3_stmt **st, const char **tail)
+{
+    int (*real)(sqlite3 *, const char *, int, unsigned, sqlite3_stmt **, const char **) =
+        sqlcount_real("sqlite3_prepare_v3");
+    sqlcount.prepares++;
+    return real(db, sql, n, flags, st, tail);
+}
+
 /* Notes statements still prepared on db, then forgets the connection. */
 static void sqlcount_closing(sqlite3 *db)
 {
@@ -155,14 +193,28 @@ int sqlite3_close_v2(sqlite3 *db)
 }
 
 /* Statements counted since the last reset. */
-static long sqlcount_get(void)
+static inline long sqlcount_get(void)
 {
     return sqlcount.count;
 }
 
-static void sqlcount_reset(void)
+/* Sets the statement and prepare counts to 0. */
+static inline void sqlcount_reset(void)
 {
     sqlcount.count = 0;
+    sqlcount.prepares = 0;
+}
+
+/* Looks for `needle` (at most SQLCOUNT_WATCH_MAX - 1 bytes; "" or NULL: nothing) in the
+ * SQL text of every later statement; the hits start again from 0. */
+static inline void sqlcount_watch(const char *needle)
+{
+    size_t n = needle != NULL ? strlen(needle) : 0;
+    if (n >= SQLCOUNT_WATCH_MAX)
+        n = SQLCOUNT_WATCH_MAX - 1;
+    memcpy(sqlcount.watch, needle != NULL ? needle : "", n);
+    sqlcount.watch[n] = '\0';
+    sqlcount.watch_hits = 0;
 }
 
 #endif
