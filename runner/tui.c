@@ -235,13 +235,17 @@ static void tui_draw_pane(const struct tui *t)
     }
 }
 
-/* Every binding that has a name, in a box over the screen. */
+/* Every binding that has a name, in a box over the screen, as wide as its longest line
+ * (so no help text is cut on a terminal of the minimum size). */
 static void tui_draw_help(int H, int W)
 {
-    int n = 0;
-    for (const struct tui_key *k = tui_keys; k->action != TUI_NONE; k++)
+    int n = 0, longest = 21;
+    for (const struct tui_key *k = tui_keys; k->action != TUI_NONE; k++) {
         n += k->name != NULL;
-    int w = 60 < W - 4 ? 60 : W - 4, h = n + 4 < H - 2 ? n + 4 : H - 2;
+        if (k->name != NULL && (int)strlen(k->help) > longest)
+            longest = (int)strlen(k->help);
+    }
+    int w = longest + 17 < W - 2 ? longest + 17 : W - 2, h = n + 4 < H - 2 ? n + 4 : H - 2;
     int y = (H - h) / 2, x = (W - w) / 2, row = 1;
     for (int i = 0; i < h; i++)
         tui_draw_fill(y + i, x, w, tui_attr(TUI_R_SEL));

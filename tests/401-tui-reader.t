@@ -4,7 +4,7 @@
 # the lab screen reveals hints, help, resizing re-lays out, q and Ctrl-C leave a clean
 # prompt with the terminal's modes restored.
 . "$(dirname "$0")/lib-tui.sh"
-plan 24
+plan 25
 
 tui_course "$T/course"
 tui_shell "$T/course" 120 36 || { echo "Bail out! tmux session did not start"; exit 1; }
@@ -42,6 +42,7 @@ tui_keys h
 check_wait "lab: h reveals the first hint" "Look at a.c first." 5
 tui_keys '?'
 check_wait "help: ? lists the keys from the table" "reveal the next hint" 5
+check_wait "help: no help text is cut" 'search the text (in the map: titles, "lab 05")' 5
 tui_keys x
 
 tui_tmux resize-window -t t -x 90 -y 30
