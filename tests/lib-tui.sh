@@ -46,7 +46,7 @@ tui_course() {
         > "$d/lessons/02-bytes.md"
     printf 'int a(void)\n{\n/* SOLUTION(01) BEGIN */\n    return 2;\n/* SOLUTION(01) STUB\n    return 1;\n   SOLUTION(01) END */\n}\n' \
         > "$d/labs/vial/ref/a.c"
-    for f in tap.c tap.h wire.c wire.h workspace.mk sanhooks.c; do
+    for f in tap.c tap.h wire.c wire.h workspace.mk sanhooks.c sqlcount.h; do
         [ -f "$REPO/labs/kit/$f" ] && cp "$REPO/labs/kit/$f" "$d/labs/kit/$f"
     done
     {
