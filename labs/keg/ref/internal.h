@@ -119,4 +119,70 @@ void keg_sql_columns(struct keg_sql *q, const keg_model *m, const char *alias);
  * a status (KEG_ENOMEM; KEG_EINVALID for a stored datetime keg cannot parse). */
 int keg_obj_load(void *obj, keg_rows *r, int col0);
 
+/* ---- query sets [lab 15, query.c and compile.c] ---------------------------------------- */
+
+/* A Q object. A leaf holds a lookup and its values; AND and OR hold a and b, NOT holds a.
+ * Invariant: a node owns its lookup, the bytes of its values (text, blob, an F field
+ * name: copied in) and its children. */
+enum keg_q_op { KEG_Q_LEAF, KEG_Q_AND, KEG_Q_OR, KEG_Q_NOT };
+
+struct keg_q {
+    enum keg_q_op op;
+    char *lookup;               /* leaf: "field__lookup" as given */
+    keg_value *v;               /* leaf: n values */
+    size_t n;
+    int list;                   /* leaf: made from a list (keg_q_list, filter_list) */
+    keg_q *a, *b;
+};
+
+/* One ORDER BY term. */
+struct keg_order {
+    const keg_field *f;
+    int desc;
+};
+
+/* Invariant: every leaf of `where` passed keg_q_check against `model`, unless `error`
+ * is set; the rows are [lo, hi) of the ordered result, hi -1 meaning no end, lo >= 0. */
+struct keg_qs {
+    const keg_model *model;
+    keg_q *where;               /* owned; NULL: every row */
+    struct keg_order *order;    /* owned; norder terms, replaced by order_by */
+    size_t norder;
+    long long lo, hi;
+    char *error;                /* owned; the first mistake met while building, or NULL */
+};
+
+/* What a lookup takes, and its SQL: in `sql`, %c stands for the column and %v for the
+ * next value (for "in", the whole list). */
+enum keg_arity { KEG_ONE, KEG_LIST, KEG_PAIR };
+enum keg_pattern { KEG_AS_IS, KEG_LIKE_EXACT, KEG_LIKE_CONTAINS };  /* text rewritten so */
+#define KEG_TAKES_NULL 0x1u     /* NULL is a value: exact and iexact mean IS NULL */
+#define KEG_TAKES_F    0x2u     /* an F() expression may be the value */
+#define KEG_TEXT_ONLY  0x4u     /* the value must be text */
+#define KEG_FLAG_ONLY  0x8u     /* the value must be the integer 0 or 1 (isnull) */
+
+struct keg_lookup {
+    const char *name;
+    const char *sql;
+    enum keg_arity arity;
+    enum keg_pattern pattern;
+    unsigned takes;
+};
+
+/* query.c: the lookup called name (len bytes), or NULL. */
+const struct keg_lookup *keg_lookup_find(const char *name, size_t len);
+/* query.c: the field called name (len bytes) of m: a field with a column by its name, a
+ * foreign key by its column too ("author_id"), "pk" for fields[0]; NULL when none. */
+const keg_field *keg_qs_field(const keg_model *m, const char *name, size_t len);
+/* query.c: splits "field__lookup" (no "__": exact) into its field of m and its lookup.
+ * Returns 0, or KEG_EINVALID with a message in err[cap]. */
+int keg_lookup_parse(const keg_model *m, const char *lookup, const keg_field **f,
+                     const struct keg_lookup **l, char *err, size_t cap);
+/* query.c: checks one value v of lookup l on field f of m (see lab 15 for the rules).
+ * Returns 0, or KEG_EINVALID with a message in err[cap]. */
+int keg_value_check(const keg_model *m, const keg_field *f, const struct keg_lookup *l,
+                    const keg_value *v, char *err, size_t cap);
+/* query.c: 1 when qs has been sliced ([0:] is no slice). */
+int keg_qs_sliced(const keg_qs *qs);
+
 #endif
