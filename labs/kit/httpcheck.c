@@ -1,7 +1,14 @@
 /* httpcheck.c -- see httpcheck.h. Prefix: hc_. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "httpcheck.h"
 #include "refserver.h"
@@ -139,4 +146,101 @@ int hc_request(int port, const char *method, const char *target, const char *for
     int rc = hc_perform(h, rep);
     curl_easy_cleanup(h);
     return rc;
+}
+
+/* Length of the complete answer at the start of b[0..n) (head, then as many body bytes
+ * as its Content-Length says), or 0 while it is incomplete. */
+static size_t hc_answer_len(const char *b, size_t n)
+{
+    static char head[HC_CAP + 1];       /* checker side: one thread */
+    char v[32];
+    const char *end = n >= 4 ? memmem(b, n, "\r\n\r\n", 4) : NULL;
+    if (end == NULL || (size_t)(end - b) + 2 > HC_CAP)
+        return 0;
+    size_t hlen = (size_t)(end - b) + 4;
+    memcpy(head, b, hlen - 2);
+    head[hlen - 2] = '\0';
+    size_t body = hc_find_header(head, "Content-Length", v, sizeof v)
+                  ? (size_t)strtoul(v, NULL, 10) : 0;
+    return n - hlen >= body ? hlen + body : 0;
+}
+
+/* Milliseconds left until t0 + ms. */
+static long hc_left(const struct timespec *t0, int ms)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return ms - ((now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
+/* Reads from fd into in until the peer closes, HC_CAP bytes, the deadline, or (unless
+ * until_close) a first complete answer. */
+static void hc_read_answers(int fd, int ms, int until_close, struct wire_buf *in)
+{
+    struct timespec t0;
+    char buf[4096];
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (in->len < HC_CAP && (until_close || hc_answer_len(in->data, in->len) == 0)) {
+        long left = hc_left(&t0, ms);
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+            break;
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n <= 0)
+            break;
+        wire_buf_add(in, buf, (size_t)n);
+    }
+}
+
+/* Fills rep from the bytes received: the first answer, and how many are complete. */
+static void hc_take_answers(const struct wire_buf *in, struct hc_reply *rep)
+{
+    size_t at = 0, n;
+    while (at < in->len && (n = hc_answer_len(in->data + at, in->len - at)) > 0) {
+        if (rep->answers++ == 0) {
+            const char *end = memmem(in->data, n, "\r\n\r\n", 4);
+            size_t hlen = (size_t)(end - in->data) + 4;
+            if (n >= 12 && strncmp(in->data, "HTTP/1.", 7) == 0)
+                rep->status = strtol(in->data + 9, NULL, 10);
+            wire_buf_add(&rep->headers, in->data, hlen);
+            wire_buf_add(&rep->body, in->data + hlen, n - hlen);
+        }
+        at += n;
+    }
+}
+
+int hc_raw(int port, const void *data, size_t len, int ms, unsigned flags,
+           struct hc_reply *rep)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    struct wire_buf in = {0};
+    memset(rep, 0, sizeof *rep);
+    rep->flags = flags;
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    wire_buf_str(&rep->transcript, "> ");
+    wire_buf_escaped(&rep->transcript, data, len < 2000 ? len : 2000, 1);
+    wire_buf_str(&rep->transcript, len < 2000 ? "\n" : "... (cut)\n");
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0
+        || wire_write_all(fd, data, len) < 0) {
+        if (fd >= 0)
+            close(fd);
+        wire_buf_str(&rep->transcript, "* could not connect or send\n");
+        return hc_fail(rep, "could not connect or send");
+    }
+    hc_read_answers(fd, ms, (flags & HC_UNTIL_CLOSE) != 0, &in);
+    close(fd);
+    if (in.len > 0) {
+        wire_buf_str(&rep->transcript, "< ");
+        wire_buf_escaped(&rep->transcript, in.data, in.len < 2000 ? in.len : 2000, 1);
+        wire_buf_str(&rep->transcript, in.len < 2000 ? "\n" : "... (cut)\n");
+    }
+    hc_take_answers(&in, rep);
+    wire_buf_free(&in);
+    if (rep->answers == 0) {
+        wire_buf_str(&rep->transcript, "* no complete answer in time\n");
+        return hc_fail(rep, "no complete HTTP answer in time");
+    }
+    hc_terminate(rep);
+    return 0;
 }

@@ -15,8 +15,10 @@
 
 enum hc_flags {
     HC_HEADERS = 1 << 0,        /* keep the received header block in `headers` */
-    HC_BODIES = 1 << 1          /* the transcript shows the bodies (escaped, cut at 400
+    HC_BODIES = 1 << 1,         /* the transcript shows the bodies (escaped, cut at 400
                                    bytes), not only their sizes */
+    HC_UNTIL_CLOSE = 1 << 2     /* hc_raw: read until the server closes (or the time is
+                                   up) and count every answer, not only the first */
 };
 
 /* One reply. The buffers are the caller's to release with hc_reply_free. */
@@ -25,6 +27,7 @@ struct hc_reply {
     struct wire_buf headers, body, transcript;     /* NUL-terminated after hc_perform */
     char error[CURL_ERROR_SIZE];
     unsigned flags;             /* enum hc_flags */
+    int answers;                /* hc_raw: complete answers received */
 };
 
 /* Sets on h what every check request shares: the URL, a time limit, no signals and no
@@ -46,6 +49,17 @@ int hc_fail(struct hc_reply *rep, const char *why);
  * (rep->error says why). */
 int hc_request(int port, const char *method, const char *target, const char *form,
                struct hc_reply *rep);
+
+/* Sends data[0..len) as it is to 127.0.0.1:port on a plain socket (libcurl cannot send a
+ * malformed request) and reads what comes back: the first complete answer (head and
+ * Content-Length body), or with HC_UNTIL_CLOSE everything until the server closes, at
+ * most HC_CAP bytes and `ms` milliseconds. rep gets the first answer's status, head
+ * (headers) and body, the number of complete answers, and a transcript ("> " the bytes
+ * sent, "< " those received, escaped). Returns 0 when an answer came, else -1
+ * (rep->error says why). Not for the reference's port (its daemon refuses sockets
+ * refserver_attach did not make). */
+int hc_raw(int port, const void *data, size_t len, int ms, unsigned flags,
+           struct hc_reply *rep);
 
 void hc_reply_free(struct hc_reply *rep);
 

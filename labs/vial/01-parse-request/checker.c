@@ -14,8 +14,9 @@
 
 static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 static const char *const methods[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"};
-static const char *const hnames[] = {"Host", "User-Agent", "Accept", "X-Request-Id",
-                                     "Content-Type", "Cookie", "Accept-Language", "X-Trace"};
+/* Names of random headers; Host is added on its own, once (twice is a 400). */
+static const char *const hnames[] = {"User-Agent", "Accept", "X-Request-Id", "Content-Type",
+                                     "Cookie", "Accept-Language", "X-Trace"};
 
 /* Appends a random word of [lo, hi] characters drawn from set. */
 static void rand_word(struct wire_rng *r, struct wire_buf *b, const char *set, size_t lo, size_t hi)
@@ -89,16 +90,30 @@ static void rand_headers(struct wire_rng *r, struct wire_buf *b, size_t count)
     }
 }
 
-/* A well-formed request; `body` adds a Content-Length body. */
+/* One Host header line, its name in random case. */
+static void host_line(struct wire_rng *r, struct wire_buf *b)
+{
+    rand_case(r, b, "Host");
+    wire_buf_str(b, ": ");
+    rand_word(r, b, alnum, 1, 10);
+    wire_buf_str(b, wire_rng_below(r, 2) ? ".example\r\n" : ":8080\r\n");
+}
+
+/* A well-formed request; `body` adds a Content-Length body. HTTP/1.1 has its one Host
+ * among the other headers; HTTP/1.0 has one or none. */
 static void good_request(struct wire_rng *r, struct wire_buf *b, int body, int minor)
 {
+    size_t n = (size_t)wire_rng_below(r, 6), at = (size_t)wire_rng_below(r, n + 1);
     wire_buf_str(b, body ? "POST" : methods[wire_rng_below(r, 7)]);
     wire_buf_str(b, " ");
     rand_path(r, b);
     if (wire_rng_below(r, 2))
         rand_query(r, b);
     wire_buf_str(b, minor ? " HTTP/1.1\r\n" : " HTTP/1.0\r\n");
-    rand_headers(r, b, (size_t)wire_rng_below(r, 6));
+    rand_headers(r, b, at);
+    if (minor || wire_rng_below(r, 2))
+        host_line(r, b);
+    rand_headers(r, b, n - at);
     if (body) {
         char cl[48], data[64];
         size_t n = 1 + (size_t)wire_rng_below(r, 40);
@@ -118,8 +133,8 @@ static void good_request(struct wire_rng *r, struct wire_buf *b, int body, int m
 enum kind {
     K_GET, K_HTTP10, K_BODY, K_LOOKUP, K_QUERY, K_NOCRLF, K_METHOD, K_SPACES, K_NOSLASH,
     K_CTL_TARGET, K_BADESC, K_NUL, K_LONG, K_V505, K_VBAD, K_NOCOLON, K_SPCOLON, K_FOLD,
-    K_CTL_VALUE, K_BARELF, K_MANY, K_BIG, K_NOEND, K_CL_BAD, K_CL_TWICE, K_CL_SHORT,
-    K_CL_HUGE, K_DECODE
+    K_CTL_VALUE, K_BARELF, K_MANY, K_BIG, K_NOEND, K_NOHOST, K_TWOHOST, K_TE, K_CL_BAD,
+    K_CL_TWICE, K_CL_SHORT, K_CL_HUGE, K_DECODE
 };
 
 struct kind_def {
@@ -152,6 +167,9 @@ static const struct kind_def kinds[] = {
     {K_MANY, "431: too many header lines", 431},
     {K_BIG, "431: header lines too large", 431},
     {K_NOEND, "400: head without its empty line", 400},
+    {K_NOHOST, "400: HTTP/1.1 without a Host header (RFC 9112 3.2)", 400},
+    {K_TWOHOST, "400: two Host headers (RFC 9112 3.2)", 400},
+    {K_TE, "501: any Transfer-Encoding, chunked too (the request without it parses)", 501},
     {K_CL_BAD, "400: Content-Length not all digits", 400},
     {K_CL_TWICE, "400: Content-Length twice", 400},
     {K_CL_SHORT, "400: fewer body bytes than announced", 400},
@@ -175,6 +193,27 @@ static void poke(struct wire_rng *r, struct wire_buf *b, size_t from, const char
 {
     size_t at = from + 1 + (size_t)wire_rng_below(r, b->len - from - 1);
     b->data[at] = *c;
+}
+
+/* Ends a head whose request line and Host are written: a chunked body (its header in a
+ * random case and spelling) when te, else the same body bytes under Content-Length. */
+static void te_request(struct wire_rng *r, struct wire_buf *b, int te)
+{
+    static const char *const codings[] = {"chunked", "Chunked", "gzip, chunked", "gzip",
+                                          "identity"};
+    static const char chunked[] = "3\r\nabc\r\n0\r\n\r\n";
+    char line[64];
+    if (te) {
+        rand_case(r, b, "Transfer-Encoding");
+        snprintf(line, sizeof line, ": %s\r\n", codings[wire_rng_below(r, 5)]);
+    } else {
+        snprintf(line, sizeof line, "Content-Length: %zu\r\n", sizeof chunked - 1);
+    }
+    wire_buf_str(b, line);
+    rand_headers(r, b, (size_t)wire_rng_below(r, 2));
+    wire_buf_str(b, "\r\n");
+    wire_buf_str(b, chunked);
+    wire_buf_str(b, "GET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n");
 }
 
 /* Builds one broken or good request of kind k into b (not for K_DECODE). */
@@ -244,6 +283,8 @@ static void make(struct wire_rng *r, enum kind k, struct wire_buf *b)
     }
     line_with(r, b, "HTTP/1.1");
     rand_headers(r, b, (size_t)wire_rng_below(r, 3));
+    if (k != K_NOHOST)
+        host_line(r, b);
     switch (k) {
     case K_NOCOLON: wire_buf_str(b, "Host example.org\r\n\r\n"); return;
     case K_SPCOLON: wire_buf_str(b, wire_rng_below(r, 2) ? "Host : a\r\n\r\n" : "Host\t: a\r\n\r\n"); return;
@@ -263,7 +304,10 @@ static void make(struct wire_rng *r, enum kind k, struct wire_buf *b)
         rand_word(r, b, alnum, VIAL_MAX_HEADER_BYTES, VIAL_MAX_HEADER_BYTES + 100);
         wire_buf_str(b, "\r\n\r\n");
         return;
-    case K_NOEND: wire_buf_str(b, "Host: a\r\n"); return;
+    case K_NOEND: wire_buf_str(b, "Accept: a\r\n"); return;
+    case K_NOHOST: wire_buf_str(b, wire_rng_below(r, 2) ? "\r\n" : "X-Host: a\r\n\r\n"); return;
+    case K_TWOHOST: rand_headers(r, b, (size_t)wire_rng_below(r, 2)); host_line(r, b); wire_buf_str(b, "\r\n"); return;
+    case K_TE: te_request(r, b, 1); return;
     case K_CL_BAD: wire_buf_str(b, wire_rng_below(r, 2) ? "Content-Length: 1x\r\n\r\n1x" : "Content-Length: -1\r\n\r\n"); return;
     case K_CL_TWICE: wire_buf_str(b, "Content-Length: 1\r\ncontent-length: 1\r\n\r\nab"); return;
     case K_CL_SHORT: wire_buf_str(b, "Content-Length: 10\r\n\r\nabc"); return;
@@ -275,9 +319,9 @@ static void make(struct wire_rng *r, enum kind k, struct wire_buf *b)
 /* Adds header lookups (random case, one absent) for the last request. */
 static void add_lookups(struct wire_rng *r, struct wire_buf *ops)
 {
-    for (size_t i = 0; i < sizeof hnames / sizeof hnames[0]; i++) {
+    for (size_t i = 0; i <= sizeof hnames / sizeof hnames[0]; i++) {
         struct wire_buf name = {0};
-        rand_case(r, &name, hnames[i]);
+        rand_case(r, &name, i == 0 ? "Host" : hnames[i - 1]);
         wire_buf_frame(ops, "header", name.data, name.len);
         wire_buf_free(&name);
     }
@@ -330,6 +374,18 @@ static void add_request(struct wire_rng *r, const struct kind_def *k, struct wir
     struct wire_buf raw = {0};
     make(r, k->kind, &raw);
     self_check(k, &raw);
+    if (k->kind == K_TE) {
+        /* The same head with the body under Content-Length instead: it parses. */
+        struct wire_buf plain = {0};
+        const char *te = memchr(raw.data, '\n', raw.len);
+        size_t head = (size_t)(te - raw.data) + 1;
+        wire_buf_add(&plain, raw.data, head);
+        host_line(r, &plain);
+        te_request(r, &plain, 0);
+        wire_buf_frame(ops, "parse", plain.data, plain.len);
+        wire_buf_escaped(show, plain.data, plain.len, 1);
+        wire_buf_free(&plain);
+    }
     wire_buf_frame(ops, "parse", raw.data, raw.len);
     if (k->kind == K_LOOKUP || k->kind == K_GET)
         add_lookups(r, ops);

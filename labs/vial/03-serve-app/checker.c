@@ -1,8 +1,9 @@
 /* checker.c -- lab 03's hidden tests: describes random routes to the driver, has it
  * serve the learner's app on a loopback port, then talks real HTTP to it with libcurl:
  * each route's status, headers and body, 404 for unknown paths, 500 for a failing view,
- * aborts, binary bodies, and a clean stop. Failures carry a curl -v style transcript.
- * Run as `checker SEED`. */
+ * aborts, binary bodies, and a clean stop; over a raw socket (libcurl sends no malformed
+ * request), the request line held to vial_parse_request's answers and HTTP/1.0.
+ * Failures carry a curl -v style transcript. Run as `checker SEED`. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,101 @@ static void expect(const char *test, int port, const char *method, const char *p
     hc_reply_free(&rep);
 }
 
+/* Sends raw bytes; 1 when the answer has `status` (and X-Seen `seen` when not NULL),
+ * else 0 with what differs in got/want (cap bytes each) and the exchange in t. */
+static int raw_is(int port, const char *bytes, long status, const char *seen, char *got,
+                  char *want, size_t cap, struct wire_buf *t)
+{
+    struct hc_reply rep;
+    char hv[600];
+    int right = 0;
+    if (hc_raw(port, bytes, strlen(bytes), 3000, 0, &rep) < 0) {
+        snprintf(got, cap, "%s", rep.error);
+        snprintf(want, cap, "status %ld", status);
+    } else if (rep.status != status) {
+        snprintf(got, cap, "status %ld", rep.status);
+        snprintf(want, cap, "status %ld", status);
+    } else if (seen && (!hc_find_header(rep.headers.data, "X-Seen", hv, sizeof hv)
+                        || strcmp(hv, seen) != 0)) {
+        snprintf(got, cap, "X-Seen: %s",
+                 hc_find_header(rep.headers.data, "X-Seen", hv, sizeof hv) ? hv : "(absent)");
+        snprintf(want, cap, "X-Seen: %s", seen);
+    } else {
+        right = 1;
+    }
+    if (!right)
+        wire_buf_add(t, rep.transcript.data, rep.transcript.len);
+    hc_reply_free(&rep);
+    return right;
+}
+
+/* Request lines the lab 01 parser answers, sent raw to the route rt (a GET answering
+ * 200): the target at and past VIAL_MAX_TARGET, a lowercase method, the absolute and
+ * asterisk forms, bad escapes, an unsupported version. One test. */
+static void t_request_line(struct wire_rng *r, int port, const struct route *rt)
+{
+    static const char *const esc[] = {"%zz", "%4", "%00", "%2"};
+    struct { char line[VIAL_MAX_TARGET + 200]; long status; } c[7];
+    char pad[VIAL_MAX_TARGET + 1], got[200], want[200];
+    size_t fill = VIAL_MAX_TARGET - strlen(rt->path) - 1;
+    struct wire_buf t = {0};
+    wire_rng_word(r, pad, alnum, sizeof alnum - 1, fill, fill);
+    snprintf(c[0].line, sizeof c[0].line, "GET %s?%s HTTP/1.1", rt->path, pad);
+    c[0].status = rt->status;
+    snprintf(c[1].line, sizeof c[1].line, "GET %s?%sx HTTP/1.1", rt->path, pad);
+    c[1].status = 414;
+    snprintf(c[2].line, sizeof c[2].line, "get %s HTTP/1.1", rt->path);
+    snprintf(c[3].line, sizeof c[3].line, "GET http://127.0.0.1:%d%s HTTP/1.1", port, rt->path);
+    snprintf(c[4].line, sizeof c[4].line, "OPTIONS * HTTP/1.1");
+    snprintf(c[5].line, sizeof c[5].line, "GET %s%s HTTP/1.1", rt->path,
+             esc[wire_rng_below(r, 4)]);
+    c[2].status = c[3].status = c[4].status = c[5].status = 400;
+    snprintf(c[6].line, sizeof c[6].line, "GET %s HTTP/1.%d", rt->path,
+             2 + (int)wire_rng_below(r, 8));
+    c[6].status = 505;
+    int right = port > 0;
+    for (size_t i = 0; right && i < sizeof c / sizeof c[0]; i++) {
+        char req[sizeof c[0].line + 64];
+        snprintf(req, sizeof req, "%s\r\nHost: 127.0.0.1\r\n\r\n", c[i].line);
+        right = raw_is(port, req, c[i].status, NULL, got, want, sizeof got, &t);
+    }
+    const char *test = "the request line is read by vial_parse_request: 414 past VIAL_MAX_TARGET "
+                       "(not at it), 400 for a lowercase method, http://host/x, * or a bad "
+                       "escape, 505 for HTTP/1.2 to 1.9";
+    if (right) {
+        tap_ok(__FILE__, __LINE__, 1, "%s", test);
+    } else {
+        tap_attach("transcript", t.data ? t.data : "");
+        tap_fail_with(__FILE__, __LINE__, port > 0 ? "wrong answer to a raw request line"
+                      : "the server did not start (no port)", port > 0 ? got : NULL,
+                      port > 0 ? want : NULL, "%s", test);
+    }
+    wire_buf_free(&t);
+}
+
+/* An HTTP/1.0 request without Host (allowed there) with a raw query: the view must see
+ * http_minor 0 and the arguments the lab 01 parser reads. One test. */
+static void t_http10(struct wire_rng *r, int port, const struct route *rt)
+{
+    char a[12], b[12], req[256], seen[256], got[600], want[600];
+    struct wire_buf t = {0};
+    wire_rng_word(r, a, alnum, sizeof alnum - 1, 1, 8);
+    wire_rng_word(r, b, alnum, sizeof alnum - 1, 1, 8);
+    snprintf(req, sizeof req, "GET %s?%s=%%41+%s&%s&flag HTTP/1.0\r\n\r\n", rt->path, a, b, a);
+    snprintf(seen, sizeof seen, "GET %s HTTP/1.0 ?%s=%%41+%s&%s&flag args=3", rt->path, a, b, a);
+    const char *test = "an HTTP/1.0 request reaches the view with http_minor 0 and the raw "
+                       "query string, split into args";
+    if (port > 0 && raw_is(port, req, rt->status, seen, got, want, sizeof got, &t)) {
+        tap_ok(__FILE__, __LINE__, 1, "%s", test);
+    } else {
+        tap_attach("transcript", t.data ? t.data : "");
+        tap_fail_with(__FILE__, __LINE__, port > 0 ? "wrong answer to an HTTP/1.0 request"
+                      : "the server did not start (no port)", port > 0 ? got : NULL,
+                      port > 0 ? want : NULL, "%s", test);
+    }
+    wire_buf_free(&t);
+}
+
 /* The plain error answer of the reference for status. */
 static char *error_body(int status, size_t *len)
 {
@@ -147,7 +243,7 @@ int main(int argc, char **argv)
     wire_rng_seed(&rng, seed);
     wire_peer_init(&peer, 5000);
     curl_global_init(CURL_GLOBAL_ALL);
-    tap_plan(NROUTES + 7);
+    tap_plan(NROUTES + 9);
     for (int i = 0; i < NROUTES; i++)
         make_route(&rng, &rt[i], i);
     make_route(&rng, &rt[NROUTES], 1);
@@ -176,8 +272,9 @@ int main(int argc, char **argv)
         expect(test, port, rt[i].method, rt[i].path, rt[i].status, rt[i].hname,
                rt[i].hvalue, rt[i].body, rt[i].body_len);
     }
-    snprintf(seen, sizeof seen, "%s %s", rt[0].method, rt[0].path);
-    snprintf(test, sizeof test, "%s?x=1 matches %s (the view sees method and path)", rt[0].path, rt[0].path);
+    snprintf(seen, sizeof seen, "%s %s HTTP/1.1 ?x=1&flag args=2", rt[0].method, rt[0].path);
+    snprintf(test, sizeof test, "%s?x=1&flag matches %s (the view sees method, path, version "
+             "and query)", rt[0].path, rt[0].path);
     char path[96];
     snprintf(path, sizeof path, "%s?x=1&flag", rt[0].path);
     expect(test, port, rt[0].method, path, rt[0].status, "X-Seen", seen, rt[0].body, rt[0].body_len);
@@ -195,6 +292,8 @@ int main(int argc, char **argv)
     expect(test, port, rt[NROUTES + 1].method, rt[NROUTES + 1].path, rt[NROUTES + 1].status,
            NULL, NULL, eb, elen);
     free(eb);
+    t_request_line(&rng, port, &rt[0]);
+    t_http10(&rng, port, &rt[0]);
     /* Stop: the driver answers, then the port must refuse connections. */
     if (wire_call(&peer, "stop", "", 0, &ans, &alen) < 0) {
         WIRE_FAIL_DEAD("vial_server_stop returns");

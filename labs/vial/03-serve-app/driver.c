@@ -24,7 +24,8 @@ struct route {
 static struct route routes[MAX_ROUTES];
 static int nroutes;
 
-/* The one view of every route: answers with the route's data and echoes what it saw. */
+/* The one view of every route: answers with the route's data and echoes what it saw
+ * (X-Seen: method, path, version, query string and how many arguments). */
 static int driver_view(vial_request *req, vial_response *res)
 {
     int i = req->endpoint ? (int)strtol(req->endpoint + 1, NULL, 10) : -1;
@@ -36,7 +37,9 @@ static int driver_view(vial_request *req, vial_response *res)
     if (r->status >= 400)
         return r->status;
     char seen[512];
-    snprintf(seen, sizeof seen, "%s %s", req->method, req->path ? req->path : "(null)");
+    snprintf(seen, sizeof seen, "%s %s HTTP/1.%d ?%.200s args=%zu", req->method,
+             req->path ? req->path : "(null)", req->http_minor,
+             req->query_string ? req->query_string : "(null)", req->args.len);
     vial_response_set_status(res, r->status);
     vial_response_set_header(res, "Content-Type", r->ctype);
     vial_response_add_header(res, r->hname, r->hvalue);

@@ -1,17 +1,13 @@
 /* checker.c -- lab 04's hidden tests: has the driver serve the learner's /echo view,
  * serves the same view with the reference vial beside it, sends both the same random
- * requests with libcurl (repeated and flag arguments, headers in any case, cookies,
- * bodies in many pieces, forms) and compares what each request object held. Raw-socket
- * tests check that an oversized body gets 413 before it is read. Run as `checker SEED`. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
+ * requests with libcurl (headers in any case, cookies, bodies in many pieces, forms) and
+ * compares what each request object held. Raw-socket tests check the head against
+ * vial_parse_request's rules (two Content-Length, Host, Transfer-Encoding, header limits
+ * and syntax) and that an oversized body gets 413, each answered before the body is
+ * read. Run as `checker SEED`. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -150,70 +146,73 @@ static void expect_same(const char *test, int port, int ref_port, const struct r
 
 /* ---- raw sockets: answers that must come before the body is sent ------------------------ */
 
-/* Sends `head` (and nothing more) and reads what comes back within `ms`. Returns the
- * status of the answer, or 0 when none came in time. The exchange goes into t. */
-static int raw_exchange(int port, const char *head, int ms, struct wire_buf *t)
+/* Sends raw bytes; 1 when the first answer has `status` and, with `only`, no other
+ * answer follows before the server closes; else 0 with what differs in got/want (cap
+ * bytes each) and the exchange in t. */
+static int raw_is(int port, const char *bytes, size_t len, long status, int only, char *got,
+                  char *want, size_t cap, struct wire_buf *t)
 {
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    char buf[1024];
-    size_t got = 0;
-    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    wire_buf_str(t, "> ");
-    wire_buf_escaped(t, head, strlen(head), 1);
-    wire_buf_str(t, "* (the body is not sent)\n");
-    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0
-        || wire_write_all(fd, head, strlen(head)) < 0) {
-        wire_buf_str(t, "* could not connect or send\n");
-        if (fd >= 0)
-            close(fd);
+    struct hc_reply rep;
+    int right = 0;
+    if (port <= 0) {
+        snprintf(got, cap, "no server (no port)");
+        snprintf(want, cap, "status %ld", status);
         return 0;
     }
-    struct timespec t0, now;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (;;) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long left = ms - ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000);
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        if (left <= 0 || got >= sizeof buf - 1 || poll(&pfd, 1, (int)left) <= 0)
-            break;
-        ssize_t n = read(fd, buf + got, sizeof buf - 1 - got);
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-        if (memmem(buf, got, "\r\n\r\n", 4))
-            break;
+    if (hc_raw(port, bytes, len, 3000, only ? HC_UNTIL_CLOSE : 0, &rep) < 0) {
+        snprintf(got, cap, "%s", rep.error);
+        snprintf(want, cap, "status %ld", status);
+    } else if (rep.status != status || (only && rep.answers != 1)) {
+        snprintf(got, cap, "status %ld, %d answer%s", rep.status, rep.answers,
+                 rep.answers == 1 ? "" : "s");
+        snprintf(want, cap, "status %ld%s", status, only ? ", 1 answer, then the connection "
+                 "closed" : "");
+    } else {
+        right = 1;
     }
-    close(fd);
-    buf[got] = '\0';
-    if (got == 0)
-        wire_buf_str(t, "* no answer before the deadline\n");
-    else {
-        wire_buf_str(t, "< ");
-        wire_buf_escaped(t, buf, got, 1);
-        wire_buf_str(t, "\n");
+    if (!right)
+        wire_buf_add(t, rep.transcript.data, rep.transcript.len);
+    hc_reply_free(&rep);
+    return right;
+}
+
+struct raw_case {
+    struct wire_buf bytes;
+    long status;
+    int only;                   /* the one answer, the connection then closed */
+};
+
+/* Sends every case in turn; one test, failed at the first wrong answer. Frees the cases. */
+static void expect_raw(const char *test, int port, struct raw_case *c, size_t n)
+{
+    char got[200], want[200];
+    struct wire_buf t = {0};
+    int right = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (right)
+            right = raw_is(port, c[i].bytes.data, c[i].bytes.len, c[i].status, c[i].only, got,
+                           want, sizeof got, &t);
+        wire_buf_free(&c[i].bytes);
     }
-    if (strncmp(buf, "HTTP/1.", 7) != 0 || got < 12)
-        return 0;
-    return (int)strtol(buf + 9, NULL, 10);
+    if (right) {
+        tap_ok(__FILE__, __LINE__, 1, "%s", test);
+    } else {
+        tap_attach("transcript", t.data ? t.data : "");
+        tap_fail_with(__FILE__, __LINE__, "a head vial_parse_request refuses was answered "
+                      "otherwise", got, want, "%s", test);
+    }
+    wire_buf_free(&t);
 }
 
 static void expect_early_413(const char *test, int port, size_t limit)
 {
-    char head[256], got[64];
-    struct wire_buf t = {0};
+    struct raw_case c = {{0}, 413, 0};
+    char head[256];
     snprintf(head, sizeof head, "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
-             "application/octet-stream\r\nContent-Length: %zu\r\n\r\n", limit + 1 + (size_t)wire_rng_below(&rng, 1u << 20));
-    int st = port > 0 ? raw_exchange(port, head, 3000, &t) : 0;
-    snprintf(got, sizeof got, st ? "status %d" : "no answer within 3 s", st);
-    if (st == 413) {
-        tap_ok(__FILE__, __LINE__, 1, "%s", test);
-    } else {
-        tap_attach("transcript", t.data ? t.data : "");
-        tap_fail_with(__FILE__, __LINE__, "an oversized body must be refused before it is read",
-                      got, "status 413 while the body is still unsent", "%s", test);
-    }
-    wire_buf_free(&t);
+             "application/octet-stream\r\nContent-Length: %zu\r\n\r\n",
+             limit + 1 + (size_t)wire_rng_below(&rng, 1u << 20));
+    wire_buf_str(&c.bytes, head);                   /* the body is never sent */
+    expect_raw(test, port, &c, 1);
 }
 
 /* ---- random inputs ---------------------------------------------------------------------- */
@@ -270,38 +269,77 @@ struct ports {
     size_t limit;
 };
 
-static void t_repeated(const struct ports *p)
+/* Two Content-Length headers, a request hidden behind the first: 400 and nothing more. */
+static void t_two_lengths(const struct ports *p)
 {
-    struct req r;
-    char a[16], b[16], c[16], x[16];
-    req_init(&r, "GET");
-    rand_word(a, 1, 8), rand_word(b, 1, 8), rand_word(c, 0, 8), rand_word(x, 1, 8);
-    snprintf(r.target, sizeof r.target, "/echo?tag=%s&x%s=%s&tag=%s&tag=%s", a, x, b, c, a);
-    expect_same("repeated query keys are all kept, in order", p->subject, p->ref, &r);
+    struct raw_case c = {{0}, 400, 1};
+    char hidden[128], line[96], w[12];
+    rand_word(w, 1, 8);
+    snprintf(hidden, sizeof hidden, "GET /echo?smuggled=%s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", w);
+    wire_buf_str(&c.bytes, "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    snprintf(line, sizeof line, wire_rng_below(&rng, 2)
+             ? "Content-Length: 0\r\ncontent-length: %zu\r\n\r\n"
+             : "Content-Length: %zu\r\nContent-Length: 0\r\n\r\n", strlen(hidden));
+    wire_buf_str(&c.bytes, line);
+    wire_buf_str(&c.bytes, hidden);
+    expect_raw("two Content-Length headers: 400 before the body, and the request hidden in "
+               "it is not served", p->subject, &c, 1);
 }
 
-static void t_flag(const struct ports *p)
+/* Host: needed once in HTTP/1.1, never twice, optional in HTTP/1.0. */
+static void t_host(const struct ports *p)
 {
-    struct req r;
-    char k[16], v[16];
-    req_init(&r, "GET");
-    rand_word(k, 1, 8), rand_word(v, 1, 8);
-    if (wire_rng_below(&rng, 2))
-        snprintf(r.target, sizeof r.target, "/echo?flag&%s=%s&empty=&&o%s", k, v, k);
-    else
-        snprintf(r.target, sizeof r.target, "/echo?%s=%s&flag&empty=&o%s&", k, v, k);
-    expect_same("?flag with no value is a flag (value NULL), k= is an empty value", p->subject,
-                p->ref, &r);
+    struct raw_case c[3] = {{{0}, 400, 1}, {{0}, 400, 1}, {{0}, 200, 0}};
+    wire_buf_str(&c[0].bytes, wire_rng_below(&rng, 2) ? "GET /echo HTTP/1.1\r\n\r\n"
+                 : "GET /echo HTTP/1.1\r\nX-Host: a\r\n\r\n");
+    wire_buf_str(&c[1].bytes, "GET /echo HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n");
+    wire_buf_str(&c[2].bytes, "GET /echo HTTP/1.0\r\n\r\n");
+    expect_raw("Host: HTTP/1.1 without it or any request with two gets 400; HTTP/1.0 may "
+               "leave it out", p->subject, c, 3);
 }
 
-static void t_decode(const struct ports *p)
+/* Transfer-Encoding: one "chunked" is decoded (t_pieces); anything else is refused. */
+static void t_coding(const struct ports *p)
 {
-    struct req r;
-    char e1[64], e2[64];
-    req_init(&r, "GET");
-    rand_encoded(e1, sizeof e1), rand_encoded(e2, sizeof e2);
-    snprintf(r.target, sizeof r.target, "/echo?q=%s&%s=1", e1, e2);
-    expect_same("query names and values are decoded (%XX, + as space)", p->subject, p->ref, &r);
+    static const char *const codings[] = {"gzip", "gzip, chunked", "identity", "deflate"};
+    static const char chunk[] = "\r\n3\r\nabc\r\n0\r\n\r\nGET /echo?next HTTP/1.1\r\n"
+                                "Host: 127.0.0.1\r\n\r\n";
+    struct raw_case c[4] = {{{0}, 501, 1}, {{0}, 501, 1}, {{0}, 400, 1}, {{0}, 400, 1}};
+    char line[96];
+    snprintf(line, sizeof line, "Transfer-Encoding: %s\r\n", codings[wire_rng_below(&rng, 4)]);
+    const char *te[] = {line, "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+                        "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n",
+                        "Transfer-Encoding: chunked\r\n"};
+    for (int i = 0; i < 4; i++) {
+        wire_buf_str(&c[i].bytes, i == 3 ? "POST /echo HTTP/1.0\r\n"
+                     : "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        wire_buf_str(&c[i].bytes, te[i]);
+        wire_buf_str(&c[i].bytes, chunk);
+    }
+    expect_raw("Transfer-Encoding: 501 for a coding other than one chunked; 400 for chunked "
+               "with Content-Length or on HTTP/1.0", p->subject, c, 4);
+}
+
+/* The header lines against the lab 01 limits and syntax. */
+static void t_header_lines(const struct ports *p)
+{
+    struct raw_case c[4] = {{{0}, 200, 0}, {{0}, 431, 1}, {{0}, 400, 1}, {{0}, 400, 1}};
+    char line[64], w[12];
+    for (int k = 0; k < 2; k++) {
+        wire_buf_str(&c[k].bytes, "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        for (int i = 1; i < VIAL_MAX_HEADERS + k; i++) {
+            rand_word(w, 1, 8);
+            snprintf(line, sizeof line, "X-%d-%s: %s\r\n", i, w, w);
+            wire_buf_str(&c[k].bytes, line);
+        }
+        wire_buf_str(&c[k].bytes, "\r\n");
+    }
+    wire_buf_str(&c[2].bytes, wire_rng_below(&rng, 2)
+                 ? "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A : b\r\n\r\n"
+                 : "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nX(A): b\r\n\r\n");
+    wire_buf_str(&c[3].bytes, "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: a\x01b\r\n\r\n");
+    expect_raw("header lines: VIAL_MAX_HEADERS pass, one more is 431; a space before ':', a "
+               "non-token name or a control byte in a value is 400", p->subject, c, 4);
 }
 
 static void t_headers(const struct ports *p)
@@ -465,7 +503,7 @@ int main(int argc, char **argv)
     if (ref == NULL)
         tap_bail_out("the reference server did not start");
     p.ref = REFSERVER_PORT;     /* by flag: it serves only the checker (refserver.h) */
-    tap_plan(14);
+    tap_plan(15);
     /* Starting is lab 03's work: a server that does not start fails every test here. */
     if (wire_call(&peer, "start", arg, strlen(arg), &ans, &alen) == 0)
         p.subject = refserver_subject_port(ans);
@@ -473,8 +511,9 @@ int main(int argc, char **argv)
         tap_diag("the driver said: %s", ans);
     free(ans);
     void (*const tests[])(const struct ports *) = {
-        t_repeated, t_flag, t_decode, t_headers, t_repeated_header, t_cookies, t_cookies_two,
-        t_pieces, t_binary, t_form, t_form_bad, t_exact_limit, t_chunked_over,
+        t_headers, t_repeated_header, t_cookies, t_cookies_two, t_pieces, t_binary, t_form,
+        t_form_bad, t_exact_limit, t_chunked_over, t_two_lengths, t_host, t_coding,
+        t_header_lines,
     };
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
         tests[i](&p);

@@ -150,10 +150,14 @@ static void make_bad_request(int i, struct wire_buf *b)
     static const char *const bad[] = {
         "GET /echo HTTP/1.1\r\nHost: x\r\n\r\n", /* a good one first */
         "GET /echo HTTP/2.0\r\n\r\n", "get /echo HTTP/1.1\r\n\r\n", "GET echo HTTP/1.1\r\n\r\n",
-        "GET /e%zzcho HTTP/1.1\r\n\r\n", "GET /echo HTTP/1.1\r\nNo colon\r\n\r\n",
-        "GET /echo HTTP/1.1\r\nContent-Length: 5\r\n\r\nab", "GET /echo HTTP/1.1\r\n",
-        "HEAD /echo HTTP/1.1\r\nHost: x\r\n\r\n", "OPTIONS /echo HTTP/1.1\r\n\r\n",
-        "GET /hello HTTP/1.0\r\n\r\n", "DELETE /hello HTTP/1.1\r\n\r\n",
+        "GET /e%zzcho HTTP/1.1\r\n\r\n", "GET /echo HTTP/1.1\r\nHost: x\r\nNo colon\r\n\r\n",
+        "GET /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nab",
+        "GET /echo HTTP/1.1\r\n", "HEAD /echo HTTP/1.1\r\nHost: x\r\n\r\n",
+        "OPTIONS /echo HTTP/1.1\r\nHost: x\r\n\r\n", "GET /hello HTTP/1.0\r\n\r\n",
+        "DELETE /hello HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /echo HTTP/1.1\r\nAccept: */*\r\n\r\n",                      /* no Host */
+        "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "1\r\na\r\n0\r\n\r\n",
     };
     size_t nbad = sizeof bad / sizeof bad[0];
     if ((size_t)i < nbad) {
@@ -164,8 +168,8 @@ static void make_bad_request(int i, struct wire_buf *b)
     wire_buf_str(b, "GET /");
     for (int k = 0; i == (int)nbad && k < VIAL_MAX_TARGET; k++)
         wire_buf_str(b, "a");
-    wire_buf_str(b, " HTTP/1.1\r\n");
-    for (int k = 0; i > (int)nbad && k <= VIAL_MAX_HEADERS; k++)
+    wire_buf_str(b, " HTTP/1.1\r\nHost: x\r\n");
+    for (int k = 0; i > (int)nbad && k < VIAL_MAX_HEADERS; k++)
         wire_buf_str(b, "X-A: 1\r\n");
     wire_buf_str(b, "\r\n");
 }
@@ -462,7 +466,7 @@ int main(int argc, char **argv)
     series("vial_app_handle_raw answers random requests byte for byte like the reference", "raw",
            24, make_request);
     series("vial_app_handle_raw: bad requests get their 4xx/5xx, HEAD no body, 404, 405", "raw",
-           14, make_bad_request);
+           16, make_bad_request);
     series("vial_parse_response reads random responses (extra bytes, HEAD answers)", "parse",
            24, make_response);
     series("vial_parse_response refuses broken responses and reads the unbroken ones", "parse",

@@ -72,9 +72,10 @@ void vial_hooks_free(vial_app *app);
 /* blueprint.c: the before-request hooks of a blueprint (may be NULL). */
 const struct vial_hooklist *vial_blueprint_hooks(const vial_blueprint *bp);
 
-/* request.c: fills method-independent parts of req from a libmicrohttpd connection
- * (headers, query arguments, cookies). Returns 0, 413 when Content-Length passes
- * max_body, or 500. */
+/* request.c: fills the headers and cookies of req from a libmicrohttpd connection,
+ * once server.c has read the request line into it, and holds the head to the rules of
+ * vial_parse_request (see vial_server_start). Returns 0, or the status it has already
+ * queued on the connection (400, 413, 431, 500 or 501), so the body is never read. */
 int vial_request_load_mhd(vial_request *req, struct MHD_Connection *conn, size_t max_body);
 
 /* session.c: adds the Set-Cookie header when the session changed; frees a session. */

@@ -1,6 +1,7 @@
 /* request_parse.c -- [lab 01] reads one raw HTTP/1.1 request from a byte buffer into a
  * vial_request: request line, headers, percent-decoded path, query arguments and body.
- * Malformed input is answered with a status (400, 413, 414, 431, 505), never a crash. */
+ * Malformed input is answered with a status (400, 413, 414, 431, 501, 505), never a
+ * crash. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -246,6 +247,22 @@ static int parse_headers(const char **pp, const char *end, vial_request *req)
     return 0;
 }
 
+/* Rules on the head as a whole, once every header line is read: Host must appear once
+ * in an HTTP/1.1 request and at most once in any (RFC 9112 3.2), and no transfer coding
+ * is implemented here (RFC 9112 6.1: 501), so a chunked body is never taken for the
+ * next request. Returns 0, 400 or 501. */
+static int parse_head_rules(const vial_request *req)
+{
+    size_t hosts = 0;
+    for (size_t i = 0; i < req->headers.len; i++)
+        hosts += strcasecmp(req->headers.items[i].name, "Host") == 0;
+    if (hosts > 1 || (hosts == 0 && req->http_minor == 1))
+        return 400;
+    if (vial_request_header(req, "Transfer-Encoding") != NULL)
+        return 501;
+    return 0;
+}
+
 /* Reads the body announced by Content-Length. Returns 0 or a status. */
 static int parse_body(const char **pp, const char *end, vial_request *req)
 {
@@ -296,6 +313,8 @@ int vial_parse_request(const char *buf, size_t len, vial_request *req, size_t *c
     const char *p = eol + 2;
     if (st == 0)
         st = parse_headers(&p, end, req);
+    if (st == 0)
+        st = parse_head_rules(req);
     if (st == 0)
         st = parse_body(&p, end, req);
     if (st == 0 && consumed != NULL)

@@ -1,7 +1,8 @@
 /* server.c -- [lab 03] serves an app over HTTP with libmicrohttpd 0.9.75: starts a
  * daemon on a loopback port (or one the system picks), turns each connection's request
- * into a vial_request, calls the dispatcher and sends the vial_response back. This is
- * the only file (with request.c) that knows libmicrohttpd. */
+ * into a vial_request (its request line read by the lab 01 parser, so both paths answer
+ * it alike), calls the dispatcher and sends the vial_response back. This is the only
+ * file (with request.c) that knows libmicrohttpd. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -24,6 +25,8 @@ struct vial_server {
 /* What one connection's request collects across the handler's calls. */
 struct server_conn {
     vial_request req;
+    char *uri;                  /* the raw request-target, until the head is read */
+    int started;                /* the access handler has had the head */
     int status;                 /* non-zero: answer with this error, skip the app */
 };
 
@@ -39,33 +42,56 @@ static void server_cause(char **cause, const char *text)
         memcpy(*cause, text, n);
 }
 
-/* First call for a request: a fresh server_conn with method and path. */
-static struct server_conn *server_conn_new(struct vial_server *srv, struct MHD_Connection *c,
-                                           const char *url, const char *method)
+/* libmicrohttpd's URI log callback: called with the raw request-target (escapes and query
+ * as sent) before the access handler; what it returns becomes the request's *con_cls,
+ * freed by server_completed even when the handler never runs. NULL when out of memory. */
+static void *server_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
+    (void)cls;
+    (void)c;
     struct server_conn *sc = calloc(1, sizeof *sc);
-    if (sc == NULL)
+    size_t n = strlen(uri) + 1;
+    if (sc == NULL || (sc->uri = malloc(n)) == NULL) {
+        free(sc);
         return NULL;
-    vial_request_init(&sc->req);
-    size_t mlen = strlen(method);
-    if (mlen > VIAL_MAX_METHOD)
-        sc->status = 501;
-    else
-        memcpy(sc->req.method, method, mlen + 1);
-    size_t ulen = strlen(url) + 1;
-    sc->req.path = malloc(ulen);
-    sc->req.target = malloc(ulen);
-    sc->req.query_string = calloc(1, 1);
-    if (sc->req.path == NULL || sc->req.target == NULL || sc->req.query_string == NULL) {
-        sc->status = 500;
-        return sc;
     }
-    memcpy(sc->req.path, url, ulen);
-    memcpy(sc->req.target, url, ulen);
-    sc->req.http_minor = 1;
-    if (sc->status == 0)
-        sc->status = vial_request_load_mhd(&sc->req, c, srv->max_body);
+    memcpy(sc->uri, uri, n);
+    vial_request_init(&sc->req);
     return sc;
+}
+
+/* 1 when v is "HTTP/" DIGIT "." DIGIT. */
+static int server_is_version(const char *v)
+{
+    return strlen(v) == 8 && memcmp(v, "HTTP/", 5) == 0 && v[6] == '.'
+           && v[5] >= '0' && v[5] <= '9' && v[7] >= '0' && v[7] <= '9';
+}
+
+/* Reads the request line with the lab 01 parser, so it gets the answers of the raw path:
+ * method and target first (400, 414; path, query and args filled), then the version
+ * (505, or 400 for text that is no version). The parser is given "HTTP/1.0", which
+ * needs no Host: the headers are libmicrohttpd's (lab 04). Returns 0 or a status. */
+static int server_request_line(struct server_conn *sc, const char *method, const char *version)
+{
+    size_t mlen = strlen(method), ulen = strlen(sc->uri), n = 0;
+    char *line = malloc(mlen + ulen + 16);
+    if (line == NULL)
+        return 500;
+    memcpy(line, method, mlen), n += mlen;
+    line[n++] = ' ';
+    memcpy(line + n, sc->uri, ulen), n += ulen;
+    memcpy(line + n, " HTTP/1.0\r\n\r\n", 13), n += 13;
+    int st = vial_parse_request(line, n, &sc->req, NULL);
+    free(line);
+    free(sc->req.body);                 /* a served body comes in pieces, from NULL */
+    sc->req.body = NULL;
+    if (st != 0)
+        return st;
+    if (strcmp(version, "HTTP/1.1") == 0)
+        sc->req.http_minor = 1;
+    else if (strcmp(version, "HTTP/1.0") != 0)
+        return server_is_version(version) ? 505 : 400;
+    return 0;
 }
 
 /* Sends `res` on the connection. */
@@ -93,12 +119,14 @@ static enum MHD_Result server_handle(void *cls, struct MHD_Connection *c, const 
 {
     struct vial_server *srv = cls;
     struct server_conn *sc = *con_cls;
-    (void)version;
-    if (sc == NULL) {
-        sc = server_conn_new(srv, c, url, method);
-        if (sc == NULL)
-            return MHD_NO;
-        *con_cls = sc;
+    (void)url;                          /* decoded and cut at '?': sc->uri is used instead */
+    if (sc == NULL)
+        return MHD_NO;                  /* server_uri ran out of memory */
+    if (!sc->started) {
+        sc->started = 1;
+        sc->status = server_request_line(sc, method, version);
+        if (sc->status == 0)
+            sc->status = vial_request_load_mhd(&sc->req, c, srv->max_body);
         return MHD_YES;
     }
     if (*upload_size > 0) {
@@ -129,6 +157,7 @@ static void server_completed(void *cls, struct MHD_Connection *c, void **con_cls
     if (sc == NULL)
         return;
     vial_request_free(&sc->req);
+    free(sc->uri);
     free(sc);
     *con_cls = NULL;
 }
@@ -184,6 +213,7 @@ vial_server *vial_server_start(vial_app *app, const struct vial_server_options *
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)o.port, NULL, NULL, server_handle, srv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_URI_LOG_CALLBACK, server_uri, srv,
         MHD_OPTION_NOTIFY_COMPLETED, server_completed, srv,
         MHD_OPTION_CONNECTION_TIMEOUT, server_timeout(&o),
         MHD_OPTION_THREAD_POOL_SIZE, server_pool_size(&o),

@@ -103,21 +103,29 @@ void vial_request_free(vial_request *req);
  * initialised. Returns 0 on success, or the HTTP status the server should answer with:
  *   400  malformed: no CRLF after the request line; not exactly METHOD SP TARGET SP
  *        VERSION; method empty, longer than VIAL_MAX_METHOD or not all A-Z; target not
- *        starting with '/' or holding a byte outside 0x21..0x7e; a bad %XX escape or an
- *        escape decoding to byte 0 (path and query); a header line without ':' or with
- *        an empty name, a name holding a non-token byte or whitespace before the ':'; a
- *        header value with a control byte other than TAB; a line starting with SP/TAB
- *        (obsolete folding); a bare CR or LF; the head not ending with an empty line;
- *        Content-Length not all digits, repeated, or more body bytes promised than given
+ *        starting with '/' (vial takes only the origin form: no "http://host/x", no
+ *        "*") or holding a byte outside 0x21..0x7e; a bad %XX escape or an escape
+ *        decoding to byte 0 (path and query); a header line without ':' or with an empty
+ *        name, a name holding a non-token byte or whitespace before the ':'; a header
+ *        value with a control byte other than TAB; a line starting with SP/TAB (obsolete
+ *        folding); a bare CR or LF; the head not ending with an empty line; an HTTP/1.1
+ *        request without a Host header, or any request with more than one (RFC 9112
+ *        3.2); Content-Length not all digits, repeated, or more body bytes promised
+ *        than given
  *   414  target longer than VIAL_MAX_TARGET (checked before the target's contents)
  *   431  more than VIAL_MAX_HEADERS header lines, or header lines longer than
  *        VIAL_MAX_HEADER_BYTES in all (counting each line's CRLF)
+ *   501  a Transfer-Encoding header, whatever its value: this parser implements no
+ *        transfer coding, not even chunked (RFC 9112 6.1), so the bytes of a coded body
+ *        are never read as the next request
  *   505  version is "HTTP/" DIGIT "." DIGIT but not HTTP/1.0 or HTTP/1.1
  *        (any other version text is 400)
  *   413  Content-Length larger than VIAL_MAX_BODY_DEFAULT
  * Checks happen in reading order: request line (method, target, version), then each
- * header line in turn (limits first, then its syntax), then the body; the first problem
- * found decides the status. Header values are stored without surrounding SP/TAB.
+ * header line in turn (limits first, then its syntax), then Host, then
+ * Transfer-Encoding, then the body; the first problem found decides the status.
+ * Header values are stored without surrounding SP/TAB. The served path [labs 03, 04]
+ * keeps the same contract (see vial_server_start).
  * The path is percent-decoded ("+" stays "+"); the query is split on '&' into args,
  * each "k=v" or a flag "k", with %XX and '+' (as space) decoded; empty pieces are
  * skipped. On success *consumed (if not NULL) gets the bytes used, head and body.
@@ -263,6 +271,24 @@ struct vial_server_options {
 };
 
 /* Starts serving `app` with libmicrohttpd in background thread(s) and returns at once.
+ * A served request is held to the contract of vial_parse_request, so the same bytes get
+ * the same answer on both paths:
+ *   - [lab 03] the request line (raw target as sent) goes through vial_parse_request
+ *     itself: the same 400, 414 and 505, the same target, path, query_string and args,
+ *     and http_minor 0 for HTTP/1.0;
+ *   - [lab 04] the header lines as libmicrohttpd hands them over get the parser's
+ *     checks in its order: 431 (each line counted as "Name: value" CRLF), 400 for a bad
+ *     name or value, 400 for Host missing in HTTP/1.1 or repeated, 400 for a repeated
+ *     Content-Length, 413 past max_body. These are answered before the body is read,
+ *     and the connection is closed.
+ * Transfer-Encoding is where the paths differ: libmicrohttpd decodes chunked bodies, so
+ * the served path takes exactly one "Transfer-Encoding: chunked" (any case) on
+ * HTTP/1.1 without Content-Length; any other value, or two such headers, is 501, and
+ * chunked on HTTP/1.0 or beside Content-Length is 400. The raw path answers 501 to any
+ * Transfer-Encoding. libmicrohttpd itself answers (with its own HTML body) a head too
+ * large for its buffer (414 or 431), a version that is not HTTP/1.x (505) and a
+ * Content-Length that is not a number (400), and reads line ends and folded lines its
+ * own way, before vial sees the request.
  * opt NULL means all defaults. The app must outlive the server. Returns the server
  * (stop it with vial_server_stop), or NULL with an allocated message in *cause (caller
  * frees; cause may be NULL) when the address is bad or the port is taken. */

@@ -35,7 +35,7 @@ static void test_headers(vial_request *req)
 
 static void test_decoding(vial_request *req)
 {
-    is_int(parse(req, "GET /a%20b/c%2Fd?q=x+y&tag=1&tag=2&debug HTTP/1.1\r\n\r\n"), 0,
+    is_int(parse(req, "GET /a%20b/c%2Fd?q=x+y&tag=1&tag=2&debug HTTP/1.1\r\nHost: a\r\n\r\n"), 0,
            "escapes and a query parse");
     is_str(req->path, "/a b/c/d", "the path is percent-decoded");
     is_str(vial_request_arg(req, "q"), "x y", "'+' is a space in the query");
@@ -47,7 +47,7 @@ static void test_decoding(vial_request *req)
 
 static void test_body(vial_request *req)
 {
-    const char text[] = "POST /f HTTP/1.1\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\n\r\n";
+    const char text[] = "POST /f HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\n\r\n";
     size_t used = 0;
     vial_request_free(req);
     is_int(vial_parse_request(text, strlen(text), req, &used), 0, "a POST with a body parses");
@@ -65,7 +65,14 @@ static void test_errors(vial_request *req)
     is_int(parse(req, "GET / HTTP/2.0\r\n\r\n"), 505, "HTTP/2.0: 505");
     is_int(parse(req, "GET / HTTX/1.1\r\n\r\n"), 400, "not a version: 400");
     is_int(parse(req, "GET / HTTP/1.1\r\nHost : a\r\n\r\n"), 400, "space before ':': 400");
-    is_int(parse(req, "GET / HTTP/1.1\r\nContent-Length: 9\r\n\r\nabc"), 400, "short body: 400");
+    is_int(parse(req, "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 9\r\n\r\nabc"), 400,
+           "short body: 400");
+    is_int(parse(req, "GET / HTTP/1.1\r\n\r\n"), 400, "HTTP/1.1 without Host: 400");
+    is_int(parse(req, "GET / HTTP/1.0\r\n\r\n"), 0, "HTTP/1.0 without Host parses");
+    is_int(parse(req, "GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n"), 400,
+           "two Host headers: 400");
+    is_int(parse(req, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      "3\r\nabc\r\n0\r\n\r\n"), 501, "Transfer-Encoding (even chunked): 501");
     char line[VIAL_MAX_TARGET + 64] = "GET /";
     memset(line + 5, 'a', VIAL_MAX_TARGET);
     memcpy(line + 5 + VIAL_MAX_TARGET, " HTTP/1.1\r\n\r\n", 14);
