@@ -18,13 +18,12 @@
 
 static struct wire_rng rng;
 static struct wire_peer peer;
-
 static uint64_t rnd(uint64_t n)
 {
     return wire_rng_below(&rng, n);
 }
 
-/* ---- the data --------------------------------------------------------------------------- */
+/* ---- the data ---------------------------------------------------------------------- */
 
 /* Titles and notes mix cases and the bytes LIKE treats specially. */
 static const char title_set[] = "abcABC%_\\";
@@ -65,7 +64,7 @@ static void make_data(void)
     }
 }
 
-/* ---- programs: the text the executor runs and the C a learner reads ----------------------- */
+/* ---- programs: the text the executor runs and the C a learner reads ---------------- */
 
 struct prog {
     struct wire_buf text, show;
@@ -110,8 +109,7 @@ static struct val v_int(long long i)
 
 static struct val v_null(void)
 {
-    struct val v = { "n", "keg_null()" };
-    return v;
+    return (struct val){ "n", "keg_null()" };
 }
 
 static struct val v_text(const char *s)
@@ -149,8 +147,7 @@ static void add_str(struct wire_buf *b, const char *s)
     }
 }
 
-static void add_line(struct prog *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add_line(struct prog *p, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void add_line(struct prog *p, const char *fmt, ...)
 {
     char line[1024];
     va_list ap;
@@ -211,12 +208,6 @@ static void prog_start(struct prog *p)
     add_line(p, "keg_list list = { 0 };  /* each fetch frees it after */");
 }
 
-static void prog_free(struct prog *p)
-{
-    wire_buf_free(&p->text);
-    wire_buf_free(&p->show);
-}
-
 /* qs = keg_qs_all(&lab15_<model>). */
 static int q_all(struct prog *p, const char *model)
 {
@@ -246,32 +237,6 @@ static int q_filter(struct prog *p, int k, int exclude, const char *lookup, stru
     return p->n++;
 }
 
-/* qs = keg_qs_filter_list(qs k, lookup, v, n). */
-static int q_list(struct prog *p, int k, const char *lookup, const struct val *v, size_t n)
-{
-    char lit[96];
-    struct wire_buf show = { 0 };
-    snprintf(lit, sizeof lit, "list %d", k);
-    wire_buf_str(&p->text, lit);
-    add_str(&p->text, lookup);
-    snprintf(lit, sizeof lit, " %zu", n);
-    wire_buf_str(&p->text, lit);
-    wire_buf_str(&show, "");
-    for (size_t i = 0; i < n; i++) {
-        wire_buf_str(&p->text, " ");
-        wire_buf_str(&p->text, v[i].tok);
-        wire_buf_str(&show, i ? ", " : "");
-        wire_buf_str(&show, v[i].show);
-    }
-    wire_buf_str(&p->text, "\n");
-    c_str(lit, sizeof lit, lookup);
-    add_line(p, "keg_qs *qs%d = keg_qs_filter_list(qs%d, %s, (keg_value[]){ %s }, %zu);",
-             p->n, k, lit, show.data ? show.data : "", n);
-    wire_buf_free(&show);
-    p->ordered[p->n] = p->ordered[k];
-    return p->n++;
-}
-
 /* A Q tree: the executor's tokens and the C. */
 struct qv {
     char tok[1024], show[1024];
@@ -286,6 +251,38 @@ static struct qv q_leaf(const char *lookup, struct val v)
     snprintf(q.tok, sizeof q.tok, "q x%s %s", hex, v.tok);
     snprintf(q.show, sizeof q.show, "keg_q_new(%s, %s)", lit, v.show);
     return q;
+}
+
+/* A list leaf: keg_q_list(lookup, v, n). */
+static struct qv q_leaf_list(const char *lookup, const struct val *v, size_t n)
+{
+    struct qv q;
+    char hex[128], lit[96];
+    hex_to(hex, sizeof hex, lookup, strlen(lookup));
+    c_str(lit, sizeof lit, lookup);
+    int a = snprintf(q.tok, sizeof q.tok, "ql x%s %zu", hex, n);
+    int b = snprintf(q.show, sizeof q.show, "keg_q_list(%s, (keg_value[]){ ", lit);
+    for (size_t i = 0; i < n; i++) {
+        a += snprintf(q.tok + a, sizeof q.tok - (size_t)a, " %s", v[i].tok);
+        b += snprintf(q.show + b, sizeof q.show - (size_t)b, "%s%s", i ? ", " : "", v[i].show);
+    }
+    snprintf(q.show + b, sizeof q.show - (size_t)b, " }, %zu)", n);
+    return q;
+}
+
+/* qs = keg_qs_filter_list(qs k, lookup, v, n), written as the list leaf is. */
+static int q_list(struct prog *p, int k, const char *lookup, const struct val *v, size_t n)
+{
+    struct qv q = q_leaf_list(lookup, v, n);
+    char head[32];
+    snprintf(head, sizeof head, "list %d", k);
+    wire_buf_str(&p->text, head);
+    wire_buf_str(&p->text, q.tok + 2);          /* after "ql" */
+    wire_buf_str(&p->text, "\n");
+    add_line(p, "keg_qs *qs%d = keg_qs_filter_list(qs%d, %s;", p->n, k,
+             q.show + strlen("keg_q_list("));
+    p->ordered[p->n] = p->ordered[k];
+    return p->n++;
 }
 
 static struct qv q_op(const char *op, const struct qv *a, const struct qv *b)
@@ -396,7 +393,7 @@ static int prog_check(struct prog *p, const char *name, int i, int n)
     return same;
 }
 
-/* ---- random lookups ------------------------------------------------------------------- */
+/* ---- random lookups ---------------------------------------------------------------- */
 
 /* A piece (1..3 bytes) of a random title or note, its letters' case flipped when `flip`. */
 static void piece(char *out, int from_note, int flip)
@@ -454,7 +451,7 @@ static const char *rand_order(void)
     return orders[rnd(sizeof orders / sizeof orders[0])];
 }
 
-/* ---- the tests ---------------------------------------------------------------------------- */
+/* ---- the tests --------------------------------------------------------------------- */
 
 /* Each test fills one program per call (i of PROGRAMS). */
 typedef void test_fn(struct prog *p, int i);
@@ -548,8 +545,7 @@ static void t_startswith(struct prog *p, int i)
 
 static void t_compare(struct prog *p, int i)
 {
-    (void)i;
-    filters_of(p, "nnd");
+    filters_of(p, i % 2 ? "nnd" : "ndd");
     char when[20];
     keg_datetime_format(data.b[rnd((uint64_t)data.nbooks)].published, when);
     q_eval(p, "fetch", q_filter(p, 0, 0, "published__gte", v_text(when)));
@@ -588,6 +584,10 @@ static void t_exclude(struct prog *p, int i)
     q_eval(p, "count", q_filter(p, all, 1, "rating__isnull", v_int(1)));
     rand_leaf("tnzk", lookup, sizeof lookup, &v);
     q_eval(p, "fetch", q_filter(p, all, 1, lookup, v));
+    struct val in[2] = { v_int(1 + (long long)rnd(5)), v_null() };
+    struct qv q = q_leaf_list(i % 2 ? "rating__in" : "author__in", in, 2 - (size_t)(i == 4));
+    struct qv n = q_op("not", &q, NULL);
+    q_eval(p, "fetch", q_where(p, all, &n));
     q_eval(p, "fetch", q_list(p, all, "rating__in", NULL, 0));
 }
 
@@ -758,12 +758,11 @@ static const struct {
     { "building a query set runs no SQL; evaluating it runs one statement", t_lazy },
     { "query sets are immutable: chaining leaves the parent unchanged", t_immutable },
     { "exact and iexact; NULL means IS NULL", t_exact },
-    { "contains and icontains: % _ and \\ match literally, contains is case-sensitive",
-      t_contains },
+    { "contains, icontains: % _ \\ match literally; contains is case-sensitive", t_contains },
     { "startswith is case-sensitive and literal", t_startswith },
     { "gt, gte, lt, lte on numbers, text and datetimes", t_compare },
     { "in, range and isnull", t_in_range_isnull },
-    { "exclude keeps the rows where the field is NULL", t_exclude },
+    { "exclude and NOT keep NULL rows; NULLs in a list are left out", t_exclude },
     { "Q objects: AND, OR, NOT", t_q },
     { "F() and F() + n in filters", t_f },
     { "order_by: '-', several fields, replacing, '' removes the model's ordering", t_order },
@@ -790,7 +789,8 @@ int main(int argc, char **argv)
             prog_start(&p);
             tests[t].fn(&p, i);
             pass = prog_check(&p, tests[t].name, i, PROGRAMS);
-            prog_free(&p);
+            wire_buf_free(&p.text);
+            wire_buf_free(&p.show);
         }
         if (pass)
             tap_ok(__FILE__, __LINE__, 1, "%s", tests[t].name);

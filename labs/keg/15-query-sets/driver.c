@@ -16,8 +16,9 @@
  *   fetch K, fetchs K          keg_qs_fetch (fetchs: the objects shown sorted by id)
  *   count K, exists K, get K, delete K, update K FIELD V, error K, sql K
  * A string STR (LOOKUP, FIELDS, MODEL) is "x" then its bytes in hex; a value is n
- * (NULL), i:N, t:HEX (text), f:HEX:N (keg_f_add); Q is prefix: "q LOOKUP V", "ql LOOKUP N V..", "and Q Q",
- * "or Q Q", "not Q". Texts reach your code as exact-size heap copies. */
+ * (NULL), i:N, t:HEX (text), f:HEX:N (keg_f_add); Q is prefix: "q LOOKUP V",
+ * "ql LOOKUP N V..", "and Q Q", "or Q Q", "not Q". Texts reach your code as exact-size
+ * heap copies. */
 #include "sqlcount.h"
 
 #include <stdio.h>
@@ -161,7 +162,7 @@ static keg_q *lab15_q(struct lab15_run *run, char ***t)
     return NULL;
 }
 
-/* ---- showing results ------------------------------------------------------------------ */
+/* ---- showing results --------------------------------------------------------------- */
 
 static const char *const lab15_status_names[] = {
     "KEG_OK", "KEG_ERROR", "KEG_ENOMEM", "KEG_EINTEGRITY", "KEG_ENOTFOUND", "KEG_EMULTIPLE",
@@ -234,7 +235,7 @@ static int lab15_by_id(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* ---- operations ------------------------------------------------------------------------- */
+/* ---- operations -------------------------------------------------------------------- */
 
 /* The query set numbered by tok, or NULL. */
 static keg_qs *lab15_qs(struct lab15_run *run, const char *tok)

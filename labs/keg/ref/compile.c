@@ -7,7 +7,7 @@
 
 #include "internal.h"
 
-/* ---- compiling ----------------------------------------------------------------------------- */
+/* ---- compiling --------------------------------------------------------------------- */
 
 /* SOLUTION(15) BEGIN */
 /* One statement being built: its text, its parameters, and the bytes they point at that
@@ -267,7 +267,7 @@ char *keg_qs_sql(const keg_qs *qs)
    SOLUTION(15) END */
 }
 
-/* ---- evaluating ---------------------------------------------------------------------------- */
+/* ---- evaluating -------------------------------------------------------------------- */
 
 /* The status to return before any SQL when qs cannot run (NULL, or carrying an error);
  * KEG_OK when it can. */

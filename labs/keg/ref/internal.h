@@ -119,7 +119,7 @@ void keg_sql_columns(struct keg_sql *q, const keg_model *m, const char *alias);
  * a status (KEG_ENOMEM; KEG_EINVALID for a stored datetime keg cannot parse). */
 int keg_obj_load(void *obj, keg_rows *r, int col0);
 
-/* ---- query sets [lab 15, query.c and compile.c] ---------------------------------------- */
+/* ---- query sets [lab 15, query.c and compile.c] ------------------------------------ */
 
 /* A Q object. A leaf holds a lookup and its values; AND and OR hold a and b, NOT holds a.
  * Invariant: a node owns its lookup, the bytes of its values (text, blob, an F field

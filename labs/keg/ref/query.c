@@ -9,7 +9,7 @@
 
 #include "internal.h"
 
-/* ---- values and Q objects [given] ------------------------------------------------------ */
+/* ---- values and Q objects [given] -------------------------------------------------- */
 
 /* Copies the bytes v points at (text, blob, an F field name) into dst. 0 or -1. */
 static int keg_value_copy(keg_value *dst, keg_value v)
@@ -122,7 +122,7 @@ static keg_q *keg_q_copy(const keg_q *q, int *failed)
     return c;
 }
 
-/* ---- query sets: copies and errors [given] --------------------------------------------- */
+/* ---- query sets: copies and errors [given] ----------------------------------------- */
 
 void keg_qs_free(keg_qs *qs)
 {
@@ -191,7 +191,7 @@ void keg_list_free(keg_list *l)
     l->len = 0;
 }
 
-/* ---- lookups [given] ----------------------------------------------------------------- */
+/* ---- lookups [given] --------------------------------------------------------------- */
 
 /* Every lookup keg knows, with its SQL (see struct keg_lookup). */
 static const struct keg_lookup keg_lookups[] = {
@@ -218,7 +218,7 @@ const struct keg_lookup *keg_lookup_find(const char *name, size_t len)
     return NULL;
 }
 
-/* ---- fields, lookups and values ---------------------------------------------------------- */
+/* ---- fields, lookups and values ---------------------------------------------------- */
 
 const keg_field *keg_qs_field(const keg_model *m, const char *name, size_t len)
 {
@@ -386,7 +386,7 @@ static int keg_order_parse(keg_qs *qs, const char *fields, char *err, size_t cap
 }
 /* SOLUTION(15) END */
 
-/* ---- building query sets ------------------------------------------------------------------ */
+/* ---- building query sets ----------------------------------------------------------- */
 
 keg_qs *keg_qs_all(const keg_model *m)
 {
