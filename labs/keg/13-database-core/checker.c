@@ -109,6 +109,28 @@ static void frame_header(struct wire_buf *out, const char *name, const char *d, 
     wire_buf_str(out, "\n");
 }
 
+/* Attaches the first line where got and want differ (the texts can be long). */
+static void attach_first_difference(const char *got, const char *want)
+{
+    int line = 1;
+    const char *g = got, *w = want;
+    for (;;) {
+        size_t gn = strcspn(g, "\n"), wn = strcspn(w, "\n");
+        if (gn != wn || memcmp(g, w, gn) != 0 || g[gn] != w[wn]) {
+            char buf[1024];
+            snprintf(buf, sizeof buf, "line %d: got \"%.*s\", expected \"%.*s\"", line,
+                     (int)(gn < 400 ? gn : 400), g, (int)(wn < 400 ? wn : 400), w);
+            tap_attach("first_difference", buf);
+            return;
+        }
+        if (g[gn] == '\0')
+            return;
+        g += gn + 1;
+        w += wn + 1;
+        line++;
+    }
+}
+
 /* Runs the script on both sides and compares the texts: one test. */
 static void run(const char *test, struct script *s)
 {
@@ -138,9 +160,11 @@ static void run(const char *test, struct script *s)
         WIRE_FAIL_DEAD(test);
     else if (got.len == want.len && memcmp(got.data, want.data, got.len) == 0)
         tap_ok(__FILE__, __LINE__, 1, "%s", test);
-    else
+    else {
+        attach_first_difference(got.data, want.data);
         tap_fail_with(__FILE__, __LINE__, "your keg answered differently", got.data,
                       want.data, "%s", test);
+    }
     wire_buf_free(&got);
     wire_buf_free(&want);
     script_free(s);
