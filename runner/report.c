@@ -147,8 +147,6 @@ static void report_lab(FILE *f, const struct grader_lab *gl, uint64_t seed)
 {
     fprintf(f, "%slab %s: %s%s\n", term_sgr(f, "bold"), gl->lab->id, gl->lab->title,
             term_sgr(f, "reset"));
-    if (gl->missing[0] != '\0')
-        fprintf(f, "  note: sandbox layers unavailable: %s\n", gl->missing);
     if (gl->compile_log != NULL) {
         /* The detail names the file and the lab it belongs to: lab 01's build also
          * compiles lab 05's files. */
@@ -177,8 +175,25 @@ static void report_lab(FILE *f, const struct grader_lab *gl, uint64_t seed)
     fputc('\n', f);
 }
 
+/* The sandbox layers a run's labs lacked, once per run: every lab's box is made the
+ * same way, so the same note per lab says nothing new. A lab whose list differs from
+ * every earlier one's (a layer refused part-way) gets its own note. */
+static void report_missing(FILE *f, const struct grader_run *run)
+{
+    for (size_t i = 0; i < run->nlabs; i++) {
+        const char *m = run->labs[i].missing;
+        int seen = m[0] == '\0';
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(run->labs[j].missing, m) == 0;
+        if (!seen)
+            fprintf(f, "note: sandbox layers unavailable: %s (stacklab doctor says why)\n",
+                    m);
+    }
+}
+
 void report_check(FILE *f, const struct grader_run *run)
 {
+    report_missing(f, run);
     for (size_t i = 0; i < run->nlabs; i++) {
         report_lab(f, &run->labs[i], run->seed);
         if (i + 1 < run->nlabs)

@@ -2,7 +2,8 @@
 # What a check shows and how fast it gets there, in a temp workspace: the object cache
 # (a second check compiles nothing, an edit recompiles one file, warnings still shown),
 # the first input that differs shown alone, no `at:` for hidden tests but `at:` for public
-# ones, `stacklab test` running every public test file, and `check --format=tap`.
+# ones, `stacklab test` running every public test file, `check --format=tap`, and the note
+# on missing sandbox layers said once per check, not once per lab.
 . "$(dirname "$0")/lib-grader.sh"
 grader_setup
 lab=$(grader_labs | head -n 1)
@@ -98,4 +99,17 @@ t_ok $([ "$RC" -eq 1 ] && grep -q "^not ok 1 - lab $lab: compile error" "$T/cmd.
     && grep -q 'compiler: ".*vial/zz_broken.c:1' "$T/cmd.out"; echo $?) \
     "--format=tap: a compile error is one failing test with the compiler's messages"
 [ "$G_FAILS" -gt 0 ] && t_diag "$T/cmd.out" 40
+
+# ---- a layer missing (user namespaces refused): one note for a check of two labs
+rm -f "$T/ws/vial/zz_broken.c"
+grader_put 0
+next=$(grader_labs | sed -n 2p)
+grader_check_recorded "$lab" --only
+(cd "$T/ws" && STACKLAB_SANDBOX_SIMULATE=userns-refused "$SL" check "$next") > "$T/out" 2>&1
+RC=$?
+notes=$(grep -c "sandbox layers unavailable: .*userns" "$T/out")
+labs=$(grep -c "^lab [0-9][0-9]: " "$T/out")
+t_ok $([ "$notes" -eq 1 ] && [ "$labs" -eq 2 ]; echo $?) \
+    "missing layers: one note for a check of $labs labs ($notes notes, exit $RC)"
+[ "$G_FAILS" -gt 0 ] && t_diag "$T/out" 40
 t_done
