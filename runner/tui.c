@@ -137,17 +137,44 @@ static void tui_layout(struct tui *t)
     tui_map_key(&t->map, TUI_NONE, t->map_r.h);
 }
 
+/* Draws s (our own ASCII text) from row y on, wrapped at spaces to w columns (a word
+ * longer than w is split), when draw is set. Returns the rows it takes. */
+static int tui_small_text(const char *s, int y, int w, attr_t a, int draw)
+{
+    int rows = 0;
+    while (*s != '\0' && w > 0) {
+        size_t n = strlen(s), cut = n;
+        if (n > (size_t)w) {
+            cut = (size_t)w;
+            while (cut > 0 && s[cut] != ' ')
+                cut--;
+            if (cut == 0)
+                cut = (size_t)w;
+        }
+        if (draw)
+            tui_draw_text(y + rows, 0, w, s, cut, a);
+        rows++;
+        s += cut;
+        while (*s == ' ')
+            s++;
+    }
+    return rows;
+}
+
+/* The screen is too small for the layout: says so, wrapped to whatever width there is. */
 static void tui_draw_small(void)
 {
     int H, W;
-    char buf[128];
+    char need[128], have[128];
     getmaxyx(stdscr, H, W);
     erase();
-    snprintf(buf, sizeof buf, "stacklab needs a terminal of at least %dx%d", TUI_MIN_W,
+    snprintf(need, sizeof need, "stacklab needs a terminal of at least %dx%d", TUI_MIN_W,
              TUI_MIN_H);
-    tui_draw_text(H / 2 - 1, 0, W, buf, strlen(buf), A_BOLD);
-    snprintf(buf, sizeof buf, "this one is %dx%d: make it bigger (q quits)", W, H);
-    tui_draw_text(H / 2, 0, W, buf, strlen(buf), A_NORMAL);
+    snprintf(have, sizeof have, "this one is %dx%d: make it bigger (q quits)", W, H);
+    int rows = tui_small_text(need, 0, W, A_BOLD, 0) + tui_small_text(have, 0, W, A_NORMAL, 0);
+    int y = rows >= H ? 0 : (H - rows) / 2;
+    y += tui_small_text(need, y, W, A_BOLD, 1);
+    tui_small_text(have, y, W, A_NORMAL, 1);
 }
 
 /* Top line: the program, the workspace and a progress bar of the whole course. */

@@ -1,10 +1,10 @@
 #!/bin/sh
 # 401-tui-reader.t -- the real program in tmux: the map lists the course, a lesson opens
 # with its title and text, scrolling and search move, reading to the end marks it read,
-# the lab screen reveals hints, help, resizing re-lays out, q and Ctrl-C leave a clean
-# prompt with the terminal's modes restored.
+# the lab screen reveals hints, help, resizing re-lays out (a too-small screen's message
+# wrapped to it), q and Ctrl-C leave a clean prompt with the terminal's modes restored.
 . "$(dirname "$0")/lib-tui.sh"
-plan 25
+plan 27
 
 tui_course "$T/course"
 tui_shell "$T/course" 120 36 || { echo "Bail out! tmux session did not start"; exit 1; }
@@ -49,6 +49,12 @@ tui_tmux resize-window -t t -x 90 -y 30
 check_gone "resize: a narrow terminal shows the pane alone" "Micro track: vial" 5
 tui_tmux resize-window -t t -x 70 -y 20
 check_wait "resize: too small says the size it needs" "needs a terminal of at least 80x24" 5
+tui_tmux resize-window -t t -x 24 -y 12
+check_wait "resize: the too-small message wraps to 24 columns, not cut" "it bigger (q quits)" 5
+case $(tui_screen) in
+    *"stacklab needs a"*"terminal of at least"*"80x24"*"this one is 24x12:"*) pass "resize: every word of it shows" ;;
+    *) fail "resize: every word of it shows" "$(tui_screen)" ;;
+esac
 tui_tmux resize-window -t t -x 120 -y 36
 check_wait "resize: big again, map and pane side by side" "Micro track: vial" 5
 
