@@ -339,11 +339,8 @@ static void tui_exam_text(int *y, int x, int w, int last, const char *text, attr
         }
         if (skip != NULL && *skip > 0)
             (*skip)--;
-        else {
-            attron(a);
-            mvaddnstr((*y)++, x, s, (int)cut);
-            attroff(a);
-        }
+        else
+            tui_draw_text((*y)++, x, w, s, cut, a);     /* ASCII look-alikes under LANG=C */
         s += cut;
         if (*s == ' ' && fit > 0)
             s++;
@@ -375,8 +372,8 @@ static void tui_exam_bar(const struct tui_exam *t)
         a |= tui_attr(TUI_R_WARN);
     attron(a);
     mvhline(0, 0, ' ', COLS);
-    mvaddnstr(0, 0, line, COLS);
     attroff(a);
+    tui_draw_text(0, 0, COLS, line, strlen(line), a);
 }
 
 static void tui_exam_draw_question(const struct tui_exam *t)
@@ -425,9 +422,7 @@ static void tui_exam_draw_list(const struct tui_exam *t)
                  (int)(n > 150 ? 150 : n), it->q->text);
         attr_t a = i == t->sel ? A_REVERSE
                  : it->answer ? A_NORMAL : tui_attr(TUI_R_WARN);
-        attron(a);
-        mvaddnstr(3 + (int)(i - top), 2, line, COLS - 4);
-        attroff(a);
+        tui_draw_text(3 + (int)(i - top), 2, COLS - 4, line, strlen(line), a);
     }
 }
 
@@ -524,11 +519,11 @@ static void tui_exam_footer(const struct tui_exam *t)
     default: keys = "a-h pick  n/p next/prev  m mark  j jump  u list  s submit  q leave  ? help";
     }
     if (t->msg[0])
-        mvaddnstr(LINES - 2, 1, t->msg, COLS - 2);
+        tui_draw_text(LINES - 2, 1, COLS - 2, t->msg, strlen(t->msg), A_NORMAL);
     attron(A_REVERSE);
     mvhline(LINES - 1, 0, ' ', COLS);
-    mvaddnstr(LINES - 1, 1, keys, COLS - 2);
     attroff(A_REVERSE);
+    tui_draw_text(LINES - 1, 1, COLS - 2, keys, strlen(keys), A_REVERSE);
 }
 
 void tui_exam_draw(const struct tui_exam *t)

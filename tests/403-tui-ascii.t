@@ -1,10 +1,10 @@
 #!/bin/sh
 # 403-tui-ascii.t -- under a locale that is not UTF-8 (LC_ALL=C, POSIX) every screen and
 # every plain output is ASCII: table borders, bullets, rules and the course's own dashes
-# and accents become look-alikes, never "?" (the TUI) or "<E2><94><80>" (less), and the
-# layout keeps its columns. Under C.UTF-8 the same lesson keeps its box drawing.
+# and accents become look-alikes, never "?" (the TUI, the exam screen too) or
+# "<E2><94><80>" (less), and the layout keeps its columns. Under C.UTF-8 the same lesson keeps its box drawing.
 . "$(dirname "$0")/lib-tui.sh"
-plan 9
+plan 12
 
 tui_course "$T/course"
 # A lesson with everything the renderer draws in UTF-8, and text the course really holds.
@@ -75,4 +75,37 @@ case $screen in
 esac
 tui_keys q
 tui_wait "LEFT-WITH-0" 15
+
+# The exam screen: its title, question and options through the same look-alikes.
+cat > "$T/course/exams/quiz.exam" <<'EOF2'
+title: Café quiz — one
+track: vial
+minutes: 10
+questions: 1
+pass: 60
+attempts: 1
+
+question: q-accents
+type: single
+shuffle: no
+text: Which café in Zürich — the first?
+a: the naïve one
+b: the other
+answer: a
+explain: a it is.
+EOF2
+tui_type 'clear; stacklab exam quiz; echo "EXAM-DONE"'
+check_wait "exam: the question in ASCII look-alikes" "Which cafe in Zurich - the first?" 10
+screen=$(tui_screen)
+case $screen in
+    *"caf?"*|*"Z?rich"*|*"na?ve"*) fail "exam: no ? for the question's or options' accents" "$screen" ;;
+    *"the naive one"*) pass "exam: no ? for the question's or options' accents" ;;
+    *) fail "exam: no ? for the question's or options' accents" "$screen" ;;
+esac
+case $screen in
+    *"Cafe quiz - one -- question 1 of 1"*) pass "exam: the title in the top bar too" ;;
+    *) fail "exam: the title in the top bar too" "$screen" ;;
+esac
+tui_keys q q
+tui_wait "EXAM-DONE" 10
 finish
