@@ -68,11 +68,14 @@ static void grader_regressions(FILE *out, const char *prefix, struct workspace *
     }
 }
 
-/* What to do next, after a check's report. `stored` is grader_record's answer. */
+/* What to do next, after a check's report. `stored` is grader_record's answer;
+ * `passed_before` says whether lab had a recorded pass before this attempt: only a first
+ * pass unlocks the lab after it, so a re-check names the current lab instead. */
 static void grader_advice(FILE *out, struct workspace *ws, const struct lab *lab,
-                          enum grader_verdict v, int stored)
+                          enum grader_verdict v, int stored, int passed_before)
 {
     const struct lab *next = grader_next_lab(ws->course, lab);
+    const struct lab *cur = workspace_current_lab(ws);
     if (stored < 0)     /* nothing is passed or unlocked that the store does not hold */
         fprintf(out, "not saved: this attempt was not recorded (%s), so it %s. Fix that and "
                 "run stacklab check %s again.\n", store_errmsg(ws->store),
@@ -81,6 +84,12 @@ static void grader_advice(FILE *out, struct workspace *ws, const struct lab *lab
     else if (stored == 1)
         fprintf(out, "not recorded: you chose the seed. A chosen seed reproduces a failure; "
                 "a pass counts only with a seed stacklab picks (stacklab check %s).\n",
+                lab->id);
+    else if (v == GRADER_PASS && passed_before && cur != NULL)
+        fprintf(out, "lab %s passed, as before. Your current lab is %s: stacklab check %s\n",
+                lab->id, cur->id, cur->id);
+    else if (v == GRADER_PASS && passed_before)
+        fprintf(out, "lab %s passed, as before: every lab of the course has passed.\n",
                 lab->id);
     else if (v == GRADER_PASS && next != NULL)
         fprintf(out, "lab %s passed. lab %s unlocked: stacklab next\n", lab->id, next->id);
@@ -120,6 +129,8 @@ int grader_command(struct workspace *ws, const struct lab *lab, const struct gra
         free(cause);
         return EXIT_INTERNAL;
     }
+    struct store_lab_status before;
+    int passed_before = store_lab_status(ws->store, lab->id, &before) == 0 && before.passed;
     int stored = grader_record(ws, &run);
     if (stored < 0)
         fprintf(stderr, "stacklab: the attempt was not saved in %s: %s\n", ws->dbpath,
@@ -134,7 +145,7 @@ int grader_command(struct workspace *ws, const struct lab *lab, const struct gra
     } else {
         report_check(out, &run);
         grader_regressions(out, "", ws, &run);
-        grader_advice(out, ws, lab, run.verdict, stored);
+        grader_advice(out, ws, lab, run.verdict, stored, passed_before);
     }
     if (stored == 0 && run.verdict == GRADER_PASS)
         grader_note_current(ws);

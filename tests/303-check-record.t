@@ -7,7 +7,8 @@
 # P: a recorded pass is never taken away: a re-check that now fails the lab says it
 #    passed before, and the labs after it stay unlocked;
 # H, C: an endless loop is reported as a time-out, a crash with its signal and line;
-# L: a compile error is labelled with the lab that owns the file.
+# L: a compile error is labelled with the lab that owns the file;
+# U: only a first pass says a lab was unlocked; a re-check names the current lab.
 . "$(dirname "$0")/lib-grader.sh"
 grader_setup
 lab=$(grader_labs | head -n 1)
@@ -135,5 +136,19 @@ t_ok $([ $? -ne 0 ]; echo $?) "L1 a compile error is not blamed on a new hidden 
 (cd "$T/ws" && "$SL" status) > "$T/status" 2>&1
 grep -q "lab $next  compile" "$T/status"
 t_ok $? "L1 the attempt is stored as a compile error"
+[ "$G_FAILS" -gt 0 ] && t_diag "$T/out" 20
+
+# U1: labs 1 and 2 passed before (P1 checked lab 2 alone with the reference), so the
+# current lab is the third; a pass of either again unlocks nothing and names it.
+third=$(grader_labs | sed -n 3p)
+"$TOOL" 0 "$(grader_ref "$file2")" > "$T/ws/$file2"
+grader_check_recorded "$next" --only
+t_ok $([ "$RC" -eq 0 ] && [ -n "$third" ] && ! grep -q "unlocked" "$T/out"; echo $?) \
+    "U1 lab $next passes again (exit $RC) and nothing is said unlocked"
+grader_check_recorded "$lab" --only
+t_ok $([ "$RC" -eq 0 ] && ! grep -q "unlocked" "$T/out"; echo $?) \
+    "U1 lab $lab passes again (exit $RC) and nothing is said unlocked"
+grep -q "^lab $lab passed, as before. Your current lab is $third: stacklab check $third$" "$T/out"
+t_ok $? "U1 it names the current lab, $third"
 [ "$G_FAILS" -gt 0 ] && t_diag "$T/out" 20
 t_done
