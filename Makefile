@@ -4,6 +4,7 @@
 #   make test     install missing packages, build (plain and sanitized), run every test with
 #                 each build (the second pass: stacklab itself under ASan and UBSan)
 #   make bench    print performance figures
+#   make mutants  mutation-test the labs' hidden tests (LAB=NN, MUTANTS=60; not in test)
 #   make fuzz     fuzz the parsers of untrusted text with libFuzzer (FUZZ_SECONDS, 60)
 #   make deps     install missing Debian packages the course needs (as root or through sudo)
 #   make test-deps  the same, with what the tests need besides
@@ -113,6 +114,11 @@ fuzz:
 bench: all
 	@for b in bench/*.sh; do [ -f "$$b" ] && STACKLAB_BUILD=$(CURDIR)/$(BUILD) sh "$$b"; done; true
 
+# Mutants of each lab's SOLUTION blocks against its checker (labs/kit/tools/mutants.sh).
+MUTANTS ?= 60
+mutants: all
+	@STACKLAB_BUILD=$(abspath $(BUILD)) MUTANTS=$(MUTANTS) sh labs/kit/tools/mutants.sh $(LAB)
+
 # ---- install -------------------------------------------------------------------
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/stacklab
@@ -132,4 +138,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all asan deps test-deps run test bench fuzz install uninstall clean
+.PHONY: all asan deps test-deps run test bench mutants fuzz install uninstall clean
