@@ -212,6 +212,7 @@ static void op_open(struct drv *d, struct drv_args *a, struct wire_buf *out)
         const char *e = keg_db_error(d->db);
         drv_bytes(out, "  error before any failure:", e, e ? strlen(e) : 0);
     }
+    keg_db_log(d->db, 1);       /* the log is off by default: the tests read it */
     keg_db_queries_reset(d->db);
     sqlcount_reset();
 }
@@ -377,6 +378,12 @@ static void op_log(struct drv *d, struct drv_args *a, struct wire_buf *out)
         const char *s = keg_db_query_sql(d->db, none[k]);
         drv_printf(out, "query_sql(%ld): %s\n", none[k], s == NULL ? "NULL" : "not NULL");
     }
+    keg_db_log(d->db, 0);       /* off: counted, not logged */
+    int rc = keg_db_exec(d->db, "SELECT 1", NULL, 0);
+    const char *s = keg_db_query_sql(d->db, keg_db_queries(d->db) - 1);
+    drv_printf(out, "log off: exec %s, keg_db_queries %ld, its query_sql %s\n",
+               rc >= 0 ? "ok" : "failed", keg_db_queries(d->db), s == NULL ? "NULL" : "not NULL");
+    keg_db_log(d->db, 1);
 }
 
 static void op_reset(struct drv *d, struct drv_args *a, struct wire_buf *out)

@@ -14,6 +14,7 @@
  * using it; a busy entry is never handed out twice nor evicted. */
 struct keg_cached {
     char *sql;                  /* owned: the text it was prepared from */
+    unsigned long hash;         /* keg_sql_hash(sql): compared before the text */
     sqlite3_stmt *stmt;
     int busy;
     unsigned long used;         /* db->tick when last handed out (least recent goes) */
@@ -34,6 +35,7 @@ struct keg_db {
     size_t ncache;
     unsigned long tick;
     long queries;               /* statements counted since the last reset */
+    int logging;                /* keg_db_log: 1 while the log is on */
     char *log[KEG_LOG_MAX];     /* ring: log[i % KEG_LOG_MAX] is statement i */
     int depth;                  /* [lab 17] open atomic levels */
     struct keg_commit_cb *oncommit;     /* [lab 17] */
@@ -46,6 +48,8 @@ struct keg_rows {
     sqlite3_stmt *own;          /* ... when the statement is its own (finalized at close) */
 };
 
+/* db.c: FNV-1a of sql, for the cache to compare numbers before texts. */
+unsigned long keg_sql_hash(const char *sql);
 /* db.c: a statement for `sql` ready to bind (reset, bindings cleared), from the cache or
  * freshly prepared; *entry is its cache entry (mark it free with keg_stmt_release) or
  * NULL when the statement is not cached (finalize it yourself). NULL with the status in

@@ -82,10 +82,10 @@ typedef struct keg_rows keg_rows;   /* opaque: an executing SELECT */
 #define KEG_IDENT_MAX 63            /* longest identifier keg accepts */
 
 /* Opens (creating it if needed) the database at `path` (":memory:" for a private
- * in-memory one) and sets it up as Django does for SQLite: PRAGMA foreign_keys=ON,
- * journal_mode=WAL (an in-memory database keeps "memory"), and a busy timeout of
- * KEG_BUSY_TIMEOUT_MS. Returns the connection, or NULL with an allocated message in *err
- * (caller frees; err may be NULL). */
+ * in-memory one) and sets it up for a web app: PRAGMA foreign_keys=ON (as Django does),
+ * journal_mode=WAL (Django leaves it to an init_command; an in-memory database keeps
+ * "memory"), and a busy timeout of KEG_BUSY_TIMEOUT_MS. Returns the connection, or NULL
+ * with an allocated message in *err (caller frees; err may be NULL). */
 keg_db *keg_db_open(const char *path, char **err);
 /* Finalizes every statement keg prepared (none is left: sqlite3_next_stmt() finds
  * nothing), closes the connection and frees db. An open transaction is rolled back.
@@ -145,9 +145,14 @@ int keg_db_table_exists(keg_db *db, const char *table);
 
 /* The query counter and log, for your own tests (Django's assertNumQueries and
  * connection.queries). Every statement SQLite starts on db counts once, whoever
- * prepared it, except BEGIN, COMMIT, END, ROLLBACK, SAVEPOINT and RELEASE; its SQL with
- * the parameters filled in is logged (the last KEG_LOG_MAX are kept). */
+ * prepared it, except BEGIN, COMMIT, END, ROLLBACK, SAVEPOINT and RELEASE; while the log
+ * is on, its SQL with the parameters filled in is logged too (the last KEG_LOG_MAX are
+ * kept). */
 long keg_db_queries(const keg_db *db);
+/* Turns the log on (1) or off (0, the default at open). Django records
+ * connection.queries only with DEBUG on for the same reason: writing out every
+ * statement's SQL costs more than running a small one. Counting is always on. */
+void keg_db_log(keg_db *db, int on);
 /* The i-th statement counted since the last reset (0 first), or NULL when it is no
  * longer (or not yet) in the log. Owned by db. */
 const char *keg_db_query_sql(const keg_db *db, long i);

@@ -118,6 +118,7 @@ static void test_idents(keg_db *db)
 static void test_counter(keg_db *db)
 {
     keg_value v = keg_int(99);
+    keg_db_log(db, 1);
     keg_db_queries_reset(db);
     keg_db_exec(db, "BEGIN", NULL, 0);
     keg_db_exec(db, "INSERT INTO u VALUES (?)", &v, 1);
