@@ -50,9 +50,11 @@ if [ "${1:-}" = "--one" ]; then
     fi
     # The diff is of the reference as written, so its line numbers are the file's.
     diff -U1 --label "a/$file" --label "b/$file" "$L/src/$file" "$d/raw.c" > "$d/diff"
-    # Compiled from the box, as the grader does; headers come from the -I folders.
+    # Compiled from the box, as the grader does; #include "x.h" looks in the file's own
+    # folder first (keg/internal.h, not vial/internal.h), then the -I folders.
     # shellcheck disable=SC2086  # flag lists
-    if ! (cd "$L/box" && $CC $SUBJECT_FLAGS $LAB_CFLAGS $INCS -c "$d/$base" -o "$d/m.o") \
+    if ! (cd "$L/box" && $CC $SUBJECT_FLAGS $LAB_CFLAGS -iquote "$folder" $INCS \
+        -c "$d/$base" -o "$d/m.o") \
         > "$d/cc.log" 2>&1; then
         result nocompile; exit 0
     fi
