@@ -1,9 +1,9 @@
 #!/bin/sh
 # check.sh -- the time of `stacklab check 01` on the reference (median of several runs,
 # checker already cached) beside a bare `gcc ... && run` of the same subject and checker
-# outside the sandbox, printed as both times and their ratio; also after one edit and with
-# no build cache at all. Target: under 1 s, ratio
-# under 1.5.
+# outside the sandbox, printed as both times and their ratio; also after one edit, with
+# no build cache at all, and a fresh learner's first check (new workspace, empty cache).
+# Target: under 1 s, ratio under 1.5; the first check of a fresh workspace under 2 s.
 set -u
 : "${STACKLAB_BUILD:?STACKLAB_BUILD must name the build folder}"
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -67,6 +67,19 @@ for i in $(seq "$RUNS"); do
     awk -v a="$a" -v b="$b" 'BEGIN { print b - a }'
 done | median > "$T/bare"
 
+# a fresh learner: new workspace, empty cache; the first check once init's background
+# build is done, right after init, and with no background build (one run each)
+fresh() {
+    rm -rf "$T/fresh"; mkdir -p "$T/fresh/cache"
+    XDG_CACHE_HOME="$T/fresh/cache" STACKLAB_PREBUILD=$1 "$SL" init "$T/fresh/ws" > /dev/null
+    [ "$2" = wait ] && flock "$T/fresh/ws/.stacklab/warming" true
+    a=$(now); (cd "$T/fresh/ws" && XDG_CACHE_HOME="$T/fresh/cache" "$SL" check 01 > /dev/null 2>&1); b=$(now)
+    flock "$T/fresh/ws/.stacklab/warming" true 2>/dev/null
+    awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", b - a }'
+}
+command -v flock > /dev/null && printf 'first check of a fresh workspace: %s s once the build init starts is done (%s s right after init, %s s with STACKLAB_PREBUILD=0)\n' \
+    "$(fresh 1 wait)" "$(fresh 1 now)" "$(fresh 0 now)" > "$T/fresh.line"
+
 s=$(cat "$T/sandboxed"); b=$(cat "$T/bare"); e=$(cat "$T/edited"); c=$(cat "$T/cold")
 printf 'check 01 (reference, %d runs, median): stacklab check %.2f s, bare gcc + run %.2f s, ratio %.2f\n' \
     "$RUNS" "$s" "$b" "$(awk -v s="$s" -v b="$b" 'BEGIN { print s / b }')"
@@ -74,3 +87,4 @@ printf 'check 01 after editing vial/%s: %.2f s (ratio to bare %.2f)\n' \
     "$edit" "$e" "$(awk -v e="$e" -v b="$b" 'BEGIN { print e / b }')"
 printf 'check 01 with no build cache (every file compiled): %.2f s (ratio to bare %.2f)\n' \
     "$c" "$(awk -v c="$c" -v b="$b" 'BEGIN { print c / b }')"
+cat "$T/fresh.line" 2>/dev/null

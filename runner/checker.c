@@ -1,7 +1,10 @@
 /* checker.c -- builds a lab's checker outside the sandbox (checker.c + the kit's tap.c,
  * wire.c, httpcheck.c and refserver.c + the references of the lab's track and of the
- * tracks it builds on, rendered with markers dropped) and caches the executable by a SHA-256 of its inputs, what they include and its flags
- * in CACHE/checkers/. */
+ * tracks it builds on, rendered with markers dropped) and caches the executable by a
+ * SHA-256 of its inputs, what they include and its flags in CACHE/checkers/. One build
+ * of a key at a time: CACHE/checkers/KEY.lock is held while it is built, so a check that
+ * needs a checker being built (by the warm-up `stacklab init` starts, or another check)
+ * waits for it and reuses it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -9,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -226,6 +230,23 @@ static int checker_build(const struct course *c, const struct lab *lab,
     return rc;
 }
 
+/* Takes dir/KEY.lock, waiting while another process builds that checker. Returns the
+ * descriptor to close when done, or -1 when there is no lock to take (then the build
+ * goes ahead unlocked: the rename that stores a checker is atomic anyway). */
+static int checker_lock(const char *dir, const char *hex)
+{
+    char *path = xasprintf("%s/%s.lock", dir, hex);
+    int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    free(path);
+    while (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+        if (errno != EINTR) {
+            close(fd);
+            fd = -1;
+        }
+    }
+    return fd;
+}
+
 char *checker_path(const struct course *c, const struct lab *lab, const char *cache,
                    char **cause)
 {
@@ -265,12 +286,15 @@ char *checker_path(const struct course *c, const struct lab *lab, const char *ca
         char *dir = xasprintf("%s/checkers", cache);
         util_mkdirs(dir, 0700);
         exe = xasprintf("%s/%s", dir, hex);
+        int lock = access(exe, X_OK) == 0 ? -1 : checker_lock(dir, hex);
         if (access(exe, X_OK) != 0
             && checker_build(c, lab, &ref, (const char *const *)paths,
                              (const char *const *)libs, cflags, cache, exe, cause) < 0) {
             free(exe);
             exe = NULL;
         }
+        if (lock >= 0)
+            close(lock);
         free(dir);
     }
     for (size_t i = 0; paths[i] != NULL; i++)

@@ -1,11 +1,12 @@
 /* cmd-init.c -- `stacklab init DIR`: creates a workspace (progress store, starter code,
  * public tests, Makefile) in DIR and records it as the default for commands run outside
- * any workspace. */
+ * any workspace; then starts building the first lab's checker in the background. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cmd.h"
 #include "course.h"
+#include "grader.h"
 #include "workspace.h"
 
 static int cmd_init_exec(struct cmd_ctx *ctx);
@@ -55,6 +56,13 @@ static int cmd_init_exec(struct cmd_ctx *ctx)
            "  stacklab lesson 1      read the first lesson\n"
            "  stacklab check         grade the current lab\n",
            argv[1], argv[1]);
+    /* The first check would build lab 1's checker and compile the starter code: start
+     * both now, while the learner reads. */
+    struct workspace w = { .root = realpath(argv[1], NULL), .course = c };
+    if (w.root != NULL && c->nlabs > 0 && grader_warm_start(&w, &c->labs[0]) == 1)
+        printf("\n(lab %s's checker is being built in the background, so that your first "
+               "check is quick)\n", c->labs[0].id);
+    free(w.root);
     course_free(c);
     return EXIT_OK;
 }

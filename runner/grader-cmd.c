@@ -149,6 +149,8 @@ int grader_command(struct workspace *ws, const struct lab *lab, const struct gra
     }
     if (stored == 0 && run.verdict == GRADER_PASS)
         grader_note_current(ws);
+    if (stored == 0 && run.verdict == GRADER_PASS && !passed_before)
+        grader_warm_start(ws, workspace_current_lab(ws));   /* the lab just unlocked */
     int code = stored < 0 ? EXIT_INTERNAL : run.verdict == GRADER_PASS ? EXIT_OK
         : run.verdict == GRADER_INTERNAL ? EXIT_INTERNAL : EXIT_FAILED;
     grader_run_free(&run);

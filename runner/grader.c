@@ -12,6 +12,7 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -505,6 +506,106 @@ static int grader_lab_check(struct workspace *ws, const struct lab *lab, const c
     return rc;
 }
 
+/* ---- warming up: a lab's checker and the learner's objects built ahead ---------------
+ * A first check builds the lab's checker and compiles every learner file: seconds of
+ * work that `stacklab init` (and a pass, for the lab it unlocks) starts in the
+ * background instead. The warm-up holds WS/.stacklab/warming for its whole run; a check
+ * waits for it (GRADER_WARM_WAIT at most) and then finds everything cached. */
+
+#define GRADER_WARM_WAIT 300    /* seconds */
+
+static void grader_lab_free(struct grader_lab *gl);
+
+/* Builds lab's checker and compiles the subject into the workspace's object cache, as a
+ * check would, then throws the build folder away. Failures are left for the check. */
+static void grader_warm(struct workspace *ws, const struct lab *lab)
+{
+    char *cause = NULL;
+    char *cache = grader_cache_dir(&cause);
+    char *checker = cache != NULL ? checker_path(ws->course, lab, cache, &cause) : NULL;
+    char *box = checker != NULL ? xasprintf("%s/build-XXXXXX", cache) : NULL;
+    if (box != NULL && mkdtemp(box) != NULL) {
+        chmod(box, 0755);
+        struct grader_lab gl;
+        memset(&gl, 0, sizeof gl);
+        gl.lab = lab;
+        grader_prepare(ws, lab, box, &gl, &cause);
+        grader_lab_free(&gl);
+        util_rmtree(box);
+    }
+    free(box);
+    free(checker);
+    free(cache);
+    free(cause);
+}
+
+/* The detached warm-up process: its own session, lower priority, no terminal and no
+ * descriptor of its parent's but the lock (a pipe kept open would hold a reader such as
+ * the TUI or prove). Never returns. */
+static void grader_warm_child(struct workspace *ws, const struct lab *lab, int lockfd)
+{
+    setsid();
+    int keep = fcntl(lockfd, F_DUPFD_CLOEXEC, 100);
+    int null = open("/dev/null", O_RDWR);
+    for (int fd = 0; fd < 3 && null >= 0; fd++)
+        dup2(null, fd);
+    if (keep > 3)
+        close_range(3, (unsigned)keep - 1, 0);
+    close_range((unsigned)keep + 1, ~0u, 0);
+    grader_cache_lock = -1;     /* the parent's; this process claims the cache itself */
+    if (nice(10) < 0) {
+        /* a warm-up at normal priority is still a warm-up */
+    }
+    grader_warm(ws, lab);
+    _exit(0);
+}
+
+int grader_warm_start(struct workspace *ws, const struct lab *lab)
+{
+    const char *env = getenv("STACKLAB_PREBUILD");
+    if (lab == NULL || (env != NULL && strcmp(env, "0") == 0))
+        return 0;
+    char *path = workspace_path(ws, ".stacklab/warming");
+    int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    free(path);
+    if (fd < 0)
+        return -1;
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {     /* one is running already */
+        close(fd);
+        return 0;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (fork() == 0)
+            grader_warm_child(ws, lab, fd);
+        _exit(0);
+    }
+    close(fd);      /* the lock stays held through the child's copy */
+    while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    return pid > 0 ? 1 : -1;
+}
+
+/* Waits while a warm-up runs in ws, so that a check right after init reuses its work
+ * instead of doing it again beside it. Says so on stderr when it waits. */
+static void grader_warm_wait(const struct workspace *ws)
+{
+    char *path = workspace_path(ws, ".stacklab/warming");
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    free(path);
+    if (fd < 0)
+        return;
+    for (int i = 0; i < GRADER_WARM_WAIT * 20 && flock(fd, LOCK_SH | LOCK_NB) < 0; i++) {
+        if (i == 0)
+            fprintf(stderr, "stacklab: waiting for the build stacklab started in the "
+                    "background (the lab's checker, your code's objects)\n");
+        struct timespec step = { 0, 50 * 1000 * 1000 };
+        nanosleep(&step, NULL);
+    }
+    close(fd);
+}
+
 int grader_check(struct workspace *ws, const struct lab *target,
                  const struct grader_opts *opts, struct grader_run *run, char **cause)
 {
@@ -514,6 +615,7 @@ int grader_check(struct workspace *ws, const struct lab *target,
     if (!opts->seed_set && grader_seed(&run->seed, &run->seed_chosen, cause) < 0)
         return -1;
     run->seed_chosen |= opts->seed_set;
+    grader_warm_wait(ws);
     char *cache = grader_cache_dir(cause);
     if (cache == NULL)
         return -1;

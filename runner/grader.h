@@ -73,6 +73,12 @@ int grader_check(struct workspace *ws, const struct lab *target,
 /* Releases what run owns; accepts a zeroed run. */
 void grader_run_free(struct grader_run *run);
 
+/* Starts, detached in the background, the build a first check of lab would do (its
+ * checker, the learner's objects), so that check answers at once; a check started
+ * meanwhile waits for it. Uses only ws->root and ws->course. Returns 1 started, 0 not
+ * (lab NULL, STACKLAB_PREBUILD=0, or a warm-up of ws is running), -1 it could not be. */
+int grader_warm_start(struct workspace *ws, const struct lab *lab);
+
 /* Stores run as an attempt at run->target (time, counts, duration, verdict, seed and a
  * short summary). Returns 0 stored, 1 not stored because the seed was chosen (a chosen
  * seed's inputs are known in advance, so its pass proves nothing), -1 the store failed. */

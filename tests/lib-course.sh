@@ -8,6 +8,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/stacklab-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export HOME="$T/home" STACKLAB_HOME="$T/home/stacklab-work" NO_COLOR=1 STACKLAB_NO_PAGER=1
 export XDG_CONFIG_HOME="$T/home/.config"    # `init` records the default workspace there
+export STACKLAB_PREBUILD=0     # no background warm-up after init (test 307 covers it)
 unset STACKLAB_COURSE
 mkdir -p "$HOME"
 

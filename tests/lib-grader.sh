@@ -41,6 +41,9 @@ grader_setup() {
     export HOME="$T/home" XDG_CACHE_HOME="$T/cache" STACKLAB_HOME="$T/ws"
     export XDG_CONFIG_HOME="$T/home/.config"
     export STACKLAB_SEED="${STACKLAB_SEED:-20240611}" NO_COLOR=1
+    # No background warm-up after init or a pass (test 307 covers it): it would outlive
+    # the test and race the removal of $T.
+    export STACKLAB_PREBUILD="${STACKLAB_PREBUILD:-0}"
     export STACKLAB_COURSE="${STACKLAB_COURSE:-$G_SRC}"
     SL="$STACKLAB_BUILD/stacklab"
     TOOL="$STACKLAB_BUILD/tests/starter-tool"
