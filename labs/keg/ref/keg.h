@@ -472,19 +472,45 @@ keg_db *keg_test_db(char **err);
 int keg_test_begin(keg_db *db);
 int keg_test_end(keg_db *db);
 
-/* ---- migrations [lab 18] ------------------------------------------------------------ */
+/* ---- migrations [lab 18] ------------------------------------------------------------
+ * An app's migrations are the files NNNN_name.mig of one folder: text, one item a line,
+ * "#" lines and blank lines ignored:
+ *   keg migration                              the first line, always
+ *   depends: 0001_initial                      a file that must run before (any number)
+ *   create_model question polls_question       a model and its table, then its columns:
+ *     field id auto
+ *     field question_text char max_length=200 unique
+ *   add_field question votes integer default=0
+ *   alter_field question question_text char null max_length=300
+ *   remove_field question votes
+ * A field is NAME KIND [null] [unique] [max_length=N] [default=V] [to=TABLE], KIND one
+ * of auto integer bool char text datetime fk; a default is a number, or "text" (escapes
+ * \\ \" \n \t \r \xHH) for char, text and datetime. Only what the database sees is
+ * there: blank, choices, on_delete and related_name change no SQL and are left out;
+ * KEG_M2M fields are too (their join tables are lab 16's). */
 
-/* Replays the migration files of `app` in `dir` (NNNN_name.mig, see lab 18), diffs that
- * state against the registered models of app and writes the next migration
- * (CreateModel, AddField, RemoveField, AlterField; "depends:" on the latest). Returns 1
- * and the file's name in *written (caller frees), 0 when nothing changed (nothing
- * written), or a status with a message in *err (caller frees). */
+/* Replays the migration files of `app` in `dir` in dependency order, diffs that state
+ * against the registered models of app and writes the next file dir/NNNN_name.mig:
+ * created models, then removed, added and altered fields (each group by model then
+ * field name), "depends:" the one file no other depends on, named as Django names it
+ * (0001_initial, 0002_question_votes, 0003_remove_question_votes, ..._and_more). Returns
+ * 1 and the file's name ("0002_question_votes.mig") in *written (caller frees; written
+ * may be NULL), 0 when nothing changed (nothing written), or a status with a message in
+ * *err (caller frees; err may be NULL): a bad file, a cycle, several leaves, or a NOT
+ * NULL field added without a default. */
 int keg_makemigrations(const char *dir, const char *app, char **written, char **err);
-/* Applies the pending migrations of app in dependency order, each in one transaction,
- * recorded in keg_migrations(app, name, applied). Returns how many were applied, or a
- * status with *err (a dependency cycle names its migrations). */
+/* Applies the pending migrations of app in dependency order, each with foreign keys off
+ * (PRAGMA foreign_keys = OFF, then ON again), in one keg_atomic level, checked by PRAGMA
+ * foreign_key_check and recorded in keg_migrations (id, app, name, applied: Django's
+ * django_migrations, created when missing) before its COMMIT. Returns how many were
+ * applied, or a status with *err: "<name>: <why>" for a migration that failed (rolled
+ * back, not recorded; those before it stay applied), "circular dependency: app.a,
+ * app.b" for a cycle, KEG_EINVALID inside a transaction. */
 int keg_migrate(keg_db *db, const char *dir, const char *app, char **err);
-/* The SQL that migration `name` runs, one statement per line. Caller frees. */
+/* What `sqlmigrate app name` prints: "BEGIN;", per operation "--", "-- <describe>", "--"
+ * then its statements one a line ending in ";" (a bound value shown after it as
+ * " -- params: 0"), "COMMIT;". Caller frees; NULL with *err when there is no such
+ * migration or a file is wrong. Runs no SQL. */
 char *keg_sqlmigrate(const char *dir, const char *app, const char *name, char **err);
 
 /* ---- templates [lab 19] --------------------------------------------------------------
