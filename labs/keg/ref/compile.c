@@ -218,12 +218,91 @@ static void keg_stmt_where(struct keg_stmt *s, const keg_model *m, const keg_q *
     }
 }
 
+/* SOLUTION(15) END */
+
+/* SOLUTION(16) BEGIN */
+/* Appends the many-to-many restriction of qs: "t"."id" IN (SELECT "col" FROM "join"
+ * WHERE "other col" = ?). */
+static void keg_stmt_via(struct keg_stmt *s, const keg_qs *qs)
+{
+    char join[KEG_IDENT_MAX + 4], near[KEG_IDENT_MAX + 4], far[KEG_IDENT_MAX + 4];
+    if (keg_m2m_names(qs->via_owner, qs->via, join, near, far) < 0) {
+        s->failed = 1;
+        return;
+    }
+    keg_sql_ident(&s->sql, qs->model->table);
+    keg_sql_add(&s->sql, ".\"id\" IN (SELECT ");
+    keg_sql_ident(&s->sql, qs->via_reverse ? near : far);
+    keg_sql_add(&s->sql, " FROM ");
+    keg_sql_ident(&s->sql, join);
+    keg_sql_add(&s->sql, " WHERE ");
+    keg_sql_ident(&s->sql, qs->via_reverse ? far : near);
+    keg_sql_add(&s->sql, " = ?)");
+    keg_stmt_param(s, keg_int(qs->via_id));
+}
+
+/* The alias of the i-th table select_related joins: its table's name, or "T<i + 2>"
+ * when the query names that table already (Django's T2, T3, ...). */
+static void keg_join_alias(const keg_qs *qs, const keg_field *const *f, size_t i,
+                           char out[KEG_IDENT_MAX + 4])
+{
+    int taken = strcmp(f[i]->to->table, qs->model->table) == 0;
+    for (size_t j = 0; j < i; j++)
+        taken |= strcmp(f[i]->to->table, f[j]->to->table) == 0;
+    if (taken)
+        snprintf(out, KEG_IDENT_MAX + 4, "T%zu", i + 2);
+    else
+        snprintf(out, KEG_IDENT_MAX + 4, "%s", f[i]->to->table);
+}
+
+/* Appends, for select_related, the columns of each joined table (part 0: ", ...") or
+ * the joins (part 1): INNER JOIN for a NOT NULL key, LEFT OUTER JOIN for a nullable
+ * one, as Django does. */
+static void keg_stmt_related(struct keg_stmt *s, const keg_qs *qs, int part)
+{
+    const keg_field *f[64];
+    char alias[KEG_IDENT_MAX + 4], col[KEG_IDENT_MAX + 4];
+    size_t n = keg_select_fields(qs, f, 64);
+    for (size_t i = 0; i < n; i++) {
+        keg_join_alias(qs, f, i, alias);
+        if (part == 0) {
+            keg_sql_add(&s->sql, ", ");
+            keg_sql_columns(&s->sql, f[i]->to, alias);
+            continue;
+        }
+        keg_field_column(f[i], col, sizeof col);
+        keg_sql_add(&s->sql, f[i]->flags & KEG_NULLABLE ? " LEFT OUTER JOIN " : " INNER JOIN ");
+        keg_sql_ident(&s->sql, f[i]->to->table);
+        if (strcmp(alias, f[i]->to->table) != 0) {
+            keg_sql_add(&s->sql, " ");
+            keg_sql_ident(&s->sql, alias);
+        }
+        keg_sql_add(&s->sql, " ON (");
+        keg_stmt_column(s, qs->model, f[i]);
+        keg_sql_add(&s->sql, " = ");
+        keg_sql_ident(&s->sql, alias);
+        keg_sql_add(&s->sql, ".\"id\")");
+    }
+}
+/* SOLUTION(16) END */
+
+/* SOLUTION(15) BEGIN */
 /* Appends " WHERE ..." when qs has conditions. */
 static void keg_stmt_filters(struct keg_stmt *s, const keg_qs *qs)
 {
+    const char *glue = " WHERE ";
+/* SOLUTION(15) END */
+/* SOLUTION(16) BEGIN */
+    if (qs->via != NULL) {
+        keg_sql_add(&s->sql, glue);
+        keg_stmt_via(s, qs);
+        glue = " AND ";
+    }
+/* SOLUTION(16) END */
+/* SOLUTION(15) BEGIN */
     if (qs->where == NULL)
         return;
-    keg_sql_add(&s->sql, " WHERE ");
+    keg_sql_add(&s->sql, glue);
     keg_stmt_where(s, qs->model, qs->where, 0);
 }
 
@@ -236,8 +315,20 @@ static void keg_stmt_select(struct keg_stmt *s, const keg_qs *qs, const char *wh
         keg_sql_add(&s->sql, what);
     else
         keg_sql_columns(&s->sql, qs->model, qs->model->table);
+/* SOLUTION(15) END */
+/* SOLUTION(16) BEGIN */
+    if (what == NULL)
+        keg_stmt_related(s, qs, 0);
+/* SOLUTION(16) END */
+/* SOLUTION(15) BEGIN */
     keg_sql_add(&s->sql, " FROM ");
     keg_sql_ident(&s->sql, qs->model->table);
+/* SOLUTION(15) END */
+/* SOLUTION(16) BEGIN */
+    if (what == NULL)
+        keg_stmt_related(s, qs, 1);
+/* SOLUTION(16) END */
+/* SOLUTION(15) BEGIN */
     keg_stmt_filters(s, qs);
     for (size_t i = 0; i < qs->norder; i++) {
         keg_sql_add(&s->sql, i ? ", " : " ORDER BY ");
@@ -323,9 +414,21 @@ int keg_qs_fetch(keg_db *db, const keg_qs *qs, keg_list *out)
         }
         int col = keg_obj_load(obj, r, 0);
         status = col < 0 ? col : KEG_OK;
+/* SOLUTION(15) END */
+/* SOLUTION(16) BEGIN */
+        if (status == KEG_OK && qs->select != NULL)
+            status = keg_select_load(obj, qs, r, col);
+/* SOLUTION(16) END */
+/* SOLUTION(15) BEGIN */
     }
     keg_rows_close(r);
     keg_stmt_free(&s);
+/* SOLUTION(15) END */
+/* SOLUTION(16) BEGIN */
+    if (status == KEG_OK && qs->prefetch != NULL)
+        status = keg_prefetch(db, qs, &got);
+/* SOLUTION(16) END */
+/* SOLUTION(15) BEGIN */
     for (size_t i = 0; status == 0 && i < got.len; i++)
         if (keg_list_push(out, got.items[i]) < 0)
             status = keg_db_failf(db, KEG_ENOMEM, "out of memory");
@@ -480,6 +583,40 @@ int keg_qs_update(keg_db *db, const keg_qs *qs, const char *field, keg_value v)
    SOLUTION(15) END */
 }
 
+/* SOLUTION(16) BEGIN */
+/* keg_qs_delete of a model whose rows others point at: the ids of the query's rows (one
+ * SELECT), then keg_delete_ids. */
+static int keg_qs_delete_following(keg_db *db, const keg_qs *qs)
+{
+    struct keg_stmt s = { 0 };
+    keg_rows *r = NULL;
+    long long *ids = NULL;
+    size_t n = 0, cap = 0;
+    char what[KEG_IDENT_MAX + 8];
+    snprintf(what, sizeof what, "\"%s\".\"id\"", qs->model->table);
+    keg_stmt_select(&s, qs, what);
+    int status = keg_stmt_query(db, &s, &r);
+    while (status == KEG_OK && (status = keg_rows_next(r)) == 1) {
+        if (n == cap) {
+            long long *p = realloc(ids, (cap = cap ? cap * 2 : 16) * sizeof *p);
+            if (p == NULL) {
+                status = keg_db_failf(db, KEG_ENOMEM, "out of memory");
+                break;
+            }
+            ids = p;
+        }
+        ids[n++] = keg_rows_int(r, 0);
+        status = KEG_OK;
+    }
+    keg_rows_close(r);
+    keg_stmt_free(&s);
+    if (status == KEG_OK)
+        status = n > 0 ? keg_delete_ids(db, qs->model, ids, n) : 0;
+    free(ids);
+    return status;
+}
+/* SOLUTION(16) END */
+
 int keg_qs_delete(keg_db *db, const keg_qs *qs)
 {
     int status = keg_qs_usable(db, qs);
@@ -489,6 +626,12 @@ int keg_qs_delete(keg_db *db, const keg_qs *qs)
     if (keg_qs_sliced(qs))
         return keg_db_failf(db, KEG_EINVALID, "cannot delete a query once a slice has been "
                             "taken");
+/* SOLUTION(15) END */
+/* SOLUTION(16) BEGIN */
+    if (keg_delete_follows(qs->model))
+        return keg_qs_delete_following(db, qs);
+/* SOLUTION(16) END */
+/* SOLUTION(15) BEGIN */
     struct keg_stmt s = { 0 };
     keg_sql_add(&s.sql, "DELETE FROM ");
     keg_sql_ident(&s.sql, qs->model->table);

@@ -80,6 +80,8 @@ struct keg_site {
     char *strings[3];               /* owned copies: secret_key, allowed_hosts,
                                        csrf_trusted_origins */
     void *lock;                     /* a pthread_mutex_t, owned; NULL until needed */
+    int sessions, csrf;             /* [lab 21] 1 once keg_sessions_install,
+                                       keg_csrf_install added their hooks */
 };
 
 /* ---- building SQL [given, sqlbuf.c] --------------------------------------------------
@@ -154,6 +156,16 @@ struct keg_qs {
     size_t norder;
     long long lo, hi;
     char *error;                /* owned; the first mistake met while building, or NULL */
+    char *select;               /* [lab 16] owned: "question,author", the foreign keys a
+                                   fetch joins (each a KEG_FK of model, no repeats); NULL */
+    char *prefetch;             /* [lab 16] owned: "choice_set,tags", the sets loaded after
+                                   a fetch (each one keg_relation_find knows); NULL */
+    const keg_field *via;       /* [lab 16] a KEG_M2M field: only the rows linked to via_id
+                                   through its join table are in the query; NULL: none */
+    const keg_model *via_owner; /* the model holding via */
+    int via_reverse;            /* 0: the rows are via's targets and via_id an object of
+                                   via_owner; 1: the rows are via_owner's, via_id a target */
+    long long via_id;
 };
 
 /* What a lookup takes, and its SQL: in `sql`, %c stands for the column and %v for the
@@ -188,5 +200,63 @@ int keg_value_check(const keg_model *m, const keg_field *f, const struct keg_loo
                     const keg_value *v, char *err, size_t cap);
 /* query.c: 1 when qs has been sliced ([0:] is no slice). */
 int keg_qs_sliced(const keg_qs *qs);
+
+/* ---- relations [lab 16, relations.c] -------------------------------------------------- */
+
+/* Related objects cached on an object: a list owned by obj.rel. An entry is a foreign
+ * key's target (fk set: loaded for the key `key`, or its NULL when `null`) or a set by
+ * name (the reverse set or many-to-many `name`, its objects in `list`). */
+struct keg_rel {
+    keg_rel *next;
+    const keg_field *fk;        /* a foreign key of the object's model, or NULL */
+    int null;                   /* fk: the key was NULL (obj is NULL) */
+    long long key;              /* fk: the id obj was loaded for */
+    void *obj;                  /* fk: owned target, or NULL */
+    char *name;                 /* set: owned name */
+    keg_list list;              /* set: owned objects */
+};
+
+/* A relation of a model seen from it: a reverse foreign key (owner's field f points at
+ * the model), a many-to-many field of the model, or a many-to-many field of owner
+ * pointing at the model. `other` is the model of the objects on the far side. */
+enum keg_rel_kind { KEG_REL_REVERSE, KEG_REL_M2M, KEG_REL_M2M_REVERSE };
+
+struct keg_relation {
+    enum keg_rel_kind kind;
+    const keg_model *owner;     /* the model holding f */
+    const keg_field *f;
+    const keg_model *other;
+};
+
+/* Finds the relation `name` (len bytes) of m: a KEG_M2M field of m by its name, or the
+ * reverse name (related_name, else "<model>_set") of a foreign key or many-to-many field
+ * of m itself or of a registered model that points at m. 0, or KEG_EINVALID. */
+int keg_relation_find(const keg_model *m, const char *name, size_t len,
+                      struct keg_relation *out);
+/* Frees a cache list (accepts NULL). */
+void keg_rel_free(keg_rel *rel);
+/* The join table of the many-to-many field f of owner and its two columns: near (the
+ * owner's, "<owner name>_id") and far (the target's); a field to its own model has
+ * "from_<name>_id" and "to_<name>_id". Buffers of KEG_IDENT_MAX + 4 bytes; 0, or
+ * KEG_EINVALID for a name keg_ident_ok refuses. */
+int keg_m2m_names(const keg_model *owner, const keg_field *f, char *table, char *near,
+                  char *far);
+/* Creates the join tables of m's many-to-many fields (keg_create_table). 0 or a status. */
+int keg_m2m_create_tables(keg_db *db, const keg_model *m);
+/* The foreign keys named in qs->select, in order, into out[0..cap); returns their count. */
+size_t keg_select_fields(const keg_qs *qs, const keg_field **out, size_t cap);
+/* After keg_obj_load of obj's own columns, loads the targets qs->select joined from
+ * column col on and caches them on obj. 0 or a status. */
+int keg_select_load(void *obj, const keg_qs *qs, keg_rows *r, int col);
+/* Runs the prefetches of qs for the objects fetched (one statement per name, none when
+ * there is no object) and caches each set on its object. 0 or a status. */
+int keg_prefetch(keg_db *db, const keg_qs *qs, keg_list *objs);
+/* 1 when deleting rows of m must follow relations: m has a many-to-many field, or a
+ * registered model (m included) has a foreign key or many-to-many field to m. */
+int keg_delete_follows(const keg_model *m);
+/* Deletes the rows ids[0..n) of m and follows on_delete (CASCADE, SET_NULL, PROTECT) and
+ * the join rows of many-to-many fields, all in one savepoint: everything or nothing.
+ * Returns the rows of m deleted, or a status (KEG_EPROTECTED with Django's message). */
+int keg_delete_ids(keg_db *db, const keg_model *m, const long long *ids, size_t n);
 
 #endif

@@ -414,9 +414,10 @@ keg_qs *keg_qs_select_related(const keg_qs *qs, const char *fields);
  * "IN" query per name and caches them (keg_related_fetch then runs no SQL). */
 keg_qs *keg_qs_prefetch_related(const keg_qs *qs, const char *names);
 /* Adds or removes the pair (obj, other_id) of the many-to-many `field`. Adding an
- * existing pair does nothing. */
-int keg_m2m_add(keg_db *db, const void *obj, const char *field, long long other_id);
-int keg_m2m_remove(keg_db *db, const void *obj, const char *field, long long other_id);
+ * existing pair does nothing. obj must be saved (id not 0: KEG_EINVALID). The set `field`
+ * cached on obj is dropped (the next keg_related_fetch runs its query again). */
+int keg_m2m_add(keg_db *db, void *obj, const char *field, long long other_id);
+int keg_m2m_remove(keg_db *db, void *obj, const char *field, long long other_id);
 /* The targets of obj's many-to-many `field` as a query set. */
 keg_qs *keg_m2m(const void *obj, const char *field);
 

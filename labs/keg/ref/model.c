@@ -322,7 +322,12 @@ int keg_create_table(keg_db *db, const keg_model *m)
                  : keg_db_failf(db, KEG_ENOMEM, "out of memory");
         free(idx);
     }
-    /* [lab 16] the join table of each KEG_M2M field is created here. */
+/* SOLUTION(14) END */
+/* SOLUTION(16) BEGIN */
+    if (status >= 0)
+        status = keg_m2m_create_tables(db, m);
+/* SOLUTION(16) END */
+/* SOLUTION(14) BEGIN */
     return status < 0 ? status : KEG_OK;
 /* SOLUTION(14) STUB
     (void)m;
@@ -391,7 +396,10 @@ void keg_obj_clear(void *obj)
     }
     o->nulls = 0;
 /* SOLUTION(14) END */
-    /* [lab 16] the related objects cached in o->rel are freed here. */
+/* SOLUTION(16) BEGIN */
+    keg_rel_free(o->rel);
+    o->rel = NULL;
+/* SOLUTION(16) END */
 }
 
 void keg_obj_free(void *obj)
@@ -698,8 +706,19 @@ int keg_delete(keg_db *db, void *obj)
     if (id == 0)
         return keg_db_failf(db, KEG_EINVALID, "%s object can't be deleted because its id "
                             "is None", m->name);
-    /* [lab 16] on_delete: collect the rows that point here (CASCADE, SET_NULL, PROTECT)
-     * and run it all in one transaction before this DELETE. */
+/* SOLUTION(14) END */
+/* SOLUTION(16) BEGIN */
+    if (keg_delete_follows(m)) {
+        int n = keg_delete_ids(db, m, &id, 1);
+        if (n == 0)
+            return keg_db_failf(db, KEG_ENOTFOUND, "%s matching query does not exist.",
+                                m->name);
+        if (n > 0)
+            *keg_id_at(obj) = 0;
+        return n < 0 ? n : KEG_OK;
+    }
+/* SOLUTION(16) END */
+/* SOLUTION(14) BEGIN */
     struct keg_sql q = { 0 };
     keg_sql_add(&q, "DELETE FROM ");
     keg_sql_ident(&q, m->table);

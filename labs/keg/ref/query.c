@@ -131,6 +131,10 @@ void keg_qs_free(keg_qs *qs)
     keg_q_free(qs->where);
     free(qs->order);
     free(qs->error);
+/* SOLUTION(16) BEGIN */
+    free(qs->select);
+    free(qs->prefetch);
+/* SOLUTION(16) END */
     free(qs);
 }
 
@@ -145,6 +149,16 @@ static keg_qs *keg_qs_clone(const keg_qs *qs)
     c->where = keg_q_copy(qs->where, &failed);
     c->order = calloc(qs->norder ? qs->norder : 1, sizeof *c->order);
     c->error = qs->error != NULL ? strdup(qs->error) : NULL;
+/* SOLUTION(16) BEGIN */
+    c->via = qs->via;
+    c->via_owner = qs->via_owner;
+    c->via_reverse = qs->via_reverse;
+    c->via_id = qs->via_id;
+    c->select = qs->select != NULL ? strdup(qs->select) : NULL;
+    c->prefetch = qs->prefetch != NULL ? strdup(qs->prefetch) : NULL;
+    failed |= (qs->select != NULL && c->select == NULL)
+              || (qs->prefetch != NULL && c->prefetch == NULL);
+/* SOLUTION(16) END */
     if (failed || c->order == NULL || (qs->error != NULL && c->error == NULL)) {
         keg_qs_free(c);
         return NULL;
