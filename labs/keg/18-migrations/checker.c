@@ -231,7 +231,7 @@ static void gen_app(struct capp *a)
 /* The "model" operation for slot i of a. */
 static void send_model(struct script *s, const struct capp *a, int i)
 {
-    char spec[200], slot[8];
+    char spec[200], slot[16];
     snprintf(slot, sizeof slot, "%d", i);
     arg(s, slot);
     arg(s, a->app);
@@ -538,8 +538,8 @@ static void t_cycle(void)
     for (int i = 0; i < n; i++) {
         snprintf(text, sizeof text, "keg migration\ndepends: %s\n%s", name[(i + n - 1) % n],
                  chance(50) ? "" : "# a comment\n");
-        char file[40];
-        snprintf(file, sizeof file, "%s.mig", name[i]);
+        char file[48];
+        snprintf(file, sizeof file, "%.31s.mig", name[i]);
         arg(&s, file), arg(&s, text), op(&s, "write");
     }
     op1(&s, "migrate", a.app);

@@ -212,7 +212,7 @@ static void drv_field(struct drv *d, struct drv_model *dm, size_t i, char *spec)
     f->choices = strchr(part[2], 'c') != NULL ? drv_choices : NULL;
     f->on_delete = strchr(part[2], 'p') != NULL ? KEG_PROTECT : KEG_CASCADE;
     f->related_name = strchr(part[2], 's') != NULL ? "others" : NULL;
-    f->max_length = atoi(part[3]);
+    f->max_length = (int)strtol(part[3], NULL, 10);
     f->default_int = strtoll(part[4], NULL, 10);
     if (part[5][0] == '=')
         f->default_text = strncpy(dm->deftext[i], part[5] + 1, sizeof dm->deftext[i] - 1);

@@ -273,7 +273,8 @@ static int mig_read(const char *dir, const char *name, struct mig_file *f, char 
     return status == 0 ? 0 : keg_mig_fail(err, KEG_EINVALID, "%s.mig:%d: %s", name, no, why);
 }
 
-/* 1 when `file` is a migration file name: four digits, "_", an identifier, ".mig". */
+/* 1 when `file` is a migration file name: four digits, "_", letters, digits and "_",
+ * ".mig" (longer than an identifier may be: a name is cut at MIG_NAME_MAX). */
 static int mig_is_file(const char *file, char *name, size_t cap)
 {
     size_t n = strlen(file);
@@ -282,7 +283,9 @@ static int mig_is_file(const char *file, char *name, size_t cap)
         return 0;
     memcpy(name, file, n - 4);
     name[n - 4] = '\0';
-    return keg_ident_ok(name + 5);
+    static const char word[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789_";
+    return strspn(name + 5, word) == n - 9;
 }
 
 static int mig_cmp_files(const void *a, const void *b)

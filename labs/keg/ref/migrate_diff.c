@@ -159,20 +159,22 @@ static void mig_suggest_name(const struct mig_file *f, int initial, char *out, s
         [MIG_CREATE] = "%s", [MIG_ADD] = "%s_%s", [MIG_REMOVE] = "remove_%s_%s",
         [MIG_ALTER] = "alter_%s_%s",
     };
-    char name[MIG_NAME_MAX * 2] = "", frag[MIG_NAME_MAX * 2];
+    struct keg_sql name = { 0 };
+    char frag[MIG_NAME_MAX * 2];
     if (initial) {
         snprintf(out, cap, "initial");
         return;
     }
     for (size_t i = 0; i < f->nops; i++) {
         snprintf(frag, sizeof frag, fmts[f->ops[i].kind], f->ops[i].m.name, f->ops[i].m.f[0].name);
-        if (i > 0 && strlen(name) + 1 + strlen(frag) > 52) {
-            strcat(name, "_and_more");
+        if (i > 0 && name.len + 1 + strlen(frag) > 52) {
+            keg_sql_add(&name, "_and_more");
             break;
         }
-        snprintf(name + strlen(name), sizeof name - strlen(name), "%s%s", i ? "_" : "", frag);
+        keg_sql_printf(&name, "%s%s", i ? "_" : "", frag);
     }
-    snprintf(out, cap, "%.*s", (int)(cap - 1), name);
+    snprintf(out, cap, "%.*s", (int)(cap - 1), name.buf != NULL ? name.buf : "auto");
+    keg_sql_free(&name);
 }
 
 /* Writes f as dir/NAME.mig (a new file). Returns 0 or a status with *err. */
