@@ -519,45 +519,78 @@ char *keg_sqlmigrate(const char *dir, const char *app, const char *name, char **
  * tags {% include "name" %}, {% url 'ns:name' arg ... %} and {% csrf_token %}. */
 int keg_templates_install(keg_site *site);
 
-/* ---- forms [lab 20] ----------------------------------------------------------------- */
+/* ---- forms [lab 20] -----------------------------------------------------------------
+ * Django's Form and ModelForm. A form is bound to posted data (request->form) or
+ * unbound; keg_form_is_valid cleans it once, in Django's order: each field in turn
+ * (to_python, then required and choices, then max_length; then its clean hook, only when
+ * the field cleaned), the form's clean hook, and for a ModelForm the model's
+ * keg_full_clean with its unique checks. Messages are Django's (lab 20 lists them).
+ * Field kinds: KEG_CHAR and KEG_TEXTFIELD (text, stripped of white space), KEG_INTEGER
+ * (a whole number), KEG_BOOL (a checkbox); a field with choices is a <select>. */
 
 typedef struct keg_form keg_form;
 
 struct keg_form_field {
-    const char *name;
-    enum keg_kind kind;             /* KEG_CHAR, KEG_TEXTFIELD, KEG_INTEGER, KEG_BOOL, ... */
-    int required;
-    int max_length;                 /* KEG_CHAR */
-    const struct keg_choice *choices;
-    /* Django's clean_<field>: may change *value (caller of the hook frees the old one);
-     * returns NULL when valid, else an error message (static). */
+    const char *name;               /* passes keg_ident_ok */
+    enum keg_kind kind;             /* KEG_CHAR, KEG_TEXTFIELD, KEG_INTEGER or KEG_BOOL */
+    int required;                   /* a checkbox: must be checked */
+    int max_length;                 /* KEG_CHAR, KEG_TEXTFIELD: characters; 0 none */
+    const struct keg_choice *choices;   /* NULL, or ended by { NULL, NULL } */
+    /* Django's clean_<field>: runs after the field cleaned; *value is its cleaned text
+     * (owned by the form). The hook may replace it with a malloc'd string (the form frees
+     * the old one and keeps the new). Returns NULL when valid, else a message (not
+     * freed: static). */
     const char *(*clean)(keg_form *f, char **value);
 };
 
 struct keg_form_def {
-    const struct keg_form_field *fields;
+    const struct keg_form_field *fields;    /* declared fields (nfields of them) */
     size_t nfields;
-    /* Django's clean(): cross-field checks; adds errors with keg_form_add_error. */
+    /* Django's clean(): cross-field checks after every field; reads keg_form_value and
+     * adds errors with keg_form_add_error. NULL: none. */
     void (*clean)(keg_form *f);
     const keg_model *model;         /* ModelForm: NULL for a plain form */
-    const char *const *model_fields;/* the model fields it edits, NULL-ended */
+    /* ModelForm's Meta.fields, NULL-ended: the model fields the form edits and saves,
+     * in order, each becoming a form field as Django's formfield() makes it (required
+     * unless KEG_BLANK, a KEG_BOOL never; max_length; choices, after a "---------"
+     * choice unless the field has a default and is not blank). A declared field of the
+     * same name replaces the derived one; declared fields of other names come after and
+     * are cleaned but never saved. */
+    const char *const *model_fields;
 };
 
-/* A form bound to `data` (copied), or unbound when data is NULL. */
+/* A form bound to `data` (the last value of each field's name is copied, as Django's
+ * QueryDict.get gives), or unbound when data is NULL. NULL when out of memory or for a
+ * def keg cannot use (a field kind or name it refuses, a model field that is unknown,
+ * the "id" or of another kind). Free with keg_form_free. */
 keg_form *keg_form_new(const struct keg_form_def *def, const vial_pairs *data);
 void keg_form_free(keg_form *f);
-/* Cleans in Django's order (to_python, validators, each field's clean, the form's
- * clean; a ModelForm then runs full_clean with unique checks on db). 1 valid, 0 not. */
+/* ModelForm(instance=obj): the form edits obj's row, so the unique checks leave that
+ * row out (obj's id is read now). KEG_EINVALID for a plain form or an object of another
+ * model. */
+int keg_form_set_instance(keg_form *f, const void *obj);
+/* Cleans the form the first time (later calls give the same answer); db is used by a
+ * ModelForm's unique checks (NULL: none). 1 valid, 0 not (an unbound form is never
+ * valid, and has no errors). */
 int keg_form_is_valid(keg_form *f, keg_db *db);
+/* The cleaned value of field `name` as text (owned by f): stripped text, an integer in
+ * decimal ("" when empty), a checkbox "1" or "0". NULL before cleaning, for a field in
+ * error and for an unknown name. */
 const char *keg_form_value(const keg_form *f, const char *name);
-/* Errors by field name; non-field errors under "__all__". */
+/* The errors, field name -> message, in the order they were found; non-field errors
+ * under "__all__". Owned by f. */
 const vial_pairs *keg_form_errors(const keg_form *f);
+/* Django's add_error(field, message): field NULL or "__all__" for a non-field error;
+ * a field's cleaned value is dropped. KEG_EINVALID for an unknown field. */
 int keg_form_add_error(keg_form *f, const char *field, const char *message);
-/* The fields as HTML (labels, inputs with the bound values escaped, errors). Caller
- * frees. */
+/* The form as HTML (lab 20 gives the exact text): non-field errors, then per field a
+ * <div> with its label, its errors and its widget showing the bound value; every value,
+ * label and message escaped (& < > " ' as &amp; &lt; &gt; &quot; &#x27;). Caller frees;
+ * NULL when out of memory. */
 char *keg_form_render(const keg_form *f);
-/* ModelForm: copies the cleaned fields into obj (only model_fields: nothing else a POST
- * names) and saves it. */
+/* ModelForm's save(): copies the cleaned model_fields into obj (an object of the model;
+ * nothing else a POST names is copied) and keg_save()s it. KEG_EINVALID when the form
+ * is not a valid ModelForm; else keg_save's status. */
 int keg_form_save(keg_db *db, keg_form *f, void *obj);
 
 /* ---- sessions in the database and CSRF [lab 21] ------------------------------------- */
