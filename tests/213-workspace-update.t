@@ -65,4 +65,19 @@ t_ok $([ "$RC" -eq 0 ] && cmp -s "$T/ws/Makefile" "$T/Makefile.before" && grep -
     "update keeps its Makefile (no record says it is unedited) and says so"
 t_ok $([ -f "$mk" ] && (cd "$T/ws" && "$SL" status 2>/dev/null) | grep -q "labs passed    1 of"; echo $?) \
     "its progress is kept and course.mk is written for it"
+
+# A workspace given vial.h before lab 19 (no tags and filters of one's own) gets the new
+# one from update, since the learner never edited it; their template.c stays theirs.
+grader_ws || { echo "Bail out! stacklab init failed"; exit 1; }
+sed '/tags and filters of your own \[lab 19\]/,/^ \*\/$/d' "$STACKLAB_COURSE/labs/vial/ref/vial.h" \
+    | grep -v "vial_template_add_\|vial_tag_\|vial_url_for_args" > "$T/ws/vial/vial.h"
+echo "/* mine */" >> "$T/ws/vial/template.c"
+old=$(sha256sum "$T/ws/vial/vial.h" | cut -d' ' -f1)
+sed -i "s|^[0-9a-f]* \([0-9]*\) vial/vial.h$|$old \1 vial/vial.h|" "$T/ws/.stacklab/given"
+t_ok $(! grep -q vial_template_add_tag "$T/ws/vial/vial.h"; echo $?) "an old workspace's vial.h has no tag registry"
+run "$SL" update
+t_ok $([ "$RC" -eq 0 ] && cmp -s "$T/ws/vial/vial.h" "$STACKLAB_COURSE/labs/vial/ref/vial.h" \
+    && grep -q "vial_template_add_tag" "$T/ws/vial/vial.h" && grep -q "mine" "$T/ws/vial/template.c"; echo $?) \
+    "update replaces the unedited vial.h with lab 19's (the registry), keeps the edited template.c"
+[ "$G_FAILS" -gt 0 ] && t_diag "$T/cmd.out"
 t_done

@@ -515,8 +515,22 @@ int keg_migrate(keg_db *db, const char *dir, const char *app, char **err);
 char *keg_sqlmigrate(const char *dir, const char *app, const char *name, char **err);
 
 /* ---- templates [lab 19] --------------------------------------------------------------
- * Registers on the learner's vial template engine (vial_template_add_tag, [19]) the
- * tags {% include "name" %}, {% url 'ns:name' arg ... %} and {% csrf_token %}. */
+ * Registers on the site's app, through vial_template_add_tag (vial [19]), Django's
+ *   {% include "name" %}     template name (a string or a name) rendered there, in the
+ *                            same context and loop variables; a missing one fails the
+ *                            render ("T:L: template not found: name")
+ *   {% url 'ns:name' a k=b %}  vial_url_for_args of endpoint "ns.name" (Django's ':'
+ *                            is vial's blueprint '.'): positional values fill the
+ *                            rule's converters in order, k=v ones by name; the URL is
+ *                            HTML-escaped; no such route or values that do not fit fail
+ *                            the render ("T:L: no reverse match for 'ns:name' with
+ *                            these arguments"). Django's "as var" form is not kept.
+ *   {% csrf_token %}         <input type="hidden" name="csrfmiddlewaretoken" value="T">
+ *                            with T the context's csrf_token, escaped (lab 21 puts
+ *                            keg_csrf_token there, as Django's csrf context processor
+ *                            does); nothing when it is missing, "" or "NOTPROVIDED".
+ * Wrong arguments fail the render with a message naming the tag. Returns KEG_OK,
+ * KEG_EINVALID for a NULL site, KEG_ERROR when vial refused a tag. */
 int keg_templates_install(keg_site *site);
 
 /* ---- forms [lab 20] -----------------------------------------------------------------

@@ -28,6 +28,14 @@ struct vial_errhandler {
     vial_view view;
 };
 
+/* [lab 19] A tag or filter of the app's own; `name` empty in an unused slot. */
+struct vial_tpl_ext {
+    char name[32];
+    vial_tag_fn tag;            /* set for a tag */
+    vial_filter_fn filter;      /* set for a filter */
+    void *user;
+};
+
 /* Invariant: endpoints of `rules` are unique. */
 struct vial_app {
     char *name;
@@ -43,6 +51,8 @@ struct vial_app {
     vial_pairs templates;       /* name -> source */
     char *template_folder;
     char *static_prefix, *static_folder;
+    struct vial_tpl_ext tags[VIAL_TPL_MAX_EXT], filters[VIAL_TPL_MAX_EXT];  /* [lab 19] */
+    int ntags, nfilters;
 };
 
 /* app.c: 1 when `method` is one of the comma-separated `methods`. */

@@ -8,7 +8,11 @@
 
 #define TPL_MAX_FILTERS 8
 
-enum filter_id { F_UPPER, F_LOWER, F_TRIM, F_LENGTH, F_SAFE, F_ESCAPE, F_DEFAULT };
+enum filter_id { F_UPPER, F_LOWER, F_TRIM, F_LENGTH, F_SAFE, F_ESCAPE, F_DEFAULT,
+                 F_CUSTOM /* [lab 19] one of the app's own: see ext */ };
+
+struct vial_app;
+struct vial_tpl_ext;
 
 /* An expression: a dotted name (or a string literal) and its filters. Spans point
  * into the template source. */
@@ -20,13 +24,24 @@ struct texpr {
     int negate;                         /* "not x" (conditions only) */
     struct {
         enum filter_id id;
-        const char *arg;
+        const char *arg;                /* NULL when none was given */
         size_t alen;
+        const struct vial_tpl_ext *ext; /* [lab 19] F_CUSTOM: the app's entry */
     } f[TPL_MAX_FILTERS];
     int nf;
 };
 
-enum tnode_kind { TN_TEXT, TN_VAR, TN_IF, TN_FOR, TN_BLOCK };
+enum tnode_kind { TN_TEXT, TN_VAR, TN_IF, TN_FOR, TN_BLOCK,
+                  TN_TAG /* [lab 19] a tag of the app's own */ };
+
+#define TPL_MAX_ARGS 8
+
+/* [lab 19] One argument of a tag: KEY=expr (key NULL when positional). */
+struct targ {
+    const char *key;
+    size_t klen;
+    struct texpr x;
+};
 
 struct tlist {
     struct tnode *items;
@@ -42,6 +57,9 @@ struct tnode {
     char name[64];                      /* FOR variable, BLOCK name */
     struct tlist body, alt;             /* IF: then / else (an elif is an IF in alt);
                                            FOR: body / else when empty; BLOCK: body */
+    const struct vial_tpl_ext *ext;     /* [lab 19] TN_TAG: the app's entry */
+    struct targ *args;                  /* [lab 19] TN_TAG: owned, nargs of them */
+    int nargs;
 };
 
 /* One parsed template; node spans point into its source, which must outlive it. */
@@ -62,6 +80,9 @@ int tpl_is_blank(char c);
  * it. Returns the template (free with tpl_free) or NULL with an allocated
  * "name:line: message" in *err (caller frees). */
 struct tpl *tpl_parse(const char *name, const char *source, char *owned, char **err);
+/* [lab 19] The same, knowing the tags and filters registered on `app` (NULL: none). */
+struct tpl *tpl_parse_app(const struct vial_app *app, const char *name, const char *source,
+                          char *owned, char **err);
 void tpl_free(struct tpl *t);
 
 #endif

@@ -1,10 +1,12 @@
 /* template_parse.c -- [lab 09] the first half of the template engine: template text
  * to a tree (template.h), with every syntax error reported as "name:line: message".
- * Until lab 09 nothing parses. */
+ * Until lab 09 nothing parses; [lab 19] adds the app's own tags and filters and
+ * Django's {% empty %}. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "template.h"
 
 char *tpl_dup(const char *s, size_t n)
@@ -41,6 +43,7 @@ struct parser {
     struct tpl *t;
     const char *stop_rest, *stop_end;   /* what follows the keyword of the stop tag */
     int stop_line;
+    const struct vial_app *app;         /* whose tags and filters apply, or NULL */
 };
 
 
@@ -51,6 +54,11 @@ static void tlist_free(struct tlist *l)
     for (size_t i = 0; i < l->n; i++) {
         tlist_free(&l->items[i].body);
         tlist_free(&l->items[i].alt);
+/* SOLUTION(09) END */
+/* SOLUTION(19) BEGIN */
+        free(l->items[i].args);
+/* SOLUTION(19) END */
+/* SOLUTION(09) BEGIN */
     }
     free(l->items);
     memset(l, 0, sizeof *l);
@@ -85,6 +93,19 @@ static int perr(struct parser *ps, int line, const char *fmt, const char *what, 
     return -1;
 }
 
+/* SOLUTION(09) END */
+/* SOLUTION(19) BEGIN */
+/* The app's entry named s[0..len) in table[0..n), or NULL. */
+static const struct vial_tpl_ext *tpl_ext_find(const struct vial_tpl_ext *table, int n,
+                                               const char *s, size_t len)
+{
+    for (int i = 0; i < n; i++)
+        if (strlen(table[i].name) == len && memcmp(table[i].name, s, len) == 0)
+            return &table[i];
+    return NULL;
+}
+/* SOLUTION(19) END */
+/* SOLUTION(09) BEGIN */
 
 static int is_ident(char c, int first)
 {
@@ -153,6 +174,25 @@ static int parse_expr(struct parser *ps, int line, const char *s, const char *en
         while (i < nfilters && (strlen(tpl_filters[i].name) != flen
                                 || memcmp(tpl_filters[i].name, fname, flen) != 0))
             i++;
+/* SOLUTION(09) END */
+/* SOLUTION(19) BEGIN */
+        const struct vial_tpl_ext *ext = i < nfilters || ps->app == NULL ? NULL
+            : tpl_ext_find(ps->app->filters, ps->app->nfilters, fname, flen);
+        if (ext != NULL) {
+            x->f[x->nf].id = F_CUSTOM;
+            x->f[x->nf].ext = ext;
+            s = skip_blanks(s, end);
+            if (s < end && *s == '('
+                && ((s = skip_blanks(s + 1, end)) >= end
+                    || quoted(&s, end, &x->f[x->nf].arg, &x->f[x->nf].alen) < 0
+                    || (s = skip_blanks(s, end)) >= end || *s++ != ')'))
+                return perr(ps, line, "filter '%.*s' takes a string argument in ( )",
+                            fname, flen);
+            x->nf++;
+            continue;
+        }
+/* SOLUTION(19) END */
+/* SOLUTION(09) BEGIN */
         if (i == nfilters)
             return perr(ps, line, "unknown filter '%.*s'", fname, flen ? flen : 1);
         x->f[x->nf].id = tpl_filters[i].id;
@@ -301,6 +341,48 @@ static int parse_extends(struct parser *ps, int line, const char *p, const char 
     return 0;
 }
 
+/* SOLUTION(09) END */
+/* SOLUTION(19) BEGIN */
+/* The end of the argument starting at p: the first blank outside quotes. */
+static const char *arg_end(const char *p, const char *end)
+{
+    while (p < end && !tpl_is_blank(*p)) {
+        const char *close = *p == '"' || *p == '\'' ? memchr(p + 1, *p, (size_t)(end - p - 1))
+                                                    : NULL;
+        p = close ? close + 1 : p + 1;
+    }
+    return p;
+}
+
+/* {% NAME arg KEY=arg ... %} for a tag of the app's own. */
+static int parse_custom(struct parser *ps, struct tlist *out, const struct vial_tpl_ext *ext,
+                        const char *p, const char *end, int line)
+{
+    struct tnode *n = tlist_push(out, TN_TAG, line);
+    if (n == NULL || (n->args = calloc(TPL_MAX_ARGS, sizeof *n->args)) == NULL)
+        return perr(ps, line, "out of memory%.*s", "", 0);
+    n->ext = ext;
+    for (p = skip_blanks(p, end); p < end; p = skip_blanks(p, end)) {
+        const char *aend = arg_end(p, end), *k = p;
+        struct targ *a = &n->args[n->nargs];
+        if (n->nargs == TPL_MAX_ARGS)
+            return perr(ps, line, "too many arguments to '%.*s'", ext->name, strlen(ext->name));
+        size_t klen = ident(&k, aend);
+        if (klen > 0 && k < aend && *k == '=') {
+            a->key = p;
+            a->klen = klen;
+            p = k + 1;
+        }
+        if (parse_expr(ps, line, p, aend, &a->x, 0) < 0)
+            return -1;
+        n->nargs++;
+        p = aend;
+    }
+    return 0;
+}
+/* SOLUTION(19) END */
+/* SOLUTION(09) BEGIN */
+
 /* A statement tag kw (rest in p..end) that is not a stop of the current body. */
 static int parse_tag(struct parser *ps, struct tlist *out, const char *kw, size_t kwlen,
                      const char *p, const char *end, int line, int depth)
@@ -325,6 +407,14 @@ static int parse_tag(struct parser *ps, struct tlist *out, const char *kw, size_
     for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
         if (strlen(ends[i]) == kwlen && memcmp(ends[i], kw, kwlen) == 0)
             return perr(ps, line, "unexpected '%.*s'", kw, kwlen);
+/* SOLUTION(09) END */
+/* SOLUTION(19) BEGIN */
+    const struct vial_tpl_ext *ext = ps->app == NULL ? NULL
+        : tpl_ext_find(ps->app->tags, ps->app->ntags, kw, kwlen);
+    if (ext != NULL)
+        return parse_custom(ps, out, ext, p, end, line);
+/* SOLUTION(19) END */
+/* SOLUTION(09) BEGIN */
     return perr(ps, line, "unknown tag '%.*s'", kw, kwlen ? kwlen : (size_t)(end - kw));
 }
 
@@ -371,6 +461,15 @@ static int parse_list(struct parser *ps, struct tlist *out, const char *const *s
         const char *kw, *rest;
         size_t kwlen;
         tag_split(in, (size_t)(iend - in), &kw, &kwlen, &rest);
+/* SOLUTION(09) END */
+/* SOLUTION(19) BEGIN */
+        int in_for = 0;                 /* Django's {% empty %} is a for's {% else %} */
+        for (size_t i = 0; stops != NULL && stops[i] != NULL; i++)
+            in_for |= strcmp(stops[i], "endfor") == 0;
+        if (in_for && kwlen == 5 && memcmp(kw, "empty", 5) == 0)
+            kw = "else", kwlen = 4;
+/* SOLUTION(19) END */
+/* SOLUTION(09) BEGIN */
         for (size_t i = 0; stops != NULL && stops[i] != NULL; i++) {
             if (strlen(stops[i]) == kwlen && memcmp(stops[i], kw, kwlen) == 0) {
                 *stopped = stops[i];
@@ -422,10 +521,16 @@ void tpl_free(struct tpl *t)
 
 struct tpl *tpl_parse(const char *name, const char *source, char *owned, char **err)
 {
+    return tpl_parse_app(NULL, name, source, owned, err);
+}
+
+struct tpl *tpl_parse_app(const struct vial_app *app, const char *name, const char *source,
+                          char *owned, char **err)
+{
 /* SOLUTION(09) BEGIN */
     struct tpl *t = calloc(1, sizeof *t);
     struct parser ps = {.name = name, .p = source, .end = source + strlen(source),
-                        .line = 1, .t = t};
+                        .line = 1, .t = t, .app = app};
     const char *stop = NULL, *seen[64];
     size_t nseen = 0;
     if (t == NULL || (t->name = tpl_dup(name, strlen(name))) == NULL) {
@@ -443,6 +548,7 @@ struct tpl *tpl_parse(const char *name, const char *source, char *owned, char **
     }
     return t;
 /* SOLUTION(09) STUB
+    (void)app;
     (void)name;
     (void)source;
     free(owned);

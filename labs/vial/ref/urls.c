@@ -345,3 +345,54 @@ int vial_redirect(vial_response *res, const char *location, int status)
     return -1;
    SOLUTION(06) END */
 }
+
+char *vial_url_for_args(const vial_app *app, const char *endpoint, int argc,
+                        const char *const *keys, const char *const *values)
+{
+/* SOLUTION(19) BEGIN */
+    const struct vial_rule *rule = NULL;
+    for (size_t i = 0; app != NULL && endpoint != NULL && i < app->nrules && rule == NULL; i++)
+        if (strcmp(app->rules[i].endpoint, endpoint) == 0)
+            rule = &app->rules[i];
+    if (rule == NULL || argc < 0 || (argc > 0 && (keys == NULL || values == NULL)))
+        return NULL;
+    vial_pairs args;
+    vial_pairs_init(&args);
+    int next = 0, rc = 0;
+    /* Positional values fill the converters in the rule's order. */
+    for (const char *p = strchr(rule->rule, '<'); p != NULL && rc == 0; p = strchr(p + 1, '<')) {
+        while (next < argc && keys[next] != NULL)
+            next++;
+        const char *gt = strchr(p, '>'), *name;
+        enum url_kind kind;
+        size_t nlen;
+        char key[128];
+        if (next == argc)
+            break;
+        if (gt == NULL || url_conv(p + 1, (size_t)(gt - p - 1), &kind, &name, &nlen) < 0
+            || nlen >= sizeof key)
+            rc = -1;
+        else {
+            memcpy(key, name, nlen);
+            key[nlen] = '\0';
+            rc = vial_pairs_adds(&args, key, values[next++]);
+        }
+    }
+    for (int i = 0; i < argc && rc == 0; i++) {
+        if (keys[i] == NULL && i >= next)
+            rc = -1;                    /* more positional values than converters */
+        else if (keys[i] != NULL)
+            rc = vial_pairs_adds(&args, keys[i], values[i]);
+    }
+    char *url = rc == 0 ? vial_url_for_pairs(app, endpoint, &args) : NULL;
+    vial_pairs_free(&args);
+    return url;
+/* SOLUTION(19) STUB
+    (void)app;
+    (void)endpoint;
+    (void)argc;
+    (void)keys;
+    (void)values;
+    return NULL;
+   SOLUTION(19) END */
+}

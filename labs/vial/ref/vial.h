@@ -382,7 +382,11 @@ const char *vial_mime_type(const char *filename);
  * Filters: upper, lower, trim, length, safe, escape (e), default("text").
  * Output is HTML-escaped (& < > " ' as &amp; &lt; &gt; &#34; &#39;) unless the value was
  * set with vial_ctx_set_safe or passes through |safe; escaping is never applied twice.
- * Truth: a missing name, "" and an empty list are false; everything else is true. */
+ * Truth: a missing name, "" and an empty list are false; everything else is true.
+ * [lab 19] Django's spellings too: {% empty %} for a for's {% else %}; forloop.counter,
+ * counter0, revcounter, revcounter0, first and last (True or False, False being false)
+ * of the innermost loop; {{ block.super }}, inside a block, the body the template it
+ * extends gives that block, rendered (a safe value; "" when none does). */
 typedef struct vial_ctx vial_ctx;              /* opaque; template.c */
 
 vial_ctx *vial_ctx_new(void);                  /* NULL when out of memory */
@@ -408,6 +412,47 @@ int vial_app_template_folder(vial_app *app, const char *folder);
  * (the details go to stderr, not to the client). */
 int vial_render(vial_response *res, const vial_app *app, const char *name,
                 const vial_ctx *ctx);
+
+/* ---- tags and filters of your own [lab 19] ---------------------------------------------
+ * Django's Library.tag and Library.filter, on this engine. A tag {% NAME arg ... %}
+ * takes arguments separated by blanks, each an expression as in {{ }} (a quoted string
+ * or a dotted name, with filters) or KEY=expression. They are parsed with the template
+ * (a tag or filter not registered on the app when the template is parsed is unknown,
+ * an error as before) and evaluated where the tag stands, loop variables included: a
+ * missing value is "". At most VIAL_TPL_MAX_EXT tags and as many filters per app; a
+ * name registered again is replaced. Both return 0, or -1 for a NULL argument, a name
+ * that is not an identifier (or longer than 31 bytes), a built-in's name or a full
+ * table. */
+#define VIAL_TPL_MAX_EXT 16
+typedef struct vial_tag_call vial_tag_call;    /* one tag being rendered; template.c */
+/* keys[i] is the KEY of argument i, NULL for a positional one; values[i] its value.
+ * Returns 0, or -1 to stop the render (after vial_tag_error, or "tag 'NAME' failed"). */
+typedef int (*vial_tag_fn)(vial_tag_call *call, int argc, const char *const *keys,
+                           const char *const *values, void *user);
+int vial_template_add_tag(vial_app *app, const char *name, vial_tag_fn fn, void *user);
+/* {{ x|NAME }} or {{ x|NAME("arg") }}: the new value (allocated; vial frees it) of
+ * value (a missing value is "") and arg (NULL without one), or NULL for a missing
+ * value. *safe says whether value was safe; the filter sets it for its result (left
+ * alone: unchanged, Django's is_safe=True). */
+typedef char *(*vial_filter_fn)(const char *value, const char *arg, int *safe, void *user);
+int vial_template_add_filter(vial_app *app, const char *name, vial_filter_fn fn, void *user);
+/* For a tag's function, during its call. write appends html as it is (escape what the
+ * tag did not write itself); include renders template `name` of the app here, with
+ * the same context and loop variables (Django's include); lookup gives the value of a
+ * dotted name there (NULL when missing; valid until the next lookup or the end of the
+ * call); error makes the render fail with "TEMPLATE:LINE: message". Each returns 0 or
+ * -1 (-1 always for error). */
+int vial_tag_write(vial_tag_call *call, const char *html);
+int vial_tag_include(vial_tag_call *call, const char *name);
+const char *vial_tag_lookup(vial_tag_call *call, const char *name);
+int vial_tag_error(vial_tag_call *call, const char *message);
+const vial_app *vial_tag_app(const vial_tag_call *call);
+/* [lab 19] vial_url_for with Django's reverse(args, kwargs): values whose key is NULL
+ * fill the rule's converters in the rule's order, the others are named; a name the rule
+ * does not use goes to the query string. NULL for an unknown endpoint, too many or too
+ * few values, an invalid one, or out of memory. Caller frees. */
+char *vial_url_for_args(const vial_app *app, const char *endpoint, int argc,
+                        const char *const *keys, const char *const *values);
 
 /* ---- sessions and config [lab 10] ------------------------------------------------------------- */
 
