@@ -32,9 +32,10 @@ struct sbx_limits {
     long   fsize_mb;       /* largest file written */
     long   nofile;         /* open descriptors */
     size_t output_bytes;   /* per captured stream (stdout, stderr) */
-    long   tmpfs_mb;       /* size of the private /tmp; also the most the box folder may
-                              hold (watched: OL when over) */
-    long   tmpfs_inodes;   /* files in /tmp; also the most files in the box folder */
+    long   tmpfs_mb;       /* the most the box folder and the private /tmp hold together
+                              (with a mount namespace; without one the box folder alone,
+                              watched); OL when over */
+    long   tmpfs_inodes;   /* the same for their files */
 };
 
 /* A host path made visible inside the box at `inside` (absolute), read-only unless

@@ -111,7 +111,7 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msg, int out_w, int err_w) 
  * adds /proc and enters it. All return 0, or -1 with a message in err. */
 int sbx_mount_open(const struct sbx_config *cfg, int *fds, char *err, size_t len);
 int sbx_mount_build(const struct sbx_config *cfg, const int *fds, uid_t owner, int *tmpfd,
-                    char *err, size_t len);     /* *tmpfd: the box's tmpfs, or -1 (a bind) */
+                    char *err, size_t len);     /* *tmpfd: /box in its tmpfs, or -1 (a bind) */
 int sbx_mount_enter(char *err, size_t len);
 
 /* The course folders this program knows of (STACKLAB_COURSE, the source tree it was

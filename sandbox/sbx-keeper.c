@@ -277,6 +277,45 @@ static void __attribute__((noreturn)) sbx_program(struct sbx_box *b, int out_w, 
     _exit(127);
 }
 
+/* A main thread's usual stack: execvp's fallback for a script copies argv onto it. */
+#define SBX_SPAWN_STACK (8L << 20)
+
+/* Starts fn(arg) in a child process; returns its pid, or -1 with errno. With share, the
+ * child runs in our memory, on a stack of its own, while we wait until it has exec'd or
+ * ended (CLONE_VFORK): no page table is copied and neither side takes copy-on-write
+ * faults, which a fork costs at each level of a box. Such a child must end in exec or
+ * _exit, and must not call raise() or pthread functions (its thread block is ours); the
+ * C library's locks are free, since we are single-threaded and wait. Without share, or
+ * under ASan (whose checks assume one stack per thread), a fork. */
+static pid_t sbx_spawn(int (*fn)(void *), void *arg, int share)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    share = 0;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    share = 0;
+#endif
+#endif
+    if (!share) {
+        pid_t p = fork();
+        if (p == 0)
+            _exit(fn(arg));
+        return p;
+    }
+    size_t guard = (size_t)sysconf(_SC_PAGESIZE);
+    char *stack = mmap(NULL, guard + SBX_SPAWN_STACK, PROT_NONE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (stack == MAP_FAILED)
+        return -1;
+    pid_t p = -1;
+    if (mprotect(stack + guard, SBX_SPAWN_STACK, PROT_READ | PROT_WRITE) == 0)
+        p = clone(fn, stack + guard + SBX_SPAWN_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
+    int e = errno;
+    munmap(stack, guard + SBX_SPAWN_STACK);     /* the child has left it */
+    errno = e;
+    return p;
+}
+
 /* Ends every other process of the run: the whole pid namespace when we are its init,
  * else the session we lead. */
 static void sbx_kill_rest(const struct sbx_box *b)
@@ -312,6 +351,20 @@ static int sbx_reap(pid_t prog, struct sbx_msg *m)
     }
 }
 
+/* What the program's process starts from (sbx_spawn). */
+struct sbx_prog_arg {
+    struct sbx_box *b;
+    int out_w, err_w, ep_r, ep_w, msgfd;
+};
+
+static int sbx_program_start(void *arg)
+{
+    struct sbx_prog_arg *a = arg;
+    close(a->ep_r);
+    close(a->msgfd);
+    sbx_program(a->b, a->out_w, a->err_w, a->ep_w);
+}
+
 /* pid 1 of the box (or the subreaper keeper): starts the program, reaps everything,
  * reports the program's end on msgfd. Never returns. SIGCHLD and SBX_DEATHSIG stay
  * blocked and are taken by sigwaitinfo, so neither can slip between a check and the
@@ -330,14 +383,10 @@ static void __attribute__((noreturn)) sbx_init(struct sbx_box *b, int msgfd, int
         sbx_tie(b, SBX_DEATHSIG);
     if (pipe2(ep, O_CLOEXEC) < 0)
         sbx_die_setup(msgfd, "pipe");
-    pid_t prog = fork();
+    struct sbx_prog_arg pa = { b, out_w, err_w, ep[0], ep[1], msgfd };
+    pid_t prog = sbx_spawn(sbx_program_start, &pa, 1);
     if (prog < 0)
         sbx_die_setup(msgfd, "fork");
-    if (prog == 0) {
-        close(ep[0]);
-        close(msgfd);
-        sbx_program(b, out_w, err_w, ep[1]);
-    }
     close(ep[1]);
     if (out_w >= 0)
         close(out_w);
@@ -412,6 +461,21 @@ static void __attribute__((noreturn)) sbx_init_ns(struct sbx_box *b, int alive, 
     if (b->role != SBX_ROLE_COMPANION && sbx_mount_enter(err, sizeof err) < 0)
         sbx_die_mount(msgfd, err);
     sbx_init(b, msgfd, out_w, err_w);
+}
+
+/* What the box's init starts from (sbx_spawn). */
+struct sbx_init_arg {
+    struct sbx_box *b;
+    int alive_r, alive_w, tmpfd, msgfd, out_w, err_w;
+};
+
+static int sbx_init_start(void *arg)
+{
+    struct sbx_init_arg *a = arg;
+    close(a->alive_w);
+    if (a->tmpfd >= 0)
+        close(a->tmpfd);
+    sbx_init_ns(a->b, a->alive_r, a->msgfd, a->out_w, a->err_w);
 }
 
 /* Closes every descriptor the keeper inherited from the supervisor except its own (the
@@ -614,15 +678,12 @@ void sbx_keeper_main(struct sbx_box *b, int ctl, int msgfd, int out_w, int err_w
     sbx_tie(b, SIGKILL);        /* lost when our credentials changed */
     if (pipe2(alive, O_CLOEXEC) < 0)
         sbx_die_setup(msgfd, "pipe");
-    pid_t init = fork();
+    /* A companion's init forks: its keeper's memory stays dumpable for the supervisor,
+     * which opens the namespaces through it (the init's is made undumpable). */
+    struct sbx_init_arg ia = { b, alive[0], alive[1], tmpfd, msgfd, out_w, err_w };
+    pid_t init = sbx_spawn(sbx_init_start, &ia, b->role != SBX_ROLE_COMPANION);
     if (init < 0)
         sbx_die_setup(msgfd, "fork init");
-    if (init == 0) {
-        close(alive[1]);
-        if (tmpfd >= 0)
-            close(tmpfd);
-        sbx_init_ns(b, alive[0], msgfd, out_w, err_w);
-    }
     close(alive[0]);
     if (out_w >= 0)
         close(out_w);

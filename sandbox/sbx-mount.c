@@ -12,6 +12,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -271,32 +272,54 @@ static int sbx_mount_hide(char *err, size_t len)
     return 0;
 }
 
-/* The box folder at /box: with a size or file limit, a tmpfs of that size owned by
- * owner, opened into *tmpfd (the keeper fills it from the host folder and copies it
+/* Size and file count of the box's own files (/box and /tmp together): the limits, or
+ * /tmp's own defaults for one left at 0. */
+static long sbx_priv_mb(const struct sbx_limits *l)
+{
+    return l->tmpfs_mb > 0 ? l->tmpfs_mb : 64;
+}
+
+static long sbx_priv_inodes(const struct sbx_limits *l)
+{
+    return l->tmpfs_inodes > 0 ? l->tmpfs_inodes : 4096;
+}
+
+/* A folder of the root tmpfs, mode and owner given, mounted on itself: a mount of its
+ * own stays writable when the root is made read-only, and costs no file system of its
+ * own (the size and file limits are the root tmpfs's, see sbx_mount_limit). */
+static int sbx_mount_own_dir(const char *dst, mode_t mode, uid_t owner, char *err, size_t len)
+{
+    struct stat st;
+    if (mkdir(dst, mode) < 0 || chmod(dst, mode) < 0 || lstat(dst, &st) < 0)
+        return sbx_mfail(err, len, "mkdir", dst);
+    if (st.st_uid != owner && lchown(dst, owner, owner) < 0)
+        return sbx_mfail(err, len, "chown", dst);
+    if (mount(dst, dst, NULL, MS_BIND, NULL) < 0)
+        return sbx_mfail(err, len, "bind", dst);
+    return 0;
+}
+
+/* The box folder at /box: with a size or file limit, a folder of the root tmpfs owned
+ * by owner, opened into *tmpfd (the keeper fills it from the host folder and copies it
  * back: the kernel holds the limits, where a bind could only be watched); else a bind
  * of the host folder, and *tmpfd is -1. */
 static int sbx_mount_boxdir(const struct sbx_config *cfg, int boxfd, uid_t owner, int *tmpfd,
                             char *err, size_t len)
 {
-    char src[64], opts[128];
+    char src[64];
     const struct sbx_limits *l = &cfg->lim;
     *tmpfd = -1;
-    if (mkdir(SBX_NEWROOT "/box", 0755) < 0)
-        return sbx_mfail(err, len, "mkdir", "/box");
     if (l->tmpfs_mb <= 0 && l->tmpfs_inodes <= 0) {
+        if (mkdir(SBX_NEWROOT "/box", 0755) < 0)
+            return sbx_mfail(err, len, "mkdir", "/box");
         snprintf(src, sizeof src, "/proc/self/fd/%d", boxfd);
         errno = 0;
         if (sbx_bind(src, SBX_NEWROOT "/box", 1, err, len) < 0)
             return errno ? sbx_mfail(err, len, "bind", cfg->workdir) : -1;
         return 0;
     }
-    int n = snprintf(opts, sizeof opts, "mode=0755,uid=%u,gid=%u", (unsigned)owner, (unsigned)owner);
-    if (l->tmpfs_mb > 0)
-        n += snprintf(opts + n, sizeof opts - (size_t)n, ",size=%ldm", l->tmpfs_mb);
-    if (l->tmpfs_inodes > 0)
-        snprintf(opts + n, sizeof opts - (size_t)n, ",nr_inodes=%ld", l->tmpfs_inodes);
-    if (mount("tmpfs", SBX_NEWROOT "/box", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
-        return sbx_mfail(err, len, "mount", "/box");
+    if (sbx_mount_own_dir(SBX_NEWROOT "/box", 0755, owner, err, len) < 0)
+        return -1;
     *tmpfd = open(SBX_NEWROOT "/box", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     return *tmpfd < 0 ? sbx_mfail(err, len, "open", "/box") : 0;
 }
@@ -306,15 +329,10 @@ static int sbx_mount_boxdir(const struct sbx_config *cfg, int boxfd, uid_t owner
 static int sbx_mount_box(const struct sbx_config *cfg, int boxfd, const int *bindfds,
                          uid_t owner, int *tmpfd, char *err, size_t len)
 {
-    char src[64], dst[SBX_PATH_MAX], opts[96];
-    if (sbx_mount_boxdir(cfg, boxfd, owner, tmpfd, err, len) < 0)
+    char src[64], dst[SBX_PATH_MAX];
+    if (sbx_mount_boxdir(cfg, boxfd, owner, tmpfd, err, len) < 0
+        || sbx_mount_own_dir(SBX_NEWROOT "/tmp", 01777, geteuid(), err, len) < 0)
         return -1;
-    long mb = cfg->lim.tmpfs_mb > 0 ? cfg->lim.tmpfs_mb : 64;
-    long ino = cfg->lim.tmpfs_inodes > 0 ? cfg->lim.tmpfs_inodes : 4096;
-    snprintf(opts, sizeof opts, "size=%ldm,nr_inodes=%ld,mode=1777", mb, ino);
-    if (mkdir(SBX_NEWROOT "/tmp", 01777) < 0
-        || mount("tmpfs", SBX_NEWROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
-        return sbx_mfail(err, len, "mount", "/tmp");
     for (size_t i = 0; i < cfg->nbinds; i++) {
         const struct sbx_bind *b = &cfg->binds[i];
         snprintf(src, sizeof src, "/proc/self/fd/%d", bindfds[i]);
@@ -324,6 +342,25 @@ static int sbx_mount_box(const struct sbx_config *cfg, int boxfd, const int *bin
         if (sbx_bind(src, dst, b->writable, err, len) < 0)
             return -1;
     }
+    return 0;
+}
+
+/* Once the root holds everything of its own: its tmpfs is limited to what it uses now
+ * plus the box's size and file count, which /box and /tmp share from then on (one file
+ * system where two cost a file system each to make and to tear down). */
+static int sbx_mount_limit(const struct sbx_config *cfg, char *err, size_t len)
+{
+    char opts[96];
+    struct statfs sf;
+    if (statfs(SBX_NEWROOT, &sf) < 0)
+        return sbx_mfail(err, len, "statfs", "root tmpfs");
+    typedef unsigned long long ull;
+    ull used = (ull)(sf.f_blocks - sf.f_bfree) * (ull)sf.f_bsize;
+    ull files = (ull)(sf.f_files - sf.f_ffree);
+    snprintf(opts, sizeof opts, "size=%llu,nr_inodes=%llu",
+             used + ((ull)sbx_priv_mb(&cfg->lim) << 20), files + (ull)sbx_priv_inodes(&cfg->lim));
+    if (mount(NULL, SBX_NEWROOT, NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV, opts) < 0)
+        return sbx_mfail(err, len, "limit", "root tmpfs");
     return 0;
 }
 
@@ -383,7 +420,11 @@ int sbx_mount_build(const struct sbx_config *cfg, const int *fds, uid_t owner, i
     const int *bindfds = fds + 1;
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         return sbx_mfail(err, len, "make private", "/");
-    if (mount("tmpfs", SBX_NEWROOT, "tmpfs", MS_NOSUID, "size=16m,nr_inodes=4096,mode=0755") < 0)
+    /* Room for the root's own files (limited to their size by sbx_mount_limit). */
+    char opts[96];
+    snprintf(opts, sizeof opts, "size=%ldm,nr_inodes=%ld,mode=0755", 16 + sbx_priv_mb(&cfg->lim),
+             4096 + sbx_priv_inodes(&cfg->lim));
+    if (mount("tmpfs", SBX_NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
         return sbx_mfail(err, len, "mount", "root tmpfs");
     if (mkdir(SBX_NEWROOT "/etc", 0755) < 0 || mkdir(SBX_NEWROOT "/dev", 0755) < 0)
         return sbx_mfail(err, len, "mkdir", "/etc");
@@ -395,5 +436,5 @@ int sbx_mount_build(const struct sbx_config *cfg, const int *fds, uid_t owner, i
     errno = 0;
     if (sbx_mount_etc_dev(err, len) < 0 || sbx_mount_box(cfg, boxfd, bindfds, owner, tmpfd, err, len) < 0)
         return -1;
-    return 0;
+    return sbx_mount_limit(cfg, err, len);
 }

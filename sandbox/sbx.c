@@ -152,9 +152,11 @@ static void sbx_verdict_copied(struct sbx_box *b)
     if (!b->killed && (b->copied & (SBX_COPY_FULL_BYTES | SBX_COPY_FULL_FILES))) {
         r->verdict = SBX_OL;
         if (b->copied & SBX_COPY_FULL_FILES)
-            sbx_set_detail(r, "box folder over %ld files", b->cfg->lim.tmpfs_inodes);
+            sbx_set_detail(r, "box folder over %ld files (/box and /tmp together)",
+                           b->cfg->lim.tmpfs_inodes);
         else
-            sbx_set_detail(r, "box folder over %ld MB", b->cfg->lim.tmpfs_mb);
+            sbx_set_detail(r, "box folder over %ld MB (/box and /tmp together)",
+                           b->cfg->lim.tmpfs_mb);
     }
     if (b->copied & SBX_COPY_ERRORS) {
         size_t n = strlen(r->detail);

@@ -339,6 +339,21 @@ sbx_ns_cases() {
     has "No space left" "filling /tmp with bytes stops at its size"
     sbx --inodes 100 -- ./fill inodes /tmp
     has "No space left" "filling /tmp with inodes stops at its inode limit"
+
+    # /box and /tmp are folders of the box's root tmpfs, each mounted on itself: the root
+    # stays read-only, both are writable, and they share the box's size and file count.
+    sbx -- sh -c 'touch /new; echo x >/etc/passwd; echo b >/box/w && echo box-ok; echo t >/tmp/w && echo tmp-ok; rm -f /box/w'
+    has "/new.*Read-only file system" "nothing can be made in the box's root"
+    has "/etc/passwd.*Read-only file system" "the box's /etc cannot be written"
+    has "^box-ok" "/box is writable"
+    has "^tmp-ok" "/tmp is writable"
+    sbx --tmpfs 8 --fsize 100 -- sh -c './fill bytes /tmp; echo more >kept && echo kept-ok'
+    verdict OL "a /tmp filled to the box's size is OL"
+    has "detail: box folder over 8 MB" "and the detail says the size"
+    hasnt "^kept-ok" "/box has no room left once /tmp took the box's size"
+    rm -f "$SBX_BOX/kept"
+    sbx --inodes 100 -- sh -c './fill inodes /tmp; ./fill inodes .'
+    has "stopped after 0 files" "/box has no file left once /tmp took the box's file count"
 }
 
 # Without namespaces: what the reduced mode still promises.
