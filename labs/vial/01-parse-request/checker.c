@@ -11,6 +11,7 @@
 
 #define REPEAT 3                /* requests of one kind per test */
 #define DECODES 6               /* decode calls in the decode test (>= REPEAT) */
+#define MAX_INPUTS 8            /* inputs of a test: a kind's `inputs`, or REPEAT */
 
 static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 static const char *const methods[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"};
@@ -141,6 +142,8 @@ struct kind_def {
     enum kind kind;
     const char *name;
     int status;                 /* what the reference must answer: a self-check */
+    int inputs;                 /* requests in the test (0: REPEAT); a kind drawing from a
+                                   list of k spellings takes k, so each one is asked */
 };
 
 static const struct kind_def kinds[] = {
@@ -150,19 +153,19 @@ static const struct kind_def kinds[] = {
     {K_LOOKUP, "header lookup ignores case", 0},
     {K_QUERY, "query strings: repeated keys, flags, '+' and escapes", 0},
     {K_NOCRLF, "400: no CRLF after the request line", 400},
-    {K_METHOD, "400: bad method", 400},
+    {K_METHOD, "400: bad method", 400, 5},
     {K_SPACES, "400: request line without exactly two single spaces", 400},
     {K_NOSLASH, "400: target not starting with '/'", 400},
-    {K_CTL_TARGET, "400: control byte in the target", 400},
-    {K_BADESC, "400: bad percent escape", 400},
+    {K_CTL_TARGET, "400: control byte in the target", 400, 5},
+    {K_BADESC, "400: bad percent escape", 400, 6},
     {K_NUL, "400: %00 in path or query", 400},
     {K_LONG, "414: target too long", 414},
-    {K_V505, "505: unsupported HTTP version", 505},
-    {K_VBAD, "400: version that is not HTTP/d.d", 400},
+    {K_V505, "505: unsupported HTTP version", 505, 6},
+    {K_VBAD, "400: version that is not HTTP/d.d", 400, 6},
     {K_NOCOLON, "400: header line without ':'", 400},
     {K_SPCOLON, "400: whitespace before the ':'", 400},
     {K_FOLD, "400: obsolete line folding", 400},
-    {K_CTL_VALUE, "400: control byte in a header value", 400},
+    {K_CTL_VALUE, "400: control byte in a header value", 400, 5},
     {K_BARELF, "400: bare LF line ends", 400},
     {K_MANY, "431: too many header lines", 431},
     {K_BIG, "431: header lines too large", 431},
@@ -195,6 +198,21 @@ static void poke(struct wire_rng *r, struct wire_buf *b, size_t from, const char
     b->data[at] = *c;
 }
 
+/* Appends pattern pat with each '?' replaced by a random letter that is not a hex digit
+ * and each '#' by a random hex digit other than 0. */
+static void add_pattern(struct wire_rng *r, struct wire_buf *b, const char *pat)
+{
+    static const char nonhex[] = "gGhHkKmMxXzZ", hex[] = "123456789abcdefABCDEF";
+    for (; *pat; pat++) {
+        char c = *pat;
+        if (c == '?')
+            c = nonhex[wire_rng_below(r, sizeof nonhex - 1)];
+        else if (c == '#')
+            c = hex[wire_rng_below(r, sizeof hex - 1)];
+        wire_buf_add(b, &c, 1);
+    }
+}
+
 /* Ends a head whose request line and Host are written: a chunked body (its header in a
  * random case and spelling) when te, else the same body bytes under Content-Length. */
 static void te_request(struct wire_rng *r, struct wire_buf *b, int te)
@@ -216,13 +234,19 @@ static void te_request(struct wire_rng *r, struct wire_buf *b, int te)
     wire_buf_str(b, "GET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n");
 }
 
-/* Builds one broken or good request of kind k into b (not for K_DECODE). */
-static void make(struct wire_rng *r, enum kind k, struct wire_buf *b)
+/* Builds one broken or good request of kind k into b (not for K_DECODE): input `turn`
+ * of its test, which picks the spelling of kinds that cycle through a list. Requests
+ * broken on their request line carry a Host line, so that a parser which lets the fault
+ * through answers 0, not the 400 of a missing Host. */
+static void make(struct wire_rng *r, enum kind k, int turn, struct wire_buf *b)
 {
-    static const char *const v505[] = {"HTTP/2.0", "HTTP/1.2", "HTTP/3.1", "HTTP/0.9"};
-    static const char *const vbad[] = {"HTTX/1.1", "HTTP/1.10", "http/1.1", "HTTP/1", "HTTP/a.b", ""};
-    static const char *const badesc[] = {"%G1", "%4", "%", "%%41", "%x0"};
-    static const char *const ctl[] = {"\x01", "\x7f", "\x1b", "\r"};
+    static const char *const v505[] = {"HTTP/2.0", "HTTP/1.2", "HTTP/3.1", "HTTP/0.9",
+                                       "HTTP/1.9", "HTTP/9.1"};
+    static const char *const vbad[] = {"HTTP/1.?", "HTTP/?.1", "HTTX/1.1", "HTTP/1.10",
+                                       "http/1.1", "HTTP/1", "HTTP/a.b", ""};
+    static const char *const badesc[] = {"%?#", "%#?", "%4", "%", "%%41", "%?0"};
+    static const char *const ctl[] = {"\x01", "\x7f", "\x1b", "\r", "\t"};
+    static const char *const ctl_value[] = {"\n", "\x01", "\x1f", "\r", "\x7f"};
     switch (k) {
     case K_GET: case K_LOOKUP: good_request(r, b, 0, 1); return;
     case K_HTTP10: good_request(r, b, 0, 0); return;
@@ -239,9 +263,17 @@ static void make(struct wire_rng *r, enum kind k, struct wire_buf *b)
         wire_buf_str(b, wire_rng_below(r, 2) ? " HTTP/1.1" : " HTTP/1.1\n\n");
         return;
     case K_METHOD: {
-        static const char *const bad[] = {"get", "G3T", "VERYLONGMETHODNAME", "PO ST", "GE\tT"};
-        wire_buf_str(b, bad[wire_rng_below(r, 5)]);
-        wire_buf_str(b, " /x HTTP/1.1\r\n\r\n");
+        static const char *const bad[] = {"", "G3T", "VERYLONGMETHODNAME", "PO ST", "GE\tT"};
+        if (turn % 5 == 0) {    /* a method with one lowercase letter */
+            const char *m = methods[wire_rng_below(r, 7)];
+            size_t at = b->len + (size_t)wire_rng_below(r, strlen(m));
+            wire_buf_str(b, m);
+            b->data[at] = (char)(b->data[at] + 32);
+        }
+        wire_buf_str(b, bad[turn % 5]);
+        wire_buf_str(b, " /x HTTP/1.1\r\n");
+        host_line(r, b);
+        wire_buf_str(b, "\r\n");
         return;
     }
     case K_SPACES: {
@@ -254,31 +286,46 @@ static void make(struct wire_rng *r, enum kind k, struct wire_buf *b)
     case K_NOSLASH:
         wire_buf_str(b, "GET ");
         rand_word(r, b, alnum, 1, 10);
-        wire_buf_str(b, " HTTP/1.1\r\n\r\n");
-        return;
+        wire_buf_str(b, " HTTP/1.1\r\n");
+        break;
     case K_CTL_TARGET: {
         size_t from;
         wire_buf_str(b, "GET /");
         from = b->len - 1;
         rand_word(r, b, alnum, 4, 10);
-        poke(r, b, from, ctl[wire_rng_below(r, 4)]);
-        wire_buf_str(b, " HTTP/1.1\r\n\r\n");
-        return;
+        poke(r, b, from, ctl[turn % 5]);
+        wire_buf_str(b, " HTTP/1.1\r\n");
+        break;
     }
     case K_BADESC: case K_NUL:
         wire_buf_str(b, "GET ");
         rand_path(r, b);
         wire_buf_str(b, wire_rng_below(r, 2) ? "?a=" : "/");
-        wire_buf_str(b, k == K_NUL ? "%00" : badesc[wire_rng_below(r, 5)]);
-        wire_buf_str(b, " HTTP/1.1\r\n\r\n");
-        return;
+        add_pattern(r, b, k == K_NUL ? "%00" : badesc[turn % 6]);
+        wire_buf_str(b, " HTTP/1.1\r\n");
+        break;
     case K_LONG:
         wire_buf_str(b, "GET /");
         rand_word(r, b, alnum, VIAL_MAX_TARGET, VIAL_MAX_TARGET + 300);
-        wire_buf_str(b, wire_rng_below(r, 2) ? " HTTP/1.1\r\n\r\n" : " HTTP/9.9\r\n\r\n");
+        wire_buf_str(b, wire_rng_below(r, 2) ? " HTTP/1.1\r\n" : " HTTP/9.9\r\n");
+        break;
+    case K_V505: line_with(r, b, v505[turn % 6]); break;
+    case K_VBAD: {
+        struct wire_buf v = {0};
+        add_pattern(r, &v, vbad[turn % 8]);
+        wire_buf_add(&v, "", 1);
+        line_with(r, b, v.data);
+        wire_buf_free(&v);
+        break;
+    }
+    default: break;
+    }
+    switch (k) {
+    case K_NOSLASH: case K_CTL_TARGET: case K_BADESC: case K_NUL: case K_LONG: case K_V505:
+    case K_VBAD:
+        host_line(r, b);
+        wire_buf_str(b, "\r\n");
         return;
-    case K_V505: line_with(r, b, v505[wire_rng_below(r, 4)]); wire_buf_str(b, "\r\n"); return;
-    case K_VBAD: line_with(r, b, vbad[wire_rng_below(r, 6)]); wire_buf_str(b, "\r\n"); return;
     default: break;
     }
     line_with(r, b, "HTTP/1.1");
@@ -293,7 +340,7 @@ static void make(struct wire_rng *r, enum kind k, struct wire_buf *b)
         size_t from = b->len + 5;
         wire_buf_str(b, "X-Ab: ");
         rand_word(r, b, alnum, 4, 10);
-        poke(r, b, from, wire_rng_below(r, 2) ? "\n" : "\x01");
+        poke(r, b, from, ctl_value[turn % 5]);
         wire_buf_str(b, "\r\n\r\n");
         return;
     }
@@ -368,11 +415,11 @@ static void self_check(const struct kind_def *k, const struct wire_buf *raw)
 }
 
 /* Adds one request of kind k (and its lookups) as one input of a test. */
-static void add_request(struct wire_rng *r, const struct kind_def *k, struct wire_buf *ops,
-                        struct wire_buf *show)
+static void add_request(struct wire_rng *r, const struct kind_def *k, int turn,
+                        struct wire_buf *ops, struct wire_buf *show)
 {
     struct wire_buf raw = {0};
-    make(r, k->kind, &raw);
+    make(r, k->kind, turn, &raw);
     self_check(k, &raw);
     if (k->kind == K_TE) {
         /* The same head with the body under Content-Length instead: it parses. */
@@ -411,13 +458,14 @@ int main(int argc, char **argv)
     tap_plan((int)nkinds);
     for (size_t i = 0; i < nkinds; i++) {
         /* Each input is asked on its own, so a failure shows the first one that differs. */
-        struct wire_buf ops[DECODES] = {{0}}, show[DECODES] = {{0}};
-        size_t n = kinds[i].kind == K_DECODE ? DECODES : REPEAT;
+        struct wire_buf ops[MAX_INPUTS] = {{0}}, show[MAX_INPUTS] = {{0}};
+        size_t n = kinds[i].kind == K_DECODE ? DECODES
+                 : kinds[i].inputs > 0 ? (size_t)kinds[i].inputs : REPEAT;
         for (size_t k = 0; k < n; k++) {
             if (kinds[i].kind == K_DECODE)
                 add_decode(&rng, (int)k, &ops[k], &show[k]);
             else
-                add_request(&rng, &kinds[i], &ops[k], &show[k]);
+                add_request(&rng, &kinds[i], (int)k, &ops[k], &show[k]);
         }
         WIRE_VIAL_CHECK_EACH(&peer, kinds[i].name, ops, show, n);
         for (size_t k = 0; k < n; k++)
