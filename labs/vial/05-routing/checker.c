@@ -202,6 +202,16 @@ static void register_rules(struct wire_buf *log)
     add_rule(log, "GET", fmt("/%s/d/<int:n>/", pre[7]));
     add_rule(log, "POST", fmt("/%s/me", pre[8]));
     add_rule(log, "GET", fmt("/%s/<who>", pre[8]));
+    /* string against path, registered both ways round; names may hold any digit */
+    char w[10];
+    rand_word(w, 1, 4);
+    add_rule(log, "GET", fmt("/%s/a/<path:%s_9>", pre[10], w));
+    add_rule(log, "GET", fmt("/%s/a/<string:%s9>", pre[10], w));
+    add_rule(log, "GET", fmt("/%s/b/<string:%s0>", pre[10], w));
+    add_rule(log, "GET", fmt("/%s/b/<path:x%s>", pre[10], w));
+    /* two rules with methods in common on one path */
+    add_rule(log, "GET,POST", fmt("/%s/<int:id>", pre[11]));
+    add_rule(log, "GET,PUT", fmt("/%s/<name>", pre[11]));
     static const char *const bad[] = {"/%s/<int:>", "/%s/<bogus:a>", "/%s/<a", "/%s/<a><b>",
                                       "/%s/<a>/<a>", "/%s/<in t:a>", "/%s/<int:9a>"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -309,6 +319,24 @@ static void t_slash(const struct ports *p)
                     p, reqs);
 }
 
+static void t_string_path(const struct ports *p)
+{
+    char a[10], b[10];
+    rand_word(a, 1, 8), rand_word(b, 1, 8);
+    const char *reqs[] = {fmt("GET /%s/a/%s", pre[10], a), fmt("GET /%s/b/%s", pre[10], b),
+                          fmt("GET /%s/a/%s/%s", pre[10], a, b),
+                          fmt("GET /%s/b/%s/%s", pre[10], b, a), NULL};
+    expect_requests("string beats path, whatever the registration order", p, reqs);
+}
+
+static void t_allow_once(const struct ports *p)
+{
+    unsigned long long n = wire_rng_below(&rng, 100000);
+    const char *reqs[] = {fmt("DELETE /%s/%llu", pre[11], n),
+                          fmt("OPTIONS /%s/%llu", pre[11], n), NULL};
+    expect_requests("two rules matching a path: Allow names each method once", p, reqs);
+}
+
 static void t_method_first(const struct ports *p)
 {
     const char *reqs[] = {fmt("GET /%s/me", pre[8]), fmt("POST /%s/me", pre[8]),
@@ -328,7 +356,7 @@ int main(int argc, char **argv)
     curl_global_init(CURL_GLOBAL_ALL);
     make_prefixes();
     ref_app = vial_app_new("reference");
-    tap_plan(11);
+    tap_plan(13);
     register_rules(&log);
     struct vial_server_options opt = {.host = "127.0.0.1", .port = 0};
     vial_server *ref = vial_server_start(ref_app, &opt, NULL);
@@ -347,7 +375,7 @@ int main(int argc, char **argv)
         tap_diag("%s", log.data);
     void (*const tests[])(const struct ports *) = {
         t_int, t_float, t_uuid, t_path_string, t_precedence, t_405, t_head, t_options,
-        t_slash, t_method_first,
+        t_slash, t_method_first, t_string_path, t_allow_once,
     };
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
         tests[i](&p);
