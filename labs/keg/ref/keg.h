@@ -607,20 +607,100 @@ char *keg_form_render(const keg_form *f);
  * is not a valid ModelForm; else keg_save's status. */
 int keg_form_save(keg_db *db, keg_form *f, void *obj);
 
-/* ---- sessions in the database and CSRF [lab 21] ------------------------------------- */
+/* ---- sessions in the database and CSRF [lab 21] -------------------------------------
+ * Sessions: Django's database backend. The data lives in one table,
+ *   CREATE TABLE "keg_session" ("key" varchar(40) NOT NULL PRIMARY KEY,
+ *   "data" text NOT NULL, "expire" integer NOT NULL)
+ * (Django's django_session: session_key, session_data, expire_date), the data as
+ * urlencoded pairs ("a=1&b=x%20y", vial_percent_encode), expire in seconds since 1970.
+ * The browser holds only the key, 32 characters of [a-z0-9] drawn with RAND_bytes, in
+ *   Set-Cookie: sessionid=KEY; HttpOnly; Max-Age=AGE; Path=/; SameSite=Lax
+ * with AGE settings.session_age (0: KEG_SESSION_AGE). A request's session is loaded at
+ * its first use: the row of the sessionid cookie if it exists and expire is later than
+ * now, else an empty session without a key (a key the browser made up is never taken).
+ * After the view (a vial after-request hook) a session that changed is saved: with data,
+ * under its key (a new one when it has none) with expire = now + AGE, and the cookie
+ * sent; empty, its row deleted and, when the browser sent a sessionid cookie, that
+ * cookie deleted (Set-Cookie: sessionid=; Max-Age=0; Path=/). An unchanged session
+ * writes nothing and sends no cookie. The session is released at teardown.
+ * Every function below returns KEG_EINVALID (or NULL, "") for a request whose site has
+ * no sessions installed. */
+#define KEG_SESSION_AGE 1209600L    /* two weeks: Django's SESSION_COOKIE_AGE */
 
+/* Creates keg_session (and an index on expire) when missing and adds the hooks. Once
+ * per site (later calls do nothing). 0, KEG_EINVALID for NULL or a site without a
+ * database, or a status. */
 int keg_sessions_install(keg_site *site);
+/* The value of `name` in req's session, or NULL. Owned by the session: valid until
+ * that name is set again or the request ends. */
 const char *keg_session_get(vial_request *req, const char *name);
+/* Sets `name` to a copy of value (value NULL removes it). 0, or a status. */
 int keg_session_set(vial_request *req, const char *name, const char *value);
-/* A new session key with the same data (at login, against fixation). */
+/* The session's key, "" while it has none (a new session gets one when saved). Owned by
+ * the session. */
+const char *keg_session_key(vial_request *req);
+/* Django's cycle_key(), at login against session fixation: the same data under a new
+ * key; the old row is deleted now, the new one written after the view. 0 or a status. */
 int keg_session_cycle_key(vial_request *req);
-/* Deletes the session's data and row (at logout). */
+/* Django's flush(), at logout: the data emptied, the row deleted now, the cookie deleted
+ * after the view. 0 or a status. */
 int keg_session_flush(vial_request *req);
+/* Django's clearsessions: deletes the rows whose expire is not later than now. Returns
+ * how many, or a status. */
+int keg_session_clear_expired(keg_db *db);
+
+/* CSRF, as Django 4.1 and later do it. The secret is KEG_CSRF_SECRET_LEN characters of
+ * KEG_CSRF_CHARS drawn with RAND_bytes, kept by the browser in
+ *   Set-Cookie: csrftoken=SECRET; Max-Age=31449600; Path=/; SameSite=Lax
+ * (not HttpOnly: a page's JavaScript reads it to send the header form). A form carries a
+ * token masking it against BREACH (Django's _mask_cipher_secret): a fresh random mask M
+ * of 32 characters, then for each i CHARS[(idx(secret[i]) + idx(M[i])) % 62], idx the
+ * position in KEG_CSRF_CHARS; unmasking subtracts (mod 62). A csrftoken cookie of 32
+ * characters of the alphabet is the secret, one of 64 a masked token (unmasked); any
+ * other cookie is replaced by a new secret, sent with the response.
+ * The check (a before-request hook) lets GET, HEAD, OPTIONS and TRACE through. Any other
+ * method is refused with 403 and the body
+ *   "403 Forbidden\nCSRF verification failed. REASON\n"
+ * at the first of these that fails (REASON exactly as quoted):
+ *   1. with an Origin header, it must equal "SCHEME://HOST" (SCHEME https when the
+ *      request is secure, else http; HOST the Host header as sent) or match a trusted
+ *      origin, "SCHEME://HOST" exactly or "SCHEME://" "*.DOMAIN" for DOMAIN and the hosts
+ *      under it: "Origin checking failed - ORIGIN does not match any trusted origins."
+ *   2. without Origin, a secure request needs a Referer "https://HOST..." whose host is
+ *      the Host header or a trusted origin's (without regard to case):
+ *      "Referer checking failed - no Referer.", "Referer checking failed - Referer is
+ *      malformed." (no scheme or no host), "Referer checking failed - Referer is
+ *      insecure while host is secure." (not https), "Referer checking failed - REFERER
+ *      does not match any trusted origins."
+ *   3. a secret from the cookie: "CSRF cookie not set."
+ *   4. the token: the form field csrfmiddlewaretoken of a POST (the urlencoded body is
+ *      parsed into req->form when it is empty), else the X-CSRFToken header, 32 or 64
+ *      characters of the alphabet, its secret equal to the cookie's (CRYPTO_memcmp):
+ *      "CSRF token missing.", "CSRF token from SOURCE has incorrect length.", "... has
+ *      invalid characters.", "CSRF token from SOURCE incorrect.", SOURCE being POST or
+ *      "the 'X-Csrftoken' HTTP header".
+ * A request is secure when settings.secure_proxy_ssl_header is 1 and the first
+ * comma-separated value of X-Forwarded-Proto, trimmed, is "https" (Django's
+ * SECURE_PROXY_SSL_HEADER): keg speaks plain HTTP behind a proxy that ends TLS. */
+#define KEG_CSRF_CHARS \
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+#define KEG_CSRF_SECRET_LEN 32
+#define KEG_CSRF_TOKEN_LEN 64
+
+/* Adds the check, the hook that sends the cookie and the reason of a refusal (after
+ * request) and the teardown. Once per site. 0, KEG_EINVALID for NULL, or a status. */
 int keg_csrf_install(keg_site *site);
-/* A masked 64-character token for a form; two calls differ, both validate. Owned by
- * req. */
+/* Django's get_token(): a freshly masked KEG_CSRF_TOKEN_LEN-character token of req's
+ * secret (a new secret when there is none); two calls differ and both validate. The
+ * cookie is sent with the response (its expiry starts over). Owned by req: valid until
+ * the request ends. NULL outside a site with CSRF, or out of memory. */
 const char *keg_csrf_token(vial_request *req);
+/* Django's rotate_token(), at login: a new secret, sent with the response; tokens of the
+ * old one no longer validate. 0 or a status. */
 int keg_csrf_rotate(vial_request *req);
+/* The secret (KEG_CSRF_SECRET_LEN characters and a NUL into secret) of a token of 64
+ * characters, or a secret of 32 as it is. KEG_EINVALID for anything else. */
+int keg_csrf_unmask(const char *token, char *secret);
 
 /* ---- users, passwords and permissions [lab 22] -------------------------------------- */
 
