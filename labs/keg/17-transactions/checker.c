@@ -19,7 +19,7 @@
 #define MAXROWS 128
 #define MAXLEVELS 8
 #define MAXCBS 64
-#define RACE_K 25
+#define RACE_K 10
 
 static struct wire_rng rng;
 static struct wire_peer peer;
