@@ -269,7 +269,7 @@ char *checker_path(const struct course *c, const struct lab *lab, const char *ca
     }
     paths[np] = NULL;
     /* The key also covers what those files include: every source and header of the lab
-     * folder (a checker may include its driver) and the kit's headers. */
+     * folder (the lab header it shares with its driver) and the kit's headers. */
     char **keyed = grader_argv((const char *const *)paths, NULL, NULL, NULL);
     size_t nkeyed = np;
     char *kitdir = track_kit_path(c, "");

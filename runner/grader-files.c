@@ -158,6 +158,23 @@ int grader_copy_course(const char *from, const char *box, const char *name,
     return rc;
 }
 
+/* Copies every *.h of the lab folder labdir into the box beside driver.c: a lab header
+ * the driver and its checker share (docs/course-format.md, "A lab folder"). */
+int grader_copy_lab_headers(const char *labdir, const char *box, char **cause)
+{
+    char **names = NULL;
+    size_t n = 0;
+    grader_list_sources(labdir, NULL, ".h", &names, &n);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char *from = util_path_join(labdir, names[i]);
+        rc = grader_copy_course(from, box, names[i], cause);
+        free(from);
+    }
+    grader_strv_free(names);
+    return rc;
+}
+
 int grader_name_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);

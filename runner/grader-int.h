@@ -36,6 +36,9 @@ int grader_copy_lab_dirs(const char *wsroot, char *const *dirs, const char *box,
 void grader_lab_sources(const char *box, char *const *dirs, char ***srcs, size_t *n);
 /* Copies a trusted course file into the box under `name`. Returns 0 or -1 (*cause). */
 int grader_copy_course(const char *from, const char *box, const char *name, char **cause);
+/* Copies every *.h of the lab folder labdir (trusted) into box, beside driver.c.
+ * Returns 0 or -1 (*cause). */
+int grader_copy_lab_headers(const char *labdir, const char *box, char **cause);
 /* qsort comparison of two char * by strcmp. */
 int grader_name_cmp(const void *a, const void *b);
 

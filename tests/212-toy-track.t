@@ -3,7 +3,8 @@
 # track.md, ref/ and labs 90-91, a lesson, an exam) to a copy of the course, with no
 # change to the runner: it validates, lists under its own title, unlocks after the lab
 # its track.md requires, grades, and is proven both ways; a check of a toy lab re-runs
-# the earlier toy labs, not the vial ones.
+# the earlier toy labs, not the vial ones. Lab 91 shares a lab header (91-mul/ops.h)
+# between its driver and checker: it reaches the box, and an edit rebuilds both.
 . "$(dirname "$0")/lib-grader.sh"
 grader_setup
 grader_course_copy
@@ -44,7 +45,17 @@ t_ok $([ "$RC" -eq 1 ] && [ "$a" -eq 3 ] && [ "$b" -eq 0 ] && [ "$1" -eq 0 ] && 
 grader_put 0
 grader_check 91
 set -- $(grader_counts 91)
-t_ok $([ "$RC" -eq 0 ] && [ "$1" -eq 3 ]; echo $?) "the reference passes lab 91 ($1 ok)"
+t_ok $([ "$RC" -eq 0 ] && [ "$1" -eq 3 ]; echo $?) \
+    "the reference passes lab 91 ($1 ok): its driver found the lab header ops.h in the box"
+[ "$G_FAILS" -gt 0 ] && t_diag "$T/out" 40
+# The lab header is one file for both sides: a new format and count in it must rebuild the
+# subject (a stale driver reads "a,b" as 0 0) and the checker (a stale one plans 3).
+sed -i -e 's/^#define MUL_CALLS 3$/#define MUL_CALLS 4/' -e 's/^#define MUL_FORMAT "%d %d"$/#define MUL_FORMAT "%d,%d"/' \
+    "$STACKLAB_COURSE/labs/toy/91-mul/ops.h"
+grader_check 91
+set -- $(grader_counts 91)
+t_ok $([ "$RC" -eq 0 ] && [ "$1" -eq 4 ] && [ "$2" -eq 0 ]; echo $?) \
+    "an edit of ops.h rebuilds the subject and the checker of lab 91 ($1 ok, $2 not ok)"
 [ "$G_FAILS" -gt 0 ] && t_diag "$T/out" 40
 run solution 90
 t_ok $([ "$RC" -eq 0 ] && grep -q "return a + b;" "$T/ws/toy/toy.c.solution"; echo $?) \

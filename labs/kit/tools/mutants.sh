@@ -174,7 +174,8 @@ build_checker() {
         > "$L/checker.log" 2>&1 && mv "$chk/checker" "$CHECKER"
 }
 
-# Compiles the box's sources ($L/box: driver.c, sanhooks.c, FOLDER/*.c) into cached
+# Compiles the box's sources ($L/box: driver.c, sanhooks.c, FOLDER/*.c; the lab's *.h
+# beside them are in every object's key) into cached
 # objects; $L/objs gets "SOURCE OBJECT" lines.
 build_objects() {
     hdrs=$(cd "$L/box" && key_of "$SUBJECT_FLAGS $LAB_CFLAGS" ./*.h ./*/*.h 2>/dev/null)
@@ -214,6 +215,7 @@ lab_setup() {
     LIBS=$(chain_libs "$L/chain")
     mkdir -p "$L/box" "$L/src" "$L/m"
     cp "$lab/driver.c" "$L/box/"
+    for h in "$lab"/*.h; do [ -f "$h" ] && cp "$h" "$L/box/"; done   # the lab's own headers
     for k in wire.h sqlcount.h sanhooks.c; do [ -f "$kit/$k" ] && cp "$kit/$k" "$L/box/"; done
     INCS="-I."
     while read -r dir f; do

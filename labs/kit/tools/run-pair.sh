@@ -22,8 +22,10 @@ subject_flags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
  -Werror=implicit-function-declaration -Werror=int-conversion -g \
  -fsanitize=address,undefined -fno-omit-frame-pointer"
 libs=$(pkg-config --libs $pkgs 2>/dev/null || echo "-lmicrohttpd -lcrypto -lcjson")
-# The learner's vial.h and the course's wire.h are all the driver needs.
+# The learner's vial.h, the course's wire.h and the lab folder's own headers (shared by
+# driver and checker) are all the driver needs; they sit together as in the grader's box.
 mkdir -p "$tmp/wire" && cp "$kit/wire.h" "$tmp/wire/"
+for h in "$lab"/*.h; do [ -f "$h" ] && cp "$h" "$tmp/wire/"; done
 $CC $subject_flags -I"$vial" -I"$tmp/wire" -o "$tmp/subject" \
     "$lab/driver.c" "$vial"/*.c "$@" $libs -lpthread || exit 3
 # The checker: trusted, with the reference compiled with -DSTACKLAB_REFERENCE.
