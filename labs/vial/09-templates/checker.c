@@ -29,7 +29,8 @@ static const char *const values[] = {
 static const char *const texts[] = {"Hi ", "<p>", "</p>", " & ", "\n", "'q' ", "\"dq\" ", "—",
                                     " x ", "<br>\n"};
 static const char *const filters[] = {"upper", "lower", "trim", "length", "safe", "e",
-                                      "escape", "default(\"d&<\")", "default('none')"};
+                                      "escape", "default(\"d&<\")", "default('none')",
+                                      "default(\"\")"};
 static const char *const vars[] = {"a", "b", "c", "d", "e", "missing"};
 
 /* Appends operation `op` whose fields (NULL-terminated list) are joined by NUL bytes. */
@@ -116,7 +117,8 @@ static void expr(struct wire_buf *t, const char *loopvar, int nfilters)
         wire_buf_str(t, loopvar);
         wire_buf_str(t, k ? ".name" : ".v");
     } else if (k == 2) {
-        wire_buf_str(t, wire_rng_below(&rng, 2) ? "'lit<&>'" : "\"Lit 'q'\"");
+        static const char *const lits[] = {"'lit<&>'", "\"Lit 'q'\"", "''", "\"\""};
+        wire_buf_str(t, PICK(lits));
     } else {
         wire_buf_str(t, PICK(vars));
     }
@@ -184,6 +186,10 @@ static void test_random(const char *name, int maxf, int kinds, int count)
         add(&ops, "render", tname, t.data ? t.data : "", NULL);
         wire_buf_free(&t);
     }
+    if (maxf > 0)       /* length counts characters: each value, and a UTF-8 literal */
+        add(&ops, "render", "length.html", "{{ a|length }} {{ b|length }} {{ c|length }} "
+            "{{ d|length }} {{ e|length }} {{ \"\xe3\x83\x95\xe3\x83\xac\xe3\x83\xbc"
+            "\xe3\x83\xa0\"|length }}", NULL);
     check(name, &ops);
     wire_buf_free(&ops);
 }
@@ -229,28 +235,53 @@ static void test_extends(const char *name)
 
 static void test_errors(const char *name)
 {
-    static const char *const bad[] = {
+    static const char *const bad[] = {"{% extends 'a' %}\n{% extends 'b' %}",
         "{{ a|nosuchfilter }}", "{% frobnicate %}", "{% if a %}never closed", "{{ a ",
-        "{% endfor %}", "{% for x items %}{% endfor %}", "{% block %}{% endblock %}",
+        "{% endfor %}", "{% for x items %}{% endfor %}", "{% block %}\n{% endblock %}",
         "{% block one %}{% endblock two %}", "{% if a %}{% extends \"b\" %}{% endif %}",
         "{% block x %}{% endblock %}{% block x %}{% endblock %}", "{{ }}", "{{ a b }}",
         "{{ a|default }}", "{# never closed", "{% for x in items %}{% else %}", "{% else %}",
         "{% if a %}{% for i in items %}{% endif %}{% endfor %}", "{{ a. }}"};
+    enum { NBAD = sizeof bad / sizeof bad[0] };
     struct wire_buf ops = {0};
     char tname[16];
-    for (int i = 0; i < 8; i++) {
+    size_t order[NBAD];
+    add(&ops, "tpl", "a", "[{% block x %}a{% endblock %}]", NULL);   /* parents that exist */
+    add(&ops, "tpl", "b", "[{% block x %}b{% endblock %}]", NULL);
+    for (size_t i = 0; i < NBAD; i++)
+        order[i] = i;
+    for (size_t i = NBAD - 1; i > 0; i--) {     /* each one once, in a random order */
+        size_t j = (size_t)wire_rng_below(&rng, i + 1), x = order[i];
+        order[i] = order[j];
+        order[j] = x;
+    }
+    for (size_t i = 0; i < NBAD; i++) {
         struct wire_buf t = {0};
         for (size_t k = (size_t)wire_rng_below(&rng, 4); k > 0; k--) {
             body(&t, 1, NULL, 1, 3);
             wire_buf_str(&t, "\n");
         }
-        wire_buf_str(&t, PICK(bad));
+        wire_buf_str(&t, bad[order[i]]);
         if (wire_rng_below(&rng, 2))
             wire_buf_str(&t, "\ntrailing {{ a }}\n");
-        snprintf(tname, sizeof tname, "bad%d.html", i);
+        snprintf(tname, sizeof tname, "bad%zu.html", i);
         add(&ops, "render", tname, t.data, NULL);
         wire_buf_free(&t);
     }
+    /* 64 blocks or more, then the 64th defined again. */
+    struct wire_buf t = {0};
+    int nblocks = 64 + (int)wire_rng_below(&rng, 3);
+    for (int i = 0; i < nblocks; i++) {
+        char b[64];
+        snprintf(b, sizeof b, "{%% block b%d %%}%d{%% endblock %%}%s", i, i, i % 8 ? "" : "\n");
+        wire_buf_str(&t, b);
+    }
+    add(&ops, "render", "blocks.html", t.data, NULL);
+    char again[64];
+    snprintf(again, sizeof again, "\n{%% block b%d %%}{%% endblock %%}", 63);
+    wire_buf_str(&t, again);
+    add(&ops, "render", "twice.html", t.data, NULL);
+    wire_buf_free(&t);
     add(&ops, "render", "good.html", "{{ a|default('ok') }}", NULL);
     check(name, &ops);
     wire_buf_free(&ops);
@@ -260,7 +291,7 @@ static void test_errors(const char *name)
 static void test_cycles(const char *name)
 {
     struct wire_buf ops = {0};
-    char t[64], self[16], parent[16];
+    char t[64], self[24], parent[24];
     int len = 1 + (int)wire_rng_below(&rng, 3);
     for (int i = 0; i < len; i++) {
         snprintf(self, sizeof self, "c%d.html", i);
@@ -269,13 +300,131 @@ static void test_cycles(const char *name)
                  "\n\n\n", parent);
         add(&ops, "tpl", self, t, NULL);
     }
-    add(&ops, "render", "start.html", "{% extends \"c0.html\" %}", NULL);
-    add(&ops, "render", "self.html", "\n{% extends \"self.html\" %}", NULL);
+    add(&ops, "message", "start.html", "{% extends \"c0.html\" %}", NULL);
+    add(&ops, "message", "self.html", "\n{% extends \"self.html\" %}", NULL);
     snprintf(t, sizeof t, "%.*s{%% extends \"nowhere.html\" %%}", (int)wire_rng_below(&rng, 4),
              "\n\n\n");
-    add(&ops, "render", "orphan.html", t, NULL);
+    add(&ops, "message", "orphan.html", t, NULL);
     add(&ops, "tpl", "ok.html", "[{% block b %}{% endblock %}]", NULL);
     add(&ops, "render", "fine.html", "{% extends \"ok.html\" %}{% block b %}fine{% endblock %}", NULL);
+    check(name, &ops);
+    wire_buf_free(&ops);
+}
+
+/* Templates read from the app's folder: found by name, extended, overridden by the
+ * app's own; a missing file, ".." and a name starting with '/' are not found (the files
+ * exist outside the folder and at its root); a syntax error in a viewed file. */
+static void test_folder(const char *name)
+{
+    struct wire_buf ops = {0}, page = {0}, base = {0};
+    char word[12];
+    wire_rng_word(&rng, word, "abcdefghijklmnopqrstuvwxyz", 26, 3, 8);
+    context(&ops);
+    wire_buf_str(&base, "<main>{% block content %}base{% endblock %}</main>");
+    body(&base, 1, NULL, 1, 3);
+    wire_buf_str(&page, wire_rng_below(&rng, 2) ? "{% extends 'base.html' %}"
+                                                : "\n{% extends \"base.html\" %}");
+    wire_buf_str(&page, "{% block content %}");
+    body(&page, 1, NULL, 2, 4);
+    wire_buf_str(&page, "{% endblock %}");
+    add(&ops, "file", "tpl/base.html", base.data, NULL);
+    add(&ops, "file", "tpl/page.html", page.data, NULL);
+    add(&ops, "file", "tpl/empty.html", "", NULL);
+    add(&ops, "file", "tpl/broken.html", "line one\n{% if a %}never closed", NULL);
+    add(&ops, "file", "tpl/x.html", "x {{ a }}", NULL);
+    add(&ops, "file", "secret.html", "secret {{ a }}", NULL);
+    add(&ops, "folder", "tpl", NULL);
+    add(&ops, "view", "page.html", NULL);
+    add(&ops, "view", "x.html", NULL);
+    add(&ops, "view", "empty.html", NULL);
+    add(&ops, "view", "broken.html", NULL);
+    add(&ops, "view", word, NULL);
+    add(&ops, "view", "../secret.html", NULL);
+    add(&ops, "view", "/x.html", NULL);
+    add(&ops, "view", "./x.html", NULL);
+    add(&ops, "render", "kid.html", "{% extends 'page.html' %}{% block content %}kid{% endblock %}",
+        NULL);
+    add(&ops, "render", "up.html", "{% extends '../secret.html' %}", NULL);
+    add(&ops, "tpl", "x.html", "the app's own {{ a|upper }}", NULL);
+    add(&ops, "view", "x.html", NULL);
+    check(name, &ops);
+    wire_buf_free(&page);
+    wire_buf_free(&base);
+    wire_buf_free(&ops);
+}
+
+/* vial_app_add_template's refusals; a name added again replaces its source. */
+static void test_add(const char *name)
+{
+    struct wire_buf ops = {0};
+    context(&ops);
+    add(&ops, "tpl", "", "{{ a }}", NULL);
+    add(&ops, "tpl", "(null)", "{{ a }}", NULL);
+    add(&ops, "tpl", "n.html", "(null)", NULL);
+    add(&ops, "tpl", "n.html", "first {{ b }}", NULL);
+    add(&ops, "tpl", "n.html", "second {{ c }}", NULL);
+    add(&ops, "view", "n.html", NULL);
+    add(&ops, "render", "k.html", "{% extends 'n.html' %}", NULL);
+    check(name, &ops);
+    wire_buf_free(&ops);
+}
+
+/* Appends `levels` nested tags of one kind around `inner`, on one line: ifs, or for
+ * loops over items (two of them) outside and over one (one item) inside it. */
+static void nest(struct wire_buf *t, int levels, const char *inner, int loops)
+{
+    char open[48];
+    for (int i = 0; i < levels; i++) {
+        if (loops)
+            snprintf(open, sizeof open, "{%% for v%d in %s %%}", i, i ? "one" : "items");
+        else
+            snprintf(open, sizeof open, "{%% if %s %%}", i % 2 ? "a" : "not missing");
+        wire_buf_str(t, open);
+    }
+    wire_buf_str(t, inner);
+    for (int i = 0; i < levels; i++)
+        wire_buf_str(t, loops ? "{% endfor %}" : "{% endif %}");
+}
+
+/* Tags nested 64 deep parse, 65 do not; 16 for loops run one inside another, a 17th is
+ * an error once output has started; a missing parent is found before any rendering. */
+static void test_nesting(const char *name)
+{
+    struct wire_buf ops = {0}, t = {0};
+    add(&ops, "set", "a", PICK(values), NULL);
+    for (int i = 0; i < 2; i++) {
+        add(&ops, "push", "items", NULL);
+        add(&ops, "set", "name", PICK(values), NULL);
+        add(&ops, "pop", NULL);
+    }
+    add(&ops, "push", "one", NULL);
+    add(&ops, "set", "name", PICK(values), NULL);
+    add(&ops, "pop", NULL);
+    int deep = 33 + (int)wire_rng_below(&rng, 32);
+    wire_buf_str(&t, "deep ");
+    nest(&t, deep, "{{ a }}", 0);
+    add(&ops, "render", "deep.html", t.data, NULL);
+    wire_buf_free(&t);
+    wire_buf_str(&t, "\n");
+    nest(&t, 64, "{{ a }}", 0);
+    add(&ops, "render", "d64.html", t.data, NULL);
+    wire_buf_free(&t);
+    wire_buf_str(&t, "\n\n");
+    nest(&t, 65 + (int)wire_rng_below(&rng, 4), "{{ a }}", 0);
+    add(&ops, "render", "d65.html", t.data, NULL);
+    wire_buf_free(&t);
+    wire_buf_str(&t, "16 loops:");
+    nest(&t, 16, "{{ v15.name|length }}", 1);
+    add(&ops, "render", "f16.html", t.data, NULL);
+    wire_buf_free(&t);
+    wire_buf_str(&t, "17 loops:\n");
+    nest(&t, 17, "{{ a }}", 1);
+    add(&ops, "render", "f17.html", t.data, NULL);
+    wire_buf_free(&t);
+    wire_buf_str(&t, "{% extends 'nowhere.html' %}");
+    nest(&t, 17, "{{ a }}", 1);
+    add(&ops, "message", "orphan.html", t.data, NULL);
+    wire_buf_free(&t);
     check(name, &ops);
     wire_buf_free(&ops);
 }
@@ -392,7 +541,7 @@ int main(int argc, char **argv)
     uint64_t seed = wire_seed_arg(argc, argv);
     wire_rng_seed(&rng, seed);
     wire_peer_init(&peer, 10000);
-    tap_plan(9);
+    tap_plan(12);
     test_random("{{ }} output is escaped: & < > \" ' (values, literals, missing names)", 0, 2, 8);
     test_random("filters: upper lower trim length default, |safe and |e, no double escaping",
                 3, 2, 10);
@@ -401,7 +550,11 @@ int main(int argc, char **argv)
     test_extends("extends and blocks: two levels, overrides, defaults, text outside blocks");
     test_errors("syntax errors are reported as name:line");
     test_cycles("an extends cycle and a missing parent are errors at the extends line");
+    test_folder("templates from the template folder: found, extended, not above it");
+    test_add("vial_app_add_template: NULL or empty names and NULL sources are refused");
+    test_nesting("limits: tags nested 64 deep, for loops 16 deep");
     test_fortunes("the TechEmpower Fortunes page, exactly (its <script> row, its Japanese row)");
     test_fortunes("the Fortunes page again, from another database order");
+    files_remove();
     return wire_finish(&peer);
 }

@@ -1,15 +1,75 @@
 /* driver.c -- lab 09's driver, built with your vial/ into the program the checker talks
- * to. Each "ops" frame holds operations (templates to add, a context to fill, templates
- * to render); the driver runs them with your template engine on a fresh app and answers
- * with a text of the results, which the checker compares with the reference's. */
+ * to. Each "ops" frame holds operations (templates to add, files to write in a
+ * temporary folder, a context to fill, templates to render); the driver runs them with
+ * your template engine on a fresh app and answers with a text of the results, which the
+ * checker compares with the reference's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vial.h"
 #include "wire.h"
 
 #define MAX_NEST 8
+#define MAX_MADE 64
+
+/* The temporary folder files are written in (made at the first "file"), and what was
+ * made in it, removed by files_remove. */
+static char files_base[512];
+static char *files_made[MAX_MADE];
+static int files_nmade;
+
+/* Records a path made under files_base. */
+static void files_record(const char *path)
+{
+    if (files_nmade < MAX_MADE)
+        files_made[files_nmade++] = strdup(path);
+}
+
+/* file PATH\0CONTENT: writes files_base/PATH, making its one folder ("t/x.html") when
+ * needed. Returns 0 or -1. */
+static int files_write(const char *rel, const char *content)
+{
+    char path[1024];
+    const char *slash = strchr(rel, '/');
+    if (files_base[0] == '\0') {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(files_base, sizeof files_base, "%s/lab09-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (mkdtemp(files_base) == NULL) {
+            files_base[0] = '\0';
+            return -1;
+        }
+    }
+    if (slash != NULL) {
+        snprintf(path, sizeof path, "%s/%.*s", files_base, (int)(slash - rel), rel);
+        if (mkdir(path, 0700) == 0)
+            files_record(path);
+    }
+    snprintf(path, sizeof path, "%s/%s", files_base, rel);
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return -1;
+    files_record(path);
+    size_t n = strlen(content);
+    int ok = fwrite(content, 1, n, f) == n;
+    return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/* Removes what files_write made (files and folders, newest first), then the folder. */
+static void files_remove(void)
+{
+    while (files_nmade > 0) {
+        files_nmade--;
+        if (unlink(files_made[files_nmade]) < 0)
+            rmdir(files_made[files_nmade]);
+        free(files_made[files_nmade]);
+    }
+    if (files_base[0] != '\0')
+        rmdir(files_base);
+    files_base[0] = '\0';
+}
 
 /* "NAME:LINE:" of an error message, or the whole message when it has no such start. */
 static void op_error(struct wire_buf *out, const char *err)
@@ -27,9 +87,10 @@ static void op_error(struct wire_buf *out, const char *err)
     wire_buf_str(out, "\n");
 }
 
-/* render NAME\0SOURCE: vial_render_string. */
+/* render NAME\0SOURCE: vial_render_string; message NAME\0SOURCE: the same, an error
+ * shown whole (for the errors lab.md gives word for word). */
 static void op_render(struct wire_buf *out, const vial_app *app, const vial_ctx *ctx,
-                      const char *name, const char *source)
+                      const char *name, const char *source, int whole)
 {
     char *err = NULL;
     char *html = vial_render_string(app, name, source, ctx, &err);
@@ -39,6 +100,10 @@ static void op_render(struct wire_buf *out, const vial_app *app, const vial_ctx 
     if (html != NULL) {
         wire_buf_str(out, "\"");
         wire_buf_escaped(out, html, strlen(html), 0);
+        wire_buf_str(out, "\"\n");
+    } else if (whole) {
+        wire_buf_str(out, "error \"");
+        wire_buf_escaped(out, err ? err : "(null)", err ? strlen(err) : 6, 0);
         wire_buf_str(out, "\"\n");
     } else {
         op_error(out, err);
@@ -74,7 +139,9 @@ struct op_state {
     int top;
 };
 
-/* Runs one operation; d holds NAME\0VALUE for most. */
+/* Runs one operation; d holds NAME\0VALUE for most. "tpl" with the name "(null)" or
+ * the source "(null)" passes NULL. "folder SUB" sets the app's template folder to SUB of
+ * the temporary folder. */
 static void op_run(struct wire_buf *out, struct op_state *st, const char *op, const char *d)
 {
     const char *value = d + strlen(d) + 1;
@@ -82,7 +149,14 @@ static void op_run(struct wire_buf *out, struct op_state *st, const char *op, co
     char line[160];
     int rc = 0;
     if (strcmp(op, "tpl") == 0) {
-        rc = vial_app_add_template(st->app, d, value);
+        rc = vial_app_add_template(st->app, strcmp(d, "(null)") ? d : NULL,
+                                   strcmp(value, "(null)") ? value : NULL);
+    } else if (strcmp(op, "file") == 0) {
+        rc = files_write(d, value);
+    } else if (strcmp(op, "folder") == 0) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", files_base, d);
+        rc = vial_app_template_folder(st->app, path);
     } else if (strcmp(op, "set") == 0) {
         rc = vial_ctx_set(cur, d, value);
     } else if (strcmp(op, "safe") == 0) {
@@ -97,8 +171,8 @@ static void op_run(struct wire_buf *out, struct op_state *st, const char *op, co
     } else if (strcmp(op, "pop") == 0) {
         st->top -= st->top > 0;
         return;
-    } else if (strcmp(op, "render") == 0) {
-        op_render(out, st->app, st->root, d, value);
+    } else if (strcmp(op, "render") == 0 || strcmp(op, "message") == 0) {
+        op_render(out, st->app, st->root, d, value, op[0] == 'm');
         return;
     } else if (strcmp(op, "view") == 0) {
         op_view(out, st->app, st->root, d);
@@ -136,6 +210,7 @@ static char *op_exec(const char *ops, size_t len, size_t *out_len)
     }
     vial_ctx_free(st.root);
     vial_app_free(st.app);
+    files_remove();
     *out_len = out.len;
     return out.data;
 }
