@@ -1,16 +1,14 @@
 /* checker.c -- lab 13's hidden tests: sends scripts of operations (open, exec, query,
  * insert, ...) with random table and column names, values and bytes to the driver, which
  * runs them on the learner's keg, runs the same scripts on the reference keg in this
- * process (the driver's own code, compiled here), and compares the two texts: the
+ * process (the driver's ops.h, compiled here), and compares the two texts: the
  * pragmas set at open, bound values that round-trip byte for byte and never show in SQL
  * text, errors mapped to statuses with SQLite's message, identifiers refused before any
  * SQL, one statement per exec, the counter against the driver's own count, the statement
  * cache, nested readers and nothing left unfinalized at close. Run as `checker SEED`. */
-/* The reference side runs the driver's operations (its main is not used); first, since
- * the driver includes sqlcount.h first. */
-#define main lab13_driver_main
-#include "driver.c"
-#undef main
+/* The reference side runs the driver's operations (ops.h); first, since they include
+ * sqlcount.h first. */
+#include "ops.h"
 
 #include <stdio.h>
 #include <stdlib.h>
