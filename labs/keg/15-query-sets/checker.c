@@ -2,11 +2,10 @@
  * chains of query sets on them (filters with every lookup, exclude, Q objects, F(),
  * order_by, slices) evaluated every way (fetch, count, exists, get, update, delete).
  * Each test sends small programs to the driver, runs the same program on the reference
- * keg (the driver's executor compiled here), and compares the two texts: the objects,
+ * keg (the driver's ops.h compiled here), and compares the two texts: the objects,
  * the statuses and the statements SQLite ran for each step (0 while building, 1 for an
  * evaluation, 0 for a mistake). Run as `checker SEED`. */
-#define LAB15_NO_MAIN
-#include "driver.c"     /* sqlcount.h first: it counts the reference's statements too */
+#include "ops.h"        /* sqlcount.h first: it counts the reference's statements too */
 
 #include <stdarg.h>
 
