@@ -3,10 +3,9 @@
  * small programs on it: foreign keys followed and cached, reverse sets, many-to-many,
  * select_related, prefetch_related against the naive loop (50 parents in exactly two
  * statements), and on_delete (CASCADE down to grandchildren, SET_NULL, PROTECT). Each
- * program runs on the subject and on the reference keg (the driver's executor compiled
+ * program runs on the subject and on the reference keg (the driver's ops.h compiled
  * here); the two texts, statement counts included, must be equal. Run as `checker SEED`. */
-#define LAB16_NO_MAIN
-#include "driver.c"     /* sqlcount.h first: it counts the reference's statements too */
+#include "ops.h"        /* sqlcount.h first: it counts the reference's statements too */
 
 #include "tap.h"
 
