@@ -2,7 +2,7 @@
  * names, kinds, NULL, UNIQUE, max_length, defaults, a foreign key from a child to its
  * parent) and a random history of changes to them, with rows in the tables between the
  * steps; it sends that script (model, make, migrate, sql, exec, write) to the driver,
- * runs the same script on the reference keg in this process (the driver's code,
+ * runs the same script on the reference keg in this process (the driver's ops.h,
  * compiled here) and compares the two texts: the migration files byte for byte, the
  * statuses and messages, sqlite_schema and every row after migrate, keg_migrations,
  * the statement counts, and sqlmigrate's text. Run as `checker SEED`. */
@@ -13,10 +13,8 @@
 #include "tap.h"
 #include "wire.h"
 
-/* The reference side runs the driver's operations (its main is not used). */
-#define main lab18_driver_main
-#include "driver.c"
-#undef main
+/* The reference side runs the driver's operations (ops.h). */
+#include "ops.h"
 
 static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
 static struct wire_rng rng;
