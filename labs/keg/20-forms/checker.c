@@ -6,8 +6,7 @@
  * database compared with the reference run on a mirror database; a POSTed is_staff has
  * no effect, a unique clash is a form error, oversize and malformed bodies save
  * nothing. Run as `checker SEED`. */
-#define LAB20_NO_MAIN
-#include "driver.c"         /* the spec code, run here on the reference */
+#include "ops.h"        /* the driver's spec code, run here on the reference */
 
 #include <curl/curl.h>
 
@@ -233,7 +232,7 @@ static void random_model(struct wire_buf *s, int bound)
 
 /* ---- comparing transcripts ------------------------------------------------------------ */
 
-/* The reference's transcript of a spec: the driver's own code, on the reference. */
+/* The reference's transcript of a spec: the driver's ops.h, on the reference. */
 static char *reference_run(const char *spec)
 {
     struct wire_buf out = { 0 };
