@@ -702,16 +702,42 @@ int keg_csrf_rotate(vial_request *req);
  * characters, or a secret of 32 as it is. KEG_EINVALID for anything else. */
 int keg_csrf_unmask(const char *token, char *secret);
 
-/* ---- users, passwords and permissions [lab 22] -------------------------------------- */
+/* ---- users, passwords and permissions [lab 22] --------------------------------------
+ * Passwords are stored as Django stores them, so a hash made by one verifies in the
+ * other: "pbkdf2_sha256$<iterations>$<salt>$<hash>", the salt 22 characters of
+ * [a-zA-Z0-9] drawn with RAND_bytes, the hash the 32 bytes of
+ * PKCS5_PBKDF2_HMAC(password, salt, iterations, SHA-256) in base64 with its "=" padding
+ * (44 characters). Iterations are a decimal number from 1 to INT_MAX without sign or
+ * leading zero; the salt is not empty and holds no '$'.
+ * The auth tables (Django's, without content types: a permission carries its app label):
+ *   auth_user                   keg_auth_user's CREATE TABLE (keg_create_table)
+ *   auth_permission             ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "name"
+ *                               varchar(255) NOT NULL, "app_label" varchar(100) NOT NULL,
+ *                               "codename" varchar(100) NOT NULL)
+ *   auth_group                  ("id" ..., "name" varchar(150) NOT NULL UNIQUE)
+ *   auth_group_permissions      ("id" ..., "group_id" integer NOT NULL, "permission_id"
+ *                               integer NOT NULL)
+ *   auth_user_groups            ("id" ..., "user_id" integer NOT NULL, "group_id" ...)
+ *   auth_user_user_permissions  ("id" ..., "user_id" integer NOT NULL, "permission_id" ...)
+ * (each id column as auth_permission's; the join tables' columns REFERENCE their tables).
+ * A logged-in request's session holds "_auth_user_id" (the id in decimal), as Django's. */
 
 #define KEG_PASSWORD_ITERATIONS 1000000     /* Django 5.2's PBKDF2 default */
+#define KEG_LOGIN_URL "/accounts/login/"    /* Django's LOGIN_URL default */
+#define KEG_LOGIN_REDIRECT_URL "/accounts/profile/"     /* LOGIN_REDIRECT_URL */
 
-/* "pbkdf2_sha256$<iterations>$<salt>$<base64 hash>", Django's format, with a random
- * salt. Caller frees; NULL when out of memory. */
+/* A new hash of password with a fresh salt and `iterations` rounds (0:
+ * KEG_PASSWORD_ITERATIONS). Caller frees; NULL for a NULL password, when RAND_bytes or
+ * PBKDF2 failed, or when out of memory. */
 char *keg_password_make(const char *password, unsigned iterations);
-/* 1 when password matches encoded, 0 otherwise (malformed input included). */
+/* 1 when password matches encoded (its salt and iterations hashed again, the two texts
+ * compared with CRYPTO_memcmp), 0 otherwise: NULL arguments and a malformed or unusable
+ * encoded ("!..." of Django's set_unusable_password) included. Runs PBKDF2 once when
+ * encoded is well formed, else never. */
 int keg_password_check(const char *password, const char *encoded);
-/* 1 when encoded uses another iteration count than `iterations`. */
+/* 1 when encoded is not a well-formed hash of exactly `iterations` rounds (0:
+ * KEG_PASSWORD_ITERATIONS): Django's must_update, after which a correct password is
+ * hashed again with the current count. 0 when it is. */
 int keg_password_must_update(const char *encoded, unsigned iterations);
 
 struct keg_user {
@@ -726,21 +752,58 @@ struct keg_user {
     int is_active;
     long long date_joined;
 };
+/* Django's User, table auth_user: id, password varchar(128), last_login datetime NULL,
+ * is_superuser bool, username varchar(150) UNIQUE, email varchar(254) (blank), is_staff
+ * bool, is_active bool (default 1), date_joined datetime. Given. */
 extern const keg_model keg_auth_user;
 
-/* The user with that username and password into out, or KEG_ENOTFOUND (an unknown
- * username still costs one hash). */
-int keg_authenticate(keg_db *db, const char *username, const char *password,
+/* Creates the auth tables above when missing and adds a teardown hook that frees the
+ * request's user. Call once per site, after keg_sessions_install (and keg_csrf_install
+ * when the site has CSRF). 0, KEG_EINVALID for NULL or a site without a database, or a
+ * status. The tables are given; the hook is yours. */
+int keg_auth_install(keg_site *site);
+
+/* Django's authenticate() with ModelBackend, on the database and settings of req's site:
+ * the user with that username into out (an object of keg_auth_user, cleared first) when
+ * password checks against its hash and the user is active; else KEG_ENOTFOUND. An
+ * unknown username still costs one hash (keg_password_make with the site's
+ * password_iterations), so the answer takes as long either way. A correct password
+ * whose hash has another iteration count than the site's (keg_password_must_update) is
+ * hashed again and the row updated. KEG_EINVALID for NULL arguments or a request outside
+ * a site with a database; else a database status. */
+int keg_authenticate(vial_request *req, const char *username, const char *password,
                      struct keg_user *out);
+/* Django's login(): when the session holds another user's id it is flushed, else its key
+ * is cycled (keg_session_cycle_key: an anonymous session keeps its data); then
+ * "_auth_user_id" is set, the CSRF secret rotated (keg_csrf_rotate, when the site has
+ * CSRF) and the user's last_login set to now in auth_user. keg_request_user then gives
+ * this user for the rest of the request. 0 or a status (KEG_EINVALID for NULL, a user
+ * without id, or a site without sessions). */
 int keg_login(vial_request *req, const struct keg_user *user);
+/* Django's logout(): the session flushed (keg_session_flush) and, unlike Django, the
+ * CSRF secret rotated too (when the site has CSRF); keg_request_user then gives NULL.
+ * 0 or a status. */
 int keg_logout(vial_request *req);
-/* The logged-in user of req, or NULL (anonymous). Owned by req. */
+/* The logged-in user of req: the active user whose id the session's "_auth_user_id"
+ * holds, loaded at the first call of the request (one SELECT) and kept until its
+ * teardown; NULL for anonymous (no id, a user since deleted or made inactive). Owned by
+ * req. */
 const struct keg_user *keg_request_user(vial_request *req);
-/* 1 when the user has "app.codename" (directly, by a group, or as superuser). */
+/* Django's has_perm(): 1 when an active user has "app_label.codename": as superuser, or
+ * by a row of auth_user_user_permissions, or by a group of theirs in
+ * auth_group_permissions; 0 otherwise (NULL user or perm, an inactive user, perm without
+ * a '.'), or a database status. */
 int keg_user_has_perm(keg_db *db, const struct keg_user *user, const char *perm);
-/* A before-request guard: 0 for a logged-in user, else a 302 to the login page with
- * next= the local path. */
+/* Django's login_required, as a before-request hook (vial_app_before_request or a
+ * blueprint's): 0 for a logged-in user, else 302 (res a vial_redirect to
+ * KEG_LOGIN_URL "?next=" and the request's path, with "?" and its query string when it
+ * has one, percent-encoded by vial_percent_encode(..., 1): "/a/b?x=1" gives
+ * "/accounts/login/?next=/a/b%3Fx%3D1"). */
 int keg_login_required(vial_request *req, vial_response *res);
+/* After a login: a 302 to the "next" value of req's form (a POST) or query, when
+ * vial_redirect accepts it (a local path: never another site, no open redirect), else
+ * to KEG_LOGIN_REDIRECT_URL. 0, or KEG_ERROR when vial refused both. */
+int keg_redirect_next(vial_request *req, vial_response *res);
 
 /* ---- middleware and the admin [lab 23] ---------------------------------------------- */
 
