@@ -12,11 +12,9 @@
 #include "tap.h"
 #include "wire.h"
 
-/* The reference side runs the driver's own views and operations (its main is not
- * used): the reference runs them here, the learner's vial runs them in the subject. */
-#define main lab06_driver_main
-#include "driver.c"
-#undef main
+/* The reference side runs the driver's own views and operations (ops.h): the
+ * reference runs them here, the learner's vial runs them in the subject. */
+#include "ops.h"
 
 /* ---- random inputs -------------------------------------------------------------------- */
 
