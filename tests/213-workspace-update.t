@@ -6,6 +6,7 @@
 # rewrites course.mk; a pass moves course.mk's current lab. A workspace made before
 # tracks were data (no record, the old Makefile: tests/fixtures/workspace-v1.mk) keeps
 # working: it builds, checks, keeps its progress, and update touches none of its files.
+# A file new to the course arrives as starter(current lab) beside the learner's own.
 . "$(dirname "$0")/lib-grader.sh"
 grader_setup
 grader_course_copy
@@ -80,4 +81,33 @@ t_ok $([ "$RC" -eq 0 ] && cmp -s "$T/ws/vial/vial.h" "$STACKLAB_COURSE/labs/vial
     && grep -q "vial_template_add_tag" "$T/ws/vial/vial.h" && grep -q "mine" "$T/ws/vial/template.c"; echo $?) \
     "update replaces the unedited vial.h with lab 19's (the registry), keeps the edited template.c"
 [ "$G_FAILS" -gt 0 ] && t_diag "$T/cmd.out"
+
+# A workspace made before vial/template_tags.c existed: template.c is the learner's own
+# lab 09 (its render state inside it, nothing of lab 19), template.h the given one.
+# Update adds template_tags.c as starter(current lab): its stubs define the registry
+# and the vial_tag_* calls once, use nothing of template.c, and the subject still links.
+grader_ws || { echo "Bail out! stacklab init failed"; exit 1; }
+grader_put 13
+ref="$STACKLAB_COURSE/labs/vial/ref"
+"$TOOL" 1 "$ref/template.h" > "$T/ws/vial/template.h"
+"$TOOL" 13 "$ref/template.h" | sed -n '/^\/\* ---- rendering: what template.c/,/^#endif/p' | sed '$d' \
+    > "$T/state.h"
+sed "/^#include \"template.h\"$/r $T/state.h" "$T/ws/vial/template.c" > "$T/template.c"
+mv "$T/template.c" "$T/ws/vial/template.c"
+rm "$T/ws/vial/template_tags.c"
+sed -i '/ vial\/template_tags.c$/d' "$T/ws/.stacklab/given"
+now=$(date +%s)
+for n in 01 02 03 04 05 06 07 08 09 10 11 12; do
+    echo "INSERT INTO attempts(lab, at, passed, failed, total, verdict) VALUES('$n', $now, 3, 0, 3, 'pass');"
+done | sqlite3 "$T/ws/.stacklab/progress.db"
+run "$SL" update
+t_ok $([ "$RC" -eq 0 ] && "$TOOL" 13 "$ref/template_tags.c" | cmp -s - "$T/ws/vial/template_tags.c" \
+    && grep -q " 13 vial/template_tags.c$" "$T/ws/.stacklab/given" \
+    && ! grep -q "vial_template_add_tag\|tpl_render_tag" "$T/ws/vial/template.c"; echo $?) \
+    "update adds template_tags.c as starter(13) beside a template.c without lab 19"
+[ "$G_FAILS" -gt 0 ] && t_diag "$T/cmd.out"
+grader_check 09 --only
+t_ok $([ "$RC" -eq 0 ] && grep -q "^PASS lab 09" "$T/out"; echo $?) \
+    "and check 09 builds and passes with it (exit $RC)"
+[ "$RC" -ne 0 ] && t_diag "$T/out" 40
 t_done

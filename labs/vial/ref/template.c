@@ -3,7 +3,8 @@
  * {% extends %}/{% block %}, {# comments #} and {%- -%} whitespace control. A template is
  * parsed into a tree first (so every syntax error is found), then rendered.
  * Until lab 09 rendering reports "not implemented". [lab 19] adds Django's spellings
- * ({% empty %}, forloop, block.super) and the app's own tags and filters. */
+ * ({% empty %}, forloop, block.super) and the app's own filters here; the app's own tags,
+ * block.super and forloop's values are in template_tags.c (template.h: what they share). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,6 @@
 #include "template.h"
 
 /* SOLUTION(09) BEGIN */
-#define TPL_MAX_DEPTH 16                /* extends chain and nested for loops */
 #define TPL_MAX_FILE (4L << 20)
 
 enum ctx_kind { CTX_STR, CTX_SAFE, CTX_LIST };
@@ -30,14 +30,7 @@ struct vial_ctx {
     size_t n, cap;
 };
 
-/* A growable output buffer; `failed` once out of memory. */
-struct tbuf {
-    char *data;
-    size_t len, cap;
-    int failed;
-};
-
-static void tbuf_add(struct tbuf *b, const char *s, size_t n)
+void tbuf_add(struct tbuf *b, const char *s, size_t n)
 {
     if (b->failed)
         return;
@@ -59,7 +52,7 @@ static void tbuf_add(struct tbuf *b, const char *s, size_t n)
 }
 
 /* Appends s[0..n) with & < > " ' replaced by entities (markupsafe's choice). */
-static void tbuf_escaped(struct tbuf *b, const char *s, size_t n)
+void tbuf_escaped(struct tbuf *b, const char *s, size_t n)
 {
     size_t from = 0;
     for (size_t i = 0; i < n; i++) {
@@ -225,81 +218,8 @@ vial_ctx *vial_ctx_list_add(vial_ctx *ctx, const char *name)
 /* SOLUTION(09) BEGIN */
 /* ---- rendering: tree + context -> text ------------------------------------------ */
 
-enum tval_kind { V_MISSING, V_STR, V_LIST, V_CTX };
-
-/* A value while an expression is evaluated; `owned` (if any) is freed after use. */
-struct tval {
-    enum tval_kind kind;
-    const char *s;
-    size_t len;
-    int safe;
-    char *owned;
-    const struct ctx_entry *list;
-/* SOLUTION(09) END */
-/* SOLUTION(19) BEGIN */
-    int falsy;                          /* a string that is false: forloop's "False" */
-/* SOLUTION(19) END */
-/* SOLUTION(09) BEGIN */
-};
-
-struct render {
-    struct tpl *chain[TPL_MAX_DEPTH];   /* [0] the template asked for, then its parents */
-    int nchain;
-    const vial_ctx *root;
-    struct {
-        const char *name;
-        const vial_ctx *ctx;
-/* SOLUTION(09) END */
-/* SOLUTION(19) BEGIN */
-        size_t index, count;            /* forloop: this item's index, the list's size */
-/* SOLUTION(19) END */
-/* SOLUTION(09) BEGIN */
-    } scope[TPL_MAX_DEPTH];             /* for-loop variables, innermost last */
-    int nscope, depth;
-    struct tbuf out;
-    char *err;
-    const vial_app *app;                /* templates, tags and filters; may be NULL */
-/* SOLUTION(09) END */
-/* SOLUTION(19) BEGIN */
-    struct {
-        const char *name;
-        int level;                      /* the chain index its body came from */
-    } blocks[TPL_MAX_DEPTH * 4];        /* blocks being rendered, innermost last */
-    int nblocks;
-    const char *where;                  /* the template being rendered (errors) */
-/* SOLUTION(19) END */
-/* SOLUTION(09) BEGIN */
-};
-
-/* SOLUTION(09) END */
-/* SOLUTION(19) BEGIN */
-/* forloop.FIELD of the innermost loop (Django's names); missing for another field. */
-static struct tval forloop(const struct render *r, const char *field, size_t len)
-{
-    static const char *const names[] = {"counter", "counter0", "revcounter",
-                                        "revcounter0", "first", "last"};
-    size_t i = r->scope[r->nscope - 1].index, n = r->scope[r->nscope - 1].count;
-    size_t k = 0, nnames = sizeof names / sizeof names[0];
-    while (k < nnames && (strlen(names[k]) != len || memcmp(names[k], field, len) != 0))
-        k++;
-    if (k == nnames)
-        return (struct tval){.kind = V_MISSING};
-    if (k >= 4) {
-        int yes = k == 4 ? i == 0 : i + 1 == n;
-        return (struct tval){.kind = V_STR, .s = yes ? "True" : "False",
-                             .len = yes ? 4 : 5, .falsy = !yes};
-    }
-    size_t values[] = {i + 1, i, n - i, n - i - 1};
-    char num[32];
-    int w = snprintf(num, sizeof num, "%zu", values[k]);
-    char *d = tpl_dup(num, (size_t)w);
-    return (struct tval){.kind = d ? V_STR : V_MISSING, .s = d, .len = (size_t)w, .owned = d};
-}
-/* SOLUTION(19) END */
-/* SOLUTION(09) BEGIN */
-
 /* The value of a dotted name: loop variables first, then the context. */
-static struct tval lookup(const struct render *r, const char *name, size_t len)
+struct tval tpl_lookup(const struct render *r, const char *name, size_t len)
 {
     struct tval v = {.kind = V_MISSING};
     const char *dot = memchr(name, '.', len);
@@ -308,7 +228,7 @@ static struct tval lookup(const struct render *r, const char *name, size_t len)
 /* SOLUTION(09) END */
 /* SOLUTION(19) BEGIN */
     if (len > 8 && memcmp(name, "forloop.", 8) == 0 && r->nscope > 0)
-        return forloop(r, name + 8, len - 8);
+        return tpl_forloop(r, name + 8, len - 8);
 /* SOLUTION(19) END */
 /* SOLUTION(09) BEGIN */
     for (int i = r->nscope - 1; i >= 0; i--) {
@@ -346,7 +266,7 @@ static void tval_own(struct tval *v, char *s, size_t len, int safe)
 }
 
 /* Applies one filter to v. */
-static void apply(struct tval *v, enum filter_id id, const char *arg, size_t alen)
+void tpl_apply(struct tval *v, enum filter_id id, const char *arg, size_t alen)
 {
     const char *s = v->kind == V_STR ? v->s : "";
     size_t len = v->kind == V_STR ? v->len : 0;
@@ -388,8 +308,8 @@ static void apply(struct tval *v, enum filter_id id, const char *arg, size_t ale
 /* SOLUTION(19) BEGIN */
 /* Applies a filter of the app's own: its result replaces v (missing when it gives
  * NULL); a missing value or a list reaches it as "". */
-static void apply_custom(struct tval *v, const struct vial_tpl_ext *ext, const char *arg,
-                         size_t alen)
+void tpl_apply_custom(struct tval *v, const struct vial_tpl_ext *ext, const char *arg,
+                      size_t alen)
 {
     char *value = tpl_dup(v->kind == V_STR ? v->s : "", v->kind == V_STR ? v->len : 0);
     char *a = arg ? tpl_dup(arg, alen) : NULL;
@@ -403,20 +323,20 @@ static void apply_custom(struct tval *v, const struct vial_tpl_ext *ext, const c
 /* SOLUTION(19) END */
 /* SOLUTION(09) BEGIN */
 
-static struct tval eval(const struct render *r, const struct texpr *x)
+struct tval tpl_eval(const struct render *r, const struct texpr *x)
 {
-    struct tval v = x->name ? lookup(r, x->name, x->nlen)
+    struct tval v = x->name ? tpl_lookup(r, x->name, x->nlen)
                             : (struct tval){.kind = V_STR, .s = x->lit, .len = x->llen};
     for (int i = 0; i < x->nf; i++) {
 /* SOLUTION(09) END */
 /* SOLUTION(19) BEGIN */
         if (x->f[i].id == F_CUSTOM) {
-            apply_custom(&v, x->f[i].ext, x->f[i].arg, x->f[i].alen);
+            tpl_apply_custom(&v, x->f[i].ext, x->f[i].arg, x->f[i].alen);
             continue;
         }
 /* SOLUTION(19) END */
 /* SOLUTION(09) BEGIN */
-        apply(&v, x->f[i].id, x->f[i].arg, x->f[i].alen);
+        tpl_apply(&v, x->f[i].id, x->f[i].arg, x->f[i].alen);
     }
     return v;
 }
@@ -433,18 +353,16 @@ static int truthy(const struct tval *v)
            || (v->kind == V_LIST && v->list->n > 0);
 }
 
-static int render_list(struct render *r, const struct tlist *l);
-
 /* The most derived definition of block `name` in the chain. */
-static const struct tnode *find_block(const struct tlist *l, const char *name)
+const struct tnode *tpl_find_block(const struct tlist *l, const char *name)
 {
     for (size_t i = 0; i < l->n; i++) {
         const struct tnode *x = &l->items[i];
         if (x->kind == TN_BLOCK && strcmp(x->name, name) == 0)
             return x;
-        const struct tnode *in = find_block(&x->body, name);
+        const struct tnode *in = tpl_find_block(&x->body, name);
         if (in == NULL)
-            in = find_block(&x->alt, name);
+            in = tpl_find_block(&x->alt, name);
         if (in != NULL)
             return in;
     }
@@ -453,11 +371,11 @@ static const struct tnode *find_block(const struct tlist *l, const char *name)
 
 static int render_for(struct render *r, const struct tnode *n)
 {
-    struct tval v = eval(r, &n->expr);
+    struct tval v = tpl_eval(r, &n->expr);
     int rc = 0;
     if (v.kind != V_LIST || v.list->n == 0) {
         free(v.owned);
-        return render_list(r, &n->alt);
+        return tpl_render_list(r, &n->alt);
     }
     if (r->nscope == TPL_MAX_DEPTH) {
         char msg[200];
@@ -475,19 +393,11 @@ static int render_for(struct render *r, const struct tnode *n)
         r->scope[r->nscope - 1].count = v.list->n;
 /* SOLUTION(19) END */
 /* SOLUTION(09) BEGIN */
-        rc = render_list(r, &n->body);
+        rc = tpl_render_list(r, &n->body);
     }
     r->nscope--;
     return rc;
 }
-
-/* SOLUTION(09) END */
-/* SOLUTION(19) BEGIN */
-static int render_tag(struct render *r, const struct tnode *n);
-static int render_block(struct render *r, const char *name, int from);
-static int render_super(struct render *r, const struct texpr *x);
-/* SOLUTION(19) END */
-/* SOLUTION(09) BEGIN */
 
 static int render_node(struct render *r, const struct tnode *n)
 {
@@ -495,11 +405,11 @@ static int render_node(struct render *r, const struct tnode *n)
 /* SOLUTION(09) END */
 /* SOLUTION(19) BEGIN */
     if (n->kind == TN_TAG)
-        return render_tag(r, n);
+        return tpl_render_tag(r, n);
     if (n->kind == TN_BLOCK)
-        return render_block(r, n->name, 0);
+        return tpl_render_block(r, n->name, 0);
     if (n->kind == TN_VAR && n->expr.nlen == 11 && memcmp(n->expr.name, "block.super", 11) == 0)
-        return render_super(r, &n->expr);
+        return tpl_render_super(r, &n->expr);
 /* SOLUTION(19) END */
 /* SOLUTION(09) BEGIN */
     switch (n->kind) {
@@ -507,7 +417,7 @@ static int render_node(struct render *r, const struct tnode *n)
         tbuf_add(&r->out, n->text, n->len);
         return 0;
     case TN_VAR:
-        v = eval(r, &n->expr);
+        v = tpl_eval(r, &n->expr);
         if (v.kind == V_STR && v.safe)
             tbuf_add(&r->out, v.s, v.len);
         else if (v.kind == V_STR)
@@ -515,25 +425,25 @@ static int render_node(struct render *r, const struct tnode *n)
         free(v.owned);
         return 0;
     case TN_IF:
-        v = eval(r, &n->expr);
+        v = tpl_eval(r, &n->expr);
         int yes = truthy(&v) != n->expr.negate;
         free(v.owned);
-        return render_list(r, yes ? &n->body : &n->alt);
+        return tpl_render_list(r, yes ? &n->body : &n->alt);
     case TN_FOR:
         return render_for(r, n);
     case TN_BLOCK:
         for (int i = 0; i < r->nchain; i++) {
-            const struct tnode *b = find_block(&r->chain[i]->root, n->name);
+            const struct tnode *b = tpl_find_block(&r->chain[i]->root, n->name);
             if (b != NULL)
-                return render_list(r, &b->body);
+                return tpl_render_list(r, &b->body);
         }
-        return render_list(r, &n->body);
+        return tpl_render_list(r, &n->body);
     default:
         return 0;
     }
 }
 
-static int render_list(struct render *r, const struct tlist *l)
+int tpl_render_list(struct render *r, const struct tlist *l)
 {
     if (++r->depth > 200) {
         r->err = tpl_dup("blocks nested too deep", 22);
@@ -562,7 +472,7 @@ static int name_ok(const char *name)
 
 /* The source of template `name`: the app's own, else a copy read from its folder
  * (*owned, caller frees). NULL when there is none. */
-static const char *tpl_source(const vial_app *app, const char *name, char **owned)
+const char *tpl_source(const vial_app *app, const char *name, char **owned)
 {
     *owned = NULL;
     const char *s = app ? vial_pairs_get(&app->templates, name) : NULL;
@@ -586,7 +496,7 @@ static const char *tpl_source(const vial_app *app, const char *name, char **owne
 }
 
 /* Parses the parents of r->chain[0] into the chain. Returns 0 or -1 with r->err. */
-static int load_chain(struct render *r, const vial_app *app)
+int tpl_load_chain(struct render *r, const vial_app *app)
 {
     char msg[1024];
     while (r->chain[r->nchain - 1]->parent[0] != '\0') {
@@ -616,139 +526,6 @@ static int load_chain(struct render *r, const vial_app *app)
 }
 /* SOLUTION(09) END */
 
-/* SOLUTION(19) BEGIN */
-/* ---- [lab 19] blocks with block.super, the app's own tags ------------------------ */
-
-struct vial_tag_call {
-    struct render *r;
-    const struct tnode *n;
-    char *looked;                       /* the last lookup's value, owned */
-};
-
-/* Records "TEMPLATE:LINE: message" as the render's error (the first one wins). */
-static int render_fail(struct render *r, int line, const char *message)
-{
-    if (r->err == NULL) {
-        const char *where = r->where ? r->where : r->chain[r->nchain - 1]->name;
-        size_t cap = strlen(where) + strlen(message) + 32;
-        if ((r->err = malloc(cap)) != NULL)
-            snprintf(r->err, cap, "%s:%d: %s", where, line, message);
-    }
-    return -1;
-}
-
-/* Renders the body of block `name` from the first template of the chain, from index
- * `from` on, that defines it; nothing when none does. */
-static int render_block(struct render *r, const char *name, int from)
-{
-    for (int i = from; i < r->nchain; i++) {
-        const struct tnode *b = find_block(&r->chain[i]->root, name);
-        if (b == NULL)
-            continue;
-        if (r->nblocks == (int)(sizeof r->blocks / sizeof r->blocks[0]))
-            return render_fail(r, b->line, "blocks nested too deep");
-        const char *where = r->where;
-        r->blocks[r->nblocks].name = name;
-        r->blocks[r->nblocks++].level = i;
-        r->where = r->chain[i]->name;
-        int rc = render_list(r, &b->body);
-        r->where = where;
-        r->nblocks--;
-        return rc;
-    }
-    return 0;
-}
-
-/* {{ block.super }}: the block's body from the templates after the one giving it now,
- * rendered as a safe value, then the expression's filters. Outside a block: nothing. */
-static int render_super(struct render *r, const struct texpr *x)
-{
-    if (r->nblocks == 0)
-        return 0;
-    struct tbuf saved = r->out;
-    r->out = (struct tbuf){0};
-    int rc = render_block(r, r->blocks[r->nblocks - 1].name,
-                          r->blocks[r->nblocks - 1].level + 1);
-    struct tbuf inner = r->out;
-    r->out = saved;
-    if (rc < 0 || inner.failed) {
-        free(inner.data);
-        return rc < 0 ? -1 : render_fail(r, 0, "out of memory");
-    }
-    struct tval v = {.kind = V_STR, .s = inner.data ? inner.data : "", .len = inner.len,
-                     .safe = 1, .owned = inner.data};
-    for (int i = 0; i < x->nf; i++) {
-        if (x->f[i].id == F_CUSTOM)
-            apply_custom(&v, x->f[i].ext, x->f[i].arg, x->f[i].alen);
-        else
-            apply(&v, x->f[i].id, x->f[i].arg, x->f[i].alen);
-    }
-    if (v.kind == V_STR && v.safe)
-        tbuf_add(&r->out, v.s, v.len);
-    else if (v.kind == V_STR)
-        tbuf_escaped(&r->out, v.s, v.len);
-    free(v.owned);
-    return 0;
-}
-
-/* {% NAME args %}: evaluates the arguments to strings and calls the tag. */
-static int render_tag(struct render *r, const struct tnode *n)
-{
-    char *keys[TPL_MAX_ARGS] = {0}, *values[TPL_MAX_ARGS] = {0};
-    int ok = 1, rc = -1;
-    for (int i = 0; i < n->nargs; i++) {
-        struct tval v = eval(r, &n->args[i].x);
-        values[i] = v.kind == V_STR ? tpl_dup(v.s, v.len) : tpl_dup("", 0);
-        keys[i] = n->args[i].key ? tpl_dup(n->args[i].key, n->args[i].klen) : NULL;
-        ok &= values[i] != NULL && (n->args[i].key == NULL || keys[i] != NULL);
-        free(v.owned);
-    }
-    struct vial_tag_call call = {.r = r, .n = n};
-    if (ok)
-        rc = n->ext->tag(&call, n->nargs, (const char *const *)keys,
-                         (const char *const *)values, n->ext->user);
-    if (rc < 0 && r->err == NULL) {
-        char msg[80];
-        snprintf(msg, sizeof msg, "tag '%s' failed", n->ext->name);
-        render_fail(r, n->line, ok ? msg : "out of memory");
-    }
-    for (int i = 0; i < n->nargs; i++) {
-        free(keys[i]);
-        free(values[i]);
-    }
-    free(call.looked);
-    return rc < 0 ? -1 : 0;
-}
-
-/* Adds or replaces an entry of table[0..*n): a tag (tag set) or a filter. */
-static int ext_add(struct vial_tpl_ext *table, int *n, const char *const *builtins,
-                   const char *name, vial_tag_fn tag, vial_filter_fn filter, void *user)
-{
-    size_t len = name ? strlen(name) : 0;
-    if (len == 0 || len >= sizeof table[0].name || (tag == NULL && filter == NULL)
-        || (name[0] >= '0' && name[0] <= '9'))
-        return -1;
-    for (size_t i = 0; i < len; i++)
-        if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z')
-              || (name[i] >= '0' && name[i] <= '9') || name[i] == '_'))
-            return -1;
-    for (size_t i = 0; builtins[i] != NULL; i++)
-        if (strcmp(builtins[i], name) == 0)
-            return -1;
-    int at = 0;
-    while (at < *n && strcmp(table[at].name, name) != 0)
-        at++;
-    if (at == VIAL_TPL_MAX_EXT)
-        return -1;
-    memcpy(table[at].name, name, len + 1);
-    table[at].tag = tag;
-    table[at].filter = filter;
-    table[at].user = user;
-    *n += at == *n;
-    return 0;
-}
-/* SOLUTION(19) END */
-
 char *vial_render_string(const vial_app *app, const char *name, const char *source,
                          const vial_ctx *ctx, char **err)
 {
@@ -761,8 +538,8 @@ char *vial_render_string(const vial_app *app, const char *name, const char *sour
         e = tpl_dup("no template source", 18);
     else if ((r.chain[0] = tpl_parse_app(app, name, source, NULL, &e)) != NULL) {
         r.nchain = 1;
-        if (load_chain(&r, app) == 0)
-            render_list(&r, &r.chain[r.nchain - 1]->root);
+        if (tpl_load_chain(&r, app) == 0)
+            tpl_render_list(&r, &r.chain[r.nchain - 1]->root);
         e = r.err;
         if (e == NULL && r.out.failed)
             e = tpl_dup("out of memory", 13);
@@ -849,132 +626,4 @@ int vial_render(vial_response *res, const vial_app *app, const char *name,
     (void)ctx;
     return vial_abort(res, 500);
    SOLUTION(09) END */
-}
-
-/* ---- [lab 19] the app's own tags and filters -------------------------------------- */
-
-int vial_template_add_tag(vial_app *app, const char *name, vial_tag_fn fn, void *user)
-{
-/* SOLUTION(19) BEGIN */
-    static const char *const builtins[] = {"if", "elif", "else", "endif", "for", "empty",
-                                           "endfor", "block", "endblock", "extends", NULL};
-    return app && fn ? ext_add(app->tags, &app->ntags, builtins, name, fn, NULL, user) : -1;
-/* SOLUTION(19) STUB
-    (void)app;
-    (void)name;
-    (void)fn;
-    (void)user;
-    return -1;
-   SOLUTION(19) END */
-}
-
-int vial_template_add_filter(vial_app *app, const char *name, vial_filter_fn fn, void *user)
-{
-/* SOLUTION(19) BEGIN */
-    static const char *const builtins[] = {"upper", "lower", "trim", "length", "safe",
-                                           "escape", "e", "default", NULL};
-    return app && fn ? ext_add(app->filters, &app->nfilters, builtins, name, NULL, fn, user)
-                     : -1;
-/* SOLUTION(19) STUB
-    (void)app;
-    (void)name;
-    (void)fn;
-    (void)user;
-    return -1;
-   SOLUTION(19) END */
-}
-
-int vial_tag_write(vial_tag_call *call, const char *html)
-{
-/* SOLUTION(19) BEGIN */
-    if (call == NULL || html == NULL)
-        return -1;
-    tbuf_add(&call->r->out, html, strlen(html));
-    return call->r->out.failed ? -1 : 0;
-/* SOLUTION(19) STUB
-    (void)call;
-    (void)html;
-    return -1;
-   SOLUTION(19) END */
-}
-
-int vial_tag_include(vial_tag_call *call, const char *name)
-{
-/* SOLUTION(19) BEGIN */
-    if (call == NULL || name == NULL)
-        return -1;
-    struct render *r = call->r;
-    char *owned = NULL;
-    const char *src = tpl_source(r->app, name, &owned);
-    if (src == NULL) {
-        size_t cap = strlen(name) + 32;
-        char *msg = malloc(cap);
-        if (msg != NULL)
-            snprintf(msg, cap, "template not found: %s", name);
-        render_fail(r, call->n->line, msg ? msg : "template not found");
-        free(msg);
-        return -1;
-    }
-    struct render sub = {.root = r->root, .app = r->app, .nscope = r->nscope,
-                         .depth = r->depth};
-    memcpy(sub.scope, r->scope, sizeof sub.scope);
-    if ((sub.chain[0] = tpl_parse_app(r->app, name, src, owned, &sub.err)) != NULL) {
-        sub.nchain = 1;
-        if (load_chain(&sub, r->app) == 0)
-            render_list(&sub, &sub.chain[sub.nchain - 1]->root);
-    }
-    for (int i = 0; i < sub.nchain; i++)
-        tpl_free(sub.chain[i]);
-    if (sub.err == NULL && !sub.out.failed)
-        tbuf_add(&r->out, sub.out.data ? sub.out.data : "", sub.out.len);
-    else if (r->err == NULL)
-        r->err = sub.err ? sub.err : tpl_dup("out of memory", 13);
-    else
-        free(sub.err);
-    free(sub.out.data);
-    return r->err == NULL && !r->out.failed ? 0 : -1;
-/* SOLUTION(19) STUB
-    (void)call;
-    (void)name;
-    return -1;
-   SOLUTION(19) END */
-}
-
-const char *vial_tag_lookup(vial_tag_call *call, const char *name)
-{
-/* SOLUTION(19) BEGIN */
-    if (call == NULL || name == NULL)
-        return NULL;
-    struct tval v = lookup(call->r, name, strlen(name));
-    free(call->looked);
-    call->looked = v.kind == V_STR ? tpl_dup(v.s, v.len) : NULL;
-    free(v.owned);
-    return call->looked;
-/* SOLUTION(19) STUB
-    (void)call;
-    (void)name;
-    return NULL;
-   SOLUTION(19) END */
-}
-
-int vial_tag_error(vial_tag_call *call, const char *message)
-{
-/* SOLUTION(19) BEGIN */
-    if (call != NULL)
-        render_fail(call->r, call->n->line, message ? message : "error");
-/* SOLUTION(19) STUB
-    (void)call;
-    (void)message;
-   SOLUTION(19) END */
-    return -1;
-}
-
-const vial_app *vial_tag_app(const vial_tag_call *call)
-{
-/* SOLUTION(19) BEGIN */
-    return call ? call->r->app : NULL;
-/* SOLUTION(19) STUB
-    (void)call;
-    return NULL;
-   SOLUTION(19) END */
 }
