@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every lab proven both ways THROUGH `stacklab check` in a temp workspace: the reference
 # passes every checker (one check of each track's last lab re-runs all its labs);
-# starter(N) passes the labs before N of its track and fails each test of lab N.
+# starter(N) fails each test of lab N and passes the lab before N of its track (see
+# below why that covers every earlier lab).
 # This file proves the first track (by its order); 216 sources it with BOTH_TRACKS=rest
 # for the others, so that prove -j2 runs the two halves side by side.
 . "$(dirname "$0")/lib-grader.sh"
@@ -42,24 +43,37 @@ grader_ws || { echo "Bail out! stacklab init failed"; exit 1; }
 # Every lab unlocked up front (a recorded pass of each): this test proves the checkers, not
 # the unlocking (206, 213, 303 do), and a lab can then be proven alone.
 grader_unlock_all
+all_labs=$(grader_labs)
+# prev_of N: the lab before N in its track, or nothing for the track's first lab.
+prev_of() {
+    _p=
+    for _m in $all_labs; do
+        [ "$_m" -ge "$1" ] && break
+        [ "$(track_of "$_m")" = "$(track_of "$1")" ] && _p=$_m
+    done
+    echo "$_p"
+}
+# starter(N) is checked on lab N alone (--only: every test must fail) and on the lab just
+# before N (every test must pass). That earlier lab M meets its most stubbed code there
+# (starter(M+1): every block of the labs after M is a stub), and the reference meets it
+# with none; a stub that broke an earlier lab shows in one of the two. Re-running the
+# whole chain for each N cost the square of the track's length.
 for n in $labs; do
     grader_put "$n" || { echo "Bail out! starter-tool failed"; exit 1; }
-    grader_check "$n"
+    grader_check "$n" --only
     t_ok $([ "$RC" -eq 1 ]; echo $?) "starter($n): check $n exits 1 (got $RC)"
-    tn=$(track_of "$n")
-    for m in $labs; do
-        [ "$m" -gt "$n" ] && break
-        [ "$(track_of "$m")" = "$tn" ] || continue
-        set -- $(grader_counts "$m")
-        if [ "$m" -lt "$n" ]; then
-            t_ok $([ "$1" -gt 0 ] && [ "$2" -eq 0 ]; echo $?) \
-                "starter($n) passes every test of lab $m ($1 ok, $2 not ok)"
-        else
-            t_ok $([ "$1" -eq 0 ] && [ "$2" -gt 0 ]; echo $?) \
-                "starter($n) fails every test of lab $m ($1 ok, $2 not ok)"
-        fi
-    done
+    set -- $(grader_counts "$n")
+    t_ok $([ "$1" -eq 0 ] && [ "$2" -gt 0 ]; echo $?) \
+        "starter($n) fails every test of lab $n ($1 ok, $2 not ok)"
     [ "$G_FAILS" -gt 0 ] && t_diag "$T/out" 40
+    m=$(prev_of "$n")
+    if [ -n "$m" ]; then
+        grader_check "$m" --only
+        set -- $(grader_counts "$m")
+        t_ok $([ "$RC" -eq 0 ] && [ "$1" -gt 0 ] && [ "$2" -eq 0 ]; echo $?) \
+            "starter($n) passes every test of lab $m ($1 ok, $2 not ok)"
+        [ "$RC" -ne 0 ] && t_diag "$T/out" 40
+    fi
 done
 # The reference, once per track: the check of the track's last lab re-runs every earlier
 # lab of the track, each with its own subject and checker.

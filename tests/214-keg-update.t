@@ -4,6 +4,12 @@
 # the keg folder (rendered as the starter of the current lab), leaves every vial file as
 # the learner left it, and lab 13 is the current lab, unlocked; the workspace Makefile
 # builds keg on the learner's vial, and a correct keg/db.c passes check 13.
+# The plain pass of make test runs it; the second pass (stacklab under ASan and UBSan)
+# leaves it to 213, which goes through the same update and check code on the first track.
+if [ "${STACKLAB_SANITIZED:-}" = 1 ]; then
+    echo "1..0 # SKIP the plain pass runs it"
+    exit 0
+fi
 . "$(dirname "$0")/lib-grader.sh"
 grader_setup
 grader_course_copy
