@@ -44,6 +44,9 @@ static int keg_password_parse(const char *encoded, struct keg_password_parts *p)
     if (p->salt_len == 0 || p->salt[p->salt_len] != '$')
         return -1;
     p->hash = p->salt + p->salt_len + 1;
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+    if (strlen(p->hash) != PASSWORD_B64_LEN || strspn(p->hash, b64) != PASSWORD_B64_LEN)
+        return -1;      /* a hash of another length is not one keg (or Django) made */
     return 0;
 }
 
