@@ -4,6 +4,12 @@
 # under KVM) and prints the TAP of tests/vm/cgroup2-guest.sh run there as root. Skipped,
 # with the reason, where no such machine can be booted.
 cd "$(dirname "$0")/.." || exit 1
+# The plain pass boots the machine; the second pass (stacklab under ASan and UBSan) leaves
+# it out: the sandbox's own tests 100-105, 107 and 108 run its sanitized build here.
+if [ "${STACKLAB_SANITIZED:-}" = 1 ]; then
+    echo "1..0 # SKIP the plain pass boots the cgroup v2 machine"
+    exit 0
+fi
 : "${STACKLAB_BUILD:=$PWD/build}"
 export STACKLAB_BUILD
 t=$(mktemp -d /tmp/stacklab-106.XXXXXX) || exit 1
