@@ -248,8 +248,10 @@ static void drv_field(struct drv *d, struct drv_model *dm, size_t i, const char 
     f->offset = drv_offset(f->kind, counts);
     f->max_length = maxlen;
     f->default_int = defint;
-    if (strcmp(deftext, "-") != 0)
-        f->default_text = strcpy(dm->deftext[i], deftext);
+    if (strcmp(deftext, "-") != 0) {
+        snprintf(dm->deftext[i], sizeof dm->deftext[i], "%s", deftext);
+        f->default_text = dm->deftext[i];
+    }
     if (to >= 0 && to < DRV_MODELS && d->models[to].table[0] != '\0')
         f->to = &d->models[to].m;      /* else NULL: a target that was never built */
     if (strcmp(choices, "-") == 0)

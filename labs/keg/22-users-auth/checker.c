@@ -376,7 +376,8 @@ static void t_refusals(const char *name)
     add_user(user, pw, iters, 0, 1);
     add_user(idle, idle_pw, iters, 1, 0);
     wire_rng_word(&rng, ghost, lower, sizeof lower - 1, 3, 8);
-    strcat(ghost, "0");                 /* no user name ends with 0 alone */
+    size_t glen = strlen(ghost);        /* no user name ends with 0 alone */
+    snprintf(ghost + glen, sizeof ghost - glen, "0");
     free(ask("pbkdf2", ""));
     browser_start(&st, &b);
     login(&st, &b, user, idle_pw, "/x", 200, NULL, "invalid login\n");
@@ -520,9 +521,11 @@ static void t_perms(const char *name)
     wire_rng_word(&rng, c1, lower, sizeof lower - 1, 3, 6);
     wire_rng_word(&rng, c2, lower, sizeof lower - 1, 3, 6);
     wire_rng_word(&rng, c3, lower, sizeof lower - 1, 3, 6);
-    strcat(c1, "1");
-    strcat(c2, "2");
-    strcat(c3, "3");
+    char *const codes[] = { c1, c2, c3 };
+    for (int k = 0; k < 3; k++) {       /* c1 ends in 1, c2 in 2, c3 in 3: all differ */
+        size_t clen = strlen(codes[k]);
+        snprintf(codes[k] + clen, sizeof c1 - clen, "%d", k + 1);
+    }
     snprintf(sql, sizeof sql, "INSERT INTO \"auth_permission\" (\"name\", \"app_label\", "
              "\"codename\") VALUES ('one', '%s', '%s'), ('two', '%s', '%s'), ('three', "
              "'other', '%s')", app, c1, app, c2, c3);
