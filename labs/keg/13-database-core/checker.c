@@ -223,7 +223,8 @@ static void t_open(void)
     op(&s, "close");
     op(&s, "close");            /* keg_db_close(NULL) */
     rand_ident(bad, 40, "nodir");
-    strcat(bad, "/x.sqlite3");
+    size_t blen = strlen(bad);
+    snprintf(bad + blen, sizeof bad - blen, "/x.sqlite3");
     it_str(&s, "name", bad);
     op(&s, "open");
     run("keg_db_open: foreign_keys=ON, WAL (memory for :memory:), a 5000 ms busy timeout; "

@@ -636,7 +636,7 @@ int keg_save(keg_db *db, void *obj)
         int changed = keg_update_row(db, m, cols + 1, vals + 1, n, id);
         if (changed != 0)
             return changed < 0 ? changed : KEG_OK;
-        strcpy(cols[0], "id");
+        snprintf(cols[0], sizeof cols[0], "id");
         vals[0] = keg_int(id);
     }
     const char *names[65];

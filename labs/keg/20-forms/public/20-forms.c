@@ -11,16 +11,23 @@
 
 static char ran[128];
 
+/* Notes that a hook ran, in order. */
+static void ran_add(const char *what)
+{
+    size_t n = strlen(ran);
+    snprintf(ran + n, sizeof ran - n, "%s", what);
+}
+
 static const char *no_spam(keg_form *f, char **value)
 {
     (void)f;
-    strcat(ran, "clean_subject ");
+    ran_add("clean_subject ");
     return strstr(*value, "spam") ? "No spam, please." : NULL;
 }
 
 static void same_twice(keg_form *f)
 {
-    strcat(ran, "clean");
+    ran_add("clean");
     const char *a = keg_form_value(f, "email"), *b = keg_form_value(f, "email2");
     if (a != NULL && b != NULL && strcmp(a, b) != 0)
         keg_form_add_error(f, NULL, "The addresses differ.");
