@@ -82,7 +82,12 @@ struct keg_site {
     void *lock;                     /* a pthread_mutex_t, owned; NULL until needed */
     int sessions, csrf;             /* [lab 21] 1 once keg_sessions_install,
                                        keg_csrf_install added their hooks */
+    int middleware;                 /* [lab 23] 1 once keg_middleware_install ran */
+    struct keg_admin *admin;        /* [lab 23] owned: the admin's models and prefix */
 };
+
+/* admin.c: frees what keg_admin_register and keg_admin_install kept (accepts NULL). */
+void keg_admin_free(struct keg_admin *admin);
 
 /* ---- building SQL [given, sqlbuf.c] --------------------------------------------------
  * A growing NUL-terminated string. After a failed allocation `failed` is set and every

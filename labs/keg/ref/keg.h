@@ -805,21 +805,76 @@ int keg_login_required(vial_request *req, vial_response *res);
  * to KEG_LOGIN_REDIRECT_URL. 0, or KEG_ERROR when vial refused both. */
 int keg_redirect_next(vial_request *req, vial_response *res);
 
-/* ---- middleware and the admin [lab 23] ---------------------------------------------- */
-
-/* Django's stack in its order: security, session, common, csrf, auth, messages,
- * clickjacking. */
+/* ---- middleware and the admin [lab 23] ----------------------------------------------
+ * Middleware: Django's MIDDLEWARE as startproject writes it, in its order. keg's hooks
+ * are vial's: before-request hooks run in that order, after-request hooks in the reverse
+ * one (as Django's process_response), so security's headers are added last, on every
+ * response the app dispatches: views', redirects and errors (404, 405, a CSRF 403, a
+ * 500) alike.
+ *   security      after: X-Content-Type-Options: nosniff, Referrer-Policy: same-origin,
+ *                 Cross-Origin-Opener-Policy: same-origin, and on a secure request (lab
+ *                 21's rule) when settings.hsts_seconds > 0, Strict-Transport-Security:
+ *                 max-age=N; each only when the response has no header of that name
+ *                 (Django's setdefault)
+ *   session       keg_sessions_install
+ *   common        before: the Host header's name (without ":port", any case) must be in
+ *                 settings.allowed_hosts ("" or NULL: "localhost,127.0.0.1"): an entry
+ *                 equal to it, "*", or ".example.com" for example.com and every name
+ *                 under it; else 400 (Django's DisallowedHost)
+ *   csrf          keg_csrf_install
+ *   auth          keg_auth_install
+ *   messages      nothing: keg has no messages framework (the place is kept)
+ *   clickjacking  after: X-Frame-Options: DENY, unless the response has one
+ * Before-request hooks run only for a request that matched a route, so a 404 is never
+ * refused by the host check (its headers are added all the same). */
 int keg_middleware_install(keg_site *site);
 
+/* Django's ModelAdmin options. The arrays are NULL-ended field names of the model (fields
+ * with a column) and are not copied: they must live as long as the site (static tables).
+ * NULL or empty means none. */
 struct keg_admin_options {
-    const char *const *list_display;    /* NULL-ended field names */
-    const char *const *search_fields;
-    const char *const *list_filter;
-    int per_page;                       /* 0: 100 */
+    const char *const *list_display;    /* the changelist's columns; none: one column
+                                           "MODEL" showing "MODEL object (ID)" */
+    const char *const *search_fields;   /* ?q= looks in these (icontains); none: no
+                                           search box */
+    const char *const *list_filter;     /* ?FIELD__exact=V filters on these */
+    const char *const *fields;          /* the form's fields (KEG_CHAR, KEG_TEXTFIELD,
+                                           KEG_INTEGER or KEG_BOOL); none: every field of
+                                           those kinds but id, in model order */
+    int per_page;                       /* rows a page; 0: 100 (list_per_page) */
 };
 
+/* Django's admin.site.register(model, ModelAdmin): the admin of site shows m with
+ * options o (copied; NULL: all defaults). Registering m again replaces its options.
+ * 0, KEG_EINVALID for NULL site or m, or a name in o that is not a field of m with a
+ * column (or, in fields, of a kind forms do not edit); KEG_ENOMEM. */
 int keg_admin_register(keg_site *site, const keg_model *m, const struct keg_admin_options *o);
-/* Routes the admin under prefix ("/admin"): staff only, per-action permissions. */
+
+/* Routes the admin under prefix ("/admin", no trailing '/') as the blueprint "admin",
+ * and creates the permission rows Django's migrate makes for each registered model:
+ * auth_permission (name "Can add MODEL", app_label, codename "add_MODEL"; change_,
+ * delete_, view_ likewise) when missing. Needs keg_middleware_install first (sessions,
+ * CSRF and auth): KEG_EINVALID otherwise, or for a NULL site or prefix. Pages are
+ * text/html; charset=utf-8 with Cache-Control: max-age=0, no-cache, no-store,
+ * must-revalidate, private (Django's never_cache); lab 23 gives their exact HTML, every
+ * stored value escaped (& < > " ' as keg_form_render does).
+ *   PREFIX/login/                      GET the form, POST username/password/next: an
+ *                                      active staff user is logged in (keg_login) and
+ *                                      sent to next when local, else to PREFIX/
+ *   PREFIX/                            the models the user may see
+ *   PREFIX/APP/MODEL/                  the changelist: ?q= search (each word must be in
+ *                                      one of search_fields), ?F__exact=V filters (F in
+ *                                      list_filter), ?p=N pages from 1, ordered by the
+ *                                      model's ordering then -id (Django's deterministic
+ *                                      ordering)
+ *   PREFIX/APP/MODEL/add/              GET the empty form, POST creates (a ModelForm)
+ *   PREFIX/APP/MODEL/ID/change/        GET the object's form, POST saves it
+ *   PREFIX/APP/MODEL/ID/delete/        GET the confirmation page, POST deletes (keg_delete)
+ * Every page but login needs an active staff user (else a 302 to PREFIX/login/?next=
+ * and the path with its query, encoded as keg_login_required does), and the permission
+ * "APP.ACTION_MODEL" of keg_user_has_perm: view or change to see the changelist and an
+ * object, add to add, change to save, delete to delete (else 403). A write is a POST, so
+ * the CSRF check guards it. Returns 0, or a status. */
 int keg_admin_install(keg_site *site, const char *prefix);
 
 #endif

@@ -37,6 +37,7 @@ void keg_site_free(keg_site *site)
         return;
     for (size_t i = 0; i < sizeof site->strings / sizeof site->strings[0]; i++)
         free(site->strings[i]);
+    keg_admin_free(site->admin);
     if (site->lock != NULL) {
         pthread_mutex_destroy(site->lock);
         free(site->lock);
