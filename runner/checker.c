@@ -1,7 +1,10 @@
 /* checker.c -- builds a lab's checker outside the sandbox (checker.c + the kit's tap.c,
  * wire.c, httpcheck.c and refserver.c + the references of the lab's track and of the
  * tracks it builds on, rendered with markers dropped) and caches the executable by a
- * SHA-256 of its inputs, what they include and its flags in CACHE/checkers/. One build
+ * SHA-256 of its inputs, what they include and its flags in CACHE/checkers/. The
+ * references and the kit's sources are compiled once per content into
+ * CACHE/checker-objs/ and shared by every lab's checker; checker.c alone is compiled
+ * for each lab. One build
  * of a key at a time: CACHE/checkers/KEY.lock is held while it is built, so a check that
  * needs a checker being built (by the warm-up `stacklab init` starts, or another check)
  * waits for it and reuses it. */
@@ -150,11 +153,11 @@ static int checker_key(const char *const *paths, const struct checker_ref *ref,
     return rc;
 }
 
-/* Runs argv (trusted: the course's own compile) in cwd, stderr into *log. Returns the
- * exit status, or -1. */
-static int checker_spawn(char **argv, const char *cwd, char **log)
+/* Starts argv (trusted: the course's own compile) in cwd, its output into cwd/logname.
+ * Returns the pid, or -1. */
+static pid_t checker_start(char **argv, const char *cwd, const char *logname)
 {
-    char *logpath = util_path_join(cwd, "build.log");
+    char *logpath = util_path_join(cwd, logname);
     pid_t pid = fork();
     if (pid == 0) {
         int fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -165,15 +168,153 @@ static int checker_spawn(char **argv, const char *cwd, char **log)
         execvp(argv[0], argv);
         _exit(127);
     }
-    int status = -1;
-    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    *log = util_read_file(logpath, 64 * 1024, NULL);
     free(logpath);
-    return pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return pid;
 }
 
-/* Builds the checker of lab into a temp folder of cache and moves it to `exe`. */
+/* Waits for pid (any child when pid is -1). Returns the pid reaped, or -1; *ok is 1 when
+ * it exited with status 0. */
+static pid_t checker_wait(pid_t pid, int *ok)
+{
+    int status = 0;
+    pid_t got;
+    while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+        ;
+    *ok = got > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    return got;
+}
+
+/* Runs argv in cwd, its output into *log (caller frees; NULL when none could be read).
+ * Returns 0 when it exited with status 0, else -1. */
+static int checker_spawn(char **argv, const char *cwd, char **log)
+{
+    int ok = 0;
+    pid_t pid = checker_start(argv, cwd, "build.log");
+    if (pid > 0)
+        checker_wait(pid, &ok);
+    char *logpath = util_path_join(cwd, "build.log");
+    *log = util_read_file(logpath, 64 * 1024, NULL);
+    free(logpath);
+    return ok ? 0 : -1;
+}
+
+/* How many compilers run at once for the shared objects: the online CPUs, 1 to 4. */
+static int checker_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 4 ? 4 : (int)n;
+}
+
+/* The objects every checker of a track shares (the references and the kit's sources):
+ * each srcs[i] is compiled with flags (-c, no lab folder on the include path) into
+ * CACHE/checker-objs/KEY.o unless that exists, KEY a SHA-256 of base (flags, every
+ * reference text and the kit's headers) and the source's name and text. Compiles run
+ * checker_jobs() at a time in tmp and are renamed into place (atomic: two builds may
+ * race, both write the same object). objs[i] gets each object's path (caller frees).
+ * Returns 0, or -1 with *cause holding the compiler's messages. */
+static int checker_objects(char *const *srcs, char *const *flags, const EVP_MD_CTX *base,
+                           const char *cache, const char *tmp, char **objs, char **cause)
+{
+    char *dir = xasprintf("%s/checker-objs", cache);
+    util_mkdirs(dir, 0700);
+    size_t n = 0;
+    while (srcs[n] != NULL)
+        n++;
+    pid_t *pids = xcalloc(n + 1, sizeof *pids);
+    int rc = 0, running = 0, jobs = checker_jobs();
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        char *text = util_read_file(srcs[i], CHECKER_FILE_CAP, &len);
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        EVP_MD_CTX_copy_ex(md, base);
+        /* Named as the checker sees it: under tmp for a reference, else by its base name
+         * (tmp's own name and the course's place change from build to build). */
+        size_t tl = strlen(tmp);
+        const char *name = strncmp(srcs[i], tmp, tl) == 0 ? srcs[i] + tl
+                                                           : strrchr(srcs[i], '/') + 1;
+        checker_digest_add(md, name, text ? text : "", text ? len : 0);
+        unsigned char out[32];
+        unsigned int outlen = 0;
+        EVP_DigestFinal_ex(md, out, &outlen);
+        EVP_MD_CTX_free(md);
+        free(text);
+        char hex[65];
+        for (size_t k = 0; k < 32; k++)
+            snprintf(hex + 2 * k, 3, "%02x", out[k]);
+        objs[i] = xasprintf("%s/%s.o", dir, hex);
+        if (access(objs[i], R_OK) == 0)
+            continue;
+        for (int ok; running >= jobs; running--)
+            if (checker_wait(-1, &ok) < 0 || !ok)
+                rc = -1;
+        char *o = xasprintf("obj-%zu.o", i), *logname = xasprintf("obj-%zu.log", i);
+        const char *head[] = { "gcc", "-c", NULL };
+        const char *tail[] = { srcs[i], "-o", o, NULL };
+        char **argv = grader_argv(head, (const char *const *)flags, NULL, tail);
+        pids[i] = checker_start(argv, tmp, logname);
+        running += pids[i] > 0;
+        if (pids[i] < 0)
+            rc = -1;
+        grader_strv_free(argv);
+        free(o);
+        free(logname);
+    }
+    for (int ok; running > 0; running--)
+        if (checker_wait(-1, &ok) < 0 || !ok)
+            rc = -1;
+    /* Store what built; on failure, the first log with something in it says why. */
+    for (size_t i = 0; i < n; i++) {
+        if (pids[i] <= 0)
+            continue;
+        char *o = xasprintf("%s/obj-%zu.o", tmp, i), *l = xasprintf("%s/obj-%zu.log", tmp, i);
+        char *log = util_read_file(l, 64 * 1024, NULL);
+        if (rc < 0 && *cause == NULL && log != NULL && log[0] != '\0')
+            *cause = xstrdup(log);
+        if (rc == 0 && rename(o, objs[i]) < 0) {
+            *cause = xasprintf("%s: %s", objs[i], strerror(errno));
+            rc = -1;
+        }
+        free(log);
+        free(o);
+        free(l);
+    }
+    if (rc < 0 && *cause == NULL)
+        *cause = xstrdup("the compiler could not be run");
+    free(pids);
+    free(dir);
+    return rc;
+}
+
+/* The digest every shared object's key starts from: the compile flags, every reference
+ * text and the kit's headers (what a reference or kit source may include). */
+static EVP_MD_CTX *checker_base(const struct course *c, const struct checker_ref *ref,
+                                const char *const *cflags)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    const char *const *flagsets[] = { checker_flags, cflags };
+    for (size_t s = 0; s < 2; s++)
+        for (size_t i = 0; flagsets[s][i] != NULL; i++)
+            checker_digest_add(md, "flag", flagsets[s][i], strlen(flagsets[s][i]));
+    for (size_t i = 0; i < ref->n; i++)
+        checker_digest_add(md, ref->names[i], ref->texts[i], strlen(ref->texts[i]));
+    char *kitdir = track_kit_path(c, "");
+    char **heads = NULL;
+    size_t nh = 0;
+    grader_list_sources(kitdir, kitdir, ".h", &heads, &nh);
+    for (size_t i = 0; i < nh; i++) {
+        size_t len;
+        char *text = util_read_file(heads[i], CHECKER_FILE_CAP, &len);
+        checker_digest_add(md, strrchr(heads[i], '/') + 1, text ? text : "", text ? len : 0);
+        free(text);
+    }
+    grader_strv_free(heads);
+    free(kitdir);
+    return md;
+}
+
+/* Builds the checker of lab into a temp folder of cache and moves it to `exe`: the shared
+ * objects (checker_objects) first, then checker.c compiled and linked with them. */
 static int checker_build(const struct course *c, const struct lab *lab,
                          const struct checker_ref *ref, const char *const *paths,
                          const char *const *libs, const char *const *cflags,
@@ -187,7 +328,7 @@ static int checker_build(const struct course *c, const struct lab *lab,
     }
     /* Each reference folder is written under its own name and searched for headers,
      * the folders of the tracks built on last. */
-    char **extra = NULL, **incs = xcalloc(ref->n + 6, sizeof *incs);
+    char **shared = NULL, **incs = xcalloc(ref->n + 6, sizeof *incs);
     size_t n = 0, ni = 0;
     for (size_t i = 0; i < ref->n; i++) {
         char *to = util_path_join(tmp, ref->names[i]);
@@ -200,30 +341,42 @@ static int checker_build(const struct course *c, const struct lab *lab,
         free(to);
     }
     for (size_t i = 0; i < ni; i++)
-        grader_list_sources(incs[i] + 2, incs[i] + 2, ".c", &extra, &n);
+        grader_list_sources(incs[i] + 2, incs[i] + 2, ".c", &shared, &n);
+    for (size_t i = 1; paths[i] != NULL; i++) {
+        shared = xrealloc(shared, (n + 2) * sizeof *shared);
+        shared[n++] = xstrdup(paths[i]);
+        shared[n] = NULL;
+    }
     incs[ni++] = xasprintf("-I%s", tmp);
     incs[ni++] = xasprintf("-I%s/labs/kit", c->root);
+    /* The shared objects never see the lab folder: they are the same for every lab. */
+    char **objflags = grader_argv(checker_flags, cflags, (char *const *)incs, NULL);
     incs[ni++] = xasprintf("-I%s", lab->dir);
-    const char *head[] = { "gcc", NULL };
-    const char *out[] = { "-o", "checker", NULL };
-    char **flags = grader_argv(checker_flags, cflags, (char *const *)incs, out);
-    char **srcs = grader_argv(paths, NULL, extra, NULL);
-    char **argv = grader_argv(head, (const char *const *)flags, srcs, libs);
-    grader_strv_free(flags);
+    char **objs = xcalloc(n + 1, sizeof *objs);
+    EVP_MD_CTX *base = checker_base(c, ref, cflags);
     char *log = NULL;
-    int st = checker_spawn(argv, tmp, &log);
+    int rc = n > 0 ? checker_objects(shared, objflags, base, cache, tmp, objs, &log) : 0;
+    EVP_MD_CTX_free(base);
+    if (rc == 0) {
+        const char *head[] = { "gcc", NULL };
+        const char *out[] = { "-o", "checker", paths[0], NULL };
+        char **flags = grader_argv(checker_flags, cflags, (char *const *)incs, out);
+        char **argv = grader_argv(head, (const char *const *)flags, objs, libs);
+        grader_strv_free(flags);
+        rc = checker_spawn(argv, tmp, &log);
+        grader_strv_free(argv);
+    }
     char *built = util_path_join(tmp, "checker");
-    int rc = 0;
-    if (st != 0 || rename(built, exe) < 0) {
+    if (rc != 0 || rename(built, exe) < 0) {
         *cause = xasprintf("the checker of lab %s did not build:\n%s", lab->id,
                            log ? log : strerror(errno));
         rc = -1;
     }
     free(built);
     free(log);
-    grader_strv_free(argv);
-    grader_strv_free(srcs);
-    grader_strv_free(extra);
+    grader_strv_free(objs);
+    grader_strv_free(objflags);
+    grader_strv_free(shared);
     grader_strv_free(incs);
     util_rmtree(tmp);
     free(tmp);
