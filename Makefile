@@ -104,8 +104,11 @@ TEST_JOBS ?= 2
 test: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory asan
-	STACKLAB_BUILD=$(CURDIR)/$(BUILD) prove --timer -j$(TEST_JOBS) tests/
-	STACKLAB_BUILD=$(CURDIR)/$(ASAN_BUILD) STACKLAB_SANITIZED=1 prove --timer -j$(TEST_JOBS) tests/
+	@rm -rf $(BUILD)/test-objs
+	STACKLAB_BUILD=$(CURDIR)/$(BUILD) STACKLAB_TEST_OBJS=$(CURDIR)/$(BUILD)/test-objs \
+	    prove --timer -j$(TEST_JOBS) tests/
+	STACKLAB_BUILD=$(CURDIR)/$(ASAN_BUILD) STACKLAB_SANITIZED=1 \
+	    STACKLAB_TEST_OBJS=$(CURDIR)/$(BUILD)/test-objs prove --timer -j$(TEST_JOBS) tests/
 
 FUZZ_SECONDS ?= 60
 fuzz:

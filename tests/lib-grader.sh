@@ -39,6 +39,13 @@ grader_setup() {
     mkdir -p "$T/home" "$T/cache"
     chmod 755 "$T/home" "$T/cache"
     export HOME="$T/home" XDG_CACHE_HOME="$T/cache" STACKLAB_HOME="$T/ws"
+    # make test names one folder for the checkers' shared objects (the references and the
+    # kit, compiled once per content: runner/checker.c) so the test files of a run build
+    # them once; keyed by content, sharing them changes no result.
+    if [ -n "${STACKLAB_TEST_OBJS:-}" ] && mkdir -p "$STACKLAB_TEST_OBJS" "$T/cache/stacklab"
+    then
+        ln -s "$STACKLAB_TEST_OBJS" "$T/cache/stacklab/checker-objs"
+    fi
     export XDG_CONFIG_HOME="$T/home/.config"
     export STACKLAB_SEED="${STACKLAB_SEED:-20240611}" NO_COLOR=1
     # No background warm-up after init or a pass (test 307 covers it): it would outlive
