@@ -335,6 +335,24 @@ static int keg_admin_form_page(vial_request *req, vial_response *res,
     return keg_admin_finish(&b, res, 200);
 }
 
+/* A new object of am's model for the add page: keg_obj_new's defaults, and NULL in each
+ * nullable number the form does not edit (a foreign key the form cannot show). NULL when
+ * out of memory. */
+static void *keg_admin_new(const struct keg_admin_model *am)
+{
+    void *obj = keg_obj_new(am->m);
+    for (size_t i = 1; obj != NULL && i < am->m->nfields; i++) {
+        const keg_field *f = &am->m->fields[i];
+        int edited = 0;
+        for (size_t k = 0; am->form_fields[k] != NULL; k++)
+            edited |= strcmp(am->form_fields[k], f->name) == 0;
+        if ((f->flags & KEG_NULLABLE) && !edited && f->kind != KEG_CHAR
+            && f->kind != KEG_TEXTFIELD && keg_field_has_column(f))
+            keg_obj_set_null(obj, f->name, 1);
+    }
+    return obj;
+}
+
 /* A POST of the add or change form: saved (302 to the changelist) or shown again with
  * its errors (200). obj is a new object or the row being changed. */
 static int keg_admin_save(vial_request *req, vial_response *res,
@@ -374,7 +392,7 @@ int keg_admin_add(vial_request *req, vial_response *res)
     char title[KEG_IDENT_MAX + 8];
     snprintf(title, sizeof title, "Add %s", am->m->name);
     if (strcmp(req->method, "POST") == 0) {
-        void *obj = keg_obj_new(am->m);
+        void *obj = keg_admin_new(am);
         rc = obj != NULL ? keg_admin_save(req, res, am, obj, title, 0) : 500;
         keg_obj_free(obj);
         return rc;

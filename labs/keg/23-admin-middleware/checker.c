@@ -1,0 +1,727 @@
+/* checker.c -- lab 23's hidden tests. The driver serves ops.h's app on your keg; the
+ * checker builds the same app on the reference keg and vial and runs it in process with
+ * vial's test client. Every story sends the same requests to both, as two browsers with
+ * their own cookies (yours over real HTTP with a libcurl cookie jar), and compares the
+ * answers line by line: status, the headers that matter (Location, Content-Type,
+ * Cache-Control and the middleware's), and the body with each CSRF token shown as
+ * "(token)". Rows (items, users, names with HTML in them) come from the seed and go into
+ * both databases with the same SQL. Run as `checker SEED`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "keg.h"
+#include "tap.h"
+#include "wire.h"
+#include "httpcheck.h"
+#include "refserver.h"
+
+/* The reference side runs the driver's app (ops.h). */
+#include "ops.h"
+
+static struct wire_rng rng;
+static struct wire_peer peer;
+static int port;
+static struct lab23_site ref;
+static int per_page, users;
+static long hsts;
+static char dom1[16], dom2[16];         /* allowed_hosts: ".DOM1.test,exact.DOM2.test" */
+static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
+
+#define TOKEN_FIELD "name=\"csrfmiddlewaretoken\" value=\""
+
+/* The headers compared, in this order. */
+static const char *const shown_headers[] = {
+    "Location", "Content-Type", "Cache-Control", "X-Content-Type-Options",
+    "Referrer-Policy", "Cross-Origin-Opener-Policy", "X-Frame-Options",
+    "Strict-Transport-Security", "Allow",
+};
+
+/* Two browsers, yours and the reference's, each with its cookies and the CSRF token of
+ * the last page that had one. */
+struct pair {
+    CURLSH *jar;
+    vial_client *ref;
+    char tok_s[80], tok_r[80];
+};
+
+struct story {
+    struct wire_buf got, want, log;
+};
+
+static void pair_new(struct pair *p)
+{
+    memset(p, 0, sizeof *p);
+    p->jar = curl_share_init();
+    curl_share_setopt(p->jar, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+    p->ref = vial_client_new(ref.app);
+}
+
+static void pair_free(struct pair *p)
+{
+    curl_share_cleanup(p->jar);
+    vial_client_free(p->ref);
+}
+
+static void fact(struct story *st, const char *got, const char *want)
+{
+    wire_buf_str(&st->got, got);
+    wire_buf_str(&st->got, "\n");
+    wire_buf_str(&st->want, want);
+    wire_buf_str(&st->want, "\n");
+}
+
+static void story_end(struct story *st, const char *name)
+{
+    wire_buf_add(&st->got, "", 0);
+    wire_buf_add(&st->want, "", 0);
+    wire_buf_add(&st->log, "", 0);
+    if (strcmp(st->got.data, st->want.data) != 0 && st->log.len > 1)
+        tap_attach("transcript", st->log.data);
+    tap_is_str(__FILE__, __LINE__, st->got.data, st->want.data, "%s", name);
+    wire_buf_free(&st->got);
+    wire_buf_free(&st->want);
+    wire_buf_free(&st->log);
+}
+
+/* The driver's answer to a frame (caller frees; a message when it is gone). */
+static char *ask(const char *frame, const char *arg)
+{
+    char *ans = NULL;
+    size_t alen = 0;
+    if (wire_call(&peer, frame, arg, strlen(arg), &ans, &alen) < 0)
+        return strdup("(the program stopped answering)");
+    return ans;
+}
+
+/* Runs sql in both databases. */
+static void both_exec(const char *sql)
+{
+    struct wire_buf rc = { 0 };
+    char *ans = ask("exec", sql);
+    lab23_exec(ref.db, sql, &rc);
+    wire_buf_add(&rc, "", 0);
+    static int told;
+    if (strcmp(ans, rc.data) != 0 && told++ < 2)
+        tap_diag("exec %s: yours %s, the reference's %s", sql, ans, rc.data);
+    free(ans);
+    wire_buf_free(&rc);
+}
+
+/* Compares the rows of sql in both databases. */
+static void sql_fact(struct story *st, const char *label, const char *sql)
+{
+    struct wire_buf want = { 0 };
+    char *got = ask("text", sql);
+    lab23_text(ref.db, sql, &want);
+    wire_buf_add(&want, "", 0);
+    struct wire_buf g = { 0 }, w = { 0 };
+    wire_buf_str(&g, label);
+    wire_buf_str(&g, ":\n");
+    wire_buf_str(&g, got);
+    wire_buf_add(&g, "", 0);
+    wire_buf_str(&w, label);
+    wire_buf_str(&w, ":\n");
+    wire_buf_str(&w, want.data);
+    wire_buf_add(&w, "", 0);
+    fact(st, g.data, w.data);
+    free(got);
+    wire_buf_free(&want);
+    wire_buf_free(&g);
+    wire_buf_free(&w);
+}
+
+/* text with every CSRF token replaced by "(token)"; the token itself into tok (kept when
+ * the page has none). */
+static void mask_tokens(struct wire_buf *out, const char *text, char *tok, size_t cap)
+{
+    const char *p = text;
+    for (const char *f; (f = strstr(p, TOKEN_FIELD)) != NULL;) {
+        f += strlen(TOKEN_FIELD);
+        size_t n = strcspn(f, "\"");
+        wire_buf_add(out, p, (size_t)(f - p));
+        wire_buf_str(out, "(token)");
+        snprintf(tok, cap, "%.*s", (int)n, f);
+        p = f + n;
+    }
+    wire_buf_str(out, p);
+}
+
+/* "METHOD TARGET -> STATUS", the shown headers (value from get(h, name)), the body. */
+static void answer_text(struct wire_buf *out, const char *method, const char *target,
+                        long status, const char *(*get)(const void *h, const char *name,
+                                                        char *buf, size_t cap),
+                        const void *h, const char *body, char *tok, size_t cap)
+{
+    char line[1400], v[600];
+    snprintf(line, sizeof line, "%s %s -> %ld\n", method, target, status);
+    wire_buf_str(out, line);
+    for (size_t i = 0; i < sizeof shown_headers / sizeof shown_headers[0]; i++)
+        if (get(h, shown_headers[i], v, sizeof v) != NULL) {
+            snprintf(line, sizeof line, "  %s: %s\n", shown_headers[i], v);
+            wire_buf_str(out, line);
+        }
+    mask_tokens(out, body != NULL ? body : "", tok, cap);
+}
+
+static const char *curl_header(const void *h, const char *name, char *buf, size_t cap)
+{
+    const struct hc_reply *rep = h;
+    return hc_find_header(rep->headers.data ? rep->headers.data : "", name, buf, cap);
+}
+
+static const char *vial_header(const void *h, const char *name, char *buf, size_t cap)
+{
+    const char *v = vial_response_header(h, name);
+    if (v == NULL)
+        return NULL;
+    snprintf(buf, cap, "%s", v);
+    return buf;
+}
+
+/* form with "{csrf}" replaced by tok, into out. */
+static void with_token(const char *form, const char *tok, struct wire_buf *out)
+{
+    const char *at = strstr(form, "{csrf}");
+    if (at == NULL) {
+        wire_buf_str(out, form);
+    } else {
+        wire_buf_add(out, form, (size_t)(at - form));
+        wire_buf_str(out, tok);
+        wire_buf_str(out, at + 6);
+    }
+    wire_buf_add(out, "", 0);
+}
+
+/* Your side of one request, over HTTP. */
+static void send_subject(struct pair *p, struct story *st, const char *method,
+                         const char *target, const char *form, const char *header,
+                         struct wire_buf *out)
+{
+    char url[1200];
+    struct hc_reply rep;
+    struct curl_slist *hs = NULL;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, target);
+    CURL *h = curl_easy_init();
+    if (h == NULL) {
+        wire_buf_str(out, "curl_easy_init failed\n");
+        return;
+    }
+    hc_setup(h, url, 5000L, HC_HEADERS | HC_BODIES, &rep);
+    curl_easy_setopt(h, CURLOPT_SHARE, p->jar);
+    curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    if (form != NULL)
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
+    if (header != NULL)
+        hs = curl_slist_append(hs, header);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
+    if (hc_perform(h, &rep) == 0)
+        answer_text(out, method, target, rep.status, curl_header, &rep, rep.body.data,
+                    p->tok_s, sizeof p->tok_s);
+    else {
+        wire_buf_str(out, "no HTTP answer: ");
+        wire_buf_str(out, rep.error);
+        wire_buf_str(out, "\n");
+    }
+    curl_slist_free_all(hs);
+    curl_easy_cleanup(h);
+    wire_buf_str(&st->log, rep.transcript.data ? rep.transcript.data : "");
+    wire_buf_str(&st->log, "\n");
+    hc_reply_free(&rep);
+}
+
+/* The reference's side of one request, in process. Without a Host header in `header` it
+ * sends yours (127.0.0.1:PORT), which allowed_hosts lets in. */
+static void send_reference(struct pair *p, const char *method, const char *target,
+                           const char *form, const char *header, struct wire_buf *out)
+{
+    vial_pairs hs;
+    vial_response res;
+    char name[64], host[40];
+    vial_pairs_init(&hs);
+    vial_response_init(&res);
+    if (header != NULL) {
+        size_t n = strcspn(header, ":");
+        snprintf(name, sizeof name, "%.*s", (int)n, header);
+        vial_pairs_adds(&hs, name, header[n] == ':' ? header + n + 2 : "");
+    }
+    if (header == NULL || strncmp(header, "Host:", 5) != 0) {
+        snprintf(host, sizeof host, "127.0.0.1:%d", port);
+        vial_pairs_adds(&hs, "Host", host);
+    }
+    if (form != NULL)
+        vial_pairs_adds(&hs, "Content-Type", "application/x-www-form-urlencoded");
+    int st = vial_client_open(p->ref, method, target, &hs, form, form ? strlen(form) : 0,
+                              &res);
+    answer_text(out, method, target, st, vial_header, &res, res.body, p->tok_r,
+                sizeof p->tok_r);
+    vial_response_free(&res);
+    vial_pairs_free(&hs);
+}
+
+/* One request to both sides (form: a POST body where "{csrf}" stands for each side's
+ * last token, or NULL; header: one extra "Name: value" line, or NULL), compared. */
+static void step(struct story *st, struct pair *p, const char *method, const char *target,
+                 const char *form, const char *header)
+{
+    struct wire_buf got = { 0 }, want = { 0 }, fs = { 0 }, fr = { 0 };
+    if (form != NULL) {
+        with_token(form, p->tok_s, &fs);
+        with_token(form, p->tok_r, &fr);
+    }
+    send_subject(p, st, method, target, form ? fs.data : NULL, header, &got);
+    send_reference(p, method, target, form ? fr.data : NULL, header, &want);
+    wire_buf_add(&got, "", 0);
+    wire_buf_add(&want, "", 0);
+    fact(st, got.data, want.data);
+    wire_buf_free(&got);
+    wire_buf_free(&want);
+    wire_buf_free(&fs);
+    wire_buf_free(&fr);
+}
+
+/* ---- rows ------------------------------------------------------------------------------ */
+
+/* Appends s as an SQL literal ('...' with quotes doubled). */
+static void sql_lit(struct wire_buf *b, const char *s)
+{
+    wire_buf_str(b, "'");
+    for (; *s != '\0'; s++) {
+        if (*s == '\'')
+            wire_buf_add(b, s, 1);
+        wire_buf_add(b, s, 1);
+    }
+    wire_buf_str(b, "'");
+}
+
+/* Empties the shop tables of both sides, ids starting from 1 again. */
+static void reset_shop(void)
+{
+    both_exec("DELETE FROM \"shop_tag\"");
+    both_exec("DELETE FROM \"shop_item\"");
+    both_exec("DELETE FROM \"sqlite_sequence\" WHERE \"name\" IN ('shop_tag', 'shop_item')");
+}
+
+/* A random item name with HTML, quotes or an ampersand in it, unique by its number. */
+static void item_name(char *out, size_t cap, int i)
+{
+    static const char *const bits[] = {
+        "<script>alert(1)</script>", "\"quoted\"", "it's", "a&b", "<b>bold</b>", "",
+    };
+    char w[10];
+    wire_rng_word(&rng, w, lower, sizeof lower - 1, 3, 7);
+    snprintf(out, cap, "%s%s %d", w, bits[wire_rng_below(&rng, 6)], i);
+}
+
+/* n random items in both databases; their names into names[i] (room for 64). */
+static void add_items(int n, char names[][64])
+{
+    for (int i = 0; i < n; i++) {
+        char notes[40], w[10];
+        struct wire_buf sql = { 0 };
+        item_name(names[i], 64, i + 1);
+        wire_rng_word(&rng, w, lower, sizeof lower - 1, 3, 6);
+        snprintf(notes, sizeof notes, "%s%s", w, wire_rng_below(&rng, 3) == 0 ? " <i>" : "");
+        wire_buf_str(&sql, "INSERT INTO \"shop_item\" (\"name\", \"notes\", \"qty\", "
+                     "\"active\") VALUES (");
+        sql_lit(&sql, names[i]);
+        wire_buf_str(&sql, ", ");
+        sql_lit(&sql, notes);
+        char tail[40];
+        snprintf(tail, sizeof tail, ", %d, %d)", (int)wire_rng_below(&rng, 4),
+                 (int)wire_rng_below(&rng, 2));
+        wire_buf_str(&sql, tail);
+        wire_buf_add(&sql, "", 0);
+        both_exec(sql.data);
+        wire_buf_free(&sql);
+    }
+}
+
+/* A user (password "pw", hashed by the reference) in both databases; its id. */
+static long long add_user(char *name, int staff, int super, int active)
+{
+    char w[12], sql[600];
+    wire_rng_word(&rng, w, lower, sizeof lower - 1, 3, 8);
+    snprintf(name, 24, "%s%d", w, ++users);
+    char *enc = keg_password_make("pw", 2);
+    snprintf(sql, sizeof sql, "INSERT INTO \"auth_user\" (\"password\", \"last_login\", "
+             "\"is_superuser\", \"username\", \"email\", \"is_staff\", \"is_active\", "
+             "\"date_joined\") VALUES ('%s', NULL, %d, '%s', '', %d, %d, "
+             "'2024-01-01 00:00:00')", enc != NULL ? enc : "", super, name, staff, active);
+    free(enc);
+    both_exec(sql);
+    long long id = 0;
+    snprintf(sql, sizeof sql, "SELECT \"id\" FROM \"auth_user\" WHERE \"username\" = '%s'",
+             name);
+    keg_db_query_int(ref.db, sql, NULL, 0, &id);
+    return id;
+}
+
+/* Gives user id the permission shop.CODENAME in both databases: directly, or through a
+ * group of its own when by_group. */
+static void grant(long long id, const char *codename, int by_group)
+{
+    char sql[400];
+    if (by_group) {
+        snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO \"auth_group\" (\"name\") VALUES "
+                 "('g%lld')", id);
+        both_exec(sql);
+        snprintf(sql, sizeof sql, "INSERT INTO \"auth_group_permissions\" (\"group_id\", "
+                 "\"permission_id\") SELECT g.\"id\", p.\"id\" FROM \"auth_group\" g, "
+                 "\"auth_permission\" p WHERE g.\"name\" = 'g%lld' AND p.\"app_label\" = "
+                 "'shop' AND p.\"codename\" = '%s'", id, codename);
+        both_exec(sql);
+        snprintf(sql, sizeof sql, "INSERT INTO \"auth_user_groups\" (\"user_id\", "
+                 "\"group_id\") SELECT %lld, \"id\" FROM \"auth_group\" WHERE \"name\" = "
+                 "'g%lld' AND NOT EXISTS (SELECT 1 FROM \"auth_user_groups\" WHERE "
+                 "\"user_id\" = %lld)", id, id, id);
+    } else
+        snprintf(sql, sizeof sql, "INSERT INTO \"auth_user_user_permissions\" (\"user_id\", "
+                 "\"permission_id\") SELECT %lld, \"id\" FROM \"auth_permission\" WHERE "
+                 "\"app_label\" = 'shop' AND \"codename\" = '%s'", id, codename);
+    both_exec(sql);
+}
+
+/* Logs both browsers in on the admin's login page as name (next: /admin/). */
+static void admin_login(struct story *st, struct pair *p, const char *name)
+{
+    char form[200];
+    step(st, p, "GET", "/admin/login/", NULL, NULL);
+    snprintf(form, sizeof form, "csrfmiddlewaretoken={csrf}&username=%s&password=pw&"
+             "next=/admin/", name);
+    step(st, p, "POST", "/admin/login/", form, NULL);
+}
+
+/* ---- the stories --------------------------------------------------------------------- */
+
+static void t_headers(const char *name)
+{
+    struct story st = { 0 };
+    struct pair p;
+    pair_new(&p);
+    step(&st, &p, "GET", "/hello", NULL, NULL);
+    step(&st, &p, "GET", "/framed", NULL, NULL);
+    step(&st, &p, "GET", "/no/such/page", NULL, NULL);
+    step(&st, &p, "DELETE", "/hello", NULL, NULL);
+    step(&st, &p, "POST", "/form", "a=1", NULL);
+    step(&st, &p, "GET", "/boom", NULL, NULL);
+    step(&st, &p, "GET", "/hello", NULL, "X-Forwarded-Proto: https");
+    step(&st, &p, "GET", "/no/such/page", NULL, "X-Forwarded-Proto: https");
+    step(&st, &p, "GET", "/hello", NULL, "X-Forwarded-Proto: http");
+    step(&st, &p, "GET", "/framed", NULL, "X-Forwarded-Proto: https, http");
+    pair_free(&p);
+    story_end(&st, name);
+}
+
+static void t_hosts(const char *name)
+{
+    struct story st = { 0 };
+    struct pair p;
+    char w[10], h[120];
+    const char *const fmts[] = {
+        "Host: %s.test", "Host: %s.%s.test:8000", "Host: x%s.test", "Host: EXACT.%s.TEST",
+        "Host: other.%s.test", "Host: localhost", "Host: 127.0.0.1:1",
+    };
+    pair_new(&p);
+    wire_rng_word(&rng, w, lower, sizeof lower - 1, 2, 6);
+    for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+        if (i == 1)
+            snprintf(h, sizeof h, fmts[i], w, dom1);
+        else
+            snprintf(h, sizeof h, fmts[i], i == 3 || i == 4 ? dom2 : dom1);
+        step(&st, &p, "GET", wire_rng_below(&rng, 2) ? "/hello" : "/framed", NULL, h);
+    }
+    pair_free(&p);
+    story_end(&st, name);
+}
+
+static void t_login(const char *name)
+{
+    struct story st = { 0 };
+    struct pair p;
+    char staff[24], plain[24], idle[24], w[10], target[120], form[200];
+    add_user(staff, 1, 0, 1);
+    add_user(plain, 0, 0, 1);
+    add_user(idle, 1, 1, 0);
+    pair_new(&p);
+    wire_rng_word(&rng, w, lower, sizeof lower - 1, 3, 8);
+    snprintf(target, sizeof target, "/admin/shop/item/?q=%s&p=1", w);
+    const char *const pages[] = { "/admin/", target, "/admin/shop/item/add/",
+                                  "/admin/shop/item/1/change/", "/admin/shop/tag/1/delete/" };
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
+        step(&st, &p, "GET", pages[i], NULL, NULL);
+    step(&st, &p, "GET", "/admin/login/?next=/admin/shop/item/", NULL, NULL);
+    const char *const who[] = { plain, idle, staff };
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(form, sizeof form, "csrfmiddlewaretoken={csrf}&username=%s&password=%s&"
+                 "next=/admin/shop/item/", who[i], i == 2 ? "wrong" : "pw");
+        step(&st, &p, "POST", "/admin/login/", form, NULL);
+    }
+    snprintf(form, sizeof form, "csrfmiddlewaretoken={csrf}&username=%s&password=pw", plain);
+    step(&st, &p, "POST", "/login", form, NULL);
+    step(&st, &p, "GET", target, NULL, NULL);
+    step(&st, &p, "GET", "/admin/login/", NULL, NULL);
+    snprintf(form, sizeof form, "csrfmiddlewaretoken={csrf}&username=%s&password=pw&"
+             "next=//evil.test/", staff);
+    step(&st, &p, "POST", "/admin/login/", form, NULL);
+    step(&st, &p, "GET", "/admin/", NULL, NULL);
+    pair_free(&p);
+    story_end(&st, name);
+}
+
+static void t_changelist(const char *name)
+{
+    struct story st = { 0 };
+    struct pair p;
+    char boss[24], names[16][64], target[80];
+    int n = 3 + (int)wire_rng_below(&rng, 10);
+    reset_shop();
+    add_items(n, names);
+    both_exec("INSERT INTO \"shop_tag\" (\"label\", \"item_id\") VALUES ('<t>', NULL), "
+              "('x\"y', 1)");
+    add_user(boss, 1, 1, 1);
+    pair_new(&p);
+    admin_login(&st, &p, boss);
+    step(&st, &p, "GET", "/admin/", NULL, NULL);
+    int pages = (n + per_page - 1) / per_page;
+    for (int i = 0; i <= pages + 1; i++) {
+        snprintf(target, sizeof target, "/admin/shop/item/?p=%d", i);
+        step(&st, &p, "GET", i == 1 && wire_rng_below(&rng, 2) ? "/admin/shop/item/" : target,
+             NULL, NULL);
+    }
+    step(&st, &p, "GET", "/admin/shop/item/?p=x", NULL, NULL);
+    step(&st, &p, "GET", "/admin/shop/tag/", NULL, NULL);
+    step(&st, &p, "GET", "/admin/shop/nothing/", NULL, NULL);
+    pair_free(&p);
+    story_end(&st, name);
+}
+
+static void t_search(const char *name)
+{
+    struct story st = { 0 };
+    struct pair p;
+    char boss[24], names[16][64], target[200], word[16];
+    int n = 6 + (int)wire_rng_below(&rng, 6);
+    reset_shop();
+    add_items(n, names);
+    add_user(boss, 1, 1, 1);
+    pair_new(&p);
+    admin_login(&st, &p, boss);
+    const char *nm = names[wire_rng_below(&rng, (uint64_t)n)];
+    snprintf(word, sizeof word, "%.3s", nm);
+    for (size_t i = 0; word[i] != '\0'; i++)
+        if (wire_rng_below(&rng, 2) && word[i] >= 'a' && word[i] <= 'z')
+            word[i] = (char)(word[i] - 'a' + 'A');
+    const char *const queries[] = {
+        "q=%s", "q=%s+%%3Cscript", "q=%%27+OR+1%%3D1+--+", "q=%%25", "q=_", "q=%s&active__exact=1",
+        "active__exact=0", "qty__exact=%d", "q=%%22%%3E%%3Cb%%3E", "qty__exact=abc", "q=++",
+    };
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        char q[120];
+        if (i == 7)
+            snprintf(q, sizeof q, queries[i], (int)wire_rng_below(&rng, 4));
+        else
+            snprintf(q, sizeof q, queries[i], word);
+        snprintf(target, sizeof target, "/admin/shop/item/?%s", q);
+        step(&st, &p, "GET", target, NULL, NULL);
+    }
+    sql_fact(&st, "items", "SELECT count(*) FROM \"shop_item\"");
+    pair_free(&p);
+    story_end(&st, name);
+}
+
+static void t_add_change(const char *name)
+{
+    struct story st = { 0 };
+    struct pair p;
+    char boss[24], names[4][64], fresh[64], form[400], target[80];
+    reset_shop();
+    add_items(2, names);
+    add_user(boss, 1, 1, 1);
+    pair_new(&p);
+    admin_login(&st, &p, boss);
+    item_name(fresh, sizeof fresh, 9);
+    char *ename = vial_percent_encode(fresh, 0), *edup = vial_percent_encode(names[0], 0);
+    step(&st, &p, "GET", "/admin/shop/item/add/", NULL, NULL);
+    snprintf(form, sizeof form, "csrfmiddlewaretoken={csrf}&name=&qty=x");
+    step(&st, &p, "POST", "/admin/shop/item/add/", form, NULL);
+    snprintf(form, sizeof form, "csrfmiddlewaretoken={csrf}&name=%s&qty=1", edup);
+    step(&st, &p, "POST", "/admin/shop/item/add/", form, NULL);
+    snprintf(form, sizeof form, "csrfmiddlewaretoken={csrf}&name=%s&notes=%%3Cimg%%3E&qty=%d"
+             "&active=on&id=77", ename, (int)wire_rng_below(&rng, 50));
+    step(&st, &p, "POST", "/admin/shop/item/add/", form, NULL);
+    step(&st, &p, "GET", "/admin/shop/item/", NULL, NULL);
+    step(&st, &p, "GET", "/admin/shop/item/3/change/", NULL, NULL);
+    snprintf(form, sizeof form, "csrfmiddlewaretoken={csrf}&name=%s&qty=2", edup);
+    step(&st, &p, "POST", "/admin/shop/item/3/change/", form, NULL);
+    snprintf(form, sizeof form, "csrfmiddlewaretoken={csrf}&name=%s+2&qty=%d", ename,
+             (int)wire_rng_below(&rng, 50));
+    step(&st, &p, "POST", "/admin/shop/item/3/change/", form, NULL);
+    snprintf(target, sizeof target, "/admin/shop/item/%d/change/", 1 + (int)wire_rng_below(&rng, 3));
+    step(&st, &p, "GET", target, NULL, NULL);
+    step(&st, &p, "GET", "/admin/shop/item/99/change/", NULL, NULL);
+    step(&st, &p, "GET", "/admin/shop/tag/add/", NULL, NULL);
+    step(&st, &p, "POST", "/admin/shop/tag/add/", "csrfmiddlewaretoken={csrf}&label=a%3Cb", NULL);
+    step(&st, &p, "GET", "/admin/shop/tag/", NULL, NULL);
+    sql_fact(&st, "items", "SELECT * FROM \"shop_item\" ORDER BY \"id\"");
+    sql_fact(&st, "tags", "SELECT * FROM \"shop_tag\" ORDER BY \"id\"");
+    free(ename);
+    free(edup);
+    pair_free(&p);
+    story_end(&st, name);
+}
+
+static void t_delete(const char *name)
+{
+    struct story st = { 0 };
+    struct pair p;
+    char boss[24], names[4][64];
+    reset_shop();
+    add_items(3, names);
+    both_exec("INSERT INTO \"shop_tag\" (\"label\", \"item_id\") VALUES ('keep', 2)");
+    add_user(boss, 1, 1, 1);
+    pair_new(&p);
+    admin_login(&st, &p, boss);
+    int victim = wire_rng_below(&rng, 2) ? 1 : 3;
+    char target[80];
+    snprintf(target, sizeof target, "/admin/shop/item/%d/delete/", victim);
+    step(&st, &p, "GET", target, NULL, NULL);
+    step(&st, &p, "POST", target, "csrfmiddlewaretoken={csrf}", NULL);
+    step(&st, &p, "GET", target, NULL, NULL);
+    step(&st, &p, "GET", "/admin/shop/item/2/delete/", NULL, NULL);
+    step(&st, &p, "POST", "/admin/shop/item/2/delete/", "csrfmiddlewaretoken={csrf}", NULL);
+    step(&st, &p, "GET", "/admin/shop/tag/1/delete/", NULL, NULL);
+    step(&st, &p, "POST", "/admin/shop/tag/1/delete/", "csrfmiddlewaretoken={csrf}", NULL);
+    step(&st, &p, "GET", "/admin/shop/item/", NULL, NULL);
+    sql_fact(&st, "items", "SELECT \"id\" FROM \"shop_item\" ORDER BY \"id\"");
+    sql_fact(&st, "tags", "SELECT \"id\" FROM \"shop_tag\" ORDER BY \"id\"");
+    pair_free(&p);
+    story_end(&st, name);
+}
+
+static void t_perms(const char *name)
+{
+    static const char *const codes[] = { "view_item", "add_item", "change_item",
+                                         "delete_item" };
+    struct story st = { 0 };
+    char clerk[24], names[4][64], line[80];
+    reset_shop();
+    add_items(2, names);
+    sql_fact(&st, "permission rows", "SELECT \"name\", \"app_label\", \"codename\" FROM "
+             "\"auth_permission\" ORDER BY \"codename\"");
+    for (int round = 0; round < 3; round++) {
+        struct pair p;
+        long long id = add_user(clerk, 1, 0, 1);
+        unsigned set = round == 0 ? 0 : 1 + (unsigned)wire_rng_below(&rng, 15);
+        int by_group = (int)wire_rng_below(&rng, 2);
+        for (int k = 0; k < 4; k++)
+            if (set & (1u << k))
+                grant(id, codes[k], by_group);
+        snprintf(line, sizeof line, "a staff user with permissions %s%s%s%s",
+                 set & 1 ? "view " : "", set & 2 ? "add " : "", set & 4 ? "change " : "",
+                 set & 8 ? "delete" : "");
+        fact(&st, line, line);
+        pair_new(&p);
+        admin_login(&st, &p, clerk);
+        step(&st, &p, "GET", "/admin/", NULL, NULL);
+        step(&st, &p, "GET", "/admin/shop/item/", NULL, NULL);
+        step(&st, &p, "GET", "/admin/shop/item/add/", NULL, NULL);
+        step(&st, &p, "GET", "/admin/shop/item/1/change/", NULL, NULL);
+        step(&st, &p, "POST", "/admin/shop/item/1/change/", "csrfmiddlewaretoken={csrf}&"
+             "name=renamed&qty=5", NULL);
+        step(&st, &p, "GET", "/admin/shop/item/2/delete/", NULL, NULL);
+        step(&st, &p, "GET", "/admin/shop/tag/", NULL, NULL);
+        pair_free(&p);
+    }
+    sql_fact(&st, "items", "SELECT \"id\", \"name\", \"qty\" FROM \"shop_item\" ORDER BY \"id\"");
+    story_end(&st, name);
+}
+
+static void t_csrf(const char *name)
+{
+    struct story st = { 0 };
+    struct pair p;
+    char boss[24], names[2][64];
+    reset_shop();
+    add_items(1, names);
+    add_user(boss, 1, 1, 1);
+    pair_new(&p);
+    admin_login(&st, &p, boss);
+    step(&st, &p, "POST", "/admin/shop/item/add/", "name=sneaky&qty=1", NULL);
+    step(&st, &p, "POST", "/admin/shop/item/add/", "csrfmiddlewaretoken=abc&name=sneaky&qty=1",
+         NULL);
+    step(&st, &p, "POST", "/admin/shop/item/1/delete/", "x=1", NULL);
+    step(&st, &p, "GET", "/admin/shop/item/1/delete/", NULL, NULL);
+    step(&st, &p, "POST", "/admin/shop/item/1/delete/", "csrfmiddlewaretoken={csrf}", NULL);
+    sql_fact(&st, "items", "SELECT \"id\", \"name\" FROM \"shop_item\" ORDER BY \"id\"");
+    pair_free(&p);
+    story_end(&st, name);
+}
+
+static const struct {
+    void (*fn)(const char *name);
+    const char *name;
+} tests[] = {
+    { t_headers, "middleware: nosniff, Referrer-Policy, COOP and X-Frame-Options on pages and "
+      "errors (404, 405, CSRF 403, 500); HSTS only on a secure request" },
+    { t_hosts, "middleware: the Host header checked against allowed_hosts (exact, .domain, "
+      "any case, with a port)" },
+    { t_login, "admin: anonymous and non-staff users go to the admin's login page with next=; "
+      "only active staff log in there" },
+    { t_changelist, "admin: the changelist's rows, order, pages and escaped cells; the "
+      "default label; the index" },
+    { t_search, "admin: search over search_fields (bound values, LIKE wildcards taken "
+      "literally), list_filter filters, a bad filter value" },
+    { t_add_change, "admin: add and change through the model's form, errors shown again, "
+      "stored HTML escaped in list and form" },
+    { t_delete, "admin: the delete confirmation page, delete by POST, PROTECT refused" },
+    { t_perms, "admin: permission rows made at install; view, add, change and delete each "
+      "checked, directly or through a group" },
+    { t_csrf, "admin: a POST without a valid CSRF token changes nothing" },
+};
+
+int main(int argc, char **argv)
+{
+    size_t ntests = sizeof tests / sizeof tests[0];
+    wire_rng_seed(&rng, wire_seed_arg(argc, argv));
+    wire_peer_init(&peer, 10000);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    tap_plan((int)ntests);
+    char arg[120];
+    struct wire_buf setup = { 0 };
+    per_page = 2 + (int)wire_rng_below(&rng, 3);
+    hsts = 60 + (long)wire_rng_below(&rng, 100000);
+    wire_rng_word(&rng, dom1, lower, sizeof lower - 1, 3, 8);
+    wire_rng_word(&rng, dom2, lower, sizeof lower - 1, 3, 8);
+    snprintf(arg, sizeof arg, "%d %ld .%s.test,exact.%s.test,127.0.0.1", per_page, hsts, dom1,
+             dom2);
+    if (lab23_setup(&ref, ":memory:", arg, &setup) != 0)
+        tap_bail_out("the reference app could not be made");
+    wire_buf_free(&setup);
+    char *ans = ask("serve", arg);
+    port = refserver_subject_port(ans);
+    if (port <= 0) {
+        tap_diag("serve: %s", ans);
+        free(ans);
+        for (size_t i = 0; i < ntests; i++)
+            tap_fail_with(__FILE__, __LINE__, "the app did not start", "no server", "a port",
+                          "%s", tests[i].name);
+        lab23_teardown(&ref);
+        return wire_finish(&peer);
+    }
+    free(ans);
+    for (size_t i = 0; i < ntests; i++) {
+        if (peer.dead) {
+            WIRE_FAIL_DEAD(tests[i].name);
+            continue;
+        }
+        tests[i].fn(tests[i].name);
+    }
+    free(ask("stop", ""));
+    lab23_teardown(&ref);
+    curl_global_cleanup();
+    return wire_finish(&peer);
+}

@@ -1,0 +1,183 @@
+/* ops.h -- lab 23's app, shared by driver.c (built with your keg/ and vial/ into the
+ * program the checker talks to) and checker.c (which builds the same app on the reference
+ * keg and vial and sends it the same requests). Two models of the app "shop" in the
+ * admin, keg_middleware_install, a few plain views, and SQL frames the checker uses to
+ * put the same rows into both databases. */
+#ifndef LAB23_OPS_H
+#define LAB23_OPS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keg.h"
+#include "wire.h"
+
+struct lab23_item {
+    keg_obj obj;
+    long long id;
+    char *name;
+    char *notes;
+    long long qty;
+    int active;
+};
+
+struct lab23_tag {
+    keg_obj obj;
+    long long id;
+    char *label;
+    long long item_id;
+};
+
+static const keg_field lab23_item_fields[] = {
+    KEG_FIELD(struct lab23_item, id, KEG_AUTO),
+    KEG_FIELD(struct lab23_item, name, KEG_CHAR, .max_length = 40, .flags = KEG_UNIQUE),
+    KEG_FIELD(struct lab23_item, notes, KEG_TEXTFIELD, .flags = KEG_BLANK),
+    KEG_FIELD(struct lab23_item, qty, KEG_INTEGER),
+    KEG_FIELD(struct lab23_item, active, KEG_BOOL, .flags = KEG_DEFAULT, .default_int = 1),
+};
+static const keg_model lab23_shop_item = KEG_MODEL(shop, item, struct lab23_item,
+                                                   lab23_item_fields);
+
+static const keg_field lab23_tag_fields[] = {
+    KEG_FIELD(struct lab23_tag, id, KEG_AUTO),
+    KEG_FIELD(struct lab23_tag, label, KEG_CHAR, .max_length = 20),
+    KEG_FK_FIELD(struct lab23_tag, item, lab23_shop_item, KEG_PROTECT,
+                 .flags = KEG_NULLABLE | KEG_BLANK),
+};
+static const keg_model lab23_shop_tag = KEG_MODEL(shop, tag, struct lab23_tag,
+                                                  lab23_tag_fields);
+
+static const char *const lab23_item_display[] = { "name", "qty", "active", "notes", NULL };
+static const char *const lab23_item_search[] = { "name", "notes", NULL };
+static const char *const lab23_item_filter[] = { "active", "qty", NULL };
+
+/* GET /hello: a plain page. */
+static int lab23_hello(vial_request *req, vial_response *res)
+{
+    (void)req;
+    return vial_response_text(res, 200, "text/plain", "hello\n");
+}
+
+/* GET /framed: a page that sets its own X-Frame-Options (the middleware keeps it). */
+static int lab23_framed(vial_request *req, vial_response *res)
+{
+    (void)req;
+    vial_response_set_header(res, "X-Frame-Options", "SAMEORIGIN");
+    return vial_response_text(res, 200, "text/plain", "framed\n");
+}
+
+/* GET /boom: a view that fails (500). */
+static int lab23_boom(vial_request *req, vial_response *res)
+{
+    (void)req;
+    (void)res;
+    return 500;
+}
+
+/* POST /form: "posted" once the CSRF check let it through. */
+static int lab23_form(vial_request *req, vial_response *res)
+{
+    (void)req;
+    return vial_response_text(res, 200, "text/plain", "posted\n");
+}
+
+/* POST /login: lab 22's login of any active user (staff or not): "logged in" or
+ * "invalid login". */
+static int lab23_login(vial_request *req, vial_response *res)
+{
+    if (req->form.len == 0)
+        vial_request_parse_form(req);
+    const char *name = vial_pairs_get(&req->form, "username");
+    const char *pw = vial_pairs_get(&req->form, "password");
+    struct keg_user u;
+    if (keg_obj_init(&u, &keg_auth_user) != 0)
+        return 500;
+    int rc = keg_authenticate(req, name ? name : "", pw ? pw : "", &u);
+    if (rc == 0)
+        rc = keg_login(req, &u);
+    keg_obj_clear(&u);
+    return vial_response_text(res, 200, "text/plain", rc == 0 ? "logged in\n"
+                              : "invalid login\n");
+}
+
+struct lab23_site {
+    vial_app *app;
+    keg_db *db;
+    keg_site *site;
+};
+
+/* Builds the app on a fresh database at dbpath with the settings of arg, "PER_PAGE HSTS
+ * ALLOWED_HOSTS" (ALLOWED_HOSTS may be absent). Writes the result of each install into
+ * out ("middleware 0 register 0 0 install 0"). 0, or -1 when the app could not be made. */
+static int lab23_setup(struct lab23_site *s, const char *dbpath, const char *arg,
+                       struct wire_buf *out)
+{
+    char hosts[200] = "";
+    int per_page = 0;
+    long hsts = 0;
+    sscanf(arg, "%d %ld %199s", &per_page, &hsts, hosts);
+    struct keg_settings set = { .secret_key = "lab23", .allowed_hosts = hosts,
+                                .secure_proxy_ssl_header = 1, .hsts_seconds = hsts,
+                                .password_iterations = 2 };
+    s->app = vial_app_new("lab23");
+    s->db = keg_db_open(dbpath, NULL);
+    if (s->app == NULL || s->db == NULL || (s->site = keg_site_new(s->app, s->db, &set)) == NULL
+        || keg_register(&lab23_shop_item) != 0 || keg_register(&lab23_shop_tag) != 0
+        || keg_create_table(s->db, &lab23_shop_item) != 0
+        || keg_create_table(s->db, &lab23_shop_tag) != 0)
+        return -1;
+    vial_app_route(s->app, "GET", "/hello", NULL, lab23_hello);
+    vial_app_route(s->app, "GET", "/framed", NULL, lab23_framed);
+    vial_app_route(s->app, "GET", "/boom", NULL, lab23_boom);
+    vial_app_route(s->app, "POST", "/form", NULL, lab23_form);
+    vial_app_route(s->app, "POST", "/login", NULL, lab23_login);
+    struct keg_admin_options io = { .list_display = lab23_item_display,
+                                    .search_fields = lab23_item_search,
+                                    .list_filter = lab23_item_filter, .per_page = per_page };
+    char line[120];
+    int mw = keg_middleware_install(s->site);
+    int r1 = keg_admin_register(s->site, &lab23_shop_item, &io);
+    int r2 = keg_admin_register(s->site, &lab23_shop_tag, NULL);
+    int in = keg_admin_install(s->site, "/admin");
+    snprintf(line, sizeof line, "middleware %d register %d %d install %d", mw, r1, r2, in);
+    wire_buf_str(out, line);
+    return 0;
+}
+
+static void lab23_teardown(struct lab23_site *s)
+{
+    keg_site_free(s->site);
+    keg_db_close(s->db);
+    vial_app_free(s->app);
+    memset(s, 0, sizeof *s);
+}
+
+/* "exec SQL": keg_db_exec's result. */
+static void lab23_exec(keg_db *db, const char *sql, struct wire_buf *out)
+{
+    char line[32];
+    snprintf(line, sizeof line, "%d", db != NULL ? keg_db_exec(db, sql, NULL, 0) : -99);
+    wire_buf_str(out, line);
+}
+
+/* "text SQL": each row's columns as text, separated by '|', one row a line. */
+static void lab23_text(keg_db *db, const char *sql, struct wire_buf *out)
+{
+    keg_rows *r = NULL;
+    if (db == NULL || keg_db_query(db, sql, NULL, 0, &r) != 0) {
+        wire_buf_str(out, "(query failed)\n");
+        return;
+    }
+    while (keg_rows_next(r) == 1) {
+        for (int c = 0; c < keg_rows_columns(r); c++) {
+            const char *t = keg_rows_text(r, c, NULL);
+            wire_buf_str(out, c > 0 ? "|" : "");
+            wire_buf_str(out, t != NULL ? t : "NULL");
+        }
+        wire_buf_str(out, "\n");
+    }
+    keg_rows_close(r);
+}
+
+#endif
