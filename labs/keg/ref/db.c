@@ -218,10 +218,12 @@ keg_db *keg_db_open(const char *path, char **err)
 /* SOLUTION(13) BEGIN */
     int rc = sqlite3_open_v2(path, &db->sq, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
                              | SQLITE_OPEN_FULLMUTEX, NULL);
-    for (size_t i = 0; rc == SQLITE_OK && i < sizeof keg_pragmas / sizeof keg_pragmas[0]; i++)
-        rc = sqlite3_exec(db->sq, keg_pragmas[i], NULL, NULL, NULL);
+    /* The busy timeout first: switching to WAL needs a lock another opening connection
+     * may hold for a moment. */
     if (rc == SQLITE_OK)
         rc = sqlite3_busy_timeout(db->sq, KEG_BUSY_TIMEOUT_MS);
+    for (size_t i = 0; rc == SQLITE_OK && i < sizeof keg_pragmas / sizeof keg_pragmas[0]; i++)
+        rc = sqlite3_exec(db->sq, keg_pragmas[i], NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_trace_v2(db->sq, SQLITE_TRACE_STMT, keg_trace, db);
     if (rc != SQLITE_OK) {
