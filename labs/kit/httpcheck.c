@@ -12,6 +12,7 @@
 
 #include "httpcheck.h"
 #include "refserver.h"
+#include "tap.h"
 
 /* curl's debug callback: "> " lines sent, "< " lines received, "* " curl's own notes,
  * then either the bodies themselves (HC_BODIES) or their sizes. */
@@ -243,4 +244,171 @@ int hc_raw(int port, const void *data, size_t len, int ms, unsigned flags,
     }
     hc_terminate(rep);
     return 0;
+}
+
+/* ---- a browser ------------------------------------------------------------------------ */
+
+int hc_browser_new(struct hc_browser *b, int port)
+{
+    b->port = port;
+    b->jar = curl_share_init();
+    if (b->jar == NULL)
+        return -1;
+    curl_share_setopt(b->jar, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+    return 0;
+}
+
+void hc_browser_free(struct hc_browser *b)
+{
+    if (b->jar != NULL)
+        curl_share_cleanup(b->jar);
+    b->jar = NULL;
+}
+
+int hc_browser_send(struct hc_browser *b, const char *method, const char *target,
+                    const char *form, const char *const *headers, struct wire_buf *log,
+                    struct hc_reply *rep)
+{
+    char url[1200];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", b->port, target);
+    CURL *h = curl_easy_init();
+    struct curl_slist *hs = NULL;
+    if (h == NULL)
+        return hc_fail(rep, "curl_easy_init failed");
+    hc_setup(h, url, 5000L, HC_HEADERS | HC_BODIES, rep);
+    curl_easy_setopt(h, CURLOPT_SHARE, b->jar);
+    curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    else
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    if (form != NULL)
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
+    for (size_t i = 0; headers != NULL && headers[i] != NULL; i++)
+        hs = curl_slist_append(hs, headers[i]);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
+    int rc = hc_perform(h, rep);
+    curl_slist_free_all(hs);
+    curl_easy_cleanup(h);
+    if (log != NULL) {
+        wire_buf_str(log, rep->transcript.data ? rep->transcript.data : "");
+        wire_buf_str(log, "\n");
+    }
+    return rc;
+}
+
+const char *hc_browser_cookie(struct hc_browser *b, const char *name, char *out,
+                              size_t cap)
+{
+    CURL *h = curl_easy_init();
+    struct curl_slist *list = NULL;
+    out[0] = '\0';
+    if (h == NULL)
+        return out;
+    curl_easy_setopt(h, CURLOPT_SHARE, b->jar);
+    curl_easy_getinfo(h, CURLINFO_COOKIELIST, &list);
+    /* Netscape format: domain, subdomains, path, secure, expiry, name, value (tabs). */
+    for (struct curl_slist *l = list; l != NULL; l = l->next) {
+        const char *f = l->data;
+        for (int i = 0; i < 5 && f != NULL; i++)
+            f = strchr(f, '\t') ? strchr(f, '\t') + 1 : NULL;
+        size_t n = f != NULL ? strcspn(f, "\t") : 0;
+        if (f != NULL && n == strlen(name) && strncmp(f, name, n) == 0 && f[n] == '\t')
+            snprintf(out, cap, "%s", f + n + 1);
+    }
+    curl_slist_free_all(list);
+    curl_easy_cleanup(h);
+    return out;
+}
+
+void hc_set_cookies(const struct hc_reply *rep, const char *name, const char *value,
+                    const char *as, struct wire_buf *out)
+{
+    const char *p = rep->headers.data ? rep->headers.data : "";
+    size_t nl = strlen(name);
+    int any = 0;
+    for (; *p != '\0'; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] == '\n')) {
+        size_t len = strcspn(p, "\r\n");
+        if (len < 12 || strncasecmp(p, "Set-Cookie:", 11) != 0)
+            continue;
+        const char *v = p + 11 + strspn(p + 11, " ");
+        if (strncmp(v, name, nl) != 0 || v[nl] != '=')
+            continue;
+        char line[512];
+        snprintf(line, sizeof line, "%.*s", (int)(len - (size_t)(v - p)), v);
+        size_t vl = value != NULL ? strlen(value) : 0;
+        wire_buf_str(out, "  Set-Cookie: ");
+        if (as != NULL && vl > 0 && strncmp(line + nl + 1, value, vl) == 0) {
+            wire_buf_add(out, line, nl + 1);
+            wire_buf_str(out, as);
+            wire_buf_str(out, line + nl + 1 + vl);
+        } else
+            wire_buf_str(out, line);
+        wire_buf_str(out, "\n");
+        any = 1;
+    }
+    if (!any)
+        wire_buf_str(out, "  (no Set-Cookie)\n");
+}
+
+const char *hc_scrape(const char *text, const char *after, const char *stop, char *out,
+                      size_t cap)
+{
+    const char *t = text != NULL ? strstr(text, after) : NULL;
+    size_t skip = strlen(after);
+    snprintf(out, cap, "%.*s", t ? (int)strcspn(t + skip, stop) : 0, t ? t + skip : "");
+    return out;
+}
+
+void hc_form_add(struct wire_buf *form, const char *name, const char *value)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    wire_buf_str(form, form->len > 0 ? "&" : "");
+    wire_buf_str(form, name);
+    wire_buf_str(form, "=");
+    for (const unsigned char *p = (const unsigned char *)value; *p != '\0'; p++) {
+        unsigned char c = *p;
+        char esc[3] = { '%', hex[c >> 4], hex[c & 15] };
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+            || c == '-' || c == '.' || c == '_' || c == '~')
+            wire_buf_add(form, p, 1);
+        else
+            wire_buf_add(form, esc, 3);
+    }
+}
+
+void hc_login_form(struct hc_browser *b, const char *user, const char *password,
+                   const char *next, struct wire_buf *form)
+{
+    char secret[128];
+    hc_form_add(form, "csrfmiddlewaretoken", hc_browser_cookie(b, "csrftoken", secret,
+                                                               sizeof secret));
+    hc_form_add(form, "username", user);
+    hc_form_add(form, "password", password);
+    if (next != NULL)
+        hc_form_add(form, "next", next);
+}
+
+/* ---- stories -------------------------------------------------------------------------- */
+
+void hc_fact(struct hc_story *st, const char *got, const char *want)
+{
+    wire_buf_str(&st->got, got);
+    wire_buf_str(&st->got, "\n");
+    wire_buf_str(&st->want, want);
+    wire_buf_str(&st->want, "\n");
+}
+
+int hc_story_end(struct hc_story *st, const char *name)
+{
+    wire_buf_add(&st->got, "", 0);
+    wire_buf_add(&st->want, "", 0);
+    wire_buf_add(&st->log, "", 0);
+    if (strcmp(st->got.data, st->want.data) != 0 && st->log.len > 1)
+        tap_attach("transcript", st->log.data);
+    int pass = tap_is_str(__FILE__, __LINE__, st->got.data, st->want.data, "%s", name);
+    wire_buf_free(&st->got);
+    wire_buf_free(&st->want);
+    wire_buf_free(&st->log);
+    return pass;
 }

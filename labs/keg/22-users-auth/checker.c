@@ -4,7 +4,8 @@
  * secret rotated, last_login set, next= followed only to local paths), one PBKDF2 call
  * per attempt whether the user exists or not (counted by the driver), a rehash when the
  * iteration count changed, logout, login_required, and permissions through groups.
- * Names, passwords and iteration counts come from the seed. Run as `checker SEED`. */
+ * Names, passwords and iteration counts come from the seed. Browsers and stories:
+ * httpcheck.h. Run as `checker SEED`. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,94 +45,6 @@ static const char *const malformed[] = {
     "pbkdf2_sha1$%s", "PBKDF2_SHA256$%s", "pbkdf2_sha256%s", "!%s", "pbkdf2_sha256$$%s",
 };
 
-/* A browser: its own cookie jar, shared by its requests. */
-struct browser {
-    CURLSH *jar;
-};
-
-/* What a test saw and what it should have seen, line by line, with the transcripts. */
-struct story {
-    struct wire_buf got, want, log;
-};
-
-static void browser_new(struct browser *b)
-{
-    b->jar = curl_share_init();
-    curl_share_setopt(b->jar, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
-}
-
-static void browser_free(struct browser *b)
-{
-    curl_share_cleanup(b->jar);
-    b->jar = NULL;
-}
-
-/* One request of b (form: a POST body, or NULL). The reply is the caller's to free. */
-static void browser_send(struct browser *b, struct story *st, const char *method,
-                         const char *target, const char *form, struct hc_reply *rep)
-{
-    char url[1200];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, target);
-    CURL *h = curl_easy_init();
-    if (h == NULL) {
-        hc_fail(rep, "curl_easy_init failed");
-        return;
-    }
-    hc_setup(h, url, 5000L, HC_HEADERS | HC_BODIES, rep);
-    curl_easy_setopt(h, CURLOPT_SHARE, b->jar);
-    curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    if (form != NULL)
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
-    hc_perform(h, rep);
-    curl_easy_cleanup(h);
-    wire_buf_str(&st->log, rep->transcript.data ? rep->transcript.data : "");
-    wire_buf_str(&st->log, "\n");
-}
-
-/* The value of cookie `name` in b's jar into out ("" when it has none). */
-static void browser_cookie(struct browser *b, const char *name, char *out, size_t cap)
-{
-    CURL *h = curl_easy_init();
-    struct curl_slist *list = NULL;
-    out[0] = '\0';
-    if (h == NULL)
-        return;
-    curl_easy_setopt(h, CURLOPT_SHARE, b->jar);
-    curl_easy_getinfo(h, CURLINFO_COOKIELIST, &list);
-    for (struct curl_slist *l = list; l != NULL; l = l->next) {
-        const char *f = l->data;
-        for (int i = 0; i < 5 && f != NULL; i++)
-            f = strchr(f, '\t') ? strchr(f, '\t') + 1 : NULL;
-        size_t n = f != NULL ? strcspn(f, "\t") : 0;
-        if (f != NULL && n == strlen(name) && strncmp(f, name, n) == 0 && f[n] == '\t')
-            snprintf(out, cap, "%s", f + n + 1);
-    }
-    curl_slist_free_all(list);
-    curl_easy_cleanup(h);
-}
-
-static void fact(struct story *st, const char *got, const char *want)
-{
-    wire_buf_str(&st->got, got);
-    wire_buf_str(&st->got, "\n");
-    wire_buf_str(&st->want, want);
-    wire_buf_str(&st->want, "\n");
-}
-
-static void story_end(struct story *st, const char *name)
-{
-    wire_buf_add(&st->got, "", 0);
-    wire_buf_add(&st->want, "", 0);
-    wire_buf_add(&st->log, "", 0);
-    if (strcmp(st->got.data, st->want.data) != 0 && st->log.len > 1)
-        tap_attach("transcript", st->log.data);
-    tap_is_str(__FILE__, __LINE__, st->got.data, st->want.data, "%s", name);
-    wire_buf_free(&st->got);
-    wire_buf_free(&st->want);
-    wire_buf_free(&st->log);
-}
-
 /* The driver's answer to a frame (caller frees; a message when it is gone). */
 static char *ask(const char *frame, const char *arg)
 {
@@ -143,13 +56,13 @@ static char *ask(const char *frame, const char *arg)
 }
 
 /* Adds the answer to frame(arg) to the story as a fact expected to be `want`. */
-static void ask_fact(struct story *st, const char *label, const char *frame, const char *arg,
-                     const char *want)
+static void ask_fact(struct hc_story *st, const char *label, const char *frame,
+                     const char *arg, const char *want)
 {
     char *ans = ask(frame, arg), got[600], exp[600];
     snprintf(got, sizeof got, "%s: %s", label, ans);
     snprintf(exp, sizeof exp, "%s: %s", label, want);
-    fact(st, got, exp);
+    hc_fact(st, got, exp);
     free(ans);
 }
 
@@ -191,13 +104,13 @@ static long long add_user(char *name, char *pw, unsigned rounds, int super, int 
 
 /* "METHOD TARGET -> STATUS [Location: L] BODY" of one request into the story, with the
  * expected line built from want_status, want_location (NULL: none) and want_body. */
-static void step(struct story *st, struct browser *b, const char *method, const char *target,
-                 const char *form, long want_status, const char *want_location,
-                 const char *want_body)
+static void step(struct hc_story *st, struct hc_browser *b, const char *method,
+                 const char *target, const char *form, long want_status,
+                 const char *want_location, const char *want_body)
 {
     struct hc_reply rep;
     char loc[600], line[1600];
-    browser_send(b, st, method, target, form, &rep);
+    hc_browser_send(b, method, target, form, NULL, &st->log, &rep);
     const char *l = hc_find_header(rep.headers.data ? rep.headers.data : "", "Location", loc,
                                    sizeof loc);
     snprintf(line, sizeof line, "%s %s -> %ld%s%s %s", method, target, rep.status,
@@ -214,29 +127,24 @@ static void step(struct story *st, struct browser *b, const char *method, const 
 }
 
 /* POST /login as name/pw (next appended when not NULL), the CSRF cookie as token. */
-static void login(struct story *st, struct browser *b, const char *name, const char *pw,
-                  const char *next, long want_status, const char *want_location,
-                  const char *want_body)
+static void login(struct hc_story *st, struct hc_browser *b, const char *name,
+                  const char *pw, const char *next, long want_status,
+                  const char *want_location, const char *want_body)
 {
-    char secret[64], form[700];
-    browser_cookie(b, "csrftoken", secret, sizeof secret);
-    char *epw = vial_percent_encode(pw, 0);
-    char *enext = next != NULL ? vial_percent_encode(next, 0) : NULL;
-    snprintf(form, sizeof form, "csrfmiddlewaretoken=%s&username=%s&password=%s%s%s", secret,
-             name, epw ? epw : "", enext ? "&next=" : "", enext ? enext : "");
-    step(st, b, "POST", "/login", form, want_status, want_location, want_body);
-    free(epw);
-    free(enext);
+    struct wire_buf form = { 0 };
+    hc_login_form(b, name, pw, next, &form);
+    step(st, b, "POST", "/login", form.data, want_status, want_location, want_body);
+    wire_buf_free(&form);
 }
 
 /* A browser that has the login page's CSRF cookie. */
-static void browser_start(struct story *st, struct browser *b)
+static void browser_start(struct hc_story *st, struct hc_browser *b)
 {
-    browser_new(b);
+    hc_browser_new(b, port);
     step(st, b, "GET", "/login", NULL, 200, NULL, "login form\n");
 }
 
-static void count_fact(struct story *st, const char *what, const char *want)
+static void count_fact(struct hc_story *st, const char *what, const char *want)
 {
     ask_fact(st, what, "pbkdf2", "", want);
 }
@@ -245,7 +153,7 @@ static void count_fact(struct story *st, const char *what, const char *want)
 
 static void t_django_hashes(const char *name)
 {
-    struct story st = { 0 };
+    struct hc_story st = { 0 };
     char arg[400], want[16], pw[64];
     size_t n = sizeof django_hashes / sizeof django_hashes[0];
     size_t first = (size_t)wire_rng_below(&rng, n);
@@ -276,7 +184,7 @@ static void t_django_hashes(const char *name)
     snprintf(mid, sizeof arg - (size_t)(mid - arg), "%s=", enc);
     ask_fact(&st, "a hash with a byte more", "check", arg, "0 1");
     free(enc);
-    story_end(&st, name);
+    hc_story_end(&st, name);
 }
 
 /* "ok" when enc is pbkdf2_sha256$rounds$<22 of [a-zA-Z0-9]>$<44 of base64> checking with
@@ -297,7 +205,7 @@ static const char *made_ok(const char *enc, const char *pw, unsigned rounds)
 
 static void t_make(const char *name)
 {
-    struct story st = { 0 };
+    struct hc_story st = { 0 };
     char pw[64], arg[120];
     free(ask("pbkdf2", ""));
     for (int i = 0; i < 3; i++) {
@@ -309,32 +217,33 @@ static void t_make(const char *name)
         char *enc = ask("make", arg);
         char label[160];
         snprintf(label, sizeof label, "keg_password_make(\"%s\", %u)", pw, rounds);
-        fact(&st, label, label);
-        fact(&st, made_ok(enc, pw, rounds), "ok");
+        hc_fact(&st, label, label);
+        hc_fact(&st, made_ok(enc, pw, rounds), "ok");
         free(enc);
     }
     snprintf(arg, sizeof arg, "3 same");
     char *a = ask("make", arg), *b = ask("make", arg);
-    fact(&st, strcmp(a, b) != 0 && strcmp(a, "(NULL)") != 0 ? "two hashes of one password "
+    hc_fact(&st, strcmp(a, b) != 0 && strcmp(a, "(NULL)") != 0 ? "two hashes of one password "
          "differ (fresh salts)" : "two hashes of one password are the same",
          "two hashes of one password differ (fresh salts)");
     free(a);
     free(b);
     count_fact(&st, "PBKDF2 calls", "5");
-    story_end(&st, name);
+    hc_story_end(&st, name);
 }
 
 /* ---- login and logout over HTTP ------------------------------------------------------- */
 
-static void sql_fact(struct story *st, const char *label, const char *sql, const char *want)
+static void sql_fact(struct hc_story *st, const char *label, const char *sql,
+                     const char *want)
 {
     ask_fact(st, label, "text", sql, want);
 }
 
 static void t_login(const char *name)
 {
-    struct story st = { 0 };
-    struct browser b;
+    struct hc_story st = { 0 };
+    struct hc_browser b;
     char user[24], pw[64], note[12], k1[64], k2[64], s1[64], s2[64], want[200], sql[300];
     add_user(user, pw, iters, 0, 1);
     free(ask("pbkdf2", ""));
@@ -342,18 +251,18 @@ static void t_login(const char *name)
     wire_rng_word(&rng, note, lower, sizeof lower - 1, 3, 8);
     snprintf(sql, sizeof sql, "/note?v=%s", note);
     step(&st, &b, "GET", sql, NULL, 200, NULL, "noted\n");
-    browser_cookie(&b, "sessionid", k1, sizeof k1);
-    browser_cookie(&b, "csrftoken", s1, sizeof s1);
+    hc_browser_cookie(&b, "sessionid", k1, sizeof k1);
+    hc_browser_cookie(&b, "csrftoken", s1, sizeof s1);
     char next[40];
     wire_rng_word(&rng, next + 9, lower, sizeof lower - 1, 3, 8);
     memcpy(next, "/private/", 9);
     login(&st, &b, user, pw, next, 302, next, NULL);
     count_fact(&st, "PBKDF2 calls of the login", "1");
-    browser_cookie(&b, "sessionid", k2, sizeof k2);
-    browser_cookie(&b, "csrftoken", s2, sizeof s2);
-    fact(&st, strcmp(k1, k2) != 0 && strlen(k2) == 32 ? "a new session key"
+    hc_browser_cookie(&b, "sessionid", k2, sizeof k2);
+    hc_browser_cookie(&b, "csrftoken", s2, sizeof s2);
+    hc_fact(&st, strcmp(k1, k2) != 0 && strlen(k2) == 32 ? "a new session key"
          : "the session key did not change", "a new session key");
-    fact(&st, strcmp(s1, s2) != 0 && strlen(s2) == 32 ? "a new CSRF secret"
+    hc_fact(&st, strcmp(s1, s2) != 0 && strlen(s2) == 32 ? "a new CSRF secret"
          : "the CSRF secret did not change", "a new CSRF secret");
     snprintf(sql, sizeof sql, "SELECT count(*) FROM \"keg_session\" WHERE \"key\" = '%s'", k1);
     sql_fact(&st, "rows of the old key", sql, "0\n");
@@ -364,14 +273,14 @@ static void t_login(const char *name)
     step(&st, &b, "GET", "/me", NULL, 200, NULL, want);
     snprintf(want, sizeof want, "private %s\n", user);
     step(&st, &b, "GET", next, NULL, 200, NULL, want);
-    browser_free(&b);
-    story_end(&st, name);
+    hc_browser_free(&b);
+    hc_story_end(&st, name);
 }
 
 static void t_refusals(const char *name)
 {
-    struct story st = { 0 };
-    struct browser b;
+    struct hc_story st = { 0 };
+    struct hc_browser b;
     char user[24], pw[64], idle[24], idle_pw[64], ghost[24], want[120];
     add_user(user, pw, iters, 0, 1);
     add_user(idle, idle_pw, iters, 1, 0);
@@ -391,14 +300,14 @@ static void t_refusals(const char *name)
     count_fact(&st, "PBKDF2 calls of a good login", "1");
     snprintf(want, sizeof want, "user %s\nnote (none)\n", user);
     step(&st, &b, "GET", "/me", NULL, 200, NULL, want);
-    browser_free(&b);
-    story_end(&st, name);
+    hc_browser_free(&b);
+    hc_story_end(&st, name);
 }
 
 static void t_rehash(const char *name)
 {
-    struct story st = { 0 };
-    struct browser b;
+    struct hc_story st = { 0 };
+    struct hc_browser b;
     char user[24], pw[64], sql[200], head[40];
     unsigned old = iters + 1 + (unsigned)wire_rng_below(&rng, 5);
     add_user(user, pw, old, 0, 1);
@@ -411,20 +320,20 @@ static void t_rehash(const char *name)
     char *enc = ask("text", sql);
     enc[strcspn(enc, "\n")] = '\0';
     snprintf(head, sizeof head, "pbkdf2_sha256$%u$", iters);
-    fact(&st, strncmp(enc, head, strlen(head)) == 0 && keg_password_check(pw, enc) == 1
+    hc_fact(&st, strncmp(enc, head, strlen(head)) == 0 && keg_password_check(pw, enc) == 1
          ? "the row holds a new hash with the site's count" : enc,
          "the row holds a new hash with the site's count");
     free(enc);
     login(&st, &b, user, pw, NULL, 302, KEG_LOGIN_REDIRECT_URL, NULL);
     count_fact(&st, "PBKDF2 calls of the next login", "1");
-    browser_free(&b);
-    story_end(&st, name);
+    hc_browser_free(&b);
+    hc_story_end(&st, name);
 }
 
 static void t_switch_logout(const char *name)
 {
-    struct story st = { 0 };
-    struct browser b;
+    struct hc_story st = { 0 };
+    struct hc_browser b;
     char a[24], apw[64], c[24], cpw[64], want[120], key[64], s1[64], s2[64], sql[200];
     add_user(a, apw, iters, 0, 1);
     add_user(c, cpw, iters, 0, 1);
@@ -437,25 +346,26 @@ static void t_switch_logout(const char *name)
     login(&st, &b, c, cpw, "/me", 302, "/me", NULL);
     snprintf(want, sizeof want, "user %s\nnote (none)\n", c);
     step(&st, &b, "GET", "/me", NULL, 200, NULL, want);
-    browser_cookie(&b, "sessionid", key, sizeof key);
-    browser_cookie(&b, "csrftoken", s1, sizeof s1);
+    hc_browser_cookie(&b, "sessionid", key, sizeof key);
+    hc_browser_cookie(&b, "csrftoken", s1, sizeof s1);
     char form[120];
     snprintf(form, sizeof form, "csrfmiddlewaretoken=%s", s1);
     step(&st, &b, "POST", "/logout", form, 200, NULL, "logged out\n");
-    browser_cookie(&b, "csrftoken", s2, sizeof s2);
-    fact(&st, strcmp(s1, s2) != 0 && strlen(s2) == 32 ? "logout rotated the CSRF secret"
+    hc_browser_cookie(&b, "csrftoken", s2, sizeof s2);
+    hc_fact(&st, strcmp(s1, s2) != 0 && strlen(s2) == 32 ? "logout rotated the CSRF secret"
          : "the CSRF secret did not change", "logout rotated the CSRF secret");
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM \"keg_session\" WHERE \"key\" = '%s'", key);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM \"keg_session\" WHERE \"key\" = '%s'",
+             key);
     sql_fact(&st, "rows of the session", sql, "0\n");
     step(&st, &b, "GET", "/me", NULL, 200, NULL, "anonymous\nnote (none)\n");
-    browser_free(&b);
-    story_end(&st, name);
+    hc_browser_free(&b);
+    hc_story_end(&st, name);
 }
 
 static void t_login_required(const char *name)
 {
-    struct story st = { 0 };
-    struct browser b;
+    struct hc_story st = { 0 };
+    struct hc_browser b;
     char user[24], pw[64], w[12], target[200], full[200], loc[400], want[120];
     add_user(user, pw, iters, 0, 1);
     browser_start(&st, &b);
@@ -472,8 +382,8 @@ static void t_login_required(const char *name)
     login(&st, &b, user, pw, target, 302, target, NULL);
     snprintf(want, sizeof want, "private %s\n", user);
     step(&st, &b, "GET", target, NULL, 200, NULL, want);
-    browser_free(&b);
-    story_end(&st, name);
+    hc_browser_free(&b);
+    hc_story_end(&st, name);
 }
 
 static void t_next(const char *name)
@@ -482,8 +392,8 @@ static void t_next(const char *name)
         "//evil.test/x", "https://evil.test/", "/\\evil.test", "", "javascript:alert(1)",
         "http:/x", "evil.test",
     };
-    struct story st = { 0 };
-    struct browser b;
+    struct hc_story st = { 0 };
+    struct hc_browser b;
     char user[24], pw[64], w[12], local[80], target[120];
     add_user(user, pw, iters, 0, 1);
     browser_start(&st, &b);
@@ -493,23 +403,20 @@ static void t_next(const char *name)
     snprintf(local, sizeof local, "/%s/page?x=%s", w, w);
     login(&st, &b, user, pw, local, 302, local, NULL);
     login(&st, &b, user, pw, NULL, 302, KEG_LOGIN_REDIRECT_URL, NULL);
-    char secret[64], form[300];
-    browser_cookie(&b, "csrftoken", secret, sizeof secret);
-    char *epw = vial_percent_encode(pw, 0);
-    snprintf(form, sizeof form, "csrfmiddlewaretoken=%s&username=%s&password=%s", secret, user,
-             epw);
-    free(epw);
+    struct wire_buf form = { 0 };
+    hc_login_form(&b, user, pw, NULL, &form);
     snprintf(target, sizeof target, "/login?next=/%s", w);
-    step(&st, &b, "POST", target, form, 302, target + 12, NULL);
-    browser_free(&b);
-    story_end(&st, name);
+    step(&st, &b, "POST", target, form.data, 302, target + 12, NULL);
+    wire_buf_free(&form);
+    hc_browser_free(&b);
+    hc_story_end(&st, name);
 }
 
 /* ---- permissions ---------------------------------------------------------------------- */
 
 static void t_perms(const char *name)
 {
-    struct story st = { 0 };
+    struct hc_story st = { 0 };
     char u[5][24], pw[64], app[12], c1[12], c2[12], c3[12], sql[400], arg[160], p[3][40];
     long long id[5];
     id[0] = add_user(u[0], pw, 1, 1, 1);         /* superuser */
@@ -561,7 +468,7 @@ static void t_perms(const char *name)
     ask_fact(&st, "own permission has_perm without app label", "perm", arg, "0");
     snprintf(arg, sizeof arg, "%lld other.%s", id[1], c1);
     ask_fact(&st, "own permission in another app", "perm", arg, "0");
-    story_end(&st, name);
+    hc_story_end(&st, name);
 }
 
 int main(int argc, char **argv)
