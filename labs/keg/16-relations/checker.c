@@ -167,9 +167,16 @@ static void t_select(struct wire_buf *p, const struct blog *b, int i)
 {
     (void)b;
     static const char *const fields[] = { "author", "editor", "author,editor", "editor,author" };
+    static const char *const more[][2] = {        /* calls add up; "" (none) removes all */
+        { "author", "editor" }, { "editor", "author,editor" }, { "author", "none" },
+        { "author,editor", "none" },
+    };
+    static const char *const wrong[] = { "title", "nothing", "author,tags", "comments" };
     add(p, "sel post %s", fields[i % 4]);
     add(p, "sel comment post");
     add(p, "sel licence holder");
+    add(p, "sel post %s %s", more[i % 4][0], more[i % 4][1]);
+    add(p, "sel post %s", wrong[i % 4]);
 }
 
 static void t_prefetch_50(struct wire_buf *p, const struct blog *b, int i)
@@ -188,6 +195,8 @@ static void t_prefetch_m2m(struct wire_buf *p, const struct blog *b, int i)
     add(p, "naive post tags");
     add(p, "pre tag post_set");
     add(p, "pre author post_set,edited");
+    add(p, "pre post %s", i % 2 ? "tags none" : "comments tags");
+    add(p, "pre post %s", i % 2 ? "nothing" : "title");
 }
 
 static void t_cascade(struct wire_buf *p, const struct blog *b, int i)
@@ -197,6 +206,8 @@ static void t_cascade(struct wire_buf *p, const struct blog *b, int i)
     add(p, "del post %d", 1 + (int)rnd(b->nposts));
     add(p, "del tag %d", 1 + (int)rnd(b->ntags));
     add(p, "del post %d", b->nposts + 5);
+    add(p, "gone post %d", 1 + (int)rnd(b->nposts));   /* its row deleted behind keg's back */
+    add(p, "gone %s 1", i % 2 ? "tag" : "reply");
 }
 
 static void t_set_null(struct wire_buf *p, const struct blog *b, int i)
@@ -219,6 +230,8 @@ static void t_qs_delete(struct wire_buf *p, const struct blog *b, int i)
     static const char *const lookups[] = { "id__lte", "author", "id__gt" };
     add(p, "qdel post %s %d", lookups[i % 3], 1 + (int)rnd(b->nposts));
     add(p, "qdel author id__gte %d", b->nauthors - (int)rnd(2));
+    add(p, "qdel %s id__lte %d", i % 2 ? "pin" : "licence", 1 + (int)rnd(2));  /* one DELETE */
+    add(p, "qdel reply id__gt %d", (int)rnd(b->nreplies + 1));
 }
 
 static const struct {
@@ -235,17 +248,20 @@ static const struct {
       0, 4 },
     { "many-to-many: add twice adds once, remove, keg_m2m and the reverse set", t_m2m, 0, 0,
       4 },
-    { "select_related: one statement, then keg_fk_get runs none", t_select, 0, 0, 4 },
+    { "select_related: one statement, then keg_fk_get runs none; calls add up, \"\" "
+      "removes, a wrong name is an error", t_select, 0, 0, 4 },
     { "prefetch_related: 50 posts with their comments in 2 statements, as the naive loop",
       t_prefetch_50, NPOSTS_MAX, 0, 2 },
-    { "prefetch_related of many-to-many and reverse sets: one IN query per name",
+    { "prefetch_related of many-to-many and reverse sets: one IN query per name; \"\" "
+      "removes, a wrong name is an error",
       t_prefetch_m2m, 0, 0, 3 },
-    { "on_delete CASCADE reaches children, grandchildren and their join rows", t_cascade, 0,
-      0, 4 },
+    { "on_delete CASCADE reaches children, grandchildren and their join rows; a row gone "
+      "is KEG_ENOTFOUND", t_cascade, 0, 0, 4 },
     { "on_delete SET_NULL sets the key NULL", t_set_null, 0, 0, 4 },
     { "on_delete PROTECT refuses with Django's message and changes nothing", t_protect, 0,
       1, 4 },
-    { "keg_qs_delete follows on_delete too", t_qs_delete, 0, 1, 3 },
+    { "keg_qs_delete follows on_delete too; nothing to follow is one DELETE", t_qs_delete, 0,
+      1, 3 },
 };
 
 int main(int argc, char **argv)
