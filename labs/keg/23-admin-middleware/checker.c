@@ -30,8 +30,6 @@ static long hsts;
 static char dom1[16], dom2[16];         /* allowed_hosts: ".DOM1.test,exact.DOM2.test" */
 static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
 
-#define TOKEN_FIELD "name=\"csrfmiddlewaretoken\" value=\""
-
 /* The headers compared, in this order. */
 static const char *const shown_headers[] = {
     "Location", "Content-Type", "Cache-Control", "X-Content-Type-Options",
@@ -39,51 +37,25 @@ static const char *const shown_headers[] = {
     "Strict-Transport-Security", "Allow",
 };
 
-/* Two browsers, yours and the reference's, each with its cookies and the CSRF token of
- * the last page that had one. */
+/* Two browsers, yours (httpcheck's, over HTTP) and the reference's (vial's test client,
+ * in process), each with its cookies and the CSRF token of the last page that had one. */
 struct pair {
-    CURLSH *jar;
+    struct hc_browser sb;
     vial_client *ref;
     char tok_s[80], tok_r[80];
-};
-
-struct story {
-    struct wire_buf got, want, log;
 };
 
 static void pair_new(struct pair *p)
 {
     memset(p, 0, sizeof *p);
-    p->jar = curl_share_init();
-    curl_share_setopt(p->jar, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+    hc_browser_new(&p->sb, port);
     p->ref = vial_client_new(ref.app);
 }
 
 static void pair_free(struct pair *p)
 {
-    curl_share_cleanup(p->jar);
+    hc_browser_free(&p->sb);
     vial_client_free(p->ref);
-}
-
-static void fact(struct story *st, const char *got, const char *want)
-{
-    wire_buf_str(&st->got, got);
-    wire_buf_str(&st->got, "\n");
-    wire_buf_str(&st->want, want);
-    wire_buf_str(&st->want, "\n");
-}
-
-static void story_end(struct story *st, const char *name)
-{
-    wire_buf_add(&st->got, "", 0);
-    wire_buf_add(&st->want, "", 0);
-    wire_buf_add(&st->log, "", 0);
-    if (strcmp(st->got.data, st->want.data) != 0 && st->log.len > 1)
-        tap_attach("transcript", st->log.data);
-    tap_is_str(__FILE__, __LINE__, st->got.data, st->want.data, "%s", name);
-    wire_buf_free(&st->got);
-    wire_buf_free(&st->want);
-    wire_buf_free(&st->log);
 }
 
 /* The driver's answer to a frame (caller frees; a message when it is gone). */
@@ -111,7 +83,7 @@ static void both_exec(const char *sql)
 }
 
 /* Compares the rows of sql in both databases. */
-static void sql_fact(struct story *st, const char *label, const char *sql)
+static void sql_fact(struct hc_story *st, const char *label, const char *sql)
 {
     struct wire_buf want = { 0 };
     char *got = ask("text", sql);
@@ -126,7 +98,7 @@ static void sql_fact(struct story *st, const char *label, const char *sql)
     wire_buf_str(&w, ":\n");
     wire_buf_str(&w, want.data);
     wire_buf_add(&w, "", 0);
-    fact(st, g.data, w.data);
+    hc_fact(st, g.data, w.data);
     free(got);
     wire_buf_free(&want);
     wire_buf_free(&g);
@@ -138,8 +110,8 @@ static void sql_fact(struct story *st, const char *label, const char *sql)
 static void mask_tokens(struct wire_buf *out, const char *text, char *tok, size_t cap)
 {
     const char *p = text;
-    for (const char *f; (f = strstr(p, TOKEN_FIELD)) != NULL;) {
-        f += strlen(TOKEN_FIELD);
+    for (const char *f; (f = strstr(p, HC_CSRF_FIELD)) != NULL;) {
+        f += strlen(HC_CSRF_FIELD);
         size_t n = strcspn(f, "\"");
         wire_buf_add(out, p, (size_t)(f - p));
         wire_buf_str(out, "(token)");
@@ -196,29 +168,13 @@ static void with_token(const char *form, const char *tok, struct wire_buf *out)
 }
 
 /* Your side of one request, over HTTP. */
-static void send_subject(struct pair *p, struct story *st, const char *method,
+static void send_subject(struct pair *p, struct hc_story *st, const char *method,
                          const char *target, const char *form, const char *header,
                          struct wire_buf *out)
 {
-    char url[1200];
     struct hc_reply rep;
-    struct curl_slist *hs = NULL;
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, target);
-    CURL *h = curl_easy_init();
-    if (h == NULL) {
-        wire_buf_str(out, "curl_easy_init failed\n");
-        return;
-    }
-    hc_setup(h, url, 5000L, HC_HEADERS | HC_BODIES, &rep);
-    curl_easy_setopt(h, CURLOPT_SHARE, p->jar);
-    curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    if (form != NULL)
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
-    if (header != NULL)
-        hs = curl_slist_append(hs, header);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
-    if (hc_perform(h, &rep) == 0)
+    const char *const headers[] = { header, NULL };
+    if (hc_browser_send(&p->sb, method, target, form, headers, &st->log, &rep) == 0)
         answer_text(out, method, target, rep.status, curl_header, &rep, rep.body.data,
                     p->tok_s, sizeof p->tok_s);
     else {
@@ -226,10 +182,6 @@ static void send_subject(struct pair *p, struct story *st, const char *method,
         wire_buf_str(out, rep.error);
         wire_buf_str(out, "\n");
     }
-    curl_slist_free_all(hs);
-    curl_easy_cleanup(h);
-    wire_buf_str(&st->log, rep.transcript.data ? rep.transcript.data : "");
-    wire_buf_str(&st->log, "\n");
     hc_reply_free(&rep);
 }
 
@@ -264,7 +216,7 @@ static void send_reference(struct pair *p, const char *method, const char *targe
 
 /* One request to both sides (form: a POST body where "{csrf}" stands for each side's
  * last token, or NULL; header: one extra "Name: value" line, or NULL), compared. */
-static void step(struct story *st, struct pair *p, const char *method, const char *target,
+static void step(struct hc_story *st, struct pair *p, const char *method, const char *target,
                  const char *form, const char *header)
 {
     struct wire_buf got = { 0 }, want = { 0 }, fs = { 0 }, fr = { 0 };
@@ -276,7 +228,7 @@ static void step(struct story *st, struct pair *p, const char *method, const cha
     send_reference(p, method, target, form ? fr.data : NULL, header, &want);
     wire_buf_add(&got, "", 0);
     wire_buf_add(&want, "", 0);
-    fact(st, got.data, want.data);
+    hc_fact(st, got.data, want.data);
     wire_buf_free(&got);
     wire_buf_free(&want);
     wire_buf_free(&fs);
@@ -386,7 +338,7 @@ static void grant(long long id, const char *codename, int by_group)
 }
 
 /* Logs both browsers in on the admin's login page as name (next: /admin/). */
-static void admin_login(struct story *st, struct pair *p, const char *name)
+static void admin_login(struct hc_story *st, struct pair *p, const char *name)
 {
     char form[200];
     step(st, p, "GET", "/admin/login/", NULL, NULL);
@@ -399,7 +351,7 @@ static void admin_login(struct story *st, struct pair *p, const char *name)
 
 static void t_headers(const char *name)
 {
-    struct story st = { 0 };
+    struct hc_story st = { 0 };
     struct pair p;
     pair_new(&p);
     step(&st, &p, "GET", "/hello", NULL, NULL);
@@ -413,12 +365,12 @@ static void t_headers(const char *name)
     step(&st, &p, "GET", "/hello", NULL, "X-Forwarded-Proto: http");
     step(&st, &p, "GET", "/framed", NULL, "X-Forwarded-Proto: https, http");
     pair_free(&p);
-    story_end(&st, name);
+    hc_story_end(&st, name);
 }
 
 static void t_hosts(const char *name)
 {
-    struct story st = { 0 };
+    struct hc_story st = { 0 };
     struct pair p;
     char w[10], h[120];
     const char *const fmts[] = {
@@ -435,12 +387,12 @@ static void t_hosts(const char *name)
         step(&st, &p, "GET", wire_rng_below(&rng, 2) ? "/hello" : "/framed", NULL, h);
     }
     pair_free(&p);
-    story_end(&st, name);
+    hc_story_end(&st, name);
 }
 
 static void t_login(const char *name)
 {
-    struct story st = { 0 };
+    struct hc_story st = { 0 };
     struct pair p;
     char staff[24], plain[24], idle[24], w[10], target[120], form[200];
     add_user(staff, 1, 0, 1);
@@ -469,12 +421,12 @@ static void t_login(const char *name)
     step(&st, &p, "POST", "/admin/login/", form, NULL);
     step(&st, &p, "GET", "/admin/", NULL, NULL);
     pair_free(&p);
-    story_end(&st, name);
+    hc_story_end(&st, name);
 }
 
 static void t_changelist(const char *name)
 {
-    struct story st = { 0 };
+    struct hc_story st = { 0 };
     struct pair p;
     char boss[24], names[16][64], target[80];
     int n = 3 + (int)wire_rng_below(&rng, 10);
@@ -496,12 +448,12 @@ static void t_changelist(const char *name)
     step(&st, &p, "GET", "/admin/shop/tag/", NULL, NULL);
     step(&st, &p, "GET", "/admin/shop/nothing/", NULL, NULL);
     pair_free(&p);
-    story_end(&st, name);
+    hc_story_end(&st, name);
 }
 
 static void t_search(const char *name)
 {
-    struct story st = { 0 };
+    struct hc_story st = { 0 };
     struct pair p;
     char boss[24], names[16][64], target[200], word[16];
     int n = 6 + (int)wire_rng_below(&rng, 6);
@@ -530,12 +482,12 @@ static void t_search(const char *name)
     }
     sql_fact(&st, "items", "SELECT count(*) FROM \"shop_item\"");
     pair_free(&p);
-    story_end(&st, name);
+    hc_story_end(&st, name);
 }
 
 static void t_add_change(const char *name)
 {
-    struct story st = { 0 };
+    struct hc_story st = { 0 };
     struct pair p;
     char boss[24], names[4][64], fresh[64], form[400], target[80];
     reset_shop();
@@ -571,12 +523,12 @@ static void t_add_change(const char *name)
     free(ename);
     free(edup);
     pair_free(&p);
-    story_end(&st, name);
+    hc_story_end(&st, name);
 }
 
 static void t_delete(const char *name)
 {
-    struct story st = { 0 };
+    struct hc_story st = { 0 };
     struct pair p;
     char boss[24], names[4][64];
     reset_shop();
@@ -599,14 +551,14 @@ static void t_delete(const char *name)
     sql_fact(&st, "items", "SELECT \"id\" FROM \"shop_item\" ORDER BY \"id\"");
     sql_fact(&st, "tags", "SELECT \"id\" FROM \"shop_tag\" ORDER BY \"id\"");
     pair_free(&p);
-    story_end(&st, name);
+    hc_story_end(&st, name);
 }
 
 static void t_perms(const char *name)
 {
     static const char *const codes[] = { "view_item", "add_item", "change_item",
                                          "delete_item" };
-    struct story st = { 0 };
+    struct hc_story st = { 0 };
     char clerk[24], names[4][64], line[80];
     reset_shop();
     add_items(2, names);
@@ -623,7 +575,7 @@ static void t_perms(const char *name)
         snprintf(line, sizeof line, "a staff user with permissions %s%s%s%s",
                  set & 1 ? "view " : "", set & 2 ? "add " : "", set & 4 ? "change " : "",
                  set & 8 ? "delete" : "");
-        fact(&st, line, line);
+        hc_fact(&st, line, line);
         pair_new(&p);
         admin_login(&st, &p, clerk);
         step(&st, &p, "GET", "/admin/", NULL, NULL);
@@ -637,12 +589,12 @@ static void t_perms(const char *name)
         pair_free(&p);
     }
     sql_fact(&st, "items", "SELECT \"id\", \"name\", \"qty\" FROM \"shop_item\" ORDER BY \"id\"");
-    story_end(&st, name);
+    hc_story_end(&st, name);
 }
 
 static void t_csrf(const char *name)
 {
-    struct story st = { 0 };
+    struct hc_story st = { 0 };
     struct pair p;
     char boss[24], names[2][64];
     reset_shop();
@@ -658,7 +610,7 @@ static void t_csrf(const char *name)
     step(&st, &p, "POST", "/admin/shop/item/1/delete/", "csrfmiddlewaretoken={csrf}", NULL);
     sql_fact(&st, "items", "SELECT \"id\", \"name\" FROM \"shop_item\" ORDER BY \"id\"");
     pair_free(&p);
-    story_end(&st, name);
+    hc_story_end(&st, name);
 }
 
 static const struct {
