@@ -235,6 +235,17 @@ static enum MHD_Result tc_send(struct MHD_Connection *conn, unsigned status,
     return ok;
 }
 
+/* The four tests: /db is one object, the others an array of ?queries= objects. */
+static const struct tc_route {
+    const char *path;
+    int single, update, html;
+} tc_routes[] = {
+    {"/db", 1, 0, 0},
+    {"/queries", 0, 0, 0},
+    {"/updates", 0, 1, 0},
+    {"/fortunes", 0, 0, 1},
+};
+
 static enum MHD_Result tc_handle(void *cls, struct MHD_Connection *conn, const char *url,
                                  const char *method, const char *version,
                                  const char *upload, size_t *upload_size, void **con_cls)
@@ -246,32 +257,27 @@ static enum MHD_Result tc_handle(void *cls, struct MHD_Connection *conn, const c
         *con_cls = &seen;
         return MHD_YES;
     }
+    const struct tc_route *r = NULL;
+    for (size_t i = 0; i < sizeof tc_routes / sizeof tc_routes[0]; i++)
+        if (strcmp(url, tc_routes[i].path) == 0)
+            r = &tc_routes[i];
     struct tc_buf b = {0};
-    struct tc_conn *c = tc_conn();
-    const char *q = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "queries");
-    int rc = -1, html = 0;
-    if (strcmp(method, "GET") != 0 || c == NULL)
-        rc = -1;
-    else if (strcmp(url, "/db") == 0)
-        rc = tc_worlds(c, &b, 1, 1, 0);
-    else if (strcmp(url, "/queries") == 0)
-        rc = tc_worlds(c, &b, kte_queries(q), 0, 0);
-    else if (strcmp(url, "/updates") == 0)
-        rc = tc_worlds(c, &b, kte_queries(q), 0, 1);
-    else if (strcmp(url, "/fortunes") == 0)
-        rc = tc_fortunes(c, &b), html = 1;
-    else {
-        b.len = 0;
+    if (r == NULL || strcmp(method, "GET") != 0) {
         tc_put(&b, "404 Not Found\n", 14);
         return b.failed ? MHD_NO : tc_send(conn, 404, "text/plain", &b);
     }
+    struct tc_conn *c = tc_conn();
+    const char *q = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "queries");
+    int rc = c == NULL ? -1
+             : r->html ? tc_fortunes(c, &b)
+             : tc_worlds(c, &b, r->single ? 1 : kte_queries(q), r->single, r->update);
     if (rc < 0 || b.failed) {
         b.len = 0;
         b.failed = 0;
         tc_put(&b, "500 Internal Server Error\n", 26);
         return b.failed ? MHD_NO : tc_send(conn, 500, "text/plain", &b);
     }
-    return tc_send(conn, 200, html ? "text/html; charset=utf-8" : "application/json", &b);
+    return tc_send(conn, 200, r->html ? "text/html; charset=utf-8" : "application/json", &b);
 }
 
 int main(int argc, char **argv)
