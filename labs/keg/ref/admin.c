@@ -256,9 +256,12 @@ static int keg_admin_login(vial_request *req, vial_response *res)
         return 500;
     if (next != NULL && vial_redirect(res, next, 302) == 0)
         return 0;
-    char home[KEG_IDENT_MAX * 4];
-    snprintf(home, sizeof home, "%s/", site->admin->prefix);
-    return vial_redirect(res, home, 302) == 0 ? 0 : 500;
+    struct keg_sql b = { 0 };
+    keg_sql_printf(&b, "%s/", site->admin->prefix);
+    char *home = keg_sql_steal(&b);
+    rc = home != NULL && vial_redirect(res, home, 302) == 0 ? 0 : 500;
+    free(home);
+    return rc;
 }
 
 /* Django's admin index: the models the user has any permission on. */

@@ -820,7 +820,8 @@ int keg_redirect_next(vial_request *req, vial_response *res);
  *   common        before: the Host header's name (without ":port", any case) must be in
  *                 settings.allowed_hosts ("" or NULL: "localhost,127.0.0.1"): an entry
  *                 equal to it, "*", or ".example.com" for example.com and every name
- *                 under it; else 400 (Django's DisallowedHost)
+ *                 under it; else (no Host header included) 400 (Django's
+ *                 DisallowedHost)
  *   csrf          keg_csrf_install
  *   auth          keg_auth_install
  *   messages      nothing: keg has no messages framework (the place is kept)
