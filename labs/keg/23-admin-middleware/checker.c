@@ -27,7 +27,8 @@ static int port;
 static struct lab23_site ref;
 static int per_page, users;
 static long hsts;
-static char dom1[16], dom2[16];         /* allowed_hosts: ".DOM1.test,exact.DOM2.test" */
+static char dom1[16], dom2[16];         /* allowed_hosts: ".DOM1.test,exact.DOM2.test,..." */
+static char setup_s[160], setup_r[160]; /* the installs' results, yours and the reference's */
 static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
 
 /* The headers compared, in this order. */
@@ -372,20 +373,21 @@ static void t_hosts(const char *name)
 {
     struct hc_story st = { 0 };
     struct pair p;
-    char w[10], h[120];
-    const char *const fmts[] = {
-        "Host: %s.test", "Host: %s.%s.test:8000", "Host: x%s.test", "Host: EXACT.%s.TEST",
-        "Host: other.%s.test", "Host: localhost", "Host: 127.0.0.1:1",
-    };
+    char w[10], h[10][80];
     pair_new(&p);
     wire_rng_word(&rng, w, lower, sizeof lower - 1, 2, 6);
-    for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
-        if (i == 1)
-            snprintf(h, sizeof h, fmts[i], w, dom1);
-        else
-            snprintf(h, sizeof h, fmts[i], i == 3 || i == 4 ? dom2 : dom1);
-        step(&st, &p, "GET", wire_rng_below(&rng, 2) ? "/hello" : "/framed", NULL, h);
-    }
+    snprintf(h[0], sizeof h[0], "Host: %s.test", dom1);
+    snprintf(h[1], sizeof h[1], "Host: %s.%s.test:8000", w, dom1);
+    snprintf(h[2], sizeof h[2], "Host: x%s.test", dom1);
+    snprintf(h[3], sizeof h[3], "Host: EXACT.%s.TEST", dom2);
+    snprintf(h[4], sizeof h[4], "Host: other.%s.test", dom2);
+    snprintf(h[5], sizeof h[5], "Host: localhost");
+    snprintf(h[6], sizeof h[6], "Host: 127.0.0.1:1");
+    snprintf(h[7], sizeof h[7], "Host: [::1]:8000");
+    snprintf(h[8], sizeof h[8], "Host: [::2]");
+    snprintf(h[9], sizeof h[9], "Host: %s", w);
+    for (size_t i = 0; i < 10; i++)
+        step(&st, &p, "GET", wire_rng_below(&rng, 2) ? "/hello" : "/framed", NULL, h[i]);
     pair_free(&p);
     hc_story_end(&st, name);
 }
@@ -398,6 +400,7 @@ static void t_login(const char *name)
     add_user(staff, 1, 0, 1);
     add_user(plain, 0, 0, 1);
     add_user(idle, 1, 1, 0);
+    hc_fact(&st, setup_s, setup_r);
     pair_new(&p);
     wire_rng_word(&rng, w, lower, sizeof lower - 1, 3, 8);
     snprintf(target, sizeof target, "/admin/shop/item/?q=%s&p=1", w);
@@ -480,6 +483,10 @@ static void t_search(const char *name)
         snprintf(target, sizeof target, "/admin/shop/item/?%s", q);
         step(&st, &p, "GET", target, NULL, NULL);
     }
+    both_exec("INSERT INTO \"shop_tag\" (\"label\", \"item_id\") VALUES ('a', 1), ('b', 2), "
+              "('c', NULL)");
+    step(&st, &p, "GET", "/admin/shop/tag/?item__exact=2", NULL, NULL);
+    step(&st, &p, "GET", "/admin/shop/tag/?item__exact=x", NULL, NULL);
     sql_fact(&st, "items", "SELECT count(*) FROM \"shop_item\"");
     pair_free(&p);
     hc_story_end(&st, name);
@@ -515,6 +522,9 @@ static void t_add_change(const char *name)
     snprintf(target, sizeof target, "/admin/shop/item/%d/change/", 1 + (int)wire_rng_below(&rng, 3));
     step(&st, &p, "GET", target, NULL, NULL);
     step(&st, &p, "GET", "/admin/shop/item/99/change/", NULL, NULL);
+    step(&st, &p, "GET", "/admin/shop/nothing/add/", NULL, NULL);
+    step(&st, &p, "GET", "/admin/shop/nothing/1/change/", NULL, NULL);
+    step(&st, &p, "GET", "/admin/shop/nothing/1/delete/", NULL, NULL);
     step(&st, &p, "GET", "/admin/shop/tag/add/", NULL, NULL);
     step(&st, &p, "POST", "/admin/shop/tag/add/", "csrfmiddlewaretoken={csrf}&label=a%3Cb", NULL);
     step(&st, &p, "GET", "/admin/shop/tag/", NULL, NULL);
@@ -648,13 +658,15 @@ int main(int argc, char **argv)
     hsts = 60 + (long)wire_rng_below(&rng, 100000);
     wire_rng_word(&rng, dom1, lower, sizeof lower - 1, 3, 8);
     wire_rng_word(&rng, dom2, lower, sizeof lower - 1, 3, 8);
-    snprintf(arg, sizeof arg, "%d %ld .%s.test,exact.%s.test,127.0.0.1", per_page, hsts, dom1,
-             dom2);
+    snprintf(arg, sizeof arg, "%d %ld .%s.test,exact.%s.test,*w,[::1],127.0.0.1", per_page,
+             hsts, dom1, dom2);
     if (lab23_setup(&ref, ":memory:", arg, &setup) != 0)
         tap_bail_out("the reference app could not be made");
+    snprintf(setup_r, sizeof setup_r, "set-up: %s", setup.data);
     wire_buf_free(&setup);
     char *ans = ask("serve", arg);
     port = refserver_subject_port(ans);
+    snprintf(setup_s, sizeof setup_s, "set-up: %s", ans + strcspn(ans, " ") + (ans[0] != '\0'));
     if (port <= 0) {
         tap_diag("serve: %s", ans);
         free(ans);

@@ -37,7 +37,7 @@ static const keg_field lab23_item_fields[] = {
     KEG_FIELD(struct lab23_item, active, KEG_BOOL, .flags = KEG_DEFAULT, .default_int = 1),
 };
 static const keg_model lab23_shop_item = KEG_MODEL(shop, item, struct lab23_item,
-                                                   lab23_item_fields);
+                                                   lab23_item_fields, .ordering = "-qty");
 
 static const keg_field lab23_tag_fields[] = {
     KEG_FIELD(struct lab23_tag, id, KEG_AUTO),
@@ -51,6 +51,7 @@ static const keg_model lab23_shop_tag = KEG_MODEL(shop, tag, struct lab23_tag,
 static const char *const lab23_item_display[] = { "name", "qty", "active", "notes", NULL };
 static const char *const lab23_item_search[] = { "name", "notes", NULL };
 static const char *const lab23_item_filter[] = { "active", "qty", NULL };
+static const char *const lab23_tag_filter[] = { "item", NULL };
 
 /* GET /hello: a plain page. */
 static int lab23_hello(vial_request *req, vial_response *res)
@@ -105,11 +106,15 @@ struct lab23_site {
     vial_app *app;
     keg_db *db;
     keg_site *site;
+    vial_app *bare_app;         /* a second app on db without middleware */
+    keg_site *bare_site;
 };
 
 /* Builds the app on a fresh database at dbpath with the settings of arg, "PER_PAGE HSTS
  * ALLOWED_HOSTS" (ALLOWED_HOSTS may be absent). Writes the result of each install into
- * out ("middleware 0 register 0 0 install 0"). 0, or -1 when the app could not be made. */
+ * out ("middleware 0 register 0 0 install 0 again -6 bare -6": a second install, and an
+ * install on a site without middleware, are refused). 0, or -1 when the app could not be
+ * made. */
 static int lab23_setup(struct lab23_site *s, const char *dbpath, const char *arg,
                        struct wire_buf *out)
 {
@@ -138,15 +143,23 @@ static int lab23_setup(struct lab23_site *s, const char *dbpath, const char *arg
     char line[120];
     int mw = keg_middleware_install(s->site);
     int r1 = keg_admin_register(s->site, &lab23_shop_item, &io);
-    int r2 = keg_admin_register(s->site, &lab23_shop_tag, NULL);
+    struct keg_admin_options to = { .list_filter = lab23_tag_filter };
+    int r2 = keg_admin_register(s->site, &lab23_shop_tag, &to);
     int in = keg_admin_install(s->site, "/admin");
-    snprintf(line, sizeof line, "middleware %d register %d %d install %d", mw, r1, r2, in);
+    int again = keg_admin_install(s->site, "/admin");
+    s->bare_app = vial_app_new("bare");
+    s->bare_site = s->bare_app != NULL ? keg_site_new(s->bare_app, s->db, &set) : NULL;
+    int bare = s->bare_site != NULL ? keg_admin_install(s->bare_site, "/admin") : -99;
+    snprintf(line, sizeof line, "middleware %d register %d %d install %d again %d bare %d",
+             mw, r1, r2, in, again, bare);
     wire_buf_str(out, line);
     return 0;
 }
 
 static void lab23_teardown(struct lab23_site *s)
 {
+    keg_site_free(s->bare_site);
+    vial_app_free(s->bare_app);
     keg_site_free(s->site);
     keg_db_close(s->db);
     vial_app_free(s->app);

@@ -62,22 +62,13 @@ static void keg_admin_label(struct keg_sql *b, const struct keg_admin_model *am,
         keg_sql_printf(b, "%s object (%lld)", am->m->name, keg_admin_id(obj));
 }
 
-/* Django's deterministic changelist ordering: the model's, then -id unless it names the
- * id already. Replaces *qs (freed). */
+/* Django's deterministic changelist ordering: the model's, then -id, so rows that tie
+ * keep one order and pages never overlap. Replaces qs (freed). */
 static keg_qs *keg_admin_order(keg_qs *qs, const keg_model *m)
 {
     const char *ord = m->ordering != NULL ? m->ordering : "";
-    int has_id = 0;
-    for (const char *p = ord; *p != '\0';) {
-        size_t n = strcspn(p, ",");
-        const char *t = p[0] == '-' ? p + 1 : p;
-        size_t k = n - (size_t)(t - p);
-        if ((k == 2 && strncmp(t, "id", 2) == 0) || (k == 2 && strncmp(t, "pk", 2) == 0))
-            has_id = 1;
-        p += n + (p[n] == ',');
-    }
     struct keg_sql b = { 0 };
-    keg_sql_printf(&b, "%s%s%s", ord, ord[0] != '\0' && !has_id ? "," : "", has_id ? "" : "-id");
+    keg_sql_printf(&b, "%s%s-id", ord, ord[0] != '\0' ? "," : "");
     char *fields = keg_sql_steal(&b);
     keg_qs *out = fields != NULL ? keg_qs_order_by(qs, fields) : NULL;
     free(fields);

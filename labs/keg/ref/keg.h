@@ -827,7 +827,10 @@ int keg_redirect_next(vial_request *req, vial_response *res);
  *   messages      nothing: keg has no messages framework (the place is kept)
  *   clickjacking  after: X-Frame-Options: DENY, unless the response has one
  * Before-request hooks run only for a request that matched a route, so a 404 is never
- * refused by the host check (its headers are added all the same). */
+ * refused by the host check (its headers are added all the same).
+ * Installs the layers from one table in that order (call it instead of, and before, the
+ * other installs). 0 (a second call does nothing), KEG_EINVALID for NULL or a site
+ * without a database, or the status of the first layer that failed. */
 int keg_middleware_install(keg_site *site);
 
 /* Django's ModelAdmin options. The arrays are NULL-ended field names of the model (fields

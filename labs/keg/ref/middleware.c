@@ -89,11 +89,9 @@ static int keg_mw_common(vial_request *req, vial_response *res)
     if (allowed == NULL || allowed[0] == '\0')
         allowed = KEG_DEFAULT_HOSTS;
     size_t n = strlen(host);
-    const char *colon = strrchr(host, ':');
-    if (colon != NULL && host[0] != '[')
-        n = (size_t)(colon - host);
-    else if (host[0] == '[' && strchr(host, ']') != NULL)
-        n = (size_t)(strchr(host, ']') - host) + 1;
+    const char *end = strchr(host, host[0] == '[' ? ']' : ':');
+    if (end != NULL)
+        n = (size_t)(end - host) + (host[0] == '[');
     for (const char *p = allowed; *p != '\0';) {
         p += strspn(p, " ,");
         size_t m = strcspn(p, ",");
