@@ -328,7 +328,11 @@ static int checker_build(const struct course *c, const struct lab *lab,
     }
     /* Each reference folder is written under its own name and searched for headers,
      * the folders of the tracks built on last. */
-    char **shared = NULL, **incs = xcalloc(ref->n + 6, sizeof *incs);
+    char **kits = track_kit_dirs(lab->trk), **shared = NULL;
+    size_t nkits = 0;
+    while (kits[nkits] != NULL)
+        nkits++;
+    char **incs = xcalloc(ref->n + nkits + 6, sizeof *incs);
     size_t n = 0, ni = 0;
     for (size_t i = 0; i < ref->n; i++) {
         char *to = util_path_join(tmp, ref->names[i]);
@@ -352,6 +356,10 @@ static int checker_build(const struct course *c, const struct lab *lab,
     /* The shared objects never see the lab folder: they are the same for every lab. */
     char **objflags = grader_argv(checker_flags, cflags, (char *const *)incs, NULL);
     incs[ni++] = xasprintf("-I%s", lab->dir);
+    /* The track kits after the lab folder, the lab's own track's first. */
+    for (size_t i = nkits; i > 0; i--)
+        incs[ni++] = xasprintf("-I%s", kits[i - 1]);
+    grader_strv_free(kits);
     char **objs = xcalloc(n + 1, sizeof *objs);
     EVP_MD_CTX *base = checker_base(c, ref, cflags);
     char *log = NULL;
@@ -422,13 +430,18 @@ char *checker_path(const struct course *c, const struct lab *lab, const char *ca
     }
     paths[np] = NULL;
     /* The key also covers what those files include: every source and header of the lab
-     * folder (the lab header it shares with its driver) and the kit's headers. */
+     * folder (the lab header it shares with its driver), the headers of its tracks' kit
+     * folders and the kit's headers. */
     char **keyed = grader_argv((const char *const *)paths, NULL, NULL, NULL);
     size_t nkeyed = np;
     char *kitdir = track_kit_path(c, "");
+    char **kits = track_kit_dirs(lab->trk);
     grader_list_sources(lab->dir, lab->dir, ".c", &keyed, &nkeyed);
     grader_list_sources(lab->dir, lab->dir, ".h", &keyed, &nkeyed);
+    for (size_t i = 0; kits[i] != NULL; i++)
+        grader_list_sources(kits[i], kits[i], ".h", &keyed, &nkeyed);
     grader_list_sources(kitdir, kitdir, ".h", &keyed, &nkeyed);
+    grader_strv_free(kits);
     free(kitdir);
     char **libs = checker_libs(lab);
     const char **cflags = track_cflags(lab->trk);

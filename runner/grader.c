@@ -434,8 +434,9 @@ static void grader_compile_owner(const struct course *c, struct grader_lab *gl)
  * the sqlite3 labs (both headers a driver includes) and the runner's sanitizer hooks. */
 static const char *const grader_box_kit[] = { "wire.h", "sqlcount.h", "sanhooks.c" };
 
-/* Prepares box for lab: learner files, the driver and the lab folder's headers, the kit's
- * part; compiles the subject.
+/* Prepares box for lab: learner files, the driver, the headers of its tracks' kit folders
+ * and of the lab folder (a lab's own header wins over a track's of the same name), the
+ * kit's part; compiles the subject.
  * Returns 0 ready, 1 verdict already known (gl filled), -1 internal (*cause). */
 static int grader_prepare(struct workspace *ws, const struct lab *lab, const char *box,
                           struct grader_lab *gl, char **cause)
@@ -452,6 +453,10 @@ static int grader_prepare(struct workspace *ws, const struct lab *lab, const cha
     char *driver = xasprintf("%s/driver.c", lab->dir);
     int rc = grader_copy_course(driver, box, "driver.c", cause);
     free(driver);
+    char **kits = track_kit_dirs(lab->trk);
+    for (size_t i = 0; rc == 0 && kits[i] != NULL; i++)
+        rc = grader_copy_lab_headers(kits[i], box, cause);
+    grader_strv_free(kits);
     if (rc == 0)
         rc = grader_copy_lab_headers(lab->dir, box, cause);
     for (size_t i = 0; rc == 0 && i < sizeof grader_box_kit / sizeof grader_box_kit[0]; i++) {

@@ -165,7 +165,7 @@ static void track_add_folder(struct course *c, const char *name, const char *src
 }
 
 /* The learner's folders of track t: ref/ as t->folder, then each other folder beside
- * its labs under its own name. */
+ * its labs under its own name (but kit/, the track's headers for the graders). */
 static void track_scan_folders(struct course *c, const struct track *t, const char *shown,
                                struct sb *err)
 {
@@ -181,7 +181,8 @@ static void track_scan_folders(struct course *c, const struct track *t, const ch
     char **names = course_list_dir(t->dir);
     for (size_t i = 0; names != NULL && names[i] != NULL; i++) {
         char *sub = util_path_join(t->dir, names[i]);
-        if (util_is_dir(sub) && strcmp(names[i], "ref") != 0 && !track_is_lab_dir(names[i])) {
+        if (util_is_dir(sub) && strcmp(names[i], "ref") != 0 && strcmp(names[i], "kit") != 0
+            && !track_is_lab_dir(names[i])) {
             char *s = xasprintf("labs/%s/%s", t->id, names[i]);
             if (!track_plain_name(names[i]))
                 sb_printf(err, "%s:1: %s: a learner's folder needs a plain name (a-z, 0-9, "
@@ -359,6 +360,22 @@ static void track_chain(const struct track *t, const struct track **v, size_t *n
 }
 
 #define TRACK_DEPTH 8
+
+char **track_kit_dirs(const struct track *t)
+{
+    const struct track *chain[TRACK_DEPTH];
+    size_t nchain, n = 0;
+    track_chain(t, chain, &nchain, TRACK_DEPTH);
+    char **v = xcalloc(nchain + 1, sizeof *v);
+    for (size_t i = 0; i < nchain; i++) {
+        char *dir = util_path_join(chain[i]->dir, "kit");
+        if (util_is_dir(dir))
+            v[n++] = dir;
+        else
+            free(dir);
+    }
+    return v;
+}
 
 char **track_lab_folders(const struct course *c, const struct lab *lab)
 {

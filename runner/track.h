@@ -39,6 +39,12 @@ char *track_ref_path(const struct course *c, const char *file);
 /* A file of the shared kit: ROOT/labs/kit/NAME. Caller frees. */
 char *track_kit_path(const struct course *c, const char *name);
 
+/* The kit folders of t and of the tracks it builds on that have one (ROOT/labs/TRACK/kit:
+ * headers the track's drivers and checkers share, docs/course-format.md), the deepest
+ * base first and t's last, NULL-ended. Caller frees each string and the array. t may be
+ * NULL (then the array is empty). */
+char **track_kit_dirs(const struct track *t);
+
 /* The learner's folders a lab builds from, NULL-ended: the folders of its track's bases
  * (deepest first), its track's folder, then each other folder named by its files. Caller
  * frees each string and the array. */

@@ -4,7 +4,9 @@
 # change to the runner: it validates, lists under its own title, unlocks after the lab
 # its track.md requires, grades, and is proven both ways; a check of a toy lab re-runs
 # the earlier toy labs, not the vial ones. Lab 91 shares a lab header (91-mul/ops.h)
-# between its driver and checker: it reaches the box, and an edit rebuilds both.
+# between its driver and checker: it reaches the box, and an edit rebuilds both. Lab
+# 90's driver and checker share the track's kit header (labs/toy/kit/toykit.h): it
+# reaches both, and kit/ is no learner's folder.
 . "$(dirname "$0")/lib-grader.sh"
 grader_setup
 grader_course_copy
@@ -17,6 +19,8 @@ t_ok $? "the course with a toy track validates"
 grader_ws || { echo "Bail out! stacklab init failed"; exit 1; }
 t_ok $([ -f "$T/ws/toy/toy.c" ] && [ -f "$T/ws/toy/toy.h" ] && grep -q "return 0;" "$T/ws/toy/toy.c"; echo $?) \
     "init gives the toy folder, as starter(1)"
+t_ok $([ ! -e "$T/ws/kit" ] && [ ! -e "$T/ws/toy/toykit.h" ]; echo $?) \
+    "the track's kit/ is no learner's folder"
 run list
 t_ok $(grep -q "^Toy track: a counter library" "$T/cmd.out" && grep -q "lab    90" "$T/cmd.out" \
     && grep -q "exam" "$T/cmd.out"; echo $?) "list shows the track's title, its labs and exam"
@@ -34,7 +38,8 @@ t_ok $([ "$RC" -eq 1 ] && [ "$1" -eq 0 ] && [ "$2" -eq 3 ]; echo $?) \
 t_ok $(! grep -q "^lab 01" "$T/out"; echo $?) "a toy check does not re-run the vial labs"
 grader_put 0
 grader_check_recorded 90
-t_ok $([ "$RC" -eq 0 ] && grep -q "lab 91 unlocked" "$T/out"; echo $?) "the reference passes lab 90 and unlocks 91"
+t_ok $([ "$RC" -eq 0 ] && grep -q "lab 91 unlocked" "$T/out"; echo $?) \
+    "the reference passes lab 90 (its driver and checker found the track's toykit.h) and unlocks 91"
 grader_put 91
 grader_check 91
 set -- $(grader_counts 90)

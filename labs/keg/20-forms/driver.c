@@ -8,6 +8,7 @@
  * The forms, their SPEC and the sign-up app's form are in ops.h, which the checker shares:
  * it builds each form with the reference and compares the two texts. */
 #include "ops.h"
+#include "wire_vial.h"
 
 /* ---- the sign-up app (its form: signup_def, ops.h) ------------------------------------ */
 

@@ -21,6 +21,7 @@
 
 #include "keg.h"
 #include "wire.h"
+#include "wire_vial.h"
 
 static int view_put(vial_request *req, vial_response *res)
 {

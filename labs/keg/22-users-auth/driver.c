@@ -30,6 +30,7 @@
 
 #include "keg.h"
 #include "wire.h"
+#include "wire_vial.h"
 
 static atomic_long pbkdf2_calls;
 

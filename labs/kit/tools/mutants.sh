@@ -152,8 +152,9 @@ key_of() {
 build_checker() {
     lab=$1 chk=$L/chk
     mkdir -p "$chk"
-    incs=""
+    incs="" tkits=""
     while read -r t f; do
+        [ -d "$t/kit" ] && tkits="$tkits $t/kit"
         mkdir -p "$chk/$f"
         for src in "$t"/ref/*.c "$t"/ref/*.h; do
             [ -f "$src" ] || continue
@@ -165,11 +166,13 @@ build_checker() {
     for k in httpcheck.c refserver.c; do [ -f "$kit/$k" ] && kitsrc="$kitsrc $kit/$k"; done
     flags="$checker_flags $LAB_CFLAGS"
     # shellcheck disable=SC2086
-    key=$(cd "$chk" && key_of "$flags $LIBS" "$lab"/*.[ch] "$kit"/*.[ch] ./*/*.[ch])
+    key=$(cd "$chk" && key_of "$flags $LIBS" "$lab"/*.[ch] "$kit"/*.[ch] ./*/*.[ch] \
+        $(for t in $tkits; do ls "$t"/*.h 2>/dev/null; done))
     CHECKER=$cache/checkers/$key
     [ -x "$CHECKER" ] && return 0
     # shellcheck disable=SC2086
-    (cd "$chk" && $CC $flags $incs -I"$chk" -I"$kit" -I"$lab" -o checker \
+    (cd "$chk" && $CC $flags $incs -I"$chk" -I"$kit" -I"$lab" \
+        $(for t in $tkits; do printf ' -I%s' "$t"; done) -o checker \
         "$lab/checker.c" $kitsrc ./*/*.c -Wl,--wrap=MHD_start_daemon $LIBS) \
         > "$L/checker.log" 2>&1 && mv "$chk/checker" "$CHECKER"
 }
@@ -215,6 +218,9 @@ lab_setup() {
     LIBS=$(chain_libs "$L/chain")
     mkdir -p "$L/box" "$L/src" "$L/m"
     cp "$lab/driver.c" "$L/box/"
+    while read -r t _; do                       # the track kits' headers (labs/TRACK/kit)
+        for h in "$t"/kit/*.h; do [ -f "$h" ] && cp "$h" "$L/box/"; done
+    done < "$L/chain"
     for h in "$lab"/*.h; do [ -f "$h" ] && cp "$h" "$L/box/"; done   # the lab's own headers
     for k in wire.h sqlcount.h sanhooks.c; do [ -f "$kit/$k" ] && cp "$kit/$k" "$L/box/"; done
     INCS="-I."

@@ -22,10 +22,12 @@ subject_flags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
  -Werror=implicit-function-declaration -Werror=int-conversion -g \
  -fsanitize=address,undefined -fno-omit-frame-pointer"
 libs=$(pkg-config --libs $pkgs 2>/dev/null || echo "-lmicrohttpd -lcrypto -lcjson")
-# The learner's vial.h, the course's wire.h and the lab folder's own headers (shared by
-# driver and checker) are all the driver needs; they sit together as in the grader's box.
+# The learner's vial.h, the course's wire.h, the track's kit headers (LAB_DIR/../kit) and
+# the lab folder's own headers (shared by driver and checker) are all the driver needs;
+# they sit together as in the grader's box.
 mkdir -p "$tmp/wire" && cp "$kit/wire.h" "$tmp/wire/"
-for h in "$lab"/*.h; do [ -f "$h" ] && cp "$h" "$tmp/wire/"; done
+for h in "$lab"/../kit/*.h "$lab"/*.h; do [ -f "$h" ] && cp "$h" "$tmp/wire/"; done
+tkit=$(cd "$lab/../kit" 2>/dev/null && pwd) || tkit=$tmp/wire
 $CC $subject_flags -I"$vial" -I"$tmp/wire" -o "$tmp/subject" \
     "$lab/driver.c" "$vial"/*.c "$@" $libs -lpthread || exit 3
 # The checker: trusted, with the reference compiled with -DSTACKLAB_REFERENCE.
@@ -33,7 +35,7 @@ $CC $subject_flags -I"$vial" -I"$tmp/wire" -o "$tmp/subject" \
 bin=${RUNPAIR_CACHE:-$tmp}
 checker=$bin/checker-$(basename "$lab")
 if [ ! -x "$checker" ]; then
-    $CC -std=c11 -D_GNU_SOURCE -DSTACKLAB_REFERENCE -O1 -g -I"$kit" -I"$ref" -I"$lab" \
+    $CC -std=c11 -D_GNU_SOURCE -DSTACKLAB_REFERENCE -O1 -g -I"$kit" -I"$ref" -I"$lab" -I"$tkit" \
         -o "$checker.tmp$$" "$lab/checker.c" "$kit/tap.c" "$kit/wire.c" "$kit/httpcheck.c" \
         "$kit/refserver.c" "$ref"/*.c -Wl,--wrap=MHD_start_daemon -lcurl $libs -lpthread \
         && mv "$checker.tmp$$" "$checker" || exit 3

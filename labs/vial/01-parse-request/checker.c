@@ -8,6 +8,7 @@
 #include "vial.h"
 #include "tap.h"
 #include "wire.h"
+#include "wire_vial.h"
 
 #define REPEAT 3                /* requests of one kind per test */
 #define DECODES 6               /* decode calls in the decode test (>= REPEAT) */

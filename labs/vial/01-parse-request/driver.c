@@ -6,6 +6,7 @@
 
 #include "vial.h"
 #include "wire.h"
+#include "wire_vial.h"
 
 /* Runs a batch as the kit does, after parsing each request once more with consumed NULL,
  * which the contract allows (a server that does not need the count passes NULL): a

@@ -8,6 +8,7 @@
 #include "vial.h"
 #include "tap.h"
 #include "wire.h"
+#include "wire_vial.h"
 
 static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 static const int known[] = {200, 201, 204, 301, 302, 304, 400, 401, 403, 404, 405, 409,

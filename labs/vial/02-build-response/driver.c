@@ -4,6 +4,7 @@
 
 #include "vial.h"
 #include "wire.h"
+#include "wire_vial.h"
 
 int main(void)
 {

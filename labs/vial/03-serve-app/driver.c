@@ -9,6 +9,7 @@
 
 #include "vial.h"
 #include "wire.h"
+#include "wire_vial.h"
 
 #define MAX_ROUTES 64
 

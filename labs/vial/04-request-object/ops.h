@@ -13,6 +13,7 @@
 
 #include "vial.h"
 #include "wire.h"
+#include "wire_vial.h"
 
 /* Appends "key" or "key \"value\"" (escaped) and a newline. */
 static void echo_line(struct wire_buf *b, const char *key, const char *v, int flag_ok)

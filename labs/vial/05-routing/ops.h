@@ -13,6 +13,7 @@
 
 #include "vial.h"
 #include "wire.h"
+#include "wire_vial.h"
 
 /* The one view: what the router decided, as text. */
 static int route_view(vial_request *req, vial_response *res)

@@ -12,6 +12,7 @@
 
 #include "vial.h"
 #include "wire.h"
+#include "wire_vial.h"
 
 /* ---- the views (the checker runs the same ones on the reference) ------------------ */
 

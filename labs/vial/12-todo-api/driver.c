@@ -8,6 +8,7 @@
 
 #include "vial.h"
 #include "wire.h"
+#include "wire_vial.h"
 
 /* Written by you in app/todo.c (lab 12). */
 vial_app *todo_app_new(void);
