@@ -104,9 +104,9 @@ static void run(const char *test, struct script *s)
 
 /* ---- random models ------------------------------------------------------------------- */
 
-enum { K_AUTO, K_INT, K_BOOL, K_CHAR, K_TEXT, K_DT, K_FK };
-static const char *const kind_words[] = { "auto", "integer", "bool", "char", "text",
-                                          "datetime", "fk" };
+/* Kinds by keg's numbers; a spec spells them with kegspec_word (kegspec.h). */
+enum { K_AUTO = KEG_AUTO, K_INT = KEG_INTEGER, K_BOOL = KEG_BOOL, K_CHAR = KEG_CHAR,
+       K_TEXT = KEG_TEXTFIELD, K_DT = KEG_DATETIME, K_FK = KEG_FK };
 
 struct cfield {
     char name[40];
@@ -238,7 +238,7 @@ static void field_spec(const struct cfield *f, char *out, size_t cap)
         size_t n = i ? strlen(ch) : 0;
         snprintf(ch + n, sizeof ch - n, "%s%s", i ? "," : "", f->choices[i]);
     }
-    snprintf(out, cap, "%s %s %s %d %lld %s %d %s", f->name, kind_words[f->kind], f->flags,
+    snprintf(out, cap, "%s %s %s %d %lld %s %d %s", f->name, kegspec_word(f->kind), f->flags,
              f->maxlen, f->defint, f->deftext, f->to, ch);
 }
 

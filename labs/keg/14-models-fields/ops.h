@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "keg.h"
+#include "kegspec.h"
 #include "wire.h"
 
 #define DRV_ARGS 24
@@ -202,16 +203,6 @@ static void drv_rows(struct wire_buf *out, keg_db *db, const keg_model *m)
 
 /* ---- models ---------------------------------------------------------------------------- */
 
-/* Field kinds and flags as the checker spells them. */
-static const struct { const char *word; enum keg_kind kind; } drv_kinds[] = {
-    { "auto", KEG_AUTO }, { "integer", KEG_INTEGER }, { "bool", KEG_BOOL },
-    { "char", KEG_CHAR }, { "text", KEG_TEXTFIELD }, { "datetime", KEG_DATETIME },
-    { "fk", KEG_FK },
-};
-static const struct { char letter; unsigned flag; } drv_flags[] = {
-    { 'n', KEG_NULLABLE }, { 'b', KEG_BLANK }, { 'u', KEG_UNIQUE }, { 'd', KEG_DEFAULT },
-};
-
 /* The member of struct drv_obj for the next field of `kind`, given how many of each
  * kind came before (counts[0] numbers, [1] booleans, [2] strings). */
 static size_t drv_offset(enum keg_kind kind, int counts[3])
@@ -239,12 +230,8 @@ static void drv_field(struct drv *d, struct drv_model *dm, size_t i, const char 
                &maxlen, &defint, deftext, &to, choices) != 8)
         return;
     f->name = dm->names[i];
-    for (size_t k = 0; k < sizeof drv_kinds / sizeof drv_kinds[0]; k++)
-        if (strcmp(kind, drv_kinds[k].word) == 0)
-            f->kind = drv_kinds[k].kind;
-    for (size_t k = 0; k < sizeof drv_flags / sizeof drv_flags[0]; k++)
-        if (strchr(flags, drv_flags[k].letter) != NULL)
-            f->flags |= drv_flags[k].flag;
+    f->kind = kegspec_kind(kind);
+    f->flags = kegspec_flags_of(flags);
     f->offset = drv_offset(f->kind, counts);
     f->max_length = maxlen;
     f->default_int = defint;

@@ -85,9 +85,9 @@ static void run(const char *test, struct script *s)
 
 /* ---- random apps ---------------------------------------------------------------------- */
 
-enum { K_AUTO, K_INT, K_BOOL, K_CHAR, K_TEXT, K_DT, K_FK };
-static const char *const kind_words[] = { "auto", "integer", "bool", "char", "text",
-                                          "datetime", "fk" };
+/* Kinds by keg's numbers; a spec spells them with kegspec_word (kegspec.h). */
+enum { K_AUTO = KEG_AUTO, K_INT = KEG_INTEGER, K_BOOL = KEG_BOOL, K_CHAR = KEG_CHAR,
+       K_TEXT = KEG_TEXTFIELD, K_DT = KEG_DATETIME, K_FK = KEG_FK };
 
 struct cfield {
     char name[24];
@@ -236,8 +236,8 @@ static void send_model(struct script *s, const struct capp *a, int i)
     arg(s, a->m[i].name);
     for (int k = 0; k < a->m[i].nf; k++) {
         const struct cfield *f = &a->m[i].f[k];
-        snprintf(spec, sizeof spec, "%s\t%s\t%s\t%d\t%lld\t%s\t%d", f->name, kind_words[f->kind],
-                 f->flags, f->maxlen, f->defint, f->deftext, f->to);
+        snprintf(spec, sizeof spec, "%s\t%s\t%s\t%d\t%lld\t%s\t%d", f->name,
+                 kegspec_word(f->kind), f->flags, f->maxlen, f->defint, f->deftext, f->to);
         arg(s, spec);
     }
     op(s, "model");

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "keg.h"
+#include "kegspec.h"
 #include "wire.h"
 
 #define DRV_ARGS 24
@@ -182,15 +183,6 @@ static void drv_database(struct drv *d, struct wire_buf *out)
 
 /* ---- operations --------------------------------------------------------------------------- */
 
-static const struct { const char *word; enum keg_kind kind; } drv_kinds[] = {
-    { "auto", KEG_AUTO }, { "integer", KEG_INTEGER }, { "bool", KEG_BOOL },
-    { "char", KEG_CHAR }, { "text", KEG_TEXTFIELD }, { "datetime", KEG_DATETIME },
-    { "fk", KEG_FK },
-};
-static const struct { char letter; unsigned flag; } drv_flags[] = {
-    { 'n', KEG_NULLABLE }, { 'b', KEG_BLANK }, { 'u', KEG_UNIQUE }, { 'd', KEG_DEFAULT },
-};
-
 /* Field i of dm from "name\tkind\tflags\tmax_length\tdefault_int\tdefault_text\tto":
  * flags letters of "nbudcps" (c: choices, p: PROTECT, s: a related_name), default_text
  * "-" for none or "=" then the text, to the slot of the target (-1: none). */
@@ -207,12 +199,8 @@ static void drv_field(struct drv *d, struct drv_model *dm, size_t i, char *spec)
     if (part[6] == NULL)
         return;
     f->name = strncpy(dm->names[i], part[0], sizeof dm->names[i] - 1);
-    for (size_t k = 0; k < sizeof drv_kinds / sizeof drv_kinds[0]; k++)
-        if (strcmp(part[1], drv_kinds[k].word) == 0)
-            f->kind = drv_kinds[k].kind;
-    for (size_t k = 0; k < sizeof drv_flags / sizeof drv_flags[0]; k++)
-        if (strchr(part[2], drv_flags[k].letter) != NULL)
-            f->flags |= drv_flags[k].flag;
+    f->kind = kegspec_kind(part[1]);
+    f->flags = kegspec_flags_of(part[2]);
     f->choices = strchr(part[2], 'c') != NULL ? drv_choices : NULL;
     f->on_delete = strchr(part[2], 'p') != NULL ? KEG_PROTECT : KEG_CASCADE;
     f->related_name = strchr(part[2], 's') != NULL ? "others" : NULL;
