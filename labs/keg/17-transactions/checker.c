@@ -29,6 +29,7 @@ static struct wire_peer peer;
 struct rowset {
     char v[MAXROWS][16];
     int n;
+    int orphans;        /* child rows whose deferred foreign key points nowhere */
 };
 
 struct model {
@@ -89,11 +90,19 @@ static const char *model_begin(struct model *m)
 }
 
 /* Commit: "KEG_EINVALID" outside a transaction; releasing an inner level hands its
- * callbacks to the parent; the outermost commit runs them all, in order. */
+ * callbacks to the parent; the outermost commit runs them all, in order, unless an orphan
+ * is left: SQLite checks deferred foreign keys at COMMIT, which fails, and everything is
+ * rolled back, callbacks dropped. */
 static const char *model_commit(struct model *m)
 {
     if (m->depth == 0)
         return "KEG_EINVALID";
+    if (m->depth == 1 && m->rows.orphans > 0) {
+        m->depth = 0;
+        m->rows = m->saved[0];
+        m->ncbs = 0;
+        return "KEG_EINTEGRITY";
+    }
     m->depth--;
     for (int i = 0; i < m->ncbs; i++)
         if (m->cbs[i].level > m->depth)
@@ -135,6 +144,10 @@ static void model_line(struct model *m, const char *line)
         wire_buf_str(&m->out, model_rollback(m));
     else if (strcmp(op, "insert") == 0)
         wire_buf_str(&m->out, model_insert(m, a1));
+    else if (strcmp(op, "orphan") == 0) {     /* autocommit checks it at once */
+        m->rows.orphans += m->depth > 0;
+        wire_buf_str(&m->out, m->depth > 0 ? "ok" : "KEG_EINTEGRITY");
+    }
     else if (strcmp(op, "oncommit") == 0) {
         wire_buf_str(&m->out, "\n");
         if (m->depth == 0) {
@@ -212,7 +225,9 @@ static void random_script(struct wire_buf *s, int nops)
             wire_buf_str(s, "atomic ");
             wire_buf_str(s, v);
             wire_buf_str(s, wire_rng_below(&rng, 2) ? " ok" : " fail");
-        } else
+        } else if (r >= 96)
+            wire_buf_str(s, "orphan");
+        else
             wire_buf_str(s, wire_rng_below(&rng, 2) ? "depth" : "rows");
         wire_buf_str(s, "\n");
     }
@@ -246,6 +261,23 @@ static void oncommit_script(struct wire_buf *s)
     snprintf(text, sizeof text, "oncommit %s\nbegin\noncommit %s\nrollback\nbegin\noncommit "
              "%s\nbegin\noncommit %s\ncommit\nbegin\noncommit %s\nrollback\ncommit\n"
              "commit\nrollback\ndepth\n", k[0], k[1], k[2], k[3], k[4]);
+    wire_buf_str(s, text);
+}
+
+/* A deferred foreign key left broken: the outermost COMMIT fails (KEG_EINTEGRITY), rolls
+ * everything back and drops the callbacks; a rolled-back savepoint takes its orphan. */
+static void orphan_script(struct wire_buf *s)
+{
+    char a[8], b[8], k[3][6];
+    wire_rng_word(&rng, a, letters, sizeof letters - 1, 3, 6);
+    wire_rng_word(&rng, b, letters, sizeof letters - 1, 3, 6);
+    for (int i = 0; i < 3; i++)
+        wire_rng_word(&rng, k[i], letters, sizeof letters - 1, 2, 5);
+    char text[400];
+    snprintf(text, sizeof text, "orphan\nbegin\ninsert %s1\noncommit %s\norphan\ncommit\n"
+             "depth\nrows\nbegin\norphan\nbegin\norphan\nrollback\noncommit %s\ncommit\n"
+             "begin\nbegin\norphan\nrollback\ninsert %s2\noncommit %s\ncommit\ndepth\nrows\n",
+             a, k[0], k[1], b, k[2]);
     wire_buf_str(s, text);
 }
 
@@ -388,6 +420,43 @@ static void web_group(struct web *w, const char *name, const enum web_kind *kind
     web_state(w, name);
 }
 
+/* Another connection holds web.db's write lock: the site's BEGIN IMMEDIATE waits out
+ * the busy timeout (KEG_BUSY_TIMEOUT_MS) and fails, so the request is answered 503 and
+ * its view never runs; once the lock is released, requests work again. */
+static void web_busy(struct web *w)
+{
+    const char *name = "a transaction per request: 503 when BEGIN fails (the write lock is "
+                       "held elsewhere)";
+    char v[16], url[96], *ans = NULL;
+    size_t alen = 0;
+    if (wire_call(&peer, "hold", "", 0, &ans, &alen) < 0) {
+        WIRE_FAIL_DEAD(name);
+        return;
+    }
+    free(ans);
+    web_word(v, "B");
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/add/%s", w->port, v);
+    struct hc_reply rep = { 0 };
+    CURL *h = w->port > 0 ? curl_easy_init() : NULL;
+    if (h != NULL) {
+        hc_setup(h, url, 20000L, HC_HEADERS, &rep);    /* past the 5 s busy timeout */
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "POST");
+        hc_perform(h, &rep);
+        curl_easy_cleanup(h);
+    } else
+        hc_fail(&rep, "no server");
+    if (wire_call(&peer, "release", "", 0, &ans, &alen) == 0)
+        free(ans);
+    if (rep.status != 503) {
+        char got[32];
+        snprintf(got, sizeof got, "%ld", rep.status);
+        tap_attach("transcript", rep.transcript.data ? rep.transcript.data : "");
+        tap_fail_with(__FILE__, __LINE__, "unexpected status", got, "503", "%s", name);
+    } else if (web_do(w, name, WEB_ADD) == 0)
+        web_state(w, name);
+    hc_reply_free(&rep);
+}
+
 static void t_web(void)
 {
     static const char *const names[] = {
@@ -412,6 +481,7 @@ static void t_web(void)
     web_group(&w, names[1], g1, 3);
     web_group(&w, names[2], g2, 2);
     web_group(&w, names[3], g3, 2);
+    web_busy(&w);
     if (wire_call(&peer, "stop", "", 0, &ans, &alen) == 0)
         free(ans);
     wire_buf_free(&w.log);
@@ -456,7 +526,7 @@ int main(int argc, char **argv)
     wire_rng_seed(&rng, seed);
     wire_peer_init(&peer, 30000);
     curl_global_init(CURL_GLOBAL_ALL);
-    tap_plan(12);
+    tap_plan(14);
     struct wire_buf s = { 0 };
     savepoint_script(&s);
     run_script("an inner failure undoes only its savepoint; keg_atomic commits or rolls back", &s);
@@ -464,6 +534,10 @@ int main(int argc, char **argv)
     oncommit_script(&s);
     run_script("on_commit: at once outside a transaction, after the outermost commit, never "
                "after a rollback", &s);
+    wire_buf_free(&s);
+    orphan_script(&s);
+    run_script("a COMMIT refused by a deferred foreign key rolls back, drops the callbacks "
+               "and says KEG_EINTEGRITY", &s);
     wire_buf_free(&s);
     for (int i = 0; i < 4; i++) {
         char name[96];

@@ -2,12 +2,14 @@
  * checker talks to. Frames:
  *   "script OPS"  runs a script of transaction operations (one per line) on a fresh
  *                 in-memory database and answers what each did, with the on_commit
- *                 callbacks shown as they run;
+ *                 callbacks shown as they run ("orphan" inserts a child row whose
+ *                 deferred foreign key points nowhere: the outermost COMMIT refuses it);
  *   "race K"      eight threads, each with its own connection to one database file, each
  *                 adding 1 to a counter K times by read-modify-write inside keg_atomic;
  *                 answers "n=FINAL errors=E";
  *   "serve"       serves an app whose site has keg_site_atomic_requests on, answers
- *                 "PORT cause"; "stop" stops it;
+ *                 "PORT cause"; "stop" stops it; "hold" takes web.db's write lock from
+ *                 another connection (BEGIN IMMEDIATE), "release" gives it back;
  *   "testdb N"    keg_test_db, then two tests of N saved objects each between
  *                 keg_test_begin and keg_test_end; answers the row counts seen.
  * Statements are counted by sqlcount.h, never by your counter. */
@@ -17,11 +19,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "keg.h"
 #include "wire.h"
 
 #define RACE_THREADS 8
+
+/* The database files, named after the process: two drivers run side by side in one
+ * folder (as the mutation tool does) must not share them. Set by main. */
+static char race_db[32], web_db[32];
 
 /* The names of the statuses an answer shows. */
 static const struct { int status; const char *name; } driver_statuses[] = {
@@ -117,7 +124,10 @@ static void script_line(keg_db *db, char *line, struct wire_buf *out)
     else if (strcmp(line, "insert") == 0 && arg != NULL) {
         keg_value v = keg_text(arg);
         driver_status(out, keg_db_exec(db, "INSERT INTO t (v) VALUES (?)", &v, 1));
-    } else if (strcmp(line, "oncommit") == 0 && arg != NULL) {
+    } else if (strcmp(line, "orphan") == 0)
+        driver_status(out, keg_db_exec(db, "INSERT INTO child (parent_id) VALUES (1)", NULL,
+                                       0));
+    else if (strcmp(line, "oncommit") == 0 && arg != NULL) {
         wire_buf_str(out, "\n");
         int rc = keg_on_commit(db, script_callback, arg);
         wire_buf_str(out, "  = ");
@@ -152,7 +162,10 @@ static void driver_script(char *ops, struct wire_buf *out)
         return;
     }
     script_out = out;
-    if (keg_db_exec(db, "CREATE TABLE t (v text NOT NULL UNIQUE)", NULL, 0) < 0)
+    if (keg_db_exec(db, "CREATE TABLE t (v text NOT NULL UNIQUE)", NULL, 0) < 0
+        || keg_db_exec(db, "CREATE TABLE parent (id integer PRIMARY KEY)", NULL, 0) < 0
+        || keg_db_exec(db, "CREATE TABLE child (parent_id integer NOT NULL REFERENCES parent "
+                       "(id) DEFERRABLE INITIALLY DEFERRED)", NULL, 0) < 0)
         wire_buf_str(out, "CREATE TABLE failed\n");
     for (char *line = ops, *nl; line != NULL && *line != '\0'; line = nl) {
         nl = strchr(line, '\n');
@@ -190,7 +203,7 @@ static void *race_thread(void *arg)
 {
     struct race *r = arg;
     int errors = 0;
-    keg_db *db = keg_db_open("race.db", NULL);
+    keg_db *db = keg_db_open(race_db, NULL);
     for (long i = 0; i < r->k; i++)
         if (db == NULL || keg_atomic(db, race_add, NULL) != 0)
             errors++;
@@ -204,8 +217,8 @@ static void *race_thread(void *arg)
 static void driver_race(const char *arg, struct wire_buf *out)
 {
     struct race r = { strtol(arg, NULL, 10), 0 };
-    remove("race.db");
-    keg_db *db = keg_db_open("race.db", NULL);
+    remove(race_db);
+    keg_db *db = keg_db_open(race_db, NULL);
     if (db == NULL || keg_db_exec(db, "CREATE TABLE counter (id integer PRIMARY KEY, n "
                                   "integer NOT NULL)", NULL, 0) < 0
         || keg_db_exec(db, "INSERT INTO counter VALUES (1, 0)", NULL, 0) < 0) {
@@ -329,13 +342,14 @@ struct web {
     keg_db *db;
     keg_site *site;
     vial_server *srv;
+    keg_db *holder;     /* another connection holding web.db's write lock, or NULL */
 };
 
 static void driver_serve(struct web *w, struct wire_buf *out)
 {
-    remove("web.db");
+    remove(web_db);
     w->app = vial_app_new("lab17");
-    w->db = keg_db_open("web.db", NULL);
+    w->db = keg_db_open(web_db, NULL);
     if (w->app == NULL || w->db == NULL
         || keg_db_exec(w->db, "CREATE TABLE t (v text NOT NULL UNIQUE)", NULL, 0) < 0
         || (w->site = keg_site_new(w->app, w->db, NULL)) == NULL) {
@@ -352,8 +366,29 @@ static void driver_serve(struct web *w, struct wire_buf *out)
     wire_vial_start(w->app, NULL, &w->srv, out, "vial_app_new returned NULL");
 }
 
+/* "hold": another connection takes web.db's write lock, so the site's BEGIN IMMEDIATE
+ * waits its busy timeout and fails; "release" rolls it back. Answers "held" or "free"
+ * (nothing when out is NULL). */
+static void driver_hold(struct web *w, int hold, struct wire_buf *out)
+{
+    if (hold && w->holder == NULL) {
+        w->holder = keg_db_open(web_db, NULL);
+        if (w->holder == NULL || keg_db_exec(w->holder, "BEGIN IMMEDIATE", NULL, 0) < 0) {
+            keg_db_close(w->holder);
+            w->holder = NULL;
+        }
+    } else if (!hold && w->holder != NULL) {
+        keg_db_exec(w->holder, "ROLLBACK", NULL, 0);
+        keg_db_close(w->holder);
+        w->holder = NULL;
+    }
+    if (out != NULL)
+        wire_buf_str(out, w->holder != NULL ? "held" : "free");
+}
+
 static void driver_web_free(struct web *w)
 {
+    driver_hold(w, 0, NULL);
     vial_server_stop(w->srv);
     keg_site_free(w->site);
     keg_db_close(w->db);
@@ -425,6 +460,8 @@ static void driver_frame(void *state, const char *name, char *data, size_t len,
         driver_serve(w, out);
     else if (strcmp(name, "stop") == 0)
         wire_vial_stop(&w->srv, out);
+    else if (strcmp(name, "hold") == 0 || strcmp(name, "release") == 0)
+        driver_hold(w, name[0] == 'h', out);
     else if (strcmp(name, "testdb") == 0)
         driver_testdb(data, out);
     else
@@ -433,6 +470,8 @@ static void driver_frame(void *state, const char *name, char *data, size_t len,
 
 int main(void)
 {
+    snprintf(race_db, sizeof race_db, "race-%ld.db", (long)getpid());
+    snprintf(web_db, sizeof web_db, "web-%ld.db", (long)getpid());
     struct web w = { 0 };
     wire_serve_frames(driver_frame, &w);
     driver_web_free(&w);
@@ -444,5 +483,7 @@ int main(void)
     }
     wire_buf_free(&later_args);
     keg_registry_clear();
+    remove(race_db);
+    remove(web_db);
     return 0;
 }
