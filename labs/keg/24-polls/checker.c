@@ -5,12 +5,15 @@
  * HTML in them escaped), 404 for a future or missing question, the results page in at
  * most RESULTS_MAX statements; the vote (F() in the database, CSRF, a redirect after the
  * POST, the form again without a valid choice); exact counts under 8 concurrent
- * clients; and your own tests, which must pass on your app and fail on each planted bug.
- * Texts, ids, dates and votes come from the seed. Run as `checker SEED`. */
+ * clients; both models in the admin (a superuser's login, a search); and your own
+ * tests, which must pass on your app and fail on each planted bug. The browsers, stories
+ * and scraping are the kit's (httpcheck.h). Texts, ids, dates and votes come from the
+ * seed. Run as `checker SEED`. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -42,33 +45,6 @@ struct wq {
     long long votes[CHOICES_MAX];
 };
 
-/* ---- stories: facts got and wanted, with the transcripts ------------------------- */
-
-struct story {
-    struct wire_buf got, want, log;
-};
-
-static void fact(struct story *st, const char *got, const char *want)
-{
-    wire_buf_str(&st->got, got);
-    wire_buf_str(&st->got, "\n");
-    wire_buf_str(&st->want, want);
-    wire_buf_str(&st->want, "\n");
-}
-
-static void story_end(struct story *st, const char *name)
-{
-    wire_buf_add(&st->got, "", 0);
-    wire_buf_add(&st->want, "", 0);
-    wire_buf_add(&st->log, "", 0);
-    if (strcmp(st->got.data, st->want.data) != 0 && st->log.len > 1)
-        tap_attach("transcript", st->log.data);
-    tap_is_str(__FILE__, __LINE__, st->got.data, st->want.data, "%s", name);
-    wire_buf_free(&st->got);
-    wire_buf_free(&st->want);
-    wire_buf_free(&st->log);
-}
-
 /* The driver's answer to a frame (caller frees; a message when it is gone). */
 static char *ask(const char *frame, const char *arg)
 {
@@ -79,68 +55,18 @@ static char *ask(const char *frame, const char *arg)
     return ans;
 }
 
-/* ---- browsers ---------------------------------------------------------------------- */
-
-struct browser {
-    CURLSH *jar;
-};
-
-static void browser_new(struct browser *b)
-{
-    b->jar = curl_share_init();
-    curl_share_setopt(b->jar, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
-}
-
-static void browser_free(struct browser *b)
-{
-    curl_share_cleanup(b->jar);
-    b->jar = NULL;
-}
-
-/* One request of b (form: a POST body, or NULL), its transcript appended to log. */
-static void browser_send(struct browser *b, struct wire_buf *log, const char *method,
-                         const char *target, const char *form, struct hc_reply *rep)
-{
-    char url[1200];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, target);
-    CURL *h = curl_easy_init();
-    if (h == NULL) {
-        hc_fail(rep, "curl_easy_init failed");
-        return;
-    }
-    hc_setup(h, url, 10000L, HC_HEADERS | HC_BODIES, rep);
-    curl_easy_setopt(h, CURLOPT_SHARE, b->jar);
-    curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    if (form != NULL)
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
-    hc_perform(h, rep);
-    curl_easy_cleanup(h);
-    wire_buf_str(log, rep->transcript.data ? rep->transcript.data : "");
-    wire_buf_str(log, "\n");
-}
-
-/* The token of the form in body (the value after name="csrfmiddlewaretoken") into out. */
-static void form_token(const char *body, char *out, size_t cap)
-{
-    static const char mark[] = "name=\"csrfmiddlewaretoken\" value=\"";
-    const char *p = body != NULL ? strstr(body, mark) : NULL;
-    out[0] = '\0';
-    if (p != NULL) {
-        p += sizeof mark - 1;
-        snprintf(out, cap, "%.*s", (int)strcspn(p, "\""), p);
-    }
-}
+/* ---- requests ---------------------------------------------------------------------- */
 
 /* "METHOD TARGET -> STATUS [Location: L]" and the body when want_body is not NULL, got
  * and wanted, into the story; the body got is copied to body_out[cap] when not NULL. */
-static void step(struct story *st, struct browser *b, const char *method, const char *target,
-                 const char *form, long want_status, const char *want_location,
-                 const char *want_body, char *body_out, size_t cap)
+static void step(struct hc_story *st, struct hc_browser *b, const char *method,
+                 const char *target, const char *form, long want_status,
+                 const char *want_location, const char *want_body, char *body_out,
+                 size_t cap)
 {
     struct hc_reply rep;
     char loc[600], line[1400], wline[1400];
-    browser_send(b, &st->log, method, target, form, &rep);
+    hc_browser_send(b, method, target, form, NULL, &st->log, &rep);
     const char *body = rep.body.data ? rep.body.data : "";
     const char *l = hc_find_header(rep.headers.data ? rep.headers.data : "", "Location", loc,
                                    sizeof loc);
@@ -148,9 +74,9 @@ static void step(struct story *st, struct browser *b, const char *method, const 
              want_location != NULL ? " Location: " : "", want_location != NULL && l ? l : "");
     snprintf(wline, sizeof wline, "%s %s -> %ld%s%s", method, target, want_status,
              want_location != NULL ? " Location: " : "", want_location ? want_location : "");
-    fact(st, line, wline);
+    hc_fact(st, line, wline);
     if (want_body != NULL)
-        fact(st, body, want_body);
+        hc_fact(st, body, want_body);
     if (body_out != NULL)
         snprintf(body_out, cap, "%s", body);
     hc_reply_free(&rep);
@@ -303,7 +229,7 @@ static void make_question(struct wq *q, long long hours, int n, int votes)
 }
 
 /* The votes of q's choices in the database, by id, "a,b,c", got and wanted. */
-static void votes_fact(struct story *st, const struct wq *q)
+static void votes_fact(struct hc_story *st, const struct wq *q)
 {
     char sql[300], want[300] = "", label[64];
     snprintf(sql, sizeof sql, "SELECT group_concat(\"votes\", ',') FROM (SELECT \"votes\" FROM "
@@ -316,8 +242,8 @@ static void votes_fact(struct story *st, const struct wq *q)
     size_t n = strlen(want);
     snprintf(want + n, sizeof want - n, "\n");
     snprintf(label, sizeof label, "votes of question %lld in the database", q->id);
-    fact(st, label, label);
-    fact(st, got, want);
+    hc_fact(st, label, label);
+    hc_fact(st, got, want);
     free(got);
 }
 
@@ -342,17 +268,17 @@ static void t_schema(const char *name)
         KEG_FK_FIELD(struct want_choice, question, question, KEG_CASCADE),
     };
     static const keg_model choice = KEG_MODEL(polls, choice, struct want_choice, cf);
-    struct story st = { 0 };
+    struct hc_story st = { 0 };
     char *qsql = keg_model_create_sql(&question), *csql = keg_model_create_sql(&choice);
     char want[1200];
     snprintf(want, sizeof want, "polls_register: 0\nmakemigrations wrote: 0001_initial.mig\n"
              "migrate applied: 1\n%s\n%s\n", qsql, csql);
     char *got = ask("schema", "");
-    fact(&st, got, want);
+    hc_fact(&st, got, want);
     free(got);
     free(qsql);
     free(csql);
-    story_end(&st, name);
+    hc_story_end(&st, name);
 }
 
 static int newer_first(const void *a, const void *b)
@@ -363,12 +289,12 @@ static int newer_first(const void *a, const void *b)
 
 static void t_index(const char *name)
 {
-    struct story st = { 0 };
-    struct browser b;
+    struct hc_story st = { 0 };
+    struct hc_browser b;
     struct wq qs[10], *shown[10];
     size_t past = 6 + (size_t)wire_rng_below(&rng, 3), n = past + 1 + wire_rng_below(&rng, 2);
     long long hours[10];
-    browser_new(&b);
+    hc_browser_new(&b, port);
     clear_data();
     char *want = want_index(NULL, 0);
     step(&st, &b, "GET", "/polls/", NULL, 200, NULL, want, NULL, 0);
@@ -398,48 +324,50 @@ static void t_index(const char *name)
     want = want_index(shown, m < 5 ? m : 5);
     step(&st, &b, "GET", "/polls/", NULL, 200, NULL, want, NULL, 0);
     free(want);
-    browser_free(&b);
-    story_end(&st, name);
+    hc_browser_free(&b);
+    hc_story_end(&st, name);
 }
 
 static void t_detail(const char *name)
 {
-    struct story st = { 0 };
-    struct browser b;
+    struct hc_story st = { 0 };
+    struct hc_browser b;
     struct wq q, later;
     char target[64], body[HC_CAP], token[100];
-    browser_new(&b);
+    hc_browser_new(&b, port);
     clear_data();
-    make_question(&q, -1 - (long long)wire_rng_below(&rng, 100), 2 + (int)wire_rng_below(&rng, 4), 0);
+    make_question(&q, -1 - (long long)wire_rng_below(&rng, 100),
+                  2 + (int)wire_rng_below(&rng, 4), 0);
     make_question(&later, 1 + (long long)wire_rng_below(&rng, 100), 2, 0);
     snprintf(target, sizeof target, "/polls/%lld/", q.id);
     struct hc_reply rep;
-    browser_send(&b, &st.log, "GET", target, NULL, &rep);
-    form_token(rep.body.data, token, sizeof token);
+    hc_browser_send(&b, "GET", target, NULL, NULL, &st.log, &rep);
+    hc_scrape(rep.body.data, HC_CSRF_FIELD, "\"", token, sizeof token);
     snprintf(body, sizeof body, "%s", rep.body.data ? rep.body.data : "");
     hc_reply_free(&rep);
     char *want = want_question(&q, 0, token, NULL);
-    fact(&st, "GET the detail page of a published question", "GET the detail page of a "
+    hc_fact(&st, "GET the detail page of a published question", "GET the detail page of a "
          "published question");
-    fact(&st, body, want);
+    hc_fact(&st, body, want);
     free(want);
-    fact(&st, strlen(token) == KEG_CSRF_TOKEN_LEN ? "a CSRF token of 64 characters"
+    hc_fact(&st, strlen(token) == KEG_CSRF_TOKEN_LEN ? "a CSRF token of 64 characters"
          : token, "a CSRF token of 64 characters");
     snprintf(target, sizeof target, "/polls/%lld/", later.id);
     step(&st, &b, "GET", target, NULL, 404, NULL, NULL, NULL, 0);
-    snprintf(target, sizeof target, "/polls/%lld/", later.cid[1] + 1 + (long long)wire_rng_below(&rng, 50));
+    long long missing = later.cid[1] + 1 + (long long)wire_rng_below(&rng, 50);
+    snprintf(target, sizeof target, "/polls/%lld/", missing);
     step(&st, &b, "GET", target, NULL, 404, NULL, NULL, NULL, 0);
-    browser_free(&b);
-    story_end(&st, name);
+    hc_browser_free(&b);
+    hc_story_end(&st, name);
 }
 
 static void t_results(const char *name)
 {
-    struct story st = { 0 };
-    struct browser b;
+    struct hc_story st = { 0 };
+    struct hc_browser b;
     struct wq q, later;
     char target[64], label[80], stmts[80];
-    browser_new(&b);
+    hc_browser_new(&b, port);
     clear_data();
     make_question(&q, -1 - (long long)wire_rng_below(&rng, 100), CHOICES_MAX, 1);
     make_question(&later, 1 + (long long)wire_rng_below(&rng, 100), 2, 1);
@@ -452,20 +380,21 @@ static void t_results(const char *name)
     long n = strtol(count, NULL, 10);
     free(count);
     snprintf(label, sizeof label, "statements of the results page with %d choices", CHOICES_MAX);
-    fact(&st, label, label);
+    hc_fact(&st, label, label);
     snprintf(stmts, sizeof stmts, "at most %d", RESULTS_MAX);
     snprintf(label, sizeof label, "%ld", n);
-    fact(&st, n <= RESULTS_MAX ? stmts : label, stmts);
+    hc_fact(&st, n <= RESULTS_MAX ? stmts : label, stmts);
     snprintf(target, sizeof target, "/polls/%lld/results/", later.id);
     step(&st, &b, "GET", target, NULL, 404, NULL, NULL, NULL, 0);
-    browser_free(&b);
-    story_end(&st, name);
+    hc_browser_free(&b);
+    hc_story_end(&st, name);
 }
 
 /* POST a vote form to question id's vote URL: the token (unless NULL) and `rest`. */
-static void post_vote(struct story *st, struct browser *b, long long id, const char *token,
-                      const char *rest, long want_status, const char *want_location,
-                      const char *want_body, char *body_out, size_t cap)
+static void post_vote(struct hc_story *st, struct hc_browser *b, long long id,
+                      const char *token, const char *rest, long want_status,
+                      const char *want_location, const char *want_body, char *body_out,
+                      size_t cap)
 {
     char target[64], form[300];
     snprintf(target, sizeof target, "/polls/%lld/vote/", id);
@@ -476,15 +405,15 @@ static void post_vote(struct story *st, struct browser *b, long long id, const c
 
 /* A vote without a valid choice: the detail page again with the message, its token
  * taken from the page got. */
-static void refused_vote(struct story *st, struct browser *b, const struct wq *q,
+static void refused_vote(struct hc_story *st, struct hc_browser *b, const struct wq *q,
                          const char *token, const char *rest)
 {
     char target[64], form[300], tok[100];
     struct hc_reply rep;
     snprintf(target, sizeof target, "/polls/%lld/vote/", q->id);
     snprintf(form, sizeof form, "csrfmiddlewaretoken=%s%s%s", token, rest[0] ? "&" : "", rest);
-    browser_send(b, &st->log, "POST", target, form, &rep);
-    form_token(rep.body.data, tok, sizeof tok);
+    hc_browser_send(b, "POST", target, form, NULL, &st->log, &rep);
+    hc_scrape(rep.body.data, HC_CSRF_FIELD, "\"", tok, sizeof tok);
     char *want = want_question(q, 0, tok, "You didn't select a choice.");
     char line[400];
     snprintf(line, sizeof line, "POST %s (%s) -> %ld", target, rest, rep.status);
@@ -503,17 +432,17 @@ static void refused_vote(struct story *st, struct browser *b, const struct wq *q
 
 static void t_vote(const char *name)
 {
-    struct story st = { 0 };
-    struct browser b;
+    struct hc_story st = { 0 };
+    struct hc_browser b;
     struct wq q, other;
     char target[64], token[100], body[HC_CAP], rest[64], loc[64];
-    browser_new(&b);
+    hc_browser_new(&b, port);
     clear_data();
     make_question(&q, -1 - (long long)wire_rng_below(&rng, 100), 3, 0);
     make_question(&other, -1 - (long long)wire_rng_below(&rng, 100), 1, 0);
     snprintf(target, sizeof target, "/polls/%lld/", q.id);
     step(&st, &b, "GET", target, NULL, 200, NULL, NULL, body, sizeof body);
-    form_token(body, token, sizeof token);
+    hc_scrape(body, HC_CSRF_FIELD, "\"", token, sizeof token);
     int pick = (int)wire_rng_below(&rng, 3);
     snprintf(rest, sizeof rest, "choice=%lld", q.cid[pick]);
     snprintf(loc, sizeof loc, "/polls/%lld/results/", q.id);
@@ -522,7 +451,7 @@ static void t_vote(const char *name)
     q.votes[pick]++;
     char *count = ask("count", "");
     const char *sp = strchr(count, ' ');
-    fact(&st, sp != NULL && strtol(sp + 1, NULL, 10) >= 1 ? "the vote's UPDATE adds to "
+    hc_fact(&st, sp != NULL && strtol(sp + 1, NULL, 10) >= 1 ? "the vote's UPDATE adds to "
          "\"votes\" in the database (F)" : "no UPDATE with \"votes\" + (F) ran",
          "the vote's UPDATE adds to \"votes\" in the database (F)");
     free(count);
@@ -539,8 +468,8 @@ static void t_vote(const char *name)
               "failed. CSRF token missing.\n", NULL, 0);
     votes_fact(&st, &q);
     votes_fact(&st, &other);
-    browser_free(&b);
-    story_end(&st, name);
+    hc_browser_free(&b);
+    hc_story_end(&st, name);
 }
 
 /* One concurrent voter: its own browser, the detail page, then its votes. */
@@ -555,36 +484,36 @@ struct voter {
 static void *voter_run(void *arg)
 {
     struct voter *v = arg;
-    struct browser b;
+    struct hc_browser b;
     struct hc_reply rep;
     char target[64], token[100], form[200];
-    browser_new(&b);
+    hc_browser_new(&b, port);
     snprintf(target, sizeof target, "/polls/%lld/", v->q->id);
-    browser_send(&b, &v->log, "GET", target, NULL, &rep);
-    form_token(rep.body.data, token, sizeof token);
+    hc_browser_send(&b, "GET", target, NULL, NULL, &v->log, &rep);
+    hc_scrape(rep.body.data, HC_CSRF_FIELD, "\"", token, sizeof token);
     hc_reply_free(&rep);
     snprintf(target, sizeof target, "/polls/%lld/vote/", v->q->id);
     for (int i = 0; i < v->n; i++) {
         snprintf(form, sizeof form, "csrfmiddlewaretoken=%s&choice=%lld", token,
                  v->q->cid[v->picks[i]]);
         struct wire_buf quiet = { 0 };
-        browser_send(&b, &quiet, "POST", target, form, &rep);
+        hc_browser_send(&b, "POST", target, form, NULL, &quiet, &rep);
         v->redirected += rep.status == 302;
         if (rep.status != 302 && v->log.len < 8000)
             wire_buf_add(&v->log, quiet.data, quiet.len);
         wire_buf_free(&quiet);
         hc_reply_free(&rep);
     }
-    browser_free(&b);
+    hc_browser_free(&b);
     return NULL;
 }
 
 static void t_concurrent(const char *name)
 {
-    struct story st = { 0 };
+    struct hc_story st = { 0 };
     struct voter v[CLIENTS];
     struct wq q;
-    struct browser b;
+    struct hc_browser b;
     char line[120], want[120];
     int total = 0, redirected = 0;
     clear_data();
@@ -612,15 +541,88 @@ static void t_concurrent(const char *name)
     snprintf(line, sizeof line, "%d votes by %d clients at once answered 302", redirected,
              CLIENTS);
     snprintf(want, sizeof want, "%d votes by %d clients at once answered 302", total, CLIENTS);
-    fact(&st, line, want);
+    hc_fact(&st, line, want);
     votes_fact(&st, &q);
-    browser_new(&b);
+    hc_browser_new(&b, port);
     snprintf(line, sizeof line, "/polls/%lld/results/", q.id);
     char *page = want_question(&q, 1, NULL, NULL);
     step(&st, &b, "GET", line, NULL, 200, NULL, page, NULL, 0);
     free(page);
-    browser_free(&b);
-    story_end(&st, name);
+    hc_browser_free(&b);
+    hc_story_end(&st, name);
+}
+
+/* s escaped as keg's admin escapes (& < > " ' as &amp; &lt; &gt; &quot; &#x27;). */
+static void admin_esc(char *out, size_t cap, const char *s)
+{
+    static const char special[] = "&<>\"'";
+    static const char *const refs[] = { "&amp;", "&lt;", "&gt;", "&quot;", "&#x27;" };
+    size_t n = 0;
+    out[0] = '\0';
+    for (; *s != '\0' && n + 7 < cap; s++) {
+        const char *hit = strchr(special, *s);
+        n += (size_t)snprintf(out + n, cap - n, "%s", hit ? refs[hit - special] : "");
+        if (hit == NULL)
+            out[n++] = *s, out[n] = '\0';
+    }
+}
+
+/* 1 when needle is in hay, ignoring the case of ASCII letters (icontains). */
+static int has_icase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay != '\0'; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
+static void t_admin(const char *name)
+{
+    struct hc_story st = { 0 };
+    struct hc_browser b;
+    struct wq q[3];
+    char user[16], pw[16], sql[600], body[HC_CAP], want[900];
+    char esc[600], when[20], target[400], word[160];
+    clear_data();
+    for (int i = 0; i < 3; i++)
+        make_question(&q[i], -1 - (long long)wire_rng_below(&rng, 100), 1, 0);
+    wire_rng_word(&rng, user, lower, sizeof lower - 1, 4, 10);
+    wire_rng_word(&rng, pw, lower, sizeof lower - 1, 8, 12);
+    char *enc = keg_password_make(pw, 1000);
+    snprintf(sql, sizeof sql, "INSERT INTO \"auth_user\" (\"password\", \"last_login\", "
+             "\"is_superuser\", \"username\", \"email\", \"is_staff\", \"is_active\", "
+             "\"date_joined\") VALUES ('%s', NULL, 1, '%s', '', 1, 1, '2024-01-01 00:00:00')",
+             enc != NULL ? enc : "", user);
+    free(enc);
+    exec_sql(sql);
+    hc_browser_new(&b, port);
+    step(&st, &b, "GET", "/admin/login/", NULL, 200, NULL, NULL, NULL, 0);
+    struct wire_buf form = { 0 };
+    hc_login_form(&b, user, pw, "/admin/polls/question/", &form);
+    step(&st, &b, "POST", "/admin/login/", form.data, 302, "/admin/polls/question/", NULL,
+         NULL, 0);
+    wire_buf_free(&form);
+    const char *sp = strrchr(q[0].text, ' ');
+    snprintf(word, sizeof word, "%s", sp != NULL ? sp + 1 : q[0].text);
+    snprintf(target, sizeof target, "/admin/polls/question/?q=%s", word);
+    step(&st, &b, "GET", target, NULL, 200, NULL, NULL, body, sizeof body);
+    int n = 0;
+    for (int i = 0; i < 3; i++)
+        n += has_icase(q[i].text, word);
+    snprintf(want, sizeof want, "<p class=\"result-count\">%d question%s</p>", n,
+             n == 1 ? "" : "s");
+    hc_fact(&st, strstr(body, want) != NULL ? want : "(no such result count)", want);
+    admin_esc(esc, sizeof esc, q[0].text);
+    keg_datetime_format(q[0].when, when);
+    snprintf(want, sizeof want, "<tr><td><a href=\"/admin/polls/question/%lld/change/\">%s"
+             "</a></td><td>%s</td></tr>", q[0].id, esc, when);
+    hc_fact(&st, strstr(body, want) != NULL ? want : "(no such row)", want);
+    step(&st, &b, "GET", "/admin/polls/choice/", NULL, 200, NULL, NULL, body, sizeof body);
+    hc_fact(&st, strstr(body, "<h1>Select choice to change</h1>") != NULL ? "choices in the "
+         "admin" : "(no changelist of choices)", "choices in the admin");
+    hc_browser_free(&b);
+    hc_story_end(&st, name);
 }
 
 static void t_learner_tests(const char *name)
@@ -630,14 +632,14 @@ static void t_learner_tests(const char *name)
         "questions dated in the future shown", "a vote not counted",
         "a vote without a choice taken as done",
     };
-    struct story st = { 0 };
+    struct hc_story st = { 0 };
     char *ans = ask("tests", "");
     const char *p = strstr(ans, "app ");
     long app = p != NULL ? strtol(p + 4, NULL, 10) : -2;
     char line[200];
     snprintf(line, sizeof line, "your tests on your app: %ld failed%s", app,
              app < 0 ? " (no tests, or they could not run)" : "");
-    fact(&st, line, "your tests on your app: 0 failed");
+    hc_fact(&st, line, "your tests on your app: 0 failed");
     for (size_t i = 0; i < sizeof bugs / sizeof bugs[0]; i++) {
         char key[32], want[200];
         snprintf(key, sizeof key, "\n%s ", bugs[i]);
@@ -646,10 +648,10 @@ static void t_learner_tests(const char *name)
         snprintf(want, sizeof want, "planted bug (%s): caught by a failing test", what[i]);
         snprintf(line, sizeof line, "planted bug (%s): %s", what[i],
                  f > 0 ? "caught by a failing test" : "no test failed");
-        fact(&st, line, want);
+        hc_fact(&st, line, want);
     }
     free(ans);
-    story_end(&st, name);
+    hc_story_end(&st, name);
 }
 
 int main(int argc, char **argv)
@@ -666,6 +668,8 @@ int main(int argc, char **argv)
         { t_vote, "vote: F(\"votes\") + 1 and a 302 to the results; the form again "
           "without a valid choice; 404; 403 without the CSRF token" },
         { t_concurrent, "vote: exact counts under 8 concurrent clients" },
+        { t_admin, "admin: both models registered under /admin, questions with "
+          "question_text and pub_date, searched by question_text" },
         { t_learner_tests, "your tests: they pass on your app and catch each planted bug" },
     };
     size_t ntests = sizeof tests / sizeof tests[0];

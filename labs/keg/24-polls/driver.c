@@ -159,13 +159,19 @@ static void driver_migrate(struct web *w)
     }
 }
 
+/* Answers "PORT" or "-1 why". */
 static void driver_serve(struct web *w, struct wire_buf *out)
 {
     struct vial_server_options opt = { .host = "127.0.0.1", .port = 0, .threads = 8 };
+    char *cause = NULL, line[32];
     driver_migrate(w);
     w->ctl = keg_db_open("polls.db", NULL);
     w->app = w->db != NULL && w->ctl != NULL ? polls_app_new(w->db) : NULL;
-    wire_vial_start(w->app, &opt, &w->srv, out, "polls_app_new returned NULL");
+    w->srv = w->app != NULL ? vial_server_start(w->app, &opt, &cause) : NULL;
+    snprintf(line, sizeof line, "%d ", w->srv != NULL ? vial_server_port(w->srv) : -1);
+    wire_buf_str(out, line);
+    wire_buf_str(out, w->app == NULL ? "polls_app_new returned NULL" : cause ? cause : "");
+    free(cause);
     sqlcount_reset();
     sqlcount_watch(VOTES_NEEDLE);
 }
@@ -208,8 +214,11 @@ static void driver_frame(void *state, const char *name, char *data, size_t len,
         sqlcount_watch(VOTES_NEEDLE);
     } else if (strcmp(name, "tests") == 0)
         driver_tests(out);
-    else if (strcmp(name, "stop") == 0)
-        wire_vial_stop(&w->srv, out);
+    else if (strcmp(name, "stop") == 0) {
+        vial_server_stop(w->srv);
+        w->srv = NULL;
+        wire_buf_str(out, "stopped");
+    }
     else
         wire_buf_str(out, "unknown frame");
 }

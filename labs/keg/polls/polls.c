@@ -1,8 +1,9 @@
 /* polls.c -- [lab 24] the capstone: the polls app of Django's tutorial (parts 1-5) on
  * your keg and vial: the Question and Choice models, the index, detail, results and vote
  * views in the namespace "polls", the vote as UPDATE ... SET votes = votes + 1 behind
- * CSRF with a redirect after the POST, and questions dated in the future kept hidden.
- * The contract (URLs, pages, statuses) is lab 24's lab.md; the templates are given. */
+ * CSRF with a redirect after the POST, questions dated in the future kept hidden, and
+ * both models in keg's admin. The contract (URLs, pages, statuses) is lab 24's lab.md;
+ * the templates are given. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,7 +260,18 @@ static int polls_vote(vial_request *req, vial_response *res)
     return rc;
 }
 
-/* ---- the app (Django's urls.py and settings) --------------------------------------- */
+/* ---- the app (Django's urls.py, settings and admin.py) ----------------------------- */
+
+/* Django's tutorial part 7: QuestionAdmin's list_display (its was_published_recently
+ * aside), list_filter and search_fields. */
+static const char *const question_display[] = { "question_text", "pub_date", NULL };
+static const char *const question_filter[] = { "pub_date", NULL };
+static const char *const question_search[] = { "question_text", NULL };
+static const struct keg_admin_options question_admin = {
+    .list_display = question_display,
+    .list_filter = question_filter,
+    .search_fields = question_search,
+};
 
 vial_app *polls_app_new(keg_db *db)
 {
@@ -272,7 +284,9 @@ vial_app *polls_app_new(keg_db *db)
         { "GET", "/<int:question_id>/results/", "results", polls_results },
         { "POST", "/<int:question_id>/vote/", "vote", polls_vote },
     };
-    struct keg_settings settings = { .secret_key = "polls" };
+    /* 1000 PBKDF2 rounds: lab 24's users are hashed so (Django's 1,000,000 would cost
+     * the admin's login a second or more under the sanitizers). */
+    struct keg_settings settings = { .secret_key = "polls", .password_iterations = 1000 };
     vial_app *app = vial_app_new("polls");
     vial_blueprint *bp = vial_blueprint_new("polls", "/polls");
     keg_site *site = app != NULL ? keg_site_new(app, db, &settings) : NULL;
@@ -287,7 +301,13 @@ vial_app *polls_app_new(keg_db *db)
     if (rc == 0)
         rc = keg_site_atomic_requests(site);
     if (rc == 0)
-        rc = keg_csrf_install(site);
+        rc = keg_middleware_install(site);
+    if (rc == 0)
+        rc = keg_admin_register(site, &polls_question, &question_admin);
+    if (rc == 0)
+        rc = keg_admin_register(site, &polls_choice, NULL);
+    if (rc == 0)
+        rc = keg_admin_install(site, "/admin");
     if (rc == 0)
         rc = polls_templates(site, app);
     if (rc != 0) {

@@ -38,9 +38,10 @@ int polls_register(void);
  * polls/detail.html and polls/results.html on app. Call after keg_site_new. 0 or -1. */
 int polls_templates(keg_site *site, vial_app *app);
 
-/* The app on db (not owned): a keg site with a transaction per request and CSRF, the
- * templates, and the views in the namespace "polls" (lab 24 gives the URLs). Registers
- * the models. NULL when something failed. Free with polls_app_free. */
+/* The app on db (not owned): a keg site with a transaction per request and Django's
+ * middleware stack (sessions, CSRF, users), the admin under /admin with both models,
+ * the templates, and the views in the namespace "polls" (lab 24 gives the URLs).
+ * Registers the models. NULL when something failed. Free with polls_app_free. */
 vial_app *polls_app_new(keg_db *db);
 /* Frees the app and its site (not the database). Accepts NULL. */
 void polls_app_free(vial_app *app);
