@@ -487,6 +487,41 @@ static void t_sqlmigrate(void)
     run("sqlmigrate prints each operation's statements and runs none", &s);
 }
 
+/* Each alteration alone: a max_length, then a default's value, nothing else changed;
+ * then many fields added at once, whose file name Django cuts with _and_more. */
+static void t_alter_each(void)
+{
+    struct script s = {0};
+    struct capp a;
+    start(&s, &a);
+    struct cmodel *m = &a.m[0];
+    struct cfield *c = add_field(m, K_CHAR, -1), *d = add_field(m, K_INT, -1);
+    set_flag(c, 'n', 1);
+    set_flag(c, 'u', 0);
+    set_flag(d, 'n', 1);
+    set_flag(d, 'u', 0);
+    set_default(d, 1);
+    send_models(&s, &a);
+    make_migrate(&s, &a);
+    c->maxlen += 1 + (int)wire_rng_below(&rng, 50);
+    send_models(&s, &a);
+    make_migrate(&s, &a);
+    for (long long old = d->defint; d->defint == old;)
+        set_default(d, 1);
+    send_models(&s, &a);
+    make_migrate(&s, &a);
+    for (int i = 0; i < 6 && m->nf < 14; i++) {
+        struct cfield *f = add_field(m, -1, -1);
+        set_flag(f, 'n', 1);
+        set_flag(f, 'u', 0);
+    }
+    send_models(&s, &a);
+    make_migrate(&s, &a);
+    op1(&s, "sqlall", a.app);
+    run("AlterField of a max_length alone and of a default alone; many fields at once: the "
+        "name cut with _and_more", &s);
+}
+
 static void t_not_null(void)
 {
     struct script s = {0};
@@ -573,8 +608,8 @@ int main(int argc, char **argv)
     wire_rng_seed(&rng, seed);
     wire_peer_init(&peer, 10000);
     void (*const tests[])(void) = {
-        t_initial, t_nothing, t_add, t_remove, t_alter, t_history, t_sqlmigrate,
-        t_not_null, t_failing, t_cycle, t_graph_errors,
+        t_initial, t_nothing, t_add, t_remove, t_alter, t_alter_each, t_history,
+        t_sqlmigrate, t_not_null, t_failing, t_cycle, t_graph_errors,
     };
     tap_plan((int)(sizeof tests / sizeof tests[0]));
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)

@@ -104,7 +104,7 @@ static void drv_text(struct wire_buf *out, const char *key, const char *s)
 static void drv_status(struct wire_buf *out, const char *what, int st, char *err)
 {
     drv_printf(out, "%s -> %d\n", what, st);
-    if (st < 0)
+    if (st < 0 || err != NULL)      /* a success leaves *err alone */
         drv_text(out, "  message", err != NULL ? err : "(none)");
     free(err);
 }
