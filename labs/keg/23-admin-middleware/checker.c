@@ -388,6 +388,19 @@ static void t_hosts(const char *name)
     snprintf(h[9], sizeof h[9], "Host: %s", w);
     for (size_t i = 0; i < 10; i++)
         step(&st, &p, "GET", wire_rng_below(&rng, 2) ? "/hello" : "/framed", NULL, h[i]);
+    const char *const dflt[] = { "localhost", "LocalHost:8000", "127.0.0.1", "sub.localhost",
+                                 "example.com" };
+    for (size_t i = 0; i < sizeof dflt / sizeof dflt[0]; i++) {
+        struct wire_buf want = { 0 };
+        char *got = ask("bare", dflt[i]), g[300], w[300];
+        lab23_bare(ref.bare_app, dflt[i], &want);
+        snprintf(g, sizeof g, "default allowed_hosts, Host %s: %s", dflt[i], got);
+        snprintf(w, sizeof w, "default allowed_hosts, Host %s: %s", dflt[i],
+                 want.data != NULL ? want.data : "");
+        hc_fact(&st, g, w);
+        free(got);
+        wire_buf_free(&want);
+    }
     pair_free(&p);
     hc_story_end(&st, name);
 }
@@ -448,6 +461,9 @@ static void t_changelist(const char *name)
              NULL, NULL);
     }
     step(&st, &p, "GET", "/admin/shop/item/?p=x", NULL, NULL);
+    step(&st, &p, "GET", "/admin/shop/item/?p=01", NULL, NULL);
+    step(&st, &p, "GET", "/admin/shop/item/?p=%2B1", NULL, NULL);
+    step(&st, &p, "GET", "/admin/shop/item/?p=%201", NULL, NULL);
     step(&st, &p, "GET", "/admin/shop/tag/", NULL, NULL);
     step(&st, &p, "GET", "/admin/shop/nothing/", NULL, NULL);
     pair_free(&p);

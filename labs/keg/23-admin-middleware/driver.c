@@ -5,13 +5,16 @@
  *                                serves it; answers "PORT middleware R register R R
  *                                install R"; "stop" stops it
  *   "exec SQL"                   keg_db_exec's result (rows of users, items, perms)
- *   "text SQL"                   the rows, columns separated by '|', one a line */
+ *   "text SQL"                   the rows, columns separated by '|', one a line
+ *   "bare HOST"                  the status line of GET /hello with that Host on a second
+ *                                app whose allowed_hosts is the default */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "keg.h"
 #include "wire.h"
+#include "wire_vial.h"
 #include "ops.h"
 
 struct web {
@@ -48,6 +51,8 @@ static void driver_frame(void *state, const char *name, char *data, size_t len,
         lab23_exec(w->s.db, data, out);
     else if (strcmp(name, "text") == 0)
         lab23_text(w->s.db, data, out);
+    else if (strcmp(name, "bare") == 0)
+        lab23_bare(w->s.bare_app, data, out);
     else
         wire_buf_str(out, "unknown frame");
 }

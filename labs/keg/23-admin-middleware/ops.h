@@ -106,7 +106,8 @@ struct lab23_site {
     vial_app *app;
     keg_db *db;
     keg_site *site;
-    vial_app *bare_app;         /* a second app on db without middleware */
+    vial_app *bare_app;         /* a second app on db: no middleware at first, then
+                                   keg_middleware_install with allowed_hosts NULL */
     keg_site *bare_site;
 };
 
@@ -148,8 +149,14 @@ static int lab23_setup(struct lab23_site *s, const char *dbpath, const char *arg
     int in = keg_admin_install(s->site, "/admin");
     int again = keg_admin_install(s->site, "/admin");
     s->bare_app = vial_app_new("bare");
-    s->bare_site = s->bare_app != NULL ? keg_site_new(s->bare_app, s->db, &set) : NULL;
+    struct keg_settings dflt = set;
+    dflt.allowed_hosts = NULL;
+    s->bare_site = s->bare_app != NULL ? keg_site_new(s->bare_app, s->db, &dflt) : NULL;
     int bare = s->bare_site != NULL ? keg_admin_install(s->bare_site, "/admin") : -99;
+    if (s->bare_site != NULL) {
+        vial_app_route(s->bare_app, "GET", "/hello", NULL, lab23_hello);
+        keg_middleware_install(s->bare_site);
+    }
     snprintf(line, sizeof line, "middleware %d register %d %d install %d again %d bare %d",
              mw, r1, r2, in, again, bare);
     wire_buf_str(out, line);
@@ -172,6 +179,19 @@ static void lab23_exec(keg_db *db, const char *sql, struct wire_buf *out)
     char line[32];
     snprintf(line, sizeof line, "%d", db != NULL ? keg_db_exec(db, sql, NULL, 0) : -99);
     wire_buf_str(out, line);
+}
+
+/* "bare HOST": the status line of GET /hello with that Host on the bare app (its
+ * allowed_hosts the default), through vial_app_handle_raw. */
+static void lab23_bare(vial_app *app, const char *host, struct wire_buf *out)
+{
+    char raw[300];
+    size_t len = 0;
+    snprintf(raw, sizeof raw, "GET /hello HTTP/1.1\r\nHost: %.200s\r\n\r\n", host);
+    char *ans = app != NULL ? vial_app_handle_raw(app, raw, strlen(raw), &len) : NULL;
+    wire_buf_add(out, ans != NULL ? ans : "(no answer)", ans != NULL ? strcspn(ans, "\r\n")
+                                                                     : 11);
+    free(ans);
 }
 
 /* "text SQL": each row's columns as text, separated by '|', one row a line. */

@@ -453,7 +453,7 @@ int keg_admin_delete(vial_request *req, vial_response *res)
     struct keg_sql b = { 0 };
     if (strcmp(req->method, "POST") == 0) {
         rc = keg_delete(keg_request_db(req), obj);
-        if (rc == 0 || rc != KEG_EPROTECTED) {
+        if (rc != KEG_EPROTECTED) {
             keg_obj_free(obj);
             return rc == 0 ? keg_admin_to_list(req, res, am->m) : 500;
         }
