@@ -1,10 +1,9 @@
 /* checker.c -- lab 15's hidden tests: random authors and books from the seed, random
  * chains of query sets on them (filters with every lookup, exclude, Q objects, F(),
- * order_by, slices) evaluated every way (fetch, count, exists, get, update, delete).
- * Each test sends small programs to the driver, runs the same program on the reference
- * keg (the driver's ops.h compiled here), and compares the two texts: the objects,
- * the statuses and the statements SQLite ran for each step (0 while building, 1 for an
- * evaluation, 0 for a mistake). Run as `checker SEED`. */
+ * order_by, slices) evaluated every way (fetch, count, exists, get, update, delete). Each
+ * test runs small programs on the driver and on the reference keg (ops.h compiled here)
+ * and compares the texts: objects, statuses and the statements SQLite ran for each step
+ * (0 while building, 1 for an evaluation, 0 for a mistake). Run as `checker SEED`. */
 #include "ops.h"        /* sqlcount.h first: it counts the reference's statements too */
 
 #include <stdarg.h>
@@ -553,7 +552,7 @@ static void t_compare(struct prog *p, int i)
 
 static void t_in_range_isnull(struct prog *p, int i)
 {
-    struct val in[5], range[2];
+    struct val in[5];
     size_t n = (size_t)(i % 5);
     int all = q_all(p, "book");
     for (size_t j = 0; j < n; j++)
@@ -563,8 +562,7 @@ static void t_in_range_isnull(struct prog *p, int i)
     in[1] = v_int(1 + (long long)rnd(5));
     q_eval(p, "fetch", q_list(p, all, "rating__in", in, 2));
     long long a = 1 + (long long)rnd(50), b = a + (long long)rnd(20);
-    range[0] = v_int(a);
-    range[1] = v_int(b);
+    struct val range[2] = { v_int(a), v_int(b) };
     q_eval(p, "fetch", q_list(p, all, "pages__range", range, 2));
     q_eval(p, "fetch", q_filter(p, all, 0, i % 2 ? "note__isnull" : "author__isnull",
                                 v_int(i / 2 % 2)));
@@ -649,7 +647,8 @@ static void t_slice(struct prog *p, int i)
     q_eval(p, "fetch", s);
     q_eval(p, "fetch", q_slice(p, s, (long long)rnd(4), (long long)rnd(6) - (i % 2)));
     q_eval(p, "fetch", q_slice(p, ord, (long long)data.nbooks - 2, -1));
-    q_eval(p, "fetch", q_slice(p, ord, 5, 2));
+    q_eval(p, "fetch", q_slice(p, ord, i % 3 ? 5 : -1 - (long long)rnd(3), 2));
+    q_eval(p, i % 2 ? "count" : "fetch", q_slice(p, q_slice(p, ord, 0, 0), i % 2, 3));
 }
 
 static void t_count_exists(struct prog *p, int i)
@@ -731,13 +730,15 @@ static void t_mistakes(struct prog *p, int i)
                                                "author__name", "", "id;DROP" };
     static const char *const bad_orders[] = { "id;DROP", "-", "pages,", "colour",
                                               "pages DESC", "?" };
-    int all = q_all(p, "book");
-    int bad[6];
+    int all = q_all(p, "book"), bad[6];
+    int sl = q_slice(p, q_order(p, all, "id", 1), 1, 3);    /* no filter, no order_by */
     bad[0] = q_filter(p, all, i % 2, bad_lookups[i % 6], v_int(1));
     bad[1] = q_order(p, all, bad_orders[i % 6], 0);
-    bad[2] = q_filter(p, q_slice(p, q_order(p, all, "id", 1), 1, 3), 0, "pages", v_int(1));
-    bad[3] = q_filter(p, all, 0, i % 2 ? "rating__gt" : "title__contains", v_null());
-    bad[4] = q_filter(p, all, 0, i % 2 ? "pages__in" : "pages__range", v_int(3));
+    bad[2] = i % 2 ? q_filter(p, sl, 0, "pages", v_int(1)) : q_order(p, sl, "pages", 0);
+    bad[3] = q_filter(p, all, 0, i % 2 ? "rating__gt" : "title__contains",   /* or F() */
+                      i % 3 ? v_null() : v_f(i % 2 ? "colour" : "title", 0)); /* wrong */
+    bad[4] = i % 3 ? q_filter(p, all, 0, i % 2 ? "pages__in" : "pages__range", v_int(3))
+                   : q_filter(p, all, 0, "pages__gt", v_f("title", 2));  /* text + 2 */
     bad[5] = q_filter(p, bad[0], 0, "pages", v_int(1));     /* the error stays */
     int good = q_filter(p, all, 0, "pages__lte", v_int(30));
     for (int j = 0; j < 6; j++) {
@@ -765,13 +766,13 @@ static const struct {
     { "Q objects: AND, OR, NOT", t_q },
     { "F() and F() + n in filters", t_f },
     { "order_by: '-', several fields, replacing, '' removes the model's ordering", t_order },
-    { "slicing is LIMIT/OFFSET; a slice of a slice stays inside it", t_slice },
+    { "slicing is LIMIT/OFFSET; a slice of a slice stays inside it, [0:0] too", t_slice },
     { "count and exists, slices respected", t_count_exists },
     { "get: one object, KEG_ENOTFOUND, KEG_EMULTIPLE", t_get },
     { "update with values and F() + n returns the rows changed", t_update },
     { "delete returns the rows deleted", t_delete },
     { "foreign keys compare by id, as author or author_id", t_fk },
-    { "mistakes are KEG_EINVALID with keg_qs_error set and no SQL", t_mistakes },
+    { "mistakes (a bad F() too) are KEG_EINVALID, keg_qs_error set, no SQL", t_mistakes },
 };
 
 int main(int argc, char **argv)
