@@ -275,7 +275,9 @@ static void setup(struct script *s, struct cmodel *parent, struct cmodel *child)
 static const char *const wide[] = { "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc3\x9f" };
 /* Byte sequences that are not UTF-8. */
 static const char *const broken[] = { "\xff", "\xc3", "\xe2\x82", "\xc0\xaf", "\xed\xa0\x80",
-                                      "\xf4\x90\x80\x80", "\x80" };
+                                      "\xf4\x90\x80\x80", "\x80", "\xf8\x90\x80\x80",
+                                      "\xe0\x80\xaf", "\xf0\x80\x80\xaf", "\xc3\xa9\xa9" };
+#define NBROKEN (sizeof broken / sizeof broken[0])
 
 /* A string of `chars` characters, some of them multi-byte. */
 static void wide_text(char *out, size_t cap, int chars)
@@ -316,7 +318,7 @@ static void set_value(struct script *s, int obj, const struct cfield *f, int sor
         else if (sort == 4) {
             wide_text(text, 60, 1 + (int)wire_rng_below(&rng, limit < 4 ? 1 : 3));
             snprintf(text + strlen(text), sizeof text - strlen(text), "%s",
-                     broken[wire_rng_below(&rng, 7)]);
+                     broken[wire_rng_below(&rng, NBROKEN)]);
         } else if (sort == 5 && f->nchoices > 0)
             snprintf(text, sizeof text, "%s", f->choices[wire_rng_below(&rng, (uint64_t)f->nchoices)]);
         else if (sort == 6)
@@ -561,8 +563,9 @@ static void clean_script(struct script *s, const int *sorts, int nsorts, const c
     struct cmodel p, c;
     gen_model(&p, 0, -1);
     for (int i = 0; i < 3; i++)
-        add_field(&p, i == 0 ? K_CHAR : strchr(want, 'c') ? (chance(50) ? K_INT : K_CHAR)
-                                      : (int)wire_rng_below(&rng, 5) + 1, want, -1);
+        add_field(&p, i == 0 ? K_CHAR       /* with choices: one integer field at least */
+                      : strchr(want, 'c') ? (i == 1 || chance(50) ? K_INT : K_CHAR)
+                      : (int)wire_rng_below(&rng, 5) + 1, want, -1);
     gen_model(&c, 1, 0);
     op(s, "open");
     send_model(s, &p);
@@ -592,6 +595,21 @@ static void t_clean_length(void)
     struct script s = {0};
     static const int sorts[] = { 0, 3, 4, 3 };
     clean_script(&s, sorts, 4, "D");
+    struct cmodel m;                        /* then every broken sequence once */
+    gen_model(&m, 0, -1);
+    add_field(&m, K_TEXT, "D", -1);
+    op(&s, "open");
+    send_model(&s, &m);
+    op1(&s, "create", 0);
+    arg_int(&s, 0), arg_int(&s, 0), op(&s, "new");
+    for (size_t i = 0; i < NBROKEN; i++) {
+        char text[16];
+        snprintf(text, sizeof text, "\xc3\xa9%s", broken[i]);
+        arg_int(&s, 0), arg(&s, m.f[m.nf - 1].name), arg(&s, "text"), arg(&s, text);
+        op(&s, "set");
+        op1(&s, "clean", 0);
+    }
+    op(&s, "close");
     run("keg_full_clean: max_length counted in characters; invalid UTF-8 is a field error",
         &s);
 }
@@ -645,14 +663,18 @@ static void t_datetime(void)
     static const long long edges[] = { 0, -1, 86399, 86400, 951782400, 951868799,
                                        -62135596800LL, 253402300799LL, -62135596801LL,
                                        253402300800LL };
-    for (int i = 0; i < 10; i++)
-        arg_int(&s, i < 6 ? rand_time() : edges[wire_rng_below(&rng, 10)]);
+    for (int i = 0; i < 16; i++)                /* 6 random times, then every edge */
+        arg_int(&s, i < 6 ? rand_time() : edges[i - 6]);
     op(&s, "dt");
     char t[64];
     static const char *const bad[] = { "2023-02-29 00:00:00", "2024-13-01 00:00:00",
         "2024-01-01 24:00:00", "2024-01-01T00:00:00", "2024-1-01 00:00:00",
         "0000-01-01 00:00:00", "2024-01-01 00:00:00.", "2024-01-01 00:00:00.1234567",
-        "2024-01-01 00:00:60", "2024-01-01 00:00:00Z", "" };
+        "2024-01-01 00:00:60", "2024-01-01 00:00:00Z", "", "2024-01-01 00:00",
+        "2024/01/01 00:00:00", "2024-01/01 00:00:00", "2024-01-01 00-00:00",
+        "2024-01-01 00:00-00", "2024-0a-01 00:00:00", "2024-01-01 0x:00:00",
+        "2024-00-01 00:00:00", "2024-01-00 00:00:00", "2024-01-01 00:60:00",
+        "x024-01-01 00:00:00", "2024-01-01 00:00:0x" };
     for (int i = 0; i < 6; i++) {
         long long v = rand_time();
         char buf[20];
@@ -663,9 +685,10 @@ static void t_datetime(void)
                      (unsigned long long)wire_rng_below(&rng, 9));
         arg(&s, t);
     }
-    for (int i = 0; i < 4; i++)
-        arg(&s, bad[wire_rng_below(&rng, 11)]);
     arg(&s, "2024-02-29 23:59:59");
+    op(&s, "dtp");
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)    /* every malformed text */
+        arg(&s, bad[i]);
     op(&s, "dtp");
     run("keg_datetime_format and keg_datetime_parse: UTC text, years 1..9999, bad text refused",
         &s);
