@@ -219,11 +219,15 @@ keg_db *keg_db_open(const char *path, char **err)
     int rc = sqlite3_open_v2(path, &db->sq, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
                              | SQLITE_OPEN_FULLMUTEX, NULL);
     /* The busy timeout first: switching to WAL needs a lock another opening connection
-     * may hold for a moment. */
+     * may hold for a moment. SQLite answers SQLITE_BUSY at once, without the timeout, when
+     * waiting could deadlock (two connections switching together): try again, within the
+     * same time. */
     if (rc == SQLITE_OK)
         rc = sqlite3_busy_timeout(db->sq, KEG_BUSY_TIMEOUT_MS);
     for (size_t i = 0; rc == SQLITE_OK && i < sizeof keg_pragmas / sizeof keg_pragmas[0]; i++)
-        rc = sqlite3_exec(db->sq, keg_pragmas[i], NULL, NULL, NULL);
+        for (int waited = 0; (rc = sqlite3_exec(db->sq, keg_pragmas[i], NULL, NULL, NULL))
+                             == SQLITE_BUSY && waited < KEG_BUSY_TIMEOUT_MS; waited += 10)
+            sqlite3_sleep(10);
     if (rc == SQLITE_OK)
         rc = sqlite3_trace_v2(db->sq, SQLITE_TRACE_STMT, keg_trace, db);
     if (rc != SQLITE_OK) {

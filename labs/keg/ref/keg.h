@@ -503,8 +503,9 @@ int keg_makemigrations(const char *dir, const char *app, char **written, char **
 /* Applies the pending migrations of app in dependency order, each with foreign keys off
  * (PRAGMA foreign_keys = OFF, then ON again), in one keg_atomic level, checked by PRAGMA
  * foreign_key_check and recorded in keg_migrations (id, app, name, applied: Django's
- * django_migrations, created when missing) before its COMMIT. Returns how many were
- * applied, or a status with *err: "<name>: <why>" for a migration that failed (rolled
+ * django_migrations, created when missing) before its COMMIT; one that another
+ * connection recorded meanwhile (seen under the write lock) is skipped. Returns how
+ * many were applied, or a status with *err: "<name>: <why>" for a migration that failed (rolled
  * back, not recorded; those before it stay applied), "circular dependency: app.a,
  * app.b" for a cycle, KEG_EINVALID inside a transaction. */
 int keg_migrate(keg_db *db, const char *dir, const char *app, char **err);

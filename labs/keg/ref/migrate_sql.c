@@ -355,9 +355,11 @@ char *keg_sqlmigrate(const char *dir, const char *app, const char *name, char **
 
 /* ---- migrate --------------------------------------------------------------------------- */
 
-/* Django's django_migrations, as its recorder creates it on SQLite. */
+/* Django's django_migrations, as its recorder creates it on SQLite (IF NOT EXISTS: a
+ * migrate running at the same time may create it between the check and this; SQLite
+ * keeps the text without those words). */
 static const char mig_table_sql[] =
-    "CREATE TABLE \"keg_migrations\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "
+    "CREATE TABLE IF NOT EXISTS \"keg_migrations\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "
     "\"app\" varchar(255) NOT NULL, \"name\" varchar(255) NOT NULL, \"applied\" datetime "
     "NOT NULL)";
 
@@ -401,7 +403,9 @@ static int mig_fk_check(keg_db *db)
 }
 
 /* Runs plan p of file `name` in one transaction with foreign keys off (SQLite cannot
- * turn them off inside one), checked before the commit, and records it. */
+ * turn them off inside one), checked before the commit, and records it. Returns 0, 1
+ * when another connection applied it since keg_migrate looked (nothing runs), or a
+ * status. */
 static int mig_run(keg_db *db, const char *app, const char *name, const struct mig_plan *p)
 {
     char now[20] = "1970-01-01 00:00:00";
@@ -411,6 +415,16 @@ static int mig_run(keg_db *db, const char *app, const char *name, const struct m
         status = keg_atomic_begin(db);
     if (status < 0)
         return status;
+    /* Under the write lock: a migrate running at the same time may have applied it. */
+    long long done = 0;
+    keg_value key[2] = { keg_text(app), keg_text(name) };
+    status = keg_db_query_int(db, "SELECT count(*) FROM \"keg_migrations\" WHERE \"app\" = ? "
+                              "AND \"name\" = ?", key, 2, &done);
+    if (status >= 0 && done > 0) {
+        keg_atomic_rollback(db);
+        keg_db_exec(db, "PRAGMA foreign_keys = ON", NULL, 0);
+        return 1;
+    }
     for (size_t i = 0; status >= 0 && i < p->n; i++)
         status = keg_db_exec(db, p->s[i].sql, &p->s[i].param, (size_t)p->s[i].nparams);
     if (status >= 0)
@@ -455,7 +469,8 @@ int keg_migrate(keg_db *db, const char *dir, const char *app, char **err)
             if (status < 0)
                 keg_mig_fail(err, status, "%s: %s", f->name, keg_db_error(db));
             else
-                count++;
+                count += status == 0;
+            status = status > 0 ? 0 : status;
 /* SOLUTION(18) STUB
             status = keg_mig_fail(err, KEG_ERROR, "%s: applying is not written yet", f->name);
    SOLUTION(18) END */
