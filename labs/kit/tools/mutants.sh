@@ -64,8 +64,10 @@ if [ "${1:-}" = "--one" ]; then
         result nocompile; exit 0
     fi
     t0=$(date +%s%N)
-    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} "$PAIRRUN" -t "$TIMEOUT" "$d/subject" -- \
-        "$CHECKER" "$SEED" > "$d/tap" 2> "$d/err" < /dev/null
+    # In the mutant's own folder: files a subject writes in its working folder (a lab's
+    # database) are never shared with a mutant running beside it.
+    (cd "$d" && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} "$PAIRRUN" -t "$TIMEOUT" \
+        "$d/subject" -- "$CHECKER" "$SEED" > "$d/tap" 2> "$d/err" < /dev/null)
     rc=$?
     secs=$(( ($(date +%s%N) - t0) / 1000000 ))
     rm -f "$d/subject" "$d/m.o"
