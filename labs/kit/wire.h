@@ -344,11 +344,6 @@ static inline char *wire_exact(const char *d, size_t n)
 
 /* The vial track's executors (wire_vial_exec and its helpers) live in
  * labs/vial/kit/wire_vial.h, which reaches the box and the checker of every lab of the
- * vial track and of the tracks built on it. Transitional: a file that includes wire.h
- * after vial.h still gets them without naming wire_vial.h (the drivers of labs 17, 23
- * and 24 do, while they are being changed); new files include "wire_vial.h". */
-#if defined(VIAL_H) && !defined(STACKLAB_WIRE_VIAL_H)
-#include "wire_vial.h"
-#endif
+ * vial track and of the tracks built on it: a file that uses them includes it. */
 
 #endif

@@ -23,6 +23,7 @@
 
 #include "keg.h"
 #include "wire.h"
+#include "wire_vial.h"
 
 #define RACE_THREADS 8
 
