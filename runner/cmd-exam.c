@@ -292,12 +292,12 @@ static int exam_sit(struct workspace *ws, const struct exam *ex, const struct ex
     if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
         return tui_exam_sit(ws, ex, o);
     char *cause = NULL;
-    int code = EXIT_INTERNAL;
-    struct examrun *r = examrun_begin(ex, ws->store, o, &cause, &code);
+    int user_fault = 0;
+    struct examrun *r = examrun_begin(ex, ws->store, o, &cause, &user_fault);
     if (r == NULL) {
         fprintf(stderr, "stacklab exam: %s\n", cause);
         free(cause);
-        return code;
+        return exit_for_fault(user_fault);
     }
     int rc = exam_plain(r);
     examrun_free(r);

@@ -73,17 +73,17 @@ int cmd_parse_one_lab(struct cmd_ctx *ctx)
 static int cmd_open(const struct cmd_entry *e, struct cmd_ctx *ctx)
 {
     char *cause = NULL;
-    int code = EXIT_INTERNAL;
+    int user_fault = 0;
     if ((e->needs & (CMD_WORKSPACE | CMD_LAB)) == 0)
         return 0;
-    ctx->ws = workspace_open(&cause, &code);
+    ctx->ws = workspace_open(&cause, &user_fault);
     if (ctx->ws != NULL && (e->needs & CMD_LAB)
         && (ctx->lab = grader_pick_lab(ctx->ws, ctx->lab_arg, &cause)) == NULL)
-        code = EXIT_USAGE;
+        user_fault = 1;
     if (ctx->ws == NULL || ((e->needs & CMD_LAB) && ctx->lab == NULL)) {
         fprintf(stderr, "stacklab: %s\n", cause);
         free(cause);
-        return code;
+        return exit_for_fault(user_fault);
     }
     return 0;
 }

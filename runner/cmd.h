@@ -5,14 +5,8 @@
 
 #include <stddef.h>
 
-/* Exit codes, documented in --help. */
-enum {
-    EXIT_OK = 0,        /* all good */
-    EXIT_FAILED = 1,    /* a check (or exam) failed */
-    EXIT_USAGE = 2,     /* bad usage or bad input (course files, arguments) */
-    EXIT_INTERNAL = 3,  /* internal error */
-    EXIT_OPEN = 4       /* an exam sitting was left open: nothing submitted */
-};
+#include "exitcode.h"
+
 
 struct workspace;
 struct lab;

@@ -11,7 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd.h"
 #include "examrun.h"
 
 /* ---- the generator -------------------------------------------------------------- */
@@ -125,12 +124,12 @@ static char *examrun_store_cause(struct examrun *r, const char *what)
     return xasprintf("%s: %s", what, store_errmsg(r->st));
 }
 
-/* Finds an open sitting or starts one; returns 0, or -1 with *cause and *code. */
+/* Finds an open sitting or starts one; returns 0, or -1 with *cause and *user_fault. */
 static int examrun_open_sitting(struct examrun *r, const struct examrun_opts *o,
-                                char **cause, int *code)
+                                char **cause, int *user_fault)
 {
     const struct exam *ex = r->ex;
-    *code = EXIT_INTERNAL;
+    *user_fault = 0;
     int found = store_sitting_open(r->st, ex->id, &r->sitting);
     if (found < 0) {
         *cause = examrun_store_cause(r, "cannot read the sittings");
@@ -150,7 +149,7 @@ static int examrun_open_sitting(struct examrun *r, const struct examrun_opts *o,
         *cause = xasprintf("no attempts left at exam '%s': %d of %d sittings used "
                            "('stacklab exam %s --practice' sits one that is not recorded)",
                            ex->id, r->used, ex->attempts, ex->id);
-        *code = EXIT_USAGE;
+        *user_fault = 1;
         return -1;
     }
     r->sitting.seed = o->has_seed ? o->seed : examrun_fresh_seed();
@@ -162,7 +161,8 @@ static int examrun_open_sitting(struct examrun *r, const struct examrun_opts *o,
 }
 
 struct examrun *examrun_begin(const struct exam *ex, struct store *st,
-                              const struct examrun_opts *opts, char **cause, int *code)
+                              const struct examrun_opts *opts, char **cause,
+                              int *user_fault)
 {
     static const struct examrun_opts none;
     const struct examrun_opts *o = opts ? opts : &none;
@@ -176,7 +176,7 @@ struct examrun *examrun_begin(const struct exam *ex, struct store *st,
     r->sitting.started = examrun_now(r);
     r->sitting.deadline = r->sitting.started + (int64_t)ex->minutes * 60;
     r->sitting.seed = o->has_seed ? o->seed : examrun_fresh_seed();
-    if (st != NULL && examrun_open_sitting(r, o, cause, code) < 0) {
+    if (st != NULL && examrun_open_sitting(r, o, cause, user_fault) < 0) {
         free(r);
         return NULL;
     }
@@ -185,7 +185,7 @@ struct examrun *examrun_begin(const struct exam *ex, struct store *st,
         examrun_load_answers(r);
     if (examrun_tick(r) < 0) {
         *cause = examrun_store_cause(r, "cannot submit the sitting");
-        *code = EXIT_INTERNAL;
+        *user_fault = 0;
         examrun_free(r);
         return NULL;
     }

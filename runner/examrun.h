@@ -53,11 +53,12 @@ struct examrun {
 /* Starts a sitting of ex, or resumes the open one in st (st may be NULL; opts->practice
  * makes it NULL). A resumed
  * sitting whose deadline has passed is submitted at once (r->expired). Returns NULL with
- * an allocated *cause (caller frees) and *code an exit code: EXIT_USAGE when no attempts
- * are left, EXIT_INTERNAL on store errors. Caller frees the run with examrun_free(); ex
+ * an allocated *cause (caller frees) and *user_fault 1 when no attempts are left (the
+ * user's to fix), 0 on store errors. Caller frees the run with examrun_free(); ex
  * and st must outlive it. */
 struct examrun *examrun_begin(const struct exam *ex, struct store *st,
-                              const struct examrun_opts *opts, char **cause, int *code);
+                              const struct examrun_opts *opts, char **cause,
+                              int *user_fault);
 /* Frees a run (an open sitting stays open in the store); accepts NULL. */
 void examrun_free(struct examrun *r);
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cmd.h"
+#include "exitcode.h"
 #include "given.h"
 #include "grader.h"
 #include "report.h"

@@ -52,12 +52,12 @@ int main(int argc, char **argv)
     if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)
         && getenv("STACKLAB_PLAIN") == NULL) {
         char *cause = NULL;
-        int code;
-        struct workspace *ws = workspace_open(&cause, &code);
+        int user_fault = 0;
+        struct workspace *ws = workspace_open(&cause, &user_fault);
         if (ws == NULL) {
             fprintf(stderr, "stacklab: %s\n", cause);
             free(cause);
-            return code;
+            return exit_for_fault(user_fault);
         }
         int rc = tui_run(ws);
         workspace_close(ws);

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
 #include "course.h"
+#include "exitcode.h"
 #include "tui-exam.h"
 #include "tui.h"
 #include "workspace.h"
@@ -588,8 +588,9 @@ int tui_exam_sit(struct workspace *ws, const struct exam *ex, const struct examr
     curs_set(0);
     set_escdelay(25);
     char *cause = NULL;
-    int code = EXIT_INTERNAL;
-    struct examrun *r = examrun_begin(ex, ws->store, opts, &cause, &code);
+    int user_fault = 0;
+    struct examrun *r = examrun_begin(ex, ws->store, opts, &cause, &user_fault);
+    int code = exit_for_fault(user_fault);
     struct tui_exam t;
     memset(&t, 0, sizeof t);
     if (r == NULL)

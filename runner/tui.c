@@ -13,11 +13,11 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "cmd.h"
 #include "exam.h"
 #include "examrun.h"
-#include "tui.h"
+#include "exitcode.h"
 #include "tui-exam.h"
+#include "tui.h"
 
 #define TUI_MIN_W 80
 #define TUI_MIN_H 24

@@ -10,7 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd.h"
 #include "given.h"
 #include "starter.h"
 #include "util.h"
@@ -239,7 +238,7 @@ out:
 
 /* Loads the course the workspace should use: $STACKLAB_COURSE, else the one recorded at
  * creation when it still exists, else the one found next to the program. */
-static struct course *workspace_course(struct store *st, char **cause, int *code)
+static struct course *workspace_course(struct store *st, char **cause, int *user_fault)
 {
     char *root = NULL;
     const char *env = getenv("STACKLAB_COURSE");
@@ -253,7 +252,7 @@ static struct course *workspace_course(struct store *st, char **cause, int *code
     if (root == NULL)
         root = course_locate(cause);
     if (root == NULL) {
-        *code = EXIT_USAGE;
+        *user_fault = 1;
         return NULL;
     }
     char *errors = NULL;
@@ -261,7 +260,7 @@ static struct course *workspace_course(struct store *st, char **cause, int *code
     if (c == NULL) {
         *cause = xasprintf("the course at %s has problems (run 'stacklab validate %s'):\n%s",
                            root, root, errors);
-        *code = EXIT_USAGE;
+        *user_fault = 1;
     }
     free(errors);
     free(root);
@@ -287,9 +286,9 @@ static void workspace_say_using(const char *root, enum workspace_source src)
 }
 
 /* Creates the default workspace dir on its first use, saying so. */
-static int workspace_create_default(const char *dir, char **cause, int *code)
+static int workspace_create_default(const char *dir, char **cause, int *user_fault)
 {
-    struct course *c = workspace_course(NULL, cause, code);
+    struct course *c = workspace_course(NULL, cause, user_fault);
     int rc = c ? workspace_create(dir, c, cause) : -1;
     course_free(c);
     if (rc == 0)
@@ -301,19 +300,19 @@ static int workspace_create_default(const char *dir, char **cause, int *code)
 
 /* The real path of the workspace to use outside any workspace (see
  * workspace_default_dir), created on first use when it may be. NULL with *cause and
- * *code when it cannot be used. */
-static char *workspace_pick_default(char **cause, int *code)
+ * *user_fault when it cannot be used. */
+static char *workspace_pick_default(char **cause, int *user_fault)
 {
     enum workspace_source src = WORKSPACE_HOME;
-    *code = EXIT_USAGE;
+    *user_fault = 1;
     char *dir = workspace_default_dir(&src, cause);
     int state = dir ? workspace_check(dir, src, cause) : -1;
-    if (state == 1 && workspace_create_default(dir, cause, code) < 0)
+    if (state == 1 && workspace_create_default(dir, cause, user_fault) < 0)
         state = -1;
     char *root = state >= 0 ? util_realpath(dir) : NULL;
     if (state >= 0 && root == NULL) {
         *cause = xasprintf("cannot open the workspace %s: %s", dir, strerror(errno));
-        *code = EXIT_INTERNAL;
+        *user_fault = 0;
     }
     if (root != NULL && state == 0)
         workspace_say_using(root, src);
@@ -321,16 +320,16 @@ static char *workspace_pick_default(char **cause, int *code)
     return root;
 }
 
-struct workspace *workspace_open(char **cause, int *code)
+struct workspace *workspace_open(char **cause, int *user_fault)
 {
-    *code = EXIT_INTERNAL;
+    *user_fault = 0;
     char *root = workspace_find_up();
     if (root != NULL && workspace_check(root, WORKSPACE_HERE, cause) < 0) {
-        *code = EXIT_USAGE;
+        *user_fault = 1;
         free(root);
         return NULL;
     }
-    if (root == NULL && (root = workspace_pick_default(cause, code)) == NULL)
+    if (root == NULL && (root = workspace_pick_default(cause, user_fault)) == NULL)
         return NULL;
     struct workspace *ws = xcalloc(1, sizeof *ws);
     ws->root = root;
@@ -340,7 +339,7 @@ struct workspace *workspace_open(char **cause, int *code)
         workspace_close(ws);
         return NULL;
     }
-    ws->course = workspace_course(ws->store, cause, code);
+    ws->course = workspace_course(ws->store, cause, user_fault);
     if (ws->course == NULL) {
         workspace_close(ws);
         return NULL;

@@ -20,10 +20,10 @@ struct workspace {
  * else ~/stacklab-work; a default is named on stderr ("using workspace ..."), and
  * $STACKLAB_HOME or ~/stacklab-work is created on first use (saying so, populated with
  * starter(1)). Loads the course too. Returns NULL with an allocated *cause (caller frees)
- * on failure; *code gets the exit code to use: EXIT_USAGE for a bad course, a workspace
- * whose .stacklab/progress.db is missing (never replaced by a fresh one) or a last-init
- * folder that is gone; EXIT_INTERNAL otherwise. */
-struct workspace *workspace_open(char **cause, int *code);
+ * on failure; *user_fault is then 1 for what the user must fix (a bad course, a
+ * workspace whose .stacklab/progress.db is missing (never replaced by a fresh one) or a
+ * last-init folder that is gone), 0 otherwise. */
+struct workspace *workspace_open(char **cause, int *user_fault);
 /* Records dir (made absolute) as the last `stacklab init`, atomically, in
  * workspace_config_path(). Returns 0, or -1 with an allocated *cause. */
 int workspace_remember(const char *dir, char **cause);

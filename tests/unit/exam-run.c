@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
 #include "examrun.h"
 #include "store.h"
 #include "tap.h"
@@ -296,7 +295,7 @@ static void test_clock(const struct exam *ex)
     ok(r == NULL, "A1 a third sitting is refused (attempts: 2)");
     is_str(cause, "no attempts left at exam 'run': 2 of 2 sittings used ('stacklab exam run "
            "--practice' sits one that is not recorded)", "A1 with the reason and the way on");
-    is_int(code, EXIT_USAGE, "A1 as a usage error");
+    is_int(code, 1, "A1 as the user's to fix (a usage error for the command)");
     free(cause);
     cause = NULL;
     o.practice = 1;
