@@ -20,6 +20,10 @@
  *   - Every *_free function accepts NULL.
  *   - SQL is only ever built from identifiers that passed keg_ident_ok() (names in the
  *     model descriptors, checked fields and lookups); every value is a bound parameter.
+ *   - A keg_db is one SQLite connection, used by one thread at a time: a site whose vial
+ *     server runs several threads either serializes its requests on it
+ *     (keg_site_atomic_requests holds the site's lock from the first hook to teardown)
+ *     or opens a connection per thread.
  *   - Compiles as C11 with -D_POSIX_C_SOURCE=200809L. */
 #ifndef KEG_H
 #define KEG_H
@@ -446,7 +450,10 @@ int keg_on_commit(keg_db *db, void (*fn)(void *arg), void *arg);
 typedef struct keg_site keg_site;
 
 struct keg_settings {
-    const char *secret_key;         /* signs cookies, seeds CSRF [21]; required */
+    /* Django's SECRET_KEY: becomes the app's vial SECRET_KEY when it has none, so vial's
+     * signed cookies (its session, flash) sign with it. keg's database sessions and CSRF
+     * draw random keys and secrets instead and do not use it. */
+    const char *secret_key;
     const char *allowed_hosts;      /* comma-separated; "" or NULL: "localhost,127.0.0.1" */
     const char *csrf_trusted_origins;   /* comma-separated "https://host" [21] */
     int secure_proxy_ssl_header;    /* 1: trust X-Forwarded-Proto: https [21] */
@@ -457,7 +464,8 @@ struct keg_settings {
 };
 
 /* Makes `app` a keg site on `db` (neither owned): vial_app_set_user(app, site). s is
- * copied (NULL: all defaults). NULL when out of memory. */
+ * copied (NULL: all defaults); its secret_key is set as the app's SECRET_KEY when the app
+ * has none. NULL when out of memory. */
 keg_site *keg_site_new(vial_app *app, keg_db *db, const struct keg_settings *s);
 void keg_site_free(keg_site *site);
 /* The database of the site serving req. */

@@ -27,6 +27,11 @@ keg_site *keg_site_new(vial_app *app, keg_db *db, const struct keg_settings *s)
         }
         *fields[i] = site->strings[i];
     }
+    if (site->settings.secret_key != NULL && vial_config_get(app, "SECRET_KEY") == NULL
+        && vial_config_set(app, "SECRET_KEY", site->settings.secret_key) != 0) {
+        keg_site_free(site);
+        return NULL;
+    }
     vial_app_set_user(app, site);
     return site;
 }
