@@ -15,7 +15,7 @@ run() { (cd "$T/ws" && "$@") > "$T/cmd.out" 2>&1; RC=$?; }
 
 grader_ws || { echo "Bail out! stacklab init failed"; exit 1; }
 mk="$T/ws/.stacklab/course.mk"
-t_ok $([ -s "$T/ws/.stacklab/given" ] && grep -q "^STACKLAB_FOLDERS := vial app keg$" "$mk" \
+t_ok $([ -s "$T/ws/.stacklab/given" ] && grep -q "^STACKLAB_FOLDERS := vial app keg polls$" "$mk" \
     && grep -q "^STACKLAB_LAB := 01$" "$mk" && grep -q "^STACKLAB_LIBS := .*-lmicrohttpd" "$mk"; echo $?) \
     "init records the given files and writes course.mk (folders, libraries, current lab)"
 run make -s
@@ -44,7 +44,7 @@ run "$SL" update
 t_ok $(grep -q "up to date" "$T/cmd.out" && ! grep -q "Replaced" "$T/cmd.out"; echo $?) "update again: up to date"
 echo "# stale" > "$mk"
 run "$SL" update
-t_ok $(grep -q "^STACKLAB_FOLDERS := vial app keg$" "$mk"; echo $?) "update always writes course.mk again"
+t_ok $(grep -q "^STACKLAB_FOLDERS := vial app keg polls$" "$mk"; echo $?) "update always writes course.mk again"
 
 grader_put 2
 grader_check_recorded 01 --only
