@@ -101,14 +101,19 @@ run: deps
 	@$(BUILD)/stacklab; rc=$$?; $(PATH_HINT); exit $$rc
 
 TEST_JOBS ?= 2
+# The longest test files start first, so the others fill the other jobs around them
+# instead of one of them starting last and running alone.
+TESTS_SLOW = tests/216-check-both-ways-more.t tests/203-check-both-ways.t \
+	tests/106-sandbox-cgroup2.t tests/205-labs-native.t
+TESTS = $(TESTS_SLOW) $(filter-out $(TESTS_SLOW),$(sort $(wildcard tests/*.t)))
 test: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory asan
 	@rm -rf $(BUILD)/test-objs
 	STACKLAB_BUILD=$(CURDIR)/$(BUILD) STACKLAB_TEST_OBJS=$(CURDIR)/$(BUILD)/test-objs \
-	    prove --timer -j$(TEST_JOBS) tests/
+	    prove --timer -j$(TEST_JOBS) $(TESTS)
 	STACKLAB_BUILD=$(CURDIR)/$(ASAN_BUILD) STACKLAB_SANITIZED=1 \
-	    STACKLAB_TEST_OBJS=$(CURDIR)/$(BUILD)/test-objs prove --timer -j$(TEST_JOBS) tests/
+	    STACKLAB_TEST_OBJS=$(CURDIR)/$(BUILD)/test-objs prove --timer -j$(TEST_JOBS) $(TESTS)
 
 FUZZ_SECONDS ?= 60
 fuzz:
