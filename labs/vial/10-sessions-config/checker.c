@@ -8,6 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "vial.h"
 #include "tap.h"
 #include "wire.h"
@@ -166,9 +169,12 @@ static void series(const char *test, const char *frame, int count,
 static void make_encode(int i, struct wire_buf *b, struct wire_buf *shown)
 {
     char key[40], exp[32];
-    (void)i;
     rand_word(key, 1, 32);
     snprintf(exp, sizeof exp, "%lld", 1 + (long long)wire_rng_below(&rng, 4000000000ULL));
+    if (i % 10 == 9)                         /* a negative expiry: NULL */
+        snprintf(exp, sizeof exp, "-%lld", 1 + (long long)wire_rng_below(&rng, 100000));
+    if (i % 10 == 8)                         /* an empty key: NULL */
+        key[0] = '\0';
     wire_buf_add(b, key, strlen(key) + 1);
     wire_buf_add(b, exp, strlen(exp) + 1);
     rand_pairs(b, 6);
@@ -245,6 +251,57 @@ static void make_keys(int i, struct wire_buf *b, struct wire_buf *shown)
     }
 }
 
+/* The cookie "payload.expiry.SIG" with SIG the base64url HMAC-SHA256 of
+ * "payload.expiry" under key: a signed cookie whose expiry the reference would never
+ * write (caller frees). */
+static char *signed_cookie(const char *payload, const char *expiry, const char *key)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int maclen = 0;
+    size_t len = strlen(payload) + strlen(expiry) + 2;
+    char *c = malloc(len + 48);
+    snprintf(c, len, "%s.%s", payload, expiry);
+    HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)c, len - 1, mac, &maclen);
+    size_t at = len - 1;
+    c[at++] = '.';
+    for (unsigned i = 0; i < maclen; i += 3) {
+        unsigned long v = (unsigned long)mac[i] << 16;
+        unsigned n = maclen - i < 3 ? maclen - i : 3;
+        v |= n > 1 ? (unsigned long)mac[i + 1] << 8 : 0;
+        v |= n > 2 ? mac[i + 2] : 0;
+        for (unsigned k = 0; k <= n; k++)
+            c[at++] = b64[(v >> (18 - 6 * k)) & 63];
+    }
+    c[at] = '\0';
+    return c;
+}
+
+/* Case 0: a reference cookie with an 18-digit expiry (read). Then correctly signed
+ * cookies whose expiry is empty, 19 digits or not digits, against a `now` before 1970
+ * too (refused: EXPIRES must be 1 to 18 digits). */
+static void make_expiry(int i, struct wire_buf *b, struct wire_buf *shown)
+{
+    static const char *const bad[] = {"", "1000000000000000000", "12a4", "9x", "-5", "+77",
+                                      " 9", "0x10", "1e9", "4000000000 "};
+    char key[40], exp[40];
+    rand_word(key, 4, 30);
+    long long e18 = 100000000000000000LL + (long long)wire_rng_below(&rng, 800000000000000000ULL);
+    char *c = ref_cookie(key, e18);
+    if (i == 0) {
+        decode_frame(b, c, strlen(c), key, (long long)wire_rng_below(&rng, 2000000000ULL),
+                     NULL, NULL);
+    } else {
+        snprintf(exp, sizeof exp, "%s", bad[(size_t)(i - 1) % (sizeof bad / sizeof bad[0])]);
+        *strchr(c, '.') = '\0';
+        char *forged = signed_cookie(c, exp, key);
+        decode_frame(b, forged, strlen(forged), key, i % 2 ? -1 : 1000, NULL, NULL);
+        free(forged);
+    }
+    wire_buf_escaped(shown, b->data, b->len, 0);
+    free(c);
+}
+
 /* ---- config ------------------------------------------------------------------------ */
 
 /* Sets a config value on both apps. Returns 1 when both answered the same. */
@@ -277,13 +334,16 @@ static int config_both(const char *name, const char *value, char **got, char **w
 
 static void test_config(void)
 {
-    static const char *const test = "vial_config_set/get/int keep the last value of each setting";
+    static const char *const test =
+        "vial_config_set/get/int keep the last value of each setting; an empty name is refused";
     char name[16], value[24], *got = NULL, *want = NULL;
-    int rc = 1;
+    int rc = 1, empty_at = 3 * (1 + (int)wire_rng_below(&rng, 3)); /* a numeric value */
     for (int i = 0; i < 12 && rc == 1; i++) {
         free(got);
         free(want);
         snprintf(name, sizeof name, "OPT_%c", "ABC"[wire_rng_below(&rng, 3)]);
+        if (i == empty_at)                   /* an empty name is refused (-1) */
+            name[0] = '\0';
         if (i % 3 == 0)
             snprintf(value, sizeof value, "%lld", (long long)wire_rng_below(&rng, 100000));
         else
@@ -594,10 +654,19 @@ static void test_requests(void)
     scenario("a request that leaves the session unchanged sends no cookie", alone);
     const char *forged[] = {"/set?a=1&b=2", "!/get?a&b", "/get?a&b", NULL};
     scenario("a tampered cookie reaches the view as an empty session", forged);
-    const char *flash[] = {"/flash?info=saved&error=no%20way", "/get?a", "/flash?info=again",
-                           "/flashes", "/flashes", NULL};
+    char longcat[300];                       /* categories of 120 and 121 bytes */
+    size_t at = (size_t)snprintf(longcat, sizeof longcat, "/flash?");
+    for (int k = 0; k < 2; k++) {
+        char ch = alnum[wire_rng_below(&rng, sizeof alnum - 1)];
+        for (int j = 0; j < 120 + k; j++)
+            longcat[at++] = ch;
+        at += (size_t)snprintf(longcat + at, sizeof longcat - at, "=m%d%s", k, k ? "" : "&");
+    }
+    const char *flash[] = {"/flash?info=saved&error=no%20way", "/flashes?null=1", "/get?a",
+                           "/flash?info=again", longcat, "/flashes", "/flashes", NULL};
     scenario("flash messages wait in the session and are shown once, in order", flash);
-    const char *clear[] = {"/set?a=1&b=2", "/remove?a", "/get?a&b", "/clear", "/get?a&b", NULL};
+    const char *clear[] = {"/set?a=1&b=2", "/remove?a", "/remove", "/get?a&b", "/clear",
+                           "/get?a&b", NULL};
     scenario("remove and clear change the session; an emptied session deletes the cookie", clear);
     snprintf(step[1], sizeof step[1], "=SECRET_KEY=%s", key2);
     snprintf(step[2], sizeof step[2], "=OLD_SECRET_KEYS=retired,%s", key);
@@ -622,7 +691,7 @@ int main(int argc, char **argv)
     wire_rng_seed(&rng, seed);
     wire_peer_init(&peer, 10000);
     ref_app = lab10_app();
-    tap_plan(18);
+    tap_plan(19);
     series("vial_session_encode gives the reference's cookie for random sessions", "encode", 30,
            make_encode);
     series("vial_session_decode reads random sessions back (one second before expiry too)",
@@ -636,6 +705,8 @@ int main(int argc, char **argv)
     free(tamper_cookie);
     series("expiry, wrong keys and rotation: accepted only with a listed key before expiry",
            "decode", 16, make_keys);
+    series("EXPIRES is 1 to 18 digits: 18 are read; signed but empty, 19 or not digits: refused",
+           "decode", 21, make_expiry);
     test_config();
     test_env();
     test_requests();

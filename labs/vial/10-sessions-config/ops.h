@@ -38,9 +38,11 @@ static int view_get(vial_request *req, vial_response *res)
     return 0;
 }
 
-/* /remove?k: vial_session_remove for each argument. */
+/* /remove?k: vial_session_remove for each argument; /remove alone: a NULL name. */
 static int view_remove(vial_request *req, vial_response *res)
 {
+    if (req->args.len == 0)
+        vial_response_printf(res, "remove (NULL) -> %d\n", vial_session_remove(req, NULL));
     for (size_t i = 0; i < req->args.len; i++)
         vial_response_printf(res, "remove %s -> %d\n", req->args.items[i].name,
                              vial_session_remove(req, req->args.items[i].name));
@@ -64,12 +66,12 @@ static int view_flash(vial_request *req, vial_response *res)
     return 0;
 }
 
-/* /flashes: the pending messages, taken out of the session. */
+/* /flashes: the pending messages, taken out of the session; /flashes?null: a NULL out. */
 static int view_flashes(vial_request *req, vial_response *res)
 {
     vial_pairs out;
     vial_pairs_init(&out);
-    int n = vial_get_flashed(req, &out);
+    int n = vial_get_flashed(req, vial_request_arg(req, "null") ? NULL : &out);
     vial_response_printf(res, "%d flashed\n", n);
     for (size_t i = 0; i < out.len; i++)
         vial_response_printf(res, "%s: %s\n", out.items[i].name,
@@ -203,9 +205,8 @@ static void frame_request(struct wire_buf *out, vial_app *app, const char *d, si
     size_t n = 0;
     vial_request_init(&req);
     vial_response_init(&res);
+    /* Cookies are not parsed here: the session reads them itself (lab.md, step 6). */
     int st = vial_parse_request(d, len, &req, NULL);
-    if (st == 0)
-        vial_request_parse_cookies(&req);
     if (st == 0)
         vial_app_dispatch(app, &req, &res);
     else
