@@ -1,7 +1,8 @@
 /* checker.c -- lab 06's hidden tests: registers random rules with every converter in
  * the learner's app (through the driver) and in the reference app here, then runs the
  * same random operations on both and compares the texts: percent-encoding, url_for with
- * converters and query arguments, invalid values, URLs that route back to their
+ * converters (typed and untyped) and query arguments, invalid values (a uuid with a
+ * non-hex byte, a NULL endpoint), URLs that route back to their
  * endpoint, redirects (statuses, refused targets, escaping) and a view that redirects
  * through the dispatcher. Run as `checker SEED`. */
 #include <stdio.h>
@@ -96,7 +97,7 @@ static void rand_bytes(char *out, size_t n, int slashes)
 
 /* ---- the app and its rules ------------------------------------------------------------- */
 
-enum { R_HOME, R_SHOW, R_EDIT, R_PRICE, R_ITEM, R_FILES, R_PAIR, R_GO, NRULES };
+enum { R_HOME, R_SHOW, R_EDIT, R_PRICE, R_ITEM, R_FILES, R_PAIR, R_MIX, R_GO, NRULES };
 
 struct rule {
     char methods[16], rule[96], endpoint[32];
@@ -108,10 +109,10 @@ static void make_rules(void)
 {
     static const char *const shapes[NRULES] = {
         "/%s", "/%s/<int:id>", "/%s/<name>/edit", "/%s/<float:x>", "/%s/<uuid:u>",
-        "/%s/<path:p>", "/%s/<int:a>/<string:b>", "/go",
+        "/%s/<path:p>", "/%s/<int:a>/<string:b>", "/%s/<int:n>/<tag>", "/go",
     };
     static const char *const names[NRULES] = {
-        "home", "show", "edit", "price", "item", "files", "pair", "go",
+        "home", "show", "edit", "price", "item", "files", "pair", "mix", "go",
     };
     for (int i = 0; i < NRULES; i++) {
         char w[12], e[8];
@@ -187,6 +188,12 @@ static size_t valid_args(int r, const char **kv, char (*buf)[200])
         kv[0] = "b"; kv[1] = buf[1]; kv[2] = "a"; kv[3] = buf[0];
         n = 2;
         break;
+    case R_MIX:
+        rand_digits(buf[0], 1, 9);
+        rand_seg(buf[1], 200);
+        kv[0] = "n"; kv[1] = buf[0]; kv[2] = "tag"; kv[3] = buf[1];
+        n = 2;
+        break;
     default: break;
     }
     return n;
@@ -256,6 +263,7 @@ static void t_converters(void)
         {R_PRICE, "url_for fills a float converter"},
         {R_ITEM, "url_for fills a uuid converter"},
         {R_FILES, "url_for keeps the '/' of a path converter and encodes the rest"},
+        {R_MIX, "url_for reads <name> as a string converter, also after an int converter"},
     };
     struct wire_buf ops = {0};
     const char *kv[16];
@@ -279,6 +287,15 @@ static void t_query(void)
     op_urlv(&ops, "url", rules[R_PAIR].endpoint, kv, n);
     n = add_query(kv, 0, 1 + (size_t)wire_rng_below(&rng, 3), qbuf);
     op_urlv(&ops, "url", rules[R_HOME].endpoint, kv, n);
+    /* Names that only start with a converter's name ("a", "b") are not the converter's. */
+    n = valid_args(R_PAIR, kv, buf);
+    n = add_query(kv, n, 2, qbuf);
+    char w[8];
+    rand_word(w, 1, 5);
+    snprintf(qbuf[0], sizeof qbuf[0], "a%s", w);
+    rand_word(w, 1, 5);
+    snprintf(qbuf[2], sizeof qbuf[2], "b%s", w);
+    op_urlv(&ops, "url", rules[R_PAIR].endpoint, kv, n);
     check("names the rule does not use go to the query string, in order, encoded", &ops);
 }
 
@@ -305,6 +322,17 @@ static void t_refused(void)
         kv[1] = bad[i][2];
         op_urlv(&ops, "url", bad[i][0], kv, 1);
     }
+    /* A uuid of the right shape with one byte that is not a hex digit. */
+    char uuid[40];
+    rand_uuid(uuid);
+    static const char nothex[] = "gGzZx!";
+    size_t at = (size_t)wire_rng_below(&rng, 36);
+    if (at == 8 || at == 13 || at == 18 || at == 23)
+        at++;
+    uuid[at] = nothex[wire_rng_below(&rng, sizeof nothex - 1)];
+    kv[0] = "u";
+    kv[1] = uuid;
+    op_urlv(&ops, "url", rules[R_ITEM].endpoint, kv, 1);
     kv[0] = "id";
     kv[1] = NULL;
     op_urlv(&ops, "url", rules[R_SHOW].endpoint, kv, 1);
@@ -376,7 +404,9 @@ static void t_view(void)
     snprintf(target, sizeof target, "/go?to=%s&q=a+b%%26c", rules[R_HOME].endpoint);
     op(&ops, "get", target, strlen(target));
     op(&ops, "get", "/go?to=no_such_endpoint", strlen("/go?to=no_such_endpoint"));
-    check("a view redirects to url_for(...) through the dispatcher", &ops);
+    op(&ops, "get", "/go?page=1", strlen("/go?page=1"));     /* no "to": a NULL endpoint */
+    check("a view redirects to url_for(...) through the dispatcher; NULL endpoint, NULL URL",
+          &ops);
 }
 
 int main(int argc, char **argv)
@@ -384,7 +414,7 @@ int main(int argc, char **argv)
     uint64_t seed = wire_seed_arg(argc, argv);
     wire_rng_seed(&rng, seed);
     wire_peer_init(&peer, 5000);
-    tap_plan(16);
+    tap_plan(17);
     make_rules();
     ref = vial_app_new("lab06");
     int registered = 1;
