@@ -159,7 +159,8 @@ static void loop(struct wire_buf *t, int custom)
 }
 
 /* Renders `count` templates made by `make`, each with a fresh random context. */
-static void test_random(const char *name, int count, int keg, void (*make)(struct wire_buf *))
+static void test_random(const char *name, int count, int keg, void (*make)(struct wire_buf *),
+                        const char *const *tail)
 {
     struct wire_buf ops = {0};
     char tname[24];
@@ -174,9 +175,18 @@ static void test_random(const char *name, int count, int keg, void (*make)(struc
         add(&ops, "render", tname, t.data ? t.data : "", NULL);
         wire_buf_free(&t);
     }
+    for (int i = 0; tail != NULL && tail[i] != NULL; i++) {
+        snprintf(tname, sizeof tname, "tail%d.html", i);
+        add(&ops, "render", tname, tail[i], NULL);
+    }
     check(name, &ops);
     wire_buf_free(&ops);
 }
+
+/* {% url %}'s failures, each in a render of its own. */
+static const char *const url_failures[] = {
+    "{% url 'nowhere' %}", "\n{% url '' %}", "{% url 'post' 1 2 %}", "\n{% url 'blog:post' 1 %}",
+    "{% url 'page' 's' %}", "\n\n{% url %}", NULL};
 
 static void make_filters(struct wire_buf *t)
 {
@@ -265,6 +275,13 @@ static void test_include(const char *name)
     add(&ops, "tpl", "partial.html", "{% extends 'frame.html' %}{% block x %}<{{ b }}>"
                                      "{{ block.super }}{% endblock %}", NULL);
     add(&ops, "tpl", "frame.html", "[{% block x %}frame {{ c }}{% endblock %}]", NULL);
+    add(&ops, "tpl", "broken.html", "ok\n\n{% if %}", NULL);
+    add(&ops, "ext", "incl", NULL);
+    add(&ops, "render", "err.html", "\n{% include 'broken.html' %}", NULL);
+    add(&ops, "render", "incl0.html", "<{% incl 'cell.html' %}>", NULL);
+    add(&ops, "render", "incl1.html", "{% incl %}", NULL);
+    add(&ops, "render", "incl2.html", "\n{% incl 'nowhere.html' %}", NULL);
+    add(&ops, "render", "incl3.html", "\n\n{% incl 'broken.html' %}", NULL);
     for (int i = 0; i < 4; i++) {
         char tname[24];
         struct wire_buf t = {0};
@@ -306,6 +323,13 @@ static void test_csrf(const char *name)
         add(&ops, "render", "form.html", "<form method=\"post\">{% csrf_token %}"
                                          "<input name=\"q\"></form>", NULL);
     }
+    char long_tok[700];                 /* longer than any buffer a tag might write through */
+    size_t n = 0;
+    while (n + 1 < sizeof long_tok)
+        long_tok[n++] = "aZ09&<\"'x"[wire_rng_below(&rng, 10)];
+    long_tok[n] = '\0';
+    add(&ops, "set", "csrf_token", long_tok, NULL);
+    add(&ops, "render", "long.html", "{% csrf_token %}", NULL);
     add(&ops, "render", "loop.html", "{% for it in items %}{% csrf_token %}{% endfor %}", NULL);
     add(&ops, "render", "bad.html", "\n{% csrf_token 'x' %}", NULL);
     check(name, &ops);
@@ -316,8 +340,11 @@ static void test_csrf(const char *name)
 static void test_super(const char *name)
 {
     struct wire_buf ops = {0};
+    add(&ops, "ext", "shout", NULL);
+    add(&ops, "ext", "gone", NULL);
     for (int round = 0; round < 4; round++) {
         context(&ops, (int)wire_rng_below(&rng, 3));
+        add(&ops, "safe", "a", "<i>it's</i>", NULL);
         add(&ops, "tpl", "base.html", "<title>{% block title %}Site {{ a }}{% endblock %}"
                                       "</title>{% block body %}<main>{{ b }}</main>"
                                       "{% block inner %}base inner{% endblock %}{% endblock %}",
@@ -336,6 +363,9 @@ static void test_super(const char *name)
             wire_buf_str(&kid, "{% block body %}{{ block.super }}{{ block.super }}"
                                "{% endblock %}");
         add(&ops, "render", "kid.html", kid.data, NULL);
+        add(&ops, "render", "shout.html", "{% extends 'base.html' %}{% block title %}"
+                                          "{{ block.super|shout }}{{ block.super|gone }}"
+                                          "{% endblock %}", NULL);
         add(&ops, "render", "alone.html", "{% block x %}<{{ block.super }}>{% endblock %}"
                                           "{{ block.super }}", NULL);
         wire_buf_free(&kid);
@@ -363,6 +393,11 @@ static void test_registry(const char *name)
     add(&ops, "set", "a", PICK(values), NULL);
     add(&ops, "render", "after.html", "{{ a|rev }}|{% peek 'a' %}", NULL);
     add(&ops, "render", "filterarg.html", "{{ a|rev( }}", NULL);
+    add(&ops, "ext", "rev", "A_Z", NULL);
+    add(&ops, "ext", "pair", "Alpha", NULL);
+    add(&ops, "ext", "who", NULL);
+    add(&ops, "render", "names.html", "{{ a|A_Z }}{% Alpha 'x y'%}{% peek \"a b\"%}{% who %}",
+        NULL);
     char many[24];
     for (int i = 0; i < VIAL_TPL_MAX_EXT + 1; i++) {
         snprintf(many, sizeof many, "f%d", i);
@@ -487,17 +522,17 @@ int main(int argc, char **argv)
     tap_plan(11);
     test_registry("vial_template_add_tag/_filter: names refused, replaced, unknown before");
     test_random("the app's own filters: their results, safe or escaped, missing", 6, 0,
-                make_filters);
+                make_filters, NULL);
     test_random("the app's own tags: arguments evaluated where the tag stands, errors", 6, 0,
-                make_tags);
+                make_tags, NULL);
     test_random("{% for %} with {% empty %} and forloop.counter/first/last...", 8, 0,
-                make_loops);
+                make_loops, NULL);
     test_super("{{ block.super }}: the parent's block, two and three levels, with filters");
     test_include("keg's {% include %}: same context and loop variables, nested, missing");
     test_random("keg's {% url %}: app and blueprint routes, positional and named values", 8,
-                1, make_urls);
+                1, make_urls, url_failures);
     test_csrf("keg's {% csrf_token %}: the hidden input, escaped, or nothing");
-    test_random("& < > \" ' escaped in text and in attribute values", 6, 1, make_escape);
+    test_random("& < > \" ' escaped in text and in attribute values", 6, 1, make_escape, NULL);
     test_fortunes("the TechEmpower Fortunes page with extends, for, include: exactly");
     test_fortunes("the Fortunes page again, from another database order");
     return wire_finish(&peer);

@@ -16,6 +16,9 @@
 
 #define MAX_NEST 8
 
+/* What the last {% incl %} got from vial_tag_include (2: none since the last render). */
+static int drv_incl_rc = 2;
+
 /* "NAME:LINE:" of an error message, or the whole message when it has no such start. */
 static void op_error(struct wire_buf *out, const char *err)
 {
@@ -47,6 +50,12 @@ static void op_render(struct wire_buf *out, const vial_app *app, const vial_ctx 
         wire_buf_str(out, "\"\n");
     } else {
         op_error(out, err);
+    }
+    if (drv_incl_rc != 2) {
+        char line[48];
+        snprintf(line, sizeof line, "the last incl -> %d\n", drv_incl_rc);
+        wire_buf_str(out, line);
+        drv_incl_rc = 2;
     }
     free(html);
     free(err);
@@ -173,14 +182,36 @@ static int drv_boom(vial_tag_call *call, int argc, const char *const *keys,
     return vial_tag_error(call, "boom went the tag");
 }
 
+/* {% incl "name" %} or {% incl %}: vial_tag_include of that name (NULL without one);
+ * writes "(-1)" when it fails without an error, and records its value for op_render. */
+static int drv_incl(vial_tag_call *call, int argc, const char *const *keys,
+                    const char *const *values, void *user)
+{
+    (void)keys;
+    (void)user;
+    drv_incl_rc = vial_tag_include(call, argc > 0 ? values[0] : NULL);
+    return drv_incl_rc < 0 ? vial_tag_write(call, "(-1)") : 0;
+}
+
+/* {% who %}: the string registered with it as its user pointer, as is. */
+static int drv_who(vial_tag_call *call, int argc, const char *const *keys,
+                   const char *const *values, void *user)
+{
+    (void)argc;
+    (void)keys;
+    (void)values;
+    return vial_tag_write(call, user ? (const char *)user : "(no user)");
+}
+
 static const struct {
     const char *name;
     vial_filter_fn filter;
     vial_tag_fn tag;
+    const char *user;
 } drv_exts[] = {
     {"rev", drv_rev, NULL}, {"wrap", drv_wrap, NULL}, {"shout", drv_shout, NULL},
     {"gone", drv_gone, NULL}, {"pair", NULL, drv_pair}, {"peek", NULL, drv_peek},
-    {"boom", NULL, drv_boom},
+    {"boom", NULL, drv_boom}, {"incl", NULL, drv_incl}, {"who", NULL, drv_who, "<who's user>"},
 };
 
 /* ext NAME[\0AS]: registers the test's tag or filter NAME, under AS when given. */
@@ -190,8 +221,9 @@ static int op_ext(vial_app *app, const char *name, const char *as)
         if (strcmp(drv_exts[i].name, name) != 0)
             continue;
         const char *n = as[0] ? as : name;
-        return drv_exts[i].tag ? vial_template_add_tag(app, n, drv_exts[i].tag, NULL)
-                               : vial_template_add_filter(app, n, drv_exts[i].filter, NULL);
+        void *user = (void *)drv_exts[i].user;
+        return drv_exts[i].tag ? vial_template_add_tag(app, n, drv_exts[i].tag, user)
+                               : vial_template_add_filter(app, n, drv_exts[i].filter, user);
     }
     return -2;
 }
