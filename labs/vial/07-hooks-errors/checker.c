@@ -173,6 +173,19 @@ static void t_after(void)
     rand_path(q, sizeof q, 'i');
     add(&s, "request GET %s", q);
     check("an after-request hook returning an error status replaces the response; the rest are skipped", &s);
+
+    static const int odd[] = {42, 200, 302, 399, 600, 1000, -1};
+    rand_path(p, sizeof p, 'w');
+    add(&s, "after header");
+    add(&s, "after fail %d", odd[wire_rng_below(&rng, sizeof odd / sizeof odd[0])]);
+    add(&s, "after body");
+    if (wire_rng_below(&rng, 2))
+        add(&s, "error 500 page");
+    add(&s, "route GET %s ok", p);
+    add(&s, "request GET %s", p);
+    add(&s, "errresp %d", odd[wire_rng_below(&rng, sizeof odd / sizeof odd[0])]);
+    add(&s, "errresp %d", rand_status());
+    check("a status outside 400..599 from an after hook or given to vial_error_response is 500", &s);
 }
 
 static void t_teardown(void)
@@ -267,9 +280,15 @@ static void t_errors(void)
     rand_path(p, sizeof p, 'v');
     add(&s, "nulls");
     add(&s, "before pass");
+    add(&s, "error 400 page");                  /* both ends of 400..599 are taken */
+    add(&s, "error 599 page");
     add(&s, "route GET %s ok", p);
+    add(&s, "route GET %s/bad abort 400", p);
+    add(&s, "route GET %s/odd abort 599", p);
     add(&s, "request GET %s", p);
-    check("registering refuses NULL hooks and handlers for statuses outside 400..599", &s);
+    add(&s, "request GET %s/bad", p);
+    add(&s, "request GET %s/odd", p);
+    check("registering refuses NULL hooks and handlers for statuses outside 400..599 (400 and 599 are in)", &s);
 }
 
 int main(int argc, char **argv)
@@ -277,7 +296,7 @@ int main(int argc, char **argv)
     uint64_t seed = wire_seed_arg(argc, argv);
     wire_rng_seed(&rng, seed);
     wire_peer_init(&peer, 5000);
-    tap_plan(16);
+    tap_plan(17);
     t_before();
     t_after();
     t_teardown();

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "vial.h"
+#include "internal.h"                   /* vial_error_response, called directly once */
 #include "wire.h"
 
 #define CASE_MAX 6                      /* most hooks of one kind, handlers or routes */
@@ -212,6 +213,32 @@ static void case_request(struct wire_buf *out, vial_app *app, const char *method
     vial_response_free(&res);
 }
 
+/* "errresp STATUS": vial_error_response called directly on a fresh response that a view
+ * half wrote; shows the response. */
+static void case_errresp(struct wire_buf *out, vial_app *app, int status)
+{
+    vial_request req;
+    vial_response res;
+    char line[64];
+    vial_request_init(&req);
+    vial_response_init(&res);
+    vial_response_set_header(&res, "X-Internal", "secret");
+    vial_response_set_body(&res, "half", 4);
+    trace.len = 0;
+    vial_error_response(app, &req, &res, status);
+    snprintf(line, sizeof line, "== vial_error_response(%d)\nran: ", status);
+    wire_buf_str(out, line);
+    wire_buf_str(out, trace.len ? trace.data : "");
+    wire_buf_str(out, "\n");
+    size_t n = 0;
+    char *bytes = vial_response_serialize(&res, 1, &n);
+    wire_buf_escaped(out, bytes ? bytes : "", n, 1);
+    wire_buf_str(out, "\n");
+    free(bytes);
+    vial_request_free(&req);
+    vial_response_free(&res);
+}
+
 /* Registers one spec line's item; requests are run at once. */
 static void case_line(struct wire_buf *out, vial_app *app, struct counts *c, char *line)
 {
@@ -226,6 +253,8 @@ static void case_line(struct wire_buf *out, vial_app *app, struct counts *c, cha
         case_request(out, app, w1, w2);
     } else if (strcmp(kind, "nulls") == 0) {
         case_nulls(out, app);
+    } else if (strcmp(kind, "errresp") == 0 && w1) {
+        case_errresp(out, app, (int)strtol(w1, NULL, 10));
     } else if (strcmp(kind, "before") == 0 && w1 && c->before < CASE_MAX) {
         snprintf(a.what, sizeof a.what, "%s", w1);
         a.n = w2 ? (int)strtol(w2, NULL, 10) : 0;
