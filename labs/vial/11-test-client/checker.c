@@ -206,6 +206,11 @@ static void make_response_bytes(struct wire_buf *b, int cut)
     case 5: wire_buf_add(b, s, head - 2); wire_buf_str(b, "no colon\r\n\r\n"); break;
     case 6: wire_buf_add(b, s, n); wire_buf_str(b, "HTTP/1.1 200 OK\r\n"); break; /* extra */
     case 7: wire_buf_add(b, s, head); break;                     /* head only: HEAD answer */
+    case 8: wire_buf_add(b, s, n); b->data[b->len - n + 12] = 'X'; break; /* "200XOK" */
+    case 9: wire_buf_add(b, s, head - 2); wire_buf_str(b, "Bad name: x\r\n\r\n"); break;
+    case 10: wire_buf_add(b, s, head - 2); wire_buf_add(b, "X\0Y: z\r\n\r\n", 10); break;
+    case 11: wire_buf_str(b, "HTTP/1.1 599 Odd\r\nA: b\r\n\r\n"); break;  /* the last status */
+    case 12: break;                                              /* nothing: a NULL buf */
     default: wire_buf_add(b, s, n); break;
     }
     free(s);
@@ -219,7 +224,8 @@ static void make_response(int i, struct wire_buf *b)
 
 static void make_bad_response(int i, struct wire_buf *b)
 {
-    make_response_bytes(b, i % 2 == 0 ? 0 : 1 + (i / 2) % 5);
+    static const int cuts[] = {1, 2, 3, 4, 5, 8, 9, 10, 11, 12};
+    make_response_bytes(b, i % 2 == 0 ? 0 : cuts[(i / 2) % 10]);
 }
 
 /* ---- the test client ----------------------------------------------------------------- */
@@ -255,8 +261,9 @@ static void test_client(void)
     snprintf(s[1], sizeof s[1], "post|/echo|application/x-www-form-urlencoded|%s=%s", w[2], w[3]);
     snprintf(s[2], sizeof s[2], "open|PUT|/echo?x|X-%s|%s|%s", w[0], w[1], w[2]);
     snprintf(s[3], sizeof s[3], "open|DELETE|/echo|Host|example.org|");
-    const char *headers[] = {"new", s[0], s[1], s[2], s[3], "open|HEAD|/hello|||",
-                             "get|/missing", NULL};
+    snprintf(s[6], sizeof s[6], "open|GET|/echo|X-%s|%s||host|example.net", w[1], w[2]);
+    const char *headers[] = {"new", s[0], s[1], s[2], s[3], "open|HEAD|/hello|||", s[6],
+                             "open||/echo|||", "get|/missing", NULL};
     client_script = headers;
     series("the test client sends Host, Content-Type and Content-Length, and parses the answer",
            "client", count(headers), make_client);

@@ -119,7 +119,7 @@ static void frame_parse(struct wire_buf *out, const char *d, size_t len)
 {
     vial_response res;
     vial_response_init(&res);
-    int rc = vial_parse_response(d, len, &res);
+    int rc = vial_parse_response(len ? d : NULL, len, &res);   /* no bytes: a NULL buf */
     if (rc == 0)
         dump_response(out, rc, &res);
     else
@@ -139,12 +139,13 @@ static int fields(char *data, size_t len, char **f, int max)
     return n;
 }
 
-/* client: "new" | "get\0T" | "post\0T\0CTYPE\0BODY" | "open\0M\0T\0HNAME\0HVALUE\0BODY". */
+/* client: "new" | "get\0T" | "post\0T\0CTYPE\0BODY" |
+ * "open\0M\0T\0HNAME\0HVALUE\0BODY[\0HNAME2\0HVALUE2]" (an empty M is a NULL method). */
 static void frame_client(struct wire_buf *out, vial_client **c, vial_app *app, char *d,
                          size_t len)
 {
-    char *f[6];
-    int n = fields(d, len, f, 6), rc = -1;
+    char *f[8];
+    int n = fields(d, len, f, 8), rc = -1;
     vial_response res;
     vial_response_init(&res);
     if (n >= 1 && strcmp(f[0], "new") == 0) {
@@ -157,12 +158,16 @@ static void frame_client(struct wire_buf *out, vial_client **c, vial_app *app, c
         rc = vial_client_get(*c, f[1], &res);
     else if (n >= 4 && strcmp(f[0], "post") == 0)
         rc = vial_client_post(*c, f[1], *f[2] ? f[2] : NULL, f[3], strlen(f[3]), &res);
-    else if (n >= 6 && strcmp(f[0], "open") == 0) {
+    else if (n >= 5 && strcmp(f[0], "open") == 0) {
+        const char *body = n >= 6 ? f[5] : "";           /* a script's empty last field */
         vial_pairs h;
         vial_pairs_init(&h);
         if (*f[3])
             vial_pairs_adds(&h, f[3], f[4]);
-        rc = vial_client_open(*c, f[1], f[2], &h, *f[5] ? f[5] : NULL, strlen(f[5]), &res);
+        if (n >= 8)
+            vial_pairs_adds(&h, f[6], f[7]);
+        rc = vial_client_open(*c, *f[1] ? f[1] : NULL, f[2], &h, *body ? body : NULL,
+                              strlen(body), &res);
         vial_pairs_free(&h);
     }
     dump_response(out, rc, &res);
@@ -199,8 +204,11 @@ static void frame_run(struct wire_buf *out, vial_app *app, pid_t *child)
         return;
     }
     *child = fork();
+    static int runs;
+    runs++;
     if (*child == 0) {
-        struct vial_server_options opt = {.host = "127.0.0.1", .port = port};
+        /* every second run leaves the host NULL: vial_run prints 127.0.0.1 then too */
+        struct vial_server_options opt = {.host = runs % 2 ? "127.0.0.1" : NULL, .port = port};
         close(fds[0]);
         dup2(fds[1], 2);
         close(fds[1]);
