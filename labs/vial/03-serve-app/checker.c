@@ -82,7 +82,7 @@ static int do_request(int port, const char *method, const char *path, struct hc_
 
 /* Compares one answer with what is expected; records one test. */
 static void expect(const char *test, int port, const char *method, const char *path,
-                   long status, const char *hname, const char *hvalue,
+                   long status, const char *hname, const char *hvalue, const char *absent,
                    const void *body, size_t body_len)
 {
     struct hc_reply rep;
@@ -104,6 +104,10 @@ static void expect(const char *test, int port, const char *method, const char *p
         problem = "wrong or missing header";
         snprintf(got, sizeof got, "%s: %s", hname, hc_find_header(rep.headers.data, hname, hv, sizeof hv) ? hv : "(absent)");
         snprintf(want, sizeof want, "%s: %s", hname, hvalue);
+    } else if (absent && hc_find_header(rep.headers.data, absent, hv, sizeof hv)) {
+        problem = "a header that does not belong";
+        snprintf(got, sizeof got, "%s: %s", absent, hv);
+        snprintf(want, sizeof want, "no %s header", absent);
     } else if (rep.body.len != body_len || (body_len && memcmp(rep.body.data, body, body_len))) {
         problem = "wrong body";
         struct wire_buf g = {0}, w = {0};
@@ -218,6 +222,64 @@ static void t_http10(struct wire_rng *r, int port, const struct route *rt)
     wire_buf_free(&t);
 }
 
+/* Rules vial_app_route must refuse (-1): no leading '/', one vial_rule_compile refuses
+ * (an unclosed '<'), an endpoint already used (the first route's, another's). One test;
+ * `registered` says the plain rules were taken. */
+static void t_bad_rules(struct wire_rng *r, struct wire_peer *peer, int registered,
+                        const struct route *good)
+{
+    const char *test = "vial_app_route refuses a rule without a leading '/', one "
+                       "vial_rule_compile refuses, and an endpoint already used";
+    struct route bad = good[1];
+    char what[160] = "", num[16];
+    int right = registered;
+    snprintf(bad.path, sizeof bad.path, "%s", good[1].path + 1);
+    if (right && send_route(peer, &bad) != -1)
+        snprintf(what, sizeof what, "vial_app_route(app, \"%s\", \"%s\", ...) took it",
+                 bad.method, bad.path), right = 0;
+    snprintf(bad.path, sizeof bad.path, "%s/<int:id", good[1].path);
+    if (right && send_route(peer, &bad) != -1)
+        snprintf(what, sizeof what, "vial_app_route(app, \"%s\", \"%s\", ...) took it",
+                 bad.method, bad.path), right = 0;
+    for (int k = 0; right && k < 2; k++) {
+        char *ans = NULL;
+        size_t alen = 0;
+        int n = k == 0 ? 0 : 1 + (int)wire_rng_below(r, NROUTES - 1);
+        snprintf(num, sizeof num, "%d", n);
+        if (wire_call(peer, "again", num, strlen(num), &ans, &alen) < 0 || strcmp(ans, "-1"))
+            snprintf(what, sizeof what, "vial_app_route(app, \"GET\", \"/again-%d\", "
+                     "\"r%d\", view) took endpoint r%d a second time", n, n, n), right = 0;
+        free(ans);
+    }
+    if (peer->dead)
+        WIRE_FAIL_DEAD(test);
+    else if (right)
+        tap_ok(__FILE__, __LINE__, 1, "%s", test);
+    else
+        tap_fail_with(__FILE__, __LINE__, registered ? "a bad rule was taken"
+                      : "vial_app_route refused a plain rule", registered ? what : NULL,
+                      registered ? "-1" : NULL, "%s", test);
+}
+
+/* vial_server_start with a port outside 0..65535 or a host inet_pton cannot read: NULL
+ * and a cause, each time. One test; port says the good start worked. */
+static void t_bad_starts(struct wire_peer *peer, int port)
+{
+    const char *test = "vial_server_start refuses ports -1 and 65536 and hosts \"localhost\" "
+                       "and \"127.0.0.256\": NULL with a cause";
+    const char *want = "refused refused refused refused";
+    char *ans = NULL;
+    size_t alen = 0;
+    if (wire_call(peer, "bad", "", 0, &ans, &alen) < 0)
+        WIRE_FAIL_DEAD(test);
+    else if (port > 0 && strcmp(ans, want) == 0)
+        tap_ok(__FILE__, __LINE__, 1, "%s", test);
+    else
+        tap_fail_with(__FILE__, __LINE__, port > 0 ? "a bad option was not refused"
+                      : "the server did not start (no port)", ans, want, "%s", test);
+    free(ans);
+}
+
 /* The plain error answer of the reference for status. */
 static char *error_body(int status, size_t *len)
 {
@@ -236,23 +298,27 @@ int main(int argc, char **argv)
     uint64_t seed = wire_seed_arg(argc, argv);
     struct wire_rng rng;
     struct wire_peer peer;
-    struct route rt[NROUTES + 2];
+    static const int out_of_range[] = {200, 302, 399, 600, 700, 100, 1000};
+    struct route rt[NROUTES + 3];
     char *ans = NULL, test[320], seen[128];
     size_t alen = 0, elen = 0;
     int port = -1;
     wire_rng_seed(&rng, seed);
     wire_peer_init(&peer, 5000);
     curl_global_init(CURL_GLOBAL_ALL);
-    tap_plan(NROUTES + 9);
+    tap_plan(NROUTES + 12);
     for (int i = 0; i < NROUTES; i++)
         make_route(&rng, &rt[i], i);
     make_route(&rng, &rt[NROUTES], 1);
     rt[NROUTES].status = 0;                          /* a failing view */
     make_route(&rng, &rt[NROUTES + 1], 2);
     rt[NROUTES + 1].status = 400 + (int)wire_rng_below(&rng, 30);  /* an abort */
+    make_route(&rng, &rt[NROUTES + 2], 4);       /* vial_abort out of range */
+    rt[NROUTES + 2].status = -out_of_range[wire_rng_below(&rng, 7)];
     int registered = 1;
-    for (int i = 0; i < NROUTES + 2; i++)
+    for (int i = 0; i < NROUTES + 3; i++)
         registered &= send_route(&peer, &rt[i]) == 0;
+    t_bad_rules(&rng, &peer, registered, rt);
     if (wire_call(&peer, "start", "", 0, &ans, &alen) == 0)
         port = (int)strtol(ans, NULL, 10);
     if (peer.dead)
@@ -270,30 +336,37 @@ int main(int argc, char **argv)
         snprintf(test, sizeof test, "%s %s answers %d with its header and %s body", rt[i].method,
                  rt[i].path, rt[i].status, i == NROUTES - 1 ? "binary" : "text");
         expect(test, port, rt[i].method, rt[i].path, rt[i].status, rt[i].hname,
-               rt[i].hvalue, rt[i].body, rt[i].body_len);
+               rt[i].hvalue, NULL, rt[i].body, rt[i].body_len);
     }
     snprintf(seen, sizeof seen, "%s %s HTTP/1.1 ?x=1&flag args=2", rt[0].method, rt[0].path);
     snprintf(test, sizeof test, "%s?x=1&flag matches %s (the view sees method, path, version "
              "and query)", rt[0].path, rt[0].path);
     char path[96];
     snprintf(path, sizeof path, "%s?x=1&flag", rt[0].path);
-    expect(test, port, rt[0].method, path, rt[0].status, "X-Seen", seen, rt[0].body, rt[0].body_len);
+    expect(test, port, rt[0].method, path, rt[0].status, "X-Seen", seen, NULL, rt[0].body, rt[0].body_len);
     char *eb = error_body(404, &elen);
     snprintf(path, sizeof path, "%s/%s", rt[1].path, "nope");
-    expect("an unknown path gives 404 with a plain body", port, "GET", path, 404,
-           "Content-Type", "text/plain; charset=utf-8", eb, elen);
+    expect("an unknown path gives 404 with a plain body (and no Allow header)", port, "GET",
+           path, 404, "Content-Type", "text/plain; charset=utf-8", "Allow", eb, elen);
     free(eb);
     eb = error_body(500, &elen);
     expect("a failing view gives 500 without details", port, rt[NROUTES].method,
-           rt[NROUTES].path, 500, NULL, NULL, eb, elen);
+           rt[NROUTES].path, 500, NULL, NULL, NULL, eb, elen);
     free(eb);
     eb = error_body(rt[NROUTES + 1].status, &elen);
     snprintf(test, sizeof test, "a view returning %d aborts with that status", rt[NROUTES + 1].status);
     expect(test, port, rt[NROUTES + 1].method, rt[NROUTES + 1].path, rt[NROUTES + 1].status,
-           NULL, NULL, eb, elen);
+           NULL, NULL, NULL, eb, elen);
+    free(eb);
+    eb = error_body(500, &elen);
+    snprintf(test, sizeof test, "vial_abort(res, %d) answers 500 (only 400..599 are kept)",
+             -rt[NROUTES + 2].status);
+    expect(test, port, rt[NROUTES + 2].method, rt[NROUTES + 2].path, 500, NULL, NULL, NULL,
+           eb, elen);
     free(eb);
     t_request_line(&rng, port, &rt[0]);
     t_http10(&rng, port, &rt[0]);
+    t_bad_starts(&peer, port);
     /* Stop: the driver answers, then the port must refuse connections. */
     if (wire_call(&peer, "stop", "", 0, &ans, &alen) < 0) {
         WIRE_FAIL_DEAD("vial_server_stop returns");

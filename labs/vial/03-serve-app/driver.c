@@ -17,7 +17,7 @@
 struct route {
     char *spec;                 /* owns all the strings below */
     const char *methods, *path, *ctype, *hname, *hvalue;
-    int status;                 /* 0: the view fails (returns -1) */
+    int status;                 /* 0: the view fails (returns -1); < 0: vial_abort(-status) */
     const char *body;
     size_t body_len;
 };
@@ -37,6 +37,10 @@ static int driver_view(vial_request *req, vial_response *res)
         return -1;
     if (r->status >= 400)
         return r->status;
+    if (r->status < 0) {
+        vial_abort(res, -r->status);
+        return 0;
+    }
     char seen[512];
     snprintf(seen, sizeof seen, "%s %s HTTP/1.%d ?%.200s args=%zu", req->method,
              req->path ? req->path : "(null)", req->http_minor,
@@ -78,8 +82,29 @@ struct driver {
     vial_server *srv;
 };
 
-/* "route" (registers it; answers vial_app_route's result), "start" (answers
- * "PORT cause" in a "port" frame), "stop". */
+/* Starts d->app with each bad option in turn (a port outside 0..65535, hosts inet_pton
+ * cannot read); answers a word per try: "refused" (NULL and a cause), "no-cause" (NULL
+ * alone) or "started" (stopped again). */
+static void driver_bad_starts(struct driver *d, struct wire_buf *out)
+{
+    static const struct vial_server_options bad[] = {
+        {.host = "127.0.0.1", .port = -1}, {.host = "127.0.0.1", .port = 65536},
+        {.host = "localhost", .port = 0}, {.host = "127.0.0.256", .port = 0},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *cause = NULL;
+        vial_server *srv = vial_server_start(d->app, &bad[i], &cause);
+        wire_buf_str(out, i ? " " : "");
+        wire_buf_str(out, srv ? "started" : cause && *cause ? "refused" : "no-cause");
+        vial_server_stop(srv);
+        free(cause);
+    }
+}
+
+/* "route" (registers it; answers vial_app_route's result), "again N" (a new rule with
+ * the endpoint of route N; answers vial_app_route's result), "start" (serves with the
+ * default options, vial_server_start(app, NULL, ...); answers "PORT cause" in a "port"
+ * frame), "bad" (driver_bad_starts), "stop". */
 static void driver_frame(void *state, const char *name, char *data, size_t len,
                          struct wire_buf *out, const char **reply)
 {
@@ -100,9 +125,27 @@ static void driver_frame(void *state, const char *name, char *data, size_t len,
                  d->app ? vial_app_route(d->app, r->methods, r->path, endpoint, driver_view)
                         : -1);
         wire_buf_str(out, line);
+    } else if (strcmp(name, "again") == 0) {
+        char endpoint[16], path[32];
+        int n = (int)strtol(data, NULL, 10);
+        snprintf(endpoint, sizeof endpoint, "r%d", n);
+        snprintf(path, sizeof path, "/again-%d", n);
+        snprintf(line, sizeof line, "%d",
+                 d->app ? vial_app_route(d->app, "GET", path, endpoint, driver_view) : 0);
+        wire_buf_str(out, line);
     } else if (strcmp(name, "start") == 0) {
+        char *cause = NULL;
         *reply = "port";
-        wire_vial_start(d->app, NULL, &d->srv, out, "vial_app_new returned NULL");
+        d->srv = d->app ? vial_server_start(d->app, NULL, &cause) : NULL;
+        snprintf(line, sizeof line, "%d ", d->srv ? vial_server_port(d->srv) : -1);
+        wire_buf_str(out, line);
+        wire_buf_str(out, cause ? cause : (d->app ? "" : "vial_app_new returned NULL"));
+        free(cause);
+    } else if (strcmp(name, "bad") == 0) {
+        if (d->app)
+            driver_bad_starts(d, out);
+        else
+            wire_buf_str(out, "vial_app_new returned NULL");
     } else if (strcmp(name, "stop") == 0) {
         wire_vial_stop(&d->srv, out);
     } else {
