@@ -380,7 +380,21 @@ static void test_delete(CURL *h)
     nmodel--;
     expect_error(&v, http(h, "GET", path, NULL, NULL, &rep) == 0, &rep, 404, NULL);
     hc_reply_free(&rep);
-    FINISH(&v, "DELETE /todos/<id> answers 204, then the todo is gone (404)");
+    if (nmodel > 1) {                        /* one from the middle: the rest stay listed */
+        char mid[96];
+        int at = (int)wire_rng_below(&rng, (uint64_t)nmodel - 1);
+        snprintf(mid, sizeof mid, "/todos/%lld", model[at].id);
+        ok = http(h, "DELETE", mid, NULL, NULL, &rep) == 0;
+        snprintf(got, sizeof got, "%ld, %zu bytes", rep.status, rep.body.len);
+        if (!ok || rep.status != 204 || rep.body.len != 0)
+            fail(&v, &rep, "DELETE should answer 204 with no body", ok ? got : rep.error,
+                 "204, 0 bytes");
+        hc_reply_free(&rep);
+        memmove(&model[at], &model[at + 1], (size_t)(nmodel - at - 1) * sizeof *model);
+        nmodel--;
+        expect_list(&v, h, "/todos", -1);
+    }
+    FINISH(&v, "DELETE /todos/<id> answers 204, then the todo is gone (404) and the rest listed");
     expect_error(&v, http(h, "DELETE", path, NULL, NULL, &rep) == 0, &rep, 404, NULL);
     hc_reply_free(&rep);
     FINISH(&v, "a second DELETE of the same todo answers 404 with a JSON error");
