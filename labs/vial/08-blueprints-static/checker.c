@@ -146,6 +146,19 @@ static void test_send(const char *name, int t)
     add(&ops, &show, "send", folder, "missing.txt", NULL);
     add(&ops, &show, "send", folder, "sub", NULL);
     add(&ops, &show, "send", folder, "sub/", NULL);
+    add(&ops, &show, "send", folder, "(NULL)", NULL);
+    /* Only a part that is exactly ".." is refused: "js" and "..x.txt" are served. */
+    char p[128], w[16], c[64], f[48];
+    snprintf(p, sizeof p, "%s/js", folder);
+    add(&ops, &show, "mkdir", p, NULL);
+    snprintf(f, sizeof f, "js/%s.js", word(w, alnum, 1, 8));
+    snprintf(p, sizeof p, "%s/%s", folder, f);
+    add(&ops, &show, "file", p, content(c, sizeof c), NULL);
+    add(&ops, &show, "send", folder, f, NULL);
+    snprintf(f, sizeof f, "..%s.txt", word(w, alnum, 1, 8));
+    snprintf(p, sizeof p, "%s/%s", folder, f);
+    add(&ops, &show, "file", p, content(c, sizeof c), NULL);
+    add(&ops, &show, "send", folder, f, NULL);
     check(name, &ops, &show);
     wire_buf_free(&ops);
     wire_buf_free(&show);
@@ -162,6 +175,11 @@ static void test_traversal(const char *name, int t)
     snprintf(dir, sizeof dir, "t%d", t);
     snprintf(folder, sizeof folder, "%s/www", dir);
     size_t n = tree(&ops, &show, dir, files, 4);
+    char back[80];                              /* a ".." part that comes back inside */
+    snprintf(back, sizeof back, "../www/%s", files[0]);
+    add(&ops, &show, "send", folder, back, NULL);
+    snprintf(back, sizeof back, "sub/../%s", files[1]);
+    add(&ops, &show, "send", folder, back, NULL);
     for (int i = 0; i < 6; i++) {
         add(&ops, &show, "send", folder, bad[wire_rng_below(&rng, sizeof bad / sizeof bad[0])], NULL);
         add(&ops, &show, "send", folder, files[wire_rng_below(&rng, n)], NULL);
@@ -182,6 +200,12 @@ static void test_symlinks(const char *name, int t)
     add(&ops, &show, "mkdir", p, NULL);
     snprintf(p, sizeof p, "%s/outside/data.txt", dir);
     add(&ops, &show, "file", p, content(c, sizeof c), NULL);
+    snprintf(p, sizeof p, "%s/abc", dir);       /* as long a name as "www" */
+    add(&ops, &show, "mkdir", p, NULL);
+    snprintf(p, sizeof p, "%s/abc/data.txt", dir);
+    add(&ops, &show, "file", p, content(c, sizeof c), NULL);
+    snprintf(p, sizeof p, "%s/same.txt", folder);
+    add(&ops, &show, "link", p, "../abc/data.txt", NULL);
     struct { const char *link, *fmt; } links[] = {
         {"in-rel.txt", "%s"},                 /* inside, relative: served */
         {"in-abs.txt", "/%s/www/%s"},         /* inside, absolute: served */
@@ -204,7 +228,7 @@ static void test_symlinks(const char *name, int t)
         add(&ops, &show, "link", p, target, NULL);
     }
     static const char *const asks[] = {"in-rel.txt", "in-abs.txt", "out-rel.txt", "out-abs.txt",
-                                       "outdir/data.txt", "sub/up.txt", "outdir"};
+                                       "outdir/data.txt", "sub/up.txt", "outdir", "same.txt"};
     for (size_t i = 0; i < sizeof asks / sizeof asks[0]; i++)
         add(&ops, &show, "send", folder, asks[i], NULL);
     check(name, &ops, &show);
@@ -229,6 +253,7 @@ static void test_static_route(const char *name, int t)
     const char *prefix = dflt ? "/static" : prefixes[wire_rng_below(&rng, 4)];
     size_t plen = strlen(prefix) - (prefix[strlen(prefix) - 1] == '/');
     add(&ops, &show, "static", dflt ? "-" : prefix, folder, NULL);
+    add(&ops, &show, "static", "/again", folder, NULL);  /* one static folder per app */
     for (int i = 0; i < 8; i++) {
         int good = i % 2 == 0;
         snprintf(url, sizeof url, "%.*s/%s", (int)plen, prefix,
@@ -289,6 +314,8 @@ static void test_blueprints(const char *name, int hooks)
     char bname[2][12], bprefix[2][40], rules[2][6][64], eps[2][6][16], url[256];
     add(&ops, &show, "route", "GET", "/", "index", NULL);
     add(&ops, &show, "route", "GET", "/about", "about", NULL);
+    add(&ops, &show, "route", "GET", "/stat", "static", NULL);
+    add(&ops, &show, "static", "-", "nowhere", NULL);    /* the endpoint "static" is taken */
     for (int b = 0; b < 2; b++) {
         blueprint(&ops, &show, bname[b], bprefix[b], rules[b], eps[b], 6);
         if (hooks && b == 0)
@@ -313,6 +340,7 @@ static void test_blueprints(const char *name, int hooks)
     wire_buf_free(&show);
 }
 
+/* Also blueprint and static prefixes of "/". */
 static void test_refusals(const char *name)
 {
     struct wire_buf ops = {0}, show = {0};
@@ -341,6 +369,16 @@ static void test_refusals(const char *name)
     add(&ops, &show, "register", NULL);
     add(&ops, &show, "get", "/t/first", NULL);            /* nothing of it was added */
     add(&ops, &show, "get", "/taken", NULL);
+    snprintf(ep, sizeof ep, "%s3", w);
+    add(&ops, &show, "bp", ep, "/", NULL);                /* "/" is no prefix at all */
+    add(&ops, &show, "bproute", "GET", "/root", "r", NULL);
+    add(&ops, &show, "register", NULL);
+    add(&ops, &show, "get", "/root", NULL);
+    add(&ops, &show, "bp", ep, "/lost", NULL);
+    add(&ops, &show, "bproute", "GET", "/gone", "g", NULL);
+    add(&ops, &show, "registernull", NULL);
+    add(&ops, &show, "static", "/", "nowhere", NULL);     /* "/" too is no prefix */
+    add(&ops, &show, "url_for", "static", "filename", "a b.css", NULL);
     check(name, &ops, &show);
     wire_buf_free(&ops);
     wire_buf_free(&show);
@@ -364,7 +402,7 @@ int main(int argc, char **argv)
     test_static_route("the static route again, another prefix and tree", 5);
     test_blueprints("blueprints: URL prefixes, endpoints name.view, url_for", 0);
     test_blueprints("blueprint before-request hooks run only for their own rules", 1);
-    test_refusals("blueprint refusals: bad names and prefixes, clashes, all or nothing");
+    test_refusals("blueprint refusals: bad names and prefixes, clashes, all or nothing; prefixes \"/\"");
     while (nmade > 0) {
         nmade--;
         if (unlink(made[nmade]) < 0)

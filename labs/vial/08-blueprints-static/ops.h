@@ -139,7 +139,7 @@ static void op_get(struct wire_buf *out, vial_app *app, const char *target)
     wire_buf_free(&raw);
 }
 
-/* send FOLDER\0RELPATH: vial_send_file on its own. */
+/* send FOLDER\0RELPATH: vial_send_file on its own (RELPATH "(NULL)" passes NULL). */
 static void op_send(struct wire_buf *out, const char *d)
 {
     char folder[1024];
@@ -147,7 +147,7 @@ static void op_send(struct wire_buf *out, const char *d)
     const char *rel = d + strlen(d) + 1;
     op_path(folder, sizeof folder, d);
     vial_response_init(&res);
-    int rc = vial_send_file(&res, folder, rel);
+    int rc = vial_send_file(&res, folder, strcmp(rel, "(NULL)") == 0 ? NULL : rel);
     wire_buf_str(out, "send_file \"");
     wire_buf_escaped(out, rel, strlen(rel), 0);
     snprintf(folder, sizeof folder, "\" -> %d\n", rc);
@@ -207,6 +207,11 @@ static void op_run(struct wire_buf *out, vial_app *app, vial_blueprint **bp, con
         wire_buf_str(out, line);
     } else if (strcmp(op, "bphook") == 0) {
         snprintf(line, sizeof line, "bphook -> %d\n", vial_blueprint_before_request(*bp, op_hook));
+        wire_buf_str(out, line);
+    } else if (strcmp(op, "registernull") == 0) {   /* a NULL app: bp is freed all the same */
+        snprintf(line, sizeof line, "register on NULL -> %d\n",
+                 vial_app_register_blueprint(NULL, *bp));
+        *bp = NULL;
         wire_buf_str(out, line);
     } else if (strcmp(op, "register") == 0) {
         snprintf(line, sizeof line, "register -> %d\n", vial_app_register_blueprint(app, *bp));
