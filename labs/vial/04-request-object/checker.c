@@ -151,6 +151,7 @@ static int raw_is(int port, const char *bytes, size_t len, long status, int only
                   char *want, size_t cap, struct wire_buf *t)
 {
     struct hc_reply rep;
+    char ct[128];
     int right = 0;
     if (port <= 0) {
         snprintf(got, cap, "no server (no port)");
@@ -165,6 +166,11 @@ static int raw_is(int port, const char *bytes, size_t len, long status, int only
                  rep.answers == 1 ? "" : "s");
         snprintf(want, cap, "status %ld%s", status, only ? ", 1 answer, then the connection "
                  "closed" : "");
+    } else if (status >= 400 && (!hc_find_header(rep.headers.data, "Content-Type", ct, sizeof ct)
+                                 || strcmp(ct, "text/plain; charset=utf-8") != 0)) {
+        snprintf(got, cap, "status %ld, Content-Type: %s", rep.status,
+                 hc_find_header(rep.headers.data, "Content-Type", ct, sizeof ct) ? ct : "(absent)");
+        snprintf(want, cap, "status %ld, Content-Type: text/plain; charset=utf-8", status);
     } else {
         right = 1;
     }
@@ -204,13 +210,15 @@ static void expect_raw(const char *test, int port, struct raw_case *c, size_t n)
 
 static void expect_early_413(const char *test, int port, size_t limit)
 {
-    struct raw_case c = {{0}, 413, 0};
+    struct raw_case c[2] = {{{0}, 413, 0}, {{0}, 413, 0}};
     char head[256];
-    snprintf(head, sizeof head, "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
-             "application/octet-stream\r\nContent-Length: %zu\r\n\r\n",
-             limit + 1 + (size_t)wire_rng_below(&rng, 1u << 20));
-    wire_buf_str(&c.bytes, head);                   /* the body is never sent */
-    expect_raw(test, port, &c, 1);
+    for (int k = 0; k < 2; k++) {                   /* the second with a leading zero */
+        snprintf(head, sizeof head, "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                 "application/octet-stream\r\nContent-Length: %s%zu\r\n\r\n", k ? "0" : "",
+                 limit + 1 + (size_t)wire_rng_below(&rng, 1u << 20));
+        wire_buf_str(&c[k].bytes, head);            /* the body is never sent */
+    }
+    expect_raw(test, port, c, 2);
 }
 
 /* ---- random inputs ---------------------------------------------------------------------- */
@@ -348,7 +356,7 @@ static void t_headers(const struct ports *p)
     req_init(&r, wire_rng_below(&rng, 2) ? "GET" : "DELETE");
     for (int i = 0; i < 3; i++) {
         rand_word(v, 1, 10);
-        snprintf(names[i], sizeof names[i], "X-%.12s", v);
+        snprintf(names[i], sizeof names[i], i ? "X-%.12s" : "X-Z%.11s", v);  /* a 'Z' too */
         rand_word(v, 1, 30);
         req_header(&r, names[i], v);
     }
@@ -383,10 +391,10 @@ static void t_cookies(const struct ports *p)
     char a[16], b[16], c[16], line[256], probe[96];
     req_init(&r, "GET");
     rand_word(a, 1, 8), rand_word(b, 1, 8), rand_word(c, 1, 8);
-    snprintf(line, sizeof line, "sid=%s;  theme = %s ; quoted=\"%s\"; junk; empty=; last=%s",
-             a, b, c, a);
+    snprintf(line, sizeof line, "sid=%s;  theme = %s ; quoted=\"%s\"; junk; empty=; lone=\"; "
+             "last=%s", a, b, c, a);
     req_header(&r, "Cookie", line);
-    snprintf(probe, sizeof probe, "sid,theme,quoted,junk,empty,%s", wire_rng_below(&rng, 2) ? "SID" : "nope");
+    snprintf(probe, sizeof probe, "sid,theme,quoted,junk,empty,lone,%s", wire_rng_below(&rng, 2) ? "SID" : "nope");
     req_header(&r, "X-Cookie-Probe", probe);
     expect_same("cookies: several in one header, trimmed, unquoted, no '=' skipped", p->subject,
                 p->ref, &r);
@@ -515,7 +523,8 @@ int main(int argc, char **argv)
     };
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
         tests[i](&p);
-    expect_early_413("Content-Length over the limit gets 413 before the body is read",
+    expect_early_413("Content-Length over the limit (also with a leading zero) gets 413 before "
+                     "the body is read",
                      p.subject, p.limit);
     if (wire_call(&peer, "stop", "", 0, &ans, &alen) == 0)
         free(ans);

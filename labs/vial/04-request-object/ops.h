@@ -76,6 +76,9 @@ static int echo_view(vial_request *req, vial_response *res)
              vial_pairs_has(&req->args, "flag"));
     wire_buf_str(&b, line);
     echo_probe(&b, "header", vial_request_header(req, "X-Probe"), req, vial_request_header);
+    /* a second call must not double the cookies (step 2 empties the list first) */
+    snprintf(line, sizeof line, "parse_cookies again -> %d\n", vial_request_parse_cookies(req));
+    wire_buf_str(&b, line);
     echo_pairs(&b, "cookies", &req->cookies);
     echo_probe(&b, "cookie", vial_request_header(req, "X-Cookie-Probe"), req,
                vial_request_cookie);
