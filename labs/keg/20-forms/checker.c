@@ -19,7 +19,7 @@ static struct wire_peer peer;
 /* ---- random forms and data ------------------------------------------------------------ */
 
 static const char *const pick_names[] = { "title", "code", "count", "agree", "kind", "note",
-                                          "zip", "email" };
+                                          "Zip_Code", "eMail_ADDR" };
 static const char *const pick_kinds[] = { "char", "text", "int", "bool" };
 static const char *const pick_choice_sets[] = {
     "red/Red,green/Green,blue/Blue", "a&b/A&B,x<y/<b>,it's/O'k", "s/Small,m/Medium,l/Large,xl/XL",
@@ -28,11 +28,11 @@ static const char *const pick_choice_sets[] = {
 static const char *const pick_texts[] = {
     "hello", "<script>alert(1)</script>", "Tom & Jerry", "\"quoted\"", "it's", " padded ",
     "caf\xc3\xa9", "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", "q-tip", "a\tb", "<b>bold</b>",
-    "x", "line\nbreak", "&amp;", "quiet",
+    "x", "line\nbreak", "&amp;", "quiet", "\r\v padded\f\t\n",
 };
 static const char *const pick_ints[] = {
     "42", " 7 ", "+3", "-12", "0", "4.00", "1.5", "12a", "abc", "99999999999999999999",
-    "-0", "007", "1e3", ".5", "3.", "",
+    "-0", "007", "1e3", ".5", "3.", "", "\v\r5\f\r",
 };
 static const char *const pick_bools[] = { "on", "false", "FALSE", "", "1", "0", "true" };
 
@@ -133,6 +133,8 @@ static void random_plain(struct wire_buf *s, int bound, int hooks, int escapes)
                  max, f[i].choices, hook);
         wire_buf_str(s, line);
     }
+    if (wire_rng_below(&rng, 3) == 0)
+        wire_buf_str(s, "probe\n");
     if (hooks && n >= 2 && wire_rng_below(&rng, 3) != 0) {
         char line[64];
         snprintf(line, sizeof line, "clean differ %s %s\n", f[0].name, f[1].name);
@@ -163,7 +165,7 @@ static void random_plain(struct wire_buf *s, int bound, int hooks, int escapes)
     wire_buf_str(s, "\n");
 }
 
-static const char *const member_editable[] = { "nickname", "age", "role", "bio" };
+static const char *const member_editable[] = { "nickname", "age", "role", "bio", "plan" };
 
 /* A random ModelForm on lab20_member, bound, with rows before it. */
 static void random_model(struct wire_buf *s, int bound)
@@ -171,7 +173,7 @@ static void random_model(struct wire_buf *s, int bound)
     char used[3][16];
     int nrows = (int)wire_rng_below(&rng, 3);
     wire_buf_str(s, "model\nfields username");
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < sizeof member_editable / sizeof member_editable[0]; i++)
         if (wire_rng_below(&rng, 3) != 0) {
             wire_buf_str(s, ",");
             wire_buf_str(s, member_editable[i]);
@@ -193,6 +195,8 @@ static void random_model(struct wire_buf *s, int bound)
         }
         wire_buf_str(s, "\n");
     }
+    if (wire_rng_below(&rng, 3) == 0)
+        wire_buf_str(s, "probe\n");
     int inst = nrows > 0 && wire_rng_below(&rng, 3) == 0;
     if (inst)
         wire_buf_str(s, "instance 1\n");
@@ -223,6 +227,8 @@ static void random_model(struct wire_buf *s, int bound)
         pick_value("text", NULL, 0, v, sizeof v);
         put_pair(s, "bio", v);
     }
+    if (wire_rng_below(&rng, 3) == 0)           /* absent: plan keeps its default */
+        put_pair(s, "plan", wire_rng_below(&rng, 2) ? "" : "pro");
     if (wire_rng_below(&rng, 2) != 0)
         put_pair(s, "is_staff", PICK(pick_bools));
     if (wire_rng_below(&rng, 4) == 0)

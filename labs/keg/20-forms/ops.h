@@ -13,6 +13,7 @@
  *   clean differ A B | clean zero A    the form's clean()
  *   row NAME                     a member saved first
  *   instance N                   edit member N
+ *   probe                        keg_form_set_instance with NULL and with a new member
  *   data URLENCODED              the posted data (no data line: unbound) */
 #ifndef LAB20_OPS_H
 #define LAB20_OPS_H
@@ -37,6 +38,7 @@ struct member {
     long long age;
     char *role;
     char *bio;
+    char *plan;
     int is_staff;
 };
 
@@ -51,6 +53,8 @@ static const keg_field member_fields[] = {
     KEG_FIELD(struct member, age, KEG_INTEGER, .flags = KEG_NULLABLE | KEG_BLANK),
     KEG_FIELD(struct member, role, KEG_CHAR, .max_length = 8, .choices = member_roles),
     KEG_FIELD(struct member, bio, KEG_TEXTFIELD, .flags = KEG_BLANK),
+    KEG_FIELD(struct member, plan, KEG_CHAR, .max_length = 8, .flags = KEG_DEFAULT | KEG_BLANK,
+              .default_text = "free"),
     KEG_FIELD(struct member, is_staff, KEG_BOOL, .flags = KEG_DEFAULT, .default_int = 0),
 };
 static const keg_model lab20_member = KEG_MODEL(lab20, member, struct member, member_fields);
@@ -157,9 +161,11 @@ static void spec_field(struct spec *s, char *rest)
 }
 
 /* Parses the spec in place. *data gets the data line's text, NULL when there is none. */
-static void spec_parse(struct spec *s, char *text, char **data, char **rows, long *instance)
+static void spec_parse(struct spec *s, char *text, char **data, char **rows, long *instance,
+                       int *probe)
 {
     memset(s, 0, sizeof *s);
+    *probe = 0;
     s->def.fields = s->fields;
     *data = NULL;
     *instance = 0;
@@ -188,6 +194,8 @@ static void spec_parse(struct spec *s, char *text, char **data, char **rows, lon
             s->def.clean = spec_form_clean;
         } else if (strncmp(line, "row ", 4) == 0 && *rows == NULL)
             *rows = rest;
+        else if (strcmp(line, "probe") == 0)
+            *probe = 1;
         else if (strncmp(line, "instance ", 9) == 0)
             *instance = strtol(rest, NULL, 10);
         else if (strncmp(line, "data", 4) == 0)
@@ -232,13 +240,13 @@ static const char *spec_status(int rc)
 static void spec_rows(keg_db *db, struct wire_buf *out)
 {
     keg_rows *r = NULL;
-    if (keg_db_query(db, "SELECT id, username, nickname, age, role, bio, is_staff FROM "
+    if (keg_db_query(db, "SELECT id, username, nickname, age, role, bio, plan, is_staff FROM "
                      "lab20_member ORDER BY id", NULL, 0, &r) != 0) {
         wire_buf_str(out, "(the rows could not be read)\n");
         return;
     }
     while (keg_rows_next(r) == 1) {
-        for (int c = 0; c < 7; c++) {
+        for (int c = 0; c < 8; c++) {
             size_t len = 0;
             const char *t = keg_rows_text(r, c, &len);
             wire_buf_str(out, c ? "|" : "");
@@ -278,15 +286,16 @@ static void spec_run(char *text, keg_db *db, struct wire_buf *out)
     struct spec *s = calloc(1, sizeof *s);
     char *data, *rows;
     long instance;
+    int probe;
     if (s == NULL)
         return;
-    spec_parse(s, text, &data, &rows, &instance);
+    spec_parse(s, text, &data, &rows, &instance, &probe);
     spec_now = s;
     for (char *t = rows ? strtok_r(rows, ",", &rows) : NULL; t != NULL;
          t = strtok_r(NULL, ",", &rows)) {
         keg_value v = keg_text(t);
         keg_db_exec(db, "INSERT INTO lab20_member (username, nickname, age, role, bio, "
-                    "is_staff) VALUES (?, '', NULL, 'user', '', 0)", &v, 1);
+                    "plan, is_staff) VALUES (?, '', NULL, 'user', '', 'gold', 0)", &v, 1);
     }
     vial_pairs pairs;
     vial_pairs_init(&pairs);
@@ -295,6 +304,17 @@ static void spec_run(char *text, keg_db *db, struct wire_buf *out)
     keg_form *f = keg_form_new(&s->def, data != NULL ? &pairs : NULL);
     wire_buf_str(out, f != NULL ? "form: created\n" : "form: keg_form_new returned NULL\n");
     struct member inst = { 0 };
+    if (f != NULL && probe) {           /* a new member has id 0: no row is being edited */
+        struct member m = { 0 };
+        wire_buf_str(out, "set_instance(NULL): ");
+        wire_buf_str(out, spec_status(keg_form_set_instance(f, NULL)));
+        if (keg_obj_init(&m, &lab20_member) == 0) {
+            wire_buf_str(out, ", set_instance(a new member): ");
+            wire_buf_str(out, spec_status(keg_form_set_instance(f, &m)));
+            keg_obj_clear(&m);
+        }
+        wire_buf_str(out, "\n");
+    }
     if (f != NULL && instance > 0 && keg_obj_init(&inst, &lab20_member) == 0
         && keg_get(db, &lab20_member, instance, &inst) == 0)
         wire_buf_str(out, keg_form_set_instance(f, &inst) == 0 ? "instance: set\n"
