@@ -102,6 +102,15 @@ static void put_pairs(struct hc_story *st, struct hc_browser *b, int n, char nam
     wire_buf_add(data, "", 0);
 }
 
+/* Counts the rows naming key. */
+static int row_has(const char *key)
+{
+    char *rows = ask("rows", "");
+    int has = key[0] != '\0' && strstr(rows, key) != NULL;
+    free(rows);
+    return has;
+}
+
 static void t_session_store(const char *name)
 {
     struct hc_story st = { 0 };
@@ -131,6 +140,8 @@ static void t_session_store(const char *name)
     wire_buf_free(&sc);
     hc_fact(&st, all_of(key, 32, keychars) ? "sessionid: 32 characters of [a-z0-9]" : key,
          "sessionid: 32 characters of [a-z0-9]");
+    char first[12];
+    snprintf(first, sizeof first, "%s", names[0]);
     put_pairs(&st, &b, n, names, values, &data);
     for (int i = 0; i < n; i++) {
         snprintf(target, sizeof target, "/get?name=%s", names[i]);
@@ -148,18 +159,22 @@ static void t_session_store(const char *name)
     wire_buf_str(&st.got, rows);
     wire_buf_str(&st.want, line);
     free(rows);
+    for (int i = -1; i < n; i++) {          /* /put without a value removes the name */
+        snprintf(target, sizeof target, "/put?name=%s", i < 0 ? first : names[i]);
+        hc_browser_send(&b, "GET", target, NULL, NULL, &st.log, &rep);
+        if (i == n - 1) {
+            wire_buf_str(&st.got, "the last name removed:\n");
+            wire_buf_str(&st.want, "the last name removed:\n"
+                          "  Set-Cookie: sessionid=; Max-Age=0; Path=/\n");
+            hc_set_cookies(&rep, "sessionid", NULL, NULL, &st.got);
+        }
+        hc_reply_free(&rep);
+    }
+    hc_fact(&st, row_has(key) ? "the emptied session's row is still there"
+            : "the emptied session's row is gone", "the emptied session's row is gone");
     wire_buf_free(&data);
     hc_browser_free(&b);
     hc_story_end(&st, name);
-}
-
-/* Counts the rows naming key. */
-static int row_has(const char *key)
-{
-    char *rows = ask("rows", "");
-    int has = key[0] != '\0' && strstr(rows, key) != NULL;
-    free(rows);
-    return has;
 }
 
 static void t_session_madeup(const char *name)
@@ -219,6 +234,7 @@ static void t_session_login_logout(const char *name)
     get_token(&st, &b, tok);
     snprintf(form, sizeof form, "csrfmiddlewaretoken=%s", tok);
     hc_browser_send(&b, "POST", "/logout", form, NULL, &st.log, &rep);
+    hc_fact(&st, rep.body.data ? rep.body.data : "", "flush 0 key \n");
     wire_buf_str(&st.got, "logout:\n");
     wire_buf_str(&st.want, "logout:\n  Set-Cookie: sessionid=; Max-Age=0; Path=/\n");
     hc_set_cookies(&rep, "sessionid", NULL, NULL, &st.got);
@@ -227,6 +243,17 @@ static void t_session_login_logout(const char *name)
             "the row is gone");
     snprintf(target, sizeof target, "/get?name=%s", names[0]);
     step(&st, &b, "GET", target, NULL, NULL, NULL, 200, "(none)");
+    struct hc_browser anon;                 /* flush with no session: nothing to delete */
+    hc_browser_new(&anon, port);
+    get_token(&st, &anon, tok);
+    snprintf(form, sizeof form, "csrfmiddlewaretoken=%s", tok);
+    step(&st, &anon, "POST", "/logout", form, NULL, NULL, 200, "flush 0 key \n");
+    hc_browser_free(&anon);
+    char *nulls = ask("nulls", ""), want[120];
+    snprintf(want, sizeof want, "set %d cycle_key %d flush %d get NULL", KEG_EINVALID,
+             KEG_EINVALID, KEG_EINVALID);
+    hc_fact(&st, nulls, want);
+    free(nulls);
     wire_buf_free(&data);
     hc_browser_free(&b);
     hc_story_end(&st, name);
@@ -243,6 +270,14 @@ static void t_session_expiry(const char *name)
     hc_browser_cookie(&b, "sessionid", key, sizeof key);
     snprintf(target, sizeof target, "/get?name=%s", names[0]);
     step(&st, &b, "GET", target, NULL, NULL, NULL, 200, values[0]);
+    char bad[200], junk[12];
+    wire_rng_word(&rng, junk, lower, sizeof lower - 1, 1, 10);
+    snprintf(bad, sizeof bad, "%s %s=x&%s", key, names[0], junk);
+    free(ask("data", bad));
+    step(&st, &b, "GET", target, NULL, NULL, NULL, 200, "(none)");
+    snprintf(bad, sizeof bad, "%s %s=%s", key, names[0], junk);
+    free(ask("data", bad));
+    step(&st, &b, "GET", target, NULL, NULL, NULL, 200, junk);
     free(ask("expire", key));
     step(&st, &b, "GET", target, NULL, NULL, NULL, 200, "(none)");
     char *n = ask("clear", "");
@@ -289,6 +324,16 @@ static void t_csrf_tokens(const char *name)
     hc_fact(&st, strcmp(s1, secret) == 0 && strcmp(s2, secret) == 0
          ? "both unmask to the cookie's secret" : "a token does not unmask to the secret",
          "both unmask to the cookie's secret");
+    char *um = ask("unmask", t1), want[80];
+    snprintf(want, sizeof want, "0 %s", secret);
+    hc_fact(&st, um, want);
+    free(um);
+    char shortt[40];
+    wire_rng_word(&rng, shortt, KEG_CSRF_CHARS, 62, 1, 31);
+    um = ask("unmask", shortt);
+    snprintf(want, sizeof want, "%d ", KEG_EINVALID);
+    hc_fact(&st, um, want);
+    free(um);
     for (int i = 0; i < 2; i++) {
         char body[40];
         wire_rng_word(&rng, v, lower, sizeof lower - 1, 2, 8);
@@ -368,6 +413,12 @@ static void t_csrf_origin(const char *name)
     step(&st, &a, "POST", "/post", form, o, NULL, 200, "ok o\n");
     snprintf(o, sizeof o, "Origin: https://%s.%s", evil, wild);
     step(&st, &a, "POST", "/post", form, o, NULL, 200, "ok o\n");
+    snprintf(o, sizeof o, "Origin: https://%s", wild);
+    step(&st, &a, "POST", "/post", form, o, NULL, 200, "ok o\n");
+    snprintf(o, sizeof o, "Origin: https://%s/%s", trusted, evil);
+    snprintf(want, sizeof want, FORBID("Origin checking failed - https://%s/%s does not "
+             "match any trusted origins."), trusted, evil);
+    step(&st, &a, "POST", "/post", form, o, NULL, 403, want);
     snprintf(o, sizeof o, "Origin: http://%s.%s", evil, wild);
     snprintf(want, sizeof want, FORBID("Origin checking failed - http://%s.%s does not "
              "match any trusted origins."), evil, wild);
@@ -389,6 +440,11 @@ static void t_csrf_referer(const char *name)
     step(&st, &a, "POST", "/post", form, "X-Forwarded-Proto: http", NULL, 200, "ok r\n");
     step(&st, &a, "POST", "/post", form, https, NULL, 403,
          FORBID("Referer checking failed - no Referer."));
+    step(&st, &a, "POST", "/post", form, "X-Forwarded-Proto: https\t, http", NULL, 403,
+         FORBID("Referer checking failed - no Referer."));
+    char proto[40];
+    snprintf(proto, sizeof proto, "X-Forwarded-Proto: https%c", lower[wire_rng_below(&rng, 26)]);
+    step(&st, &a, "POST", "/post", form, proto, NULL, 200, "ok r\n");
     snprintf(r, sizeof r, "Referer: http://127.0.0.1:%d/form", port);
     step(&st, &a, "POST", "/post", form, https, r, 403,
          FORBID("Referer checking failed - Referer is insecure while host is secure."));
@@ -472,7 +528,7 @@ int main(int argc, char **argv)
     snprintf(trusted, sizeof trusted, "%s.test", t);
     snprintf(wild, sizeof wild, "%s.test", w);
     age = 600 + (long)wire_rng_below(&rng, 100000);
-    snprintf(arg, sizeof arg, "%ld https://%s,https://*.%s", age, trusted, wild);
+    snprintf(arg, sizeof arg, "%ld https://%s,https://*,https://*.%s", age, trusted, wild);
     char *ans = ask("serve", arg);
     port = refserver_subject_port(ans);
     if (port <= 0) {

@@ -6,7 +6,10 @@
  *                        answers "PORT cause"; "stop" stops it;
  *   "rows"               the keg_session rows, "KEY DATA" one a line, by key;
  *   "expire KEY"         sets that row's expire to 1 (1970): the session is over;
- *   "clear"              keg_session_clear_expired's result.
+ *   "clear"              keg_session_clear_expired's result;
+ *   "data KEY DATA"      sets that row's data to DATA as it is;
+ *   "nulls"              what the session functions return for a NULL request;
+ *   "unmask TOKEN"       keg_csrf_unmask's result, and the secret when it is 0.
  * The app's views:
  *   GET  /put?name=N&value=V   keg_session_set (GET, so no token is needed)
  *   GET  /get?name=N           the value, or "(none)"
@@ -14,7 +17,7 @@
  *   GET  /form                 two tokens of keg_csrf_token, "token1 T1\ntoken2 T2\n"
  *   any  /post                 "ok V" with V the form field v (reached only past the check)
  *   POST /login                keg_session_cycle_key and keg_csrf_rotate
- *   POST /logout               keg_session_flush */
+ *   POST /logout               keg_session_flush, then keg_session_key: "flush RC key K" */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +76,9 @@ static int view_login(vial_request *req, vial_response *res)
 
 static int view_logout(vial_request *req, vial_response *res)
 {
-    vial_response_printf(res, "flush %d\n", keg_session_flush(req));
+    int rc = keg_session_flush(req);
+    const char *k = keg_session_key(req);
+    vial_response_printf(res, "flush %d key %s\n", rc, k != NULL ? k : "(NULL)");
     return 0;
 }
 
@@ -152,6 +157,24 @@ static void driver_frame(void *state, const char *name, char *data, size_t len,
         wire_buf_str(out, line);
     } else if (strcmp(name, "clear") == 0 && w->db != NULL) {
         snprintf(line, sizeof line, "%d", keg_session_clear_expired(w->db));
+        wire_buf_str(out, line);
+    } else if (strcmp(name, "data") == 0 && w->db != NULL && strchr(data, ' ') != NULL) {
+        char *sp = strchr(data, ' ');
+        *sp = '\0';
+        keg_value p[2] = { keg_text(sp + 1), keg_text(data) };
+        snprintf(line, sizeof line, "%d", keg_db_exec(w->db, "UPDATE \"keg_session\" SET "
+                 "\"data\" = ? WHERE \"key\" = ?", p, 2));
+        wire_buf_str(out, line);
+    } else if (strcmp(name, "nulls") == 0) {
+        const char *v = keg_session_get(NULL, "a");
+        snprintf(line, sizeof line, "set %d cycle_key %d flush %d get %s",
+                 keg_session_set(NULL, "a", "1"), keg_session_cycle_key(NULL),
+                 keg_session_flush(NULL), v != NULL ? "(not NULL)" : "NULL");
+        wire_buf_str(out, line);
+    } else if (strcmp(name, "unmask") == 0) {
+        char secret[KEG_CSRF_SECRET_LEN + 1];
+        int rc = keg_csrf_unmask(data, secret);
+        snprintf(line, sizeof line, "%d %s", rc, rc == 0 ? secret : "");
         wire_buf_str(out, line);
     } else
         wire_buf_str(out, "unknown frame");

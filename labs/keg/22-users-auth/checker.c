@@ -43,6 +43,7 @@ static const struct { const char *password, *encoded; } django_hashes[] = {
  * algorithm's "$". */
 static const char *const malformed[] = {
     "pbkdf2_sha1$%s", "PBKDF2_SHA256$%s", "pbkdf2_sha256%s", "!%s", "pbkdf2_sha256$$%s",
+    "pbkdf2_sha512$%s",
 };
 
 /* The driver's answer to a frame (caller frees; a message when it is gone). */
@@ -173,7 +174,8 @@ static void t_django_hashes(const char *name)
     snprintf(arg, sizeof arg, "%s\n%s", pw, enc);
     snprintf(want, sizeof want, "1 %d", keg_password_must_update(enc, 7));
     ask_fact(&st, enc, "check", arg, want);
-    const char *tail = strchr(enc, '$') + 1;
+    char *enc7 = keg_password_make(pw, 7);  /* well formed with 7 it would need no update */
+    const char *tail = strchr(enc7, '$') + 1;
     for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
         char bad[200];
         snprintf(bad, sizeof bad, malformed[i], tail);
@@ -184,6 +186,7 @@ static void t_django_hashes(const char *name)
     snprintf(mid, sizeof arg - (size_t)(mid - arg), "%s=", enc);
     ask_fact(&st, "a hash with a byte more", "check", arg, "0 1");
     free(enc);
+    free(enc7);
     hc_story_end(&st, name);
 }
 
@@ -228,7 +231,21 @@ static void t_make(const char *name)
          "two hashes of one password differ (fresh salts)");
     free(a);
     free(b);
-    count_fact(&st, "PBKDF2 calls", "5");
+    int seen[256] = { 0 };                  /* 60 salts: 1320 draws of 62 characters */
+    for (int i = 0; i < 60; i++) {
+        char *e = ask("make", "1 salt");
+        const char *salt = strncmp(e, "pbkdf2_sha256$1$", 16) == 0 ? e + 16 : "";
+        for (size_t k = 0; k < 22 && salt[k] != '\0'; k++)
+            seen[(unsigned char)salt[k]] = 1;
+        free(e);
+    }
+    char missing[70] = "";
+    for (const char *c = alnum; *c != '\0'; c++)
+        if (!seen[(unsigned char)*c])
+            strncat(missing, c, 1);
+    hc_fact(&st, missing[0] == '\0' ? "60 salts use every character of [a-zA-Z0-9]"
+            : missing, "60 salts use every character of [a-zA-Z0-9]");
+    count_fact(&st, "PBKDF2 calls", "65");
     hc_story_end(&st, name);
 }
 
@@ -300,6 +317,14 @@ static void t_refusals(const char *name)
     count_fact(&st, "PBKDF2 calls of a good login", "1");
     snprintf(want, sizeof want, "user %s\nnote (none)\n", user);
     step(&st, &b, "GET", "/me", NULL, 200, NULL, want);
+    struct hc_browser fresh;
+    hc_browser_new(&fresh, port);
+    snprintf(want, sizeof want, "authenticate %d login %d %d\n", KEG_EINVALID, KEG_EINVALID,
+             KEG_EINVALID);
+    step(&st, &fresh, "GET", "/bad", NULL, 200, NULL, want);
+    hc_browser_free(&fresh);
+    snprintf(want, sizeof want, "%d", KEG_EINVALID);
+    ask_fact(&st, "keg_login(NULL, user)", "nulls", "", want);
     hc_browser_free(&b);
     hc_story_end(&st, name);
 }
@@ -358,6 +383,10 @@ static void t_switch_logout(const char *name)
              key);
     sql_fact(&st, "rows of the session", sql, "0\n");
     step(&st, &b, "GET", "/me", NULL, 200, NULL, "anonymous\nnote (none)\n");
+    login(&st, &b, a, apw, "/me", 302, "/me", NULL);
+    snprintf(sql, sizeof sql, "DELETE FROM \"auth_user\" WHERE \"username\" = '%s'", a);
+    ask_fact(&st, "the user deleted", "exec", sql, "1");
+    step(&st, &b, "GET", "/me", NULL, 200, NULL, "anonymous\nnote (none)\n");
     hc_browser_free(&b);
     hc_story_end(&st, name);
 }
@@ -408,6 +437,9 @@ static void t_next(const char *name)
     snprintf(target, sizeof target, "/login?next=/%s", w);
     step(&st, &b, "POST", target, form.data, 302, target + 12, NULL);
     wire_buf_free(&form);
+    snprintf(target, sizeof target, "/next?next=/%s", w);
+    step(&st, &b, "GET", target, NULL, 302, target + 11, NULL);
+    step(&st, &b, "GET", "/next?next=//evil.test/x", NULL, 302, KEG_LOGIN_REDIRECT_URL, NULL);
     hc_browser_free(&b);
     hc_story_end(&st, name);
 }

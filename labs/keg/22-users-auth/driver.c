@@ -11,6 +11,7 @@
  *   "text SQL"         the first column of each row, one a line
  *   "perm ID PERM"     keg_user_has_perm of the user with that id (keg_get)
  *   "pbkdf2"           PBKDF2 calls since the last "pbkdf2" (the count starts over)
+ *   "nulls"            keg_login(NULL, a user with id 1)
  * The app's views:
  *   GET  /login          "login form" (a CSRF token is made, so the cookie is set)
  *   POST /login          keg_authenticate(username, password): keg_login then
@@ -18,7 +19,10 @@
  *   POST /logout         keg_logout, "logged out"
  *   GET  /me             "user NAME" or "anonymous", then "note V" (the session's note)
  *   GET  /note?v=V       sets the session's note
- *   any  /private/<path> behind keg_login_required: "private NAME" */
+ *   any  /private/<path> behind keg_login_required: "private NAME"
+ *   GET  /next           keg_redirect_next; 500 "keg_redirect_next RC" when RC is not 0
+ *   GET  /bad            keg_authenticate with a NULL password, keg_login of NULL and of
+ *                        a user with id 0: "authenticate RC login RC RC" */
 #define _GNU_SOURCE     /* RTLD_NEXT */
 #include <dlfcn.h>
 #include <stdatomic.h>
@@ -99,6 +103,28 @@ static int view_note(vial_request *req, vial_response *res)
     return vial_response_text(res, 200, "text/plain", rc == 0 ? "noted\n" : "failed\n");
 }
 
+static int view_next(vial_request *req, vial_response *res)
+{
+    int rc = keg_redirect_next(req, res);
+    if (rc == 0)
+        return 0;
+    vial_response_printf(res, "keg_redirect_next %d\n", rc);
+    return 500;
+}
+
+static int view_bad(vial_request *req, vial_response *res)
+{
+    struct keg_user u;
+    if (keg_obj_init(&u, &keg_auth_user) != 0)
+        return 500;
+    int a = keg_authenticate(req, "nobody", NULL, &u);
+    int b = keg_login(req, NULL);
+    u.id = 0;
+    int c = keg_login(req, &u);
+    keg_obj_clear(&u);
+    return vial_response_printf(res, "authenticate %d login %d %d\n", a, b, c) == 0 ? 0 : 500;
+}
+
 static int view_private(vial_request *req, vial_response *res)
 {
     const struct keg_user *u = keg_request_user(req);
@@ -132,6 +158,8 @@ static void driver_serve(struct web *w, const char *arg, struct wire_buf *out)
     vial_app_route(w->app, "POST", "/logout", NULL, view_logout);
     vial_app_route(w->app, "GET", "/me", NULL, view_me);
     vial_app_route(w->app, "GET", "/note", NULL, view_note);
+    vial_app_route(w->app, "GET", "/next", NULL, view_next);
+    vial_app_route(w->app, "GET", "/bad", NULL, view_bad);
     vial_blueprint_route(w->bp, "GET,POST", "/<path:rest>", "page", view_private);
     vial_blueprint_before_request(w->bp, keg_login_required);
     vial_app_register_blueprint(w->app, w->bp);
@@ -209,6 +237,16 @@ static void driver_frame(void *state, const char *name, char *data, size_t len,
     else if (strcmp(name, "pbkdf2") == 0) {
         snprintf(line, sizeof line, "%ld", atomic_exchange(&pbkdf2_calls, 0));
         wire_buf_str(out, line);
+    } else if (strcmp(name, "nulls") == 0) {
+        struct keg_user u;
+        if (keg_obj_init(&u, &keg_auth_user) != 0) {
+            wire_buf_str(out, "out of memory");
+            return;
+        }
+        u.id = 1;
+        snprintf(line, sizeof line, "%d", keg_login(NULL, &u));
+        wire_buf_str(out, line);
+        keg_obj_clear(&u);
     } else
         wire_buf_str(out, "unknown frame");
 }
