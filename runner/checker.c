@@ -209,8 +209,9 @@ static int checker_jobs(void)
  * each srcs[i] is compiled with flags (-c, no lab folder on the include path) into
  * CACHE/checker-objs/KEY.o unless that exists, KEY a SHA-256 of base (flags, every
  * reference text and the kit's headers) and the source's name and text. Compiles run
- * checker_jobs() at a time in tmp and are renamed into place (atomic: two builds may
- * race, both write the same object). objs[i] gets each object's path (caller frees).
+ * checker_jobs() at a time in tmp, each writing a temporary name in CACHE/checker-objs/
+ * (the same file system, whatever folder the cache links there) renamed into place once
+ * every one built (atomic: two builds may race, both write the same object). objs[i] gets each object's path (caller frees).
  * Returns 0, or -1 with *cause holding the compiler's messages. */
 static int checker_objects(char *const *srcs, char *const *flags, const EVP_MD_CTX *base,
                            const char *cache, const char *tmp, char **objs, char **cause)
@@ -247,7 +248,8 @@ static int checker_objects(char *const *srcs, char *const *flags, const EVP_MD_C
         for (int ok; running >= jobs; running--)
             if (checker_wait(-1, &ok) < 0 || !ok)
                 rc = -1;
-        char *o = xasprintf("obj-%zu.o", i), *logname = xasprintf("obj-%zu.log", i);
+        char *o = xasprintf("%s/tmp-%ld-%zu.o", dir, (long)getpid(), i);
+        char *logname = xasprintf("obj-%zu.log", i);
         const char *head[] = { "gcc", "-c", NULL };
         const char *tail[] = { srcs[i], "-o", o, NULL };
         char **argv = grader_argv(head, (const char *const *)flags, NULL, tail);
@@ -266,7 +268,8 @@ static int checker_objects(char *const *srcs, char *const *flags, const EVP_MD_C
     for (size_t i = 0; i < n; i++) {
         if (pids[i] <= 0)
             continue;
-        char *o = xasprintf("%s/obj-%zu.o", tmp, i), *l = xasprintf("%s/obj-%zu.log", tmp, i);
+        char *o = xasprintf("%s/tmp-%ld-%zu.o", dir, (long)getpid(), i);
+        char *l = xasprintf("%s/obj-%zu.log", tmp, i);
         char *log = util_read_file(l, 64 * 1024, NULL);
         if (rc < 0 && *cause == NULL && log != NULL && log[0] != '\0')
             *cause = xstrdup(log);
@@ -274,6 +277,8 @@ static int checker_objects(char *const *srcs, char *const *flags, const EVP_MD_C
             *cause = xasprintf("%s: %s", objs[i], strerror(errno));
             rc = -1;
         }
+        if (rc < 0)
+            unlink(o);
         free(log);
         free(o);
         free(l);
