@@ -23,10 +23,10 @@ SRCDIR  := $(CURDIR)
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
-PKGS    := sqlite3 ncursesw libmicrohttpd libcurl libcrypto libseccomp
+PKGS    := sqlite3 ncursesw libmicrohttpd libcurl libcrypto libseccomp libcjson libarchive
 # What running the course needs (a learner's laptop gets these and nothing more) ...
 DEB_PKGS := build-essential pkg-config libsqlite3-dev libncurses-dev libmd4c-dev \
-            libmicrohttpd-dev libcurl4-openssl-dev libssl-dev libseccomp-dev libcjson-dev less
+            libmicrohttpd-dev libcurl4-openssl-dev libssl-dev libseccomp-dev libcjson-dev libarchive-dev less
 # ... and what `make test` needs besides: prove (perl), tmux for the TUI tests, the sqlite3
 # program, setpriv/unshare (util-linux), ps (procps), ip (iproute2).
 TEST_DEB_PKGS := perl tmux sqlite3 util-linux procps iproute2

@@ -13,6 +13,8 @@ extern const struct cmd_entry cmd_list_entry, cmd_lesson_entry, cmd_status_entry
     cmd_next_entry, cmd_reset_entry, cmd_solution_entry, cmd_update_entry,
     cmd_watch_entry, cmd_sandbox_entry, cmd_doctor_entry;
 extern const struct cmd_entry cmd_exam_entry, cmd_lab_entry;
+extern const struct cmd_entry cmd_login_entry, cmd_submit_entry, cmd_serve_entry,
+    cmd_worker_entry, cmd_class_entry;
 
 const struct cmd_entry *const cmd_table[] = {
     &cmd_list_entry,
@@ -32,6 +34,11 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_doctor_entry,
     &cmd_sandbox_entry,
     &cmd_exam_entry,
+    &cmd_login_entry,
+    &cmd_submit_entry,
+    &cmd_serve_entry,
+    &cmd_worker_entry,
+    &cmd_class_entry,
     NULL
 };
 
