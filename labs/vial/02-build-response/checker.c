@@ -157,13 +157,45 @@ static void c_binary(struct wire_rng *r, struct wire_buf *ops)
     op(ops, "serialize", "1");
 }
 
-static void c_bodyless(struct wire_rng *r, struct wire_buf *ops)
+/* One response of status st with a header and a body, serialized with its body. */
+static void one_status(struct wire_rng *r, struct wire_buf *ops, int st)
 {
-    static const int st[] = {204, 304, 100, 101};
     op(ops, "new", "");
-    op_status(ops, st[wire_rng_below(r, 4)]);
+    op_status(ops, st);
     op_header(r, ops, "add", NULL, NULL);
     op_body(r, ops, "body", 0);
+    op(ops, "serialize", "1");
+}
+
+/* 204, 304 and a 1xx, each an input of its own, every time. */
+static void c_bodyless(struct wire_rng *r, struct wire_buf *ops)
+{
+    one_status(r, ops, 204);
+    one_status(r, ops, 304);
+    one_status(r, ops, 100 + (int)wire_rng_below(r, 100));
+}
+
+/* The statuses beside the bodyless ones keep their body. */
+static void c_bodied(struct wire_rng *r, struct wire_buf *ops)
+{
+    static const int st[] = {200, 203, 205, 303, 305};
+    for (size_t i = 0; i < sizeof st / sizeof st[0]; i++)
+        one_status(r, ops, st[i]);
+}
+
+/* Header values of 60 to 300 bytes and no body: the buffer's size must count them. */
+static void c_long(struct wire_rng *r, struct wire_buf *ops)
+{
+    op(ops, "new", "");
+    for (int i = 0, n = 2 + (int)wire_rng_below(r, 3); i < n; i++) {
+        struct wire_buf h = {0};
+        wire_buf_str(&h, "X-Long-");
+        rand_word(r, &h, 1, 8);
+        wire_buf_add(&h, "", 1);
+        rand_word(r, &h, 60, 300);
+        wire_buf_frame(ops, "add", h.data, h.len);
+        wire_buf_free(&h);
+    }
     op(ops, "serialize", "1");
 }
 
@@ -203,6 +235,8 @@ static const struct case_def cases[] = {
     {"a Content-Length set by hand is replaced by the real one", c_length},
     {"binary body, appended in pieces, a NUL kept after it", c_binary},
     {"1xx, 204 and 304 carry no body and no Content-Length", c_bodyless},
+    {"200, 203, 205, 303 and 305 keep their body and Content-Length", c_bodied},
+    {"long header values are written whole", c_long},
     {"serialize without the body (HEAD)", c_head},
     {"statuses outside 100..599 are refused, 100 and 599 taken", c_range},
 };
