@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle.h"
 #include "cmd.h"
 #include "grader.h"
 #include "util.h"
@@ -38,6 +39,9 @@ static int cmd_check_parse(struct cmd_ctx *ctx)
 
 static int cmd_check_exec(struct cmd_ctx *ctx)
 {
+    int refused = bundle_refuse(ctx->ws->course, "check", "grade with `stacklab submit`");
+    if (refused != 0)
+        return refused;
     return grader_command(ctx->ws, ctx->lab, ctx->opts, stdout);
 }
 

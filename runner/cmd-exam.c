@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "cmd.h"
 #include "course.h"
 #include "exam.h"
@@ -313,6 +314,10 @@ static int cmd_exam_exec(struct cmd_ctx *ctx)
 {
     struct exam_args *a = ctx->opts;
     struct exam *owned = NULL;
+    int refused = bundle_refuse(ctx->ws->course, "exam", "its exams and their keys stay "
+                                "on the class server");
+    if (refused != 0)
+        return refused;
     const struct exam *ex = exam_find(ctx->ws->course, a->name, &owned);
     int rc = ex ? exam_sit(ctx->ws, ex, &a->opts) : EXIT_USAGE;
     exam_free(owned);

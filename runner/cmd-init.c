@@ -54,12 +54,13 @@ static int cmd_init_exec(struct cmd_ctx *ctx)
            "  cd %s\n"
            "  stacklab list          the course map\n"
            "  stacklab lesson 1      read the first lesson\n"
-           "  stacklab check         grade the current lab\n",
-           argv[1], argv[1]);
+           "  stacklab %s        grade the current lab\n",
+           argv[1], argv[1], c->bundle_upto > 0 ? "submit" : "check ");
     /* The first check would build lab 1's checker and compile the starter code: start
      * both now, while the learner reads. */
     struct workspace w = { .root = realpath(argv[1], NULL), .course = c };
-    if (w.root != NULL && c->nlabs > 0 && grader_warm_start(&w, &c->labs[0]) == 1)
+    if (w.root != NULL && c->nlabs > 0 && c->bundle_upto == 0    /* a bundle has no checker */
+        && grader_warm_start(&w, &c->labs[0]) == 1)
         printf("\n(lab %s's checker is being built in the background, so that your first "
                "check is quick)\n", c->labs[0].id);
     free(w.root);

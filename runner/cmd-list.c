@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle.h"
 #include "cmd.h"
 #include "exam.h"
 #include "progress.h"
@@ -111,7 +112,7 @@ static int cmd_list_exec(struct cmd_ctx *ctx)
                    term_sgr(f, "reset"));
         }
     }
-    printf("\n%sread a lesson: stacklab lesson N   grade a lab: stacklab check [N]%s\n",
-           term_sgr(f, "dim"), term_sgr(f, "reset"));
+    printf("\n%sread a lesson: stacklab lesson N   grade a lab: stacklab %s [N]%s\n",
+           term_sgr(f, "dim"), bundle_grade_verb(ws->course), term_sgr(f, "reset"));
     return EXIT_OK;
 }

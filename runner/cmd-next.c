@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bundle.h"
 #include "cmd.h"
 #include "grader.h"
 #include "given.h"
@@ -36,7 +37,8 @@ static int cmd_next_exec(struct cmd_ctx *ctx)
     for (char **f = lab->files; f != NULL && *f != NULL; f++)
         printf(" %s", *f);
     printf("\n  public tests: make test (natively) or stacklab test %s\n", lab->id);
-    printf("  when ready:   stacklab check   (stacklab hint if stuck)\n");
+    printf("  when ready:   stacklab %s   (stacklab hint if stuck)\n",
+           bundle_grade_verb(ws->course));
     if (added > 0)
         printf("(%d new file%s added to the workspace)\n", added, added == 1 ? "" : "s");
     return EXIT_OK;

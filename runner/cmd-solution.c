@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle.h"
 #include "cmd.h"
 #include "grader.h"
 #include "given.h"
@@ -36,6 +37,9 @@ static int cmd_solution_exec(struct cmd_ctx *ctx)
     const struct lab *lab = ctx->lab;
     int code;
     struct store_lab_status st;
+    if ((code = bundle_refuse(ws->course, "solution", "the references stay on the class "
+                              "server")) != 0)
+        return code;
     if (store_lab_status(ws->store, lab->id, &st) < 0 || !st.passed) {
         fprintf(stderr, "stacklab: the solution of lab %s opens once you pass it "
                 "(stacklab check %s)\n", lab->id, lab->id);

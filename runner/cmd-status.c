@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bundle.h"
 #include "cmd.h"
 #include "exam.h"
 #include "examrun.h"
@@ -63,7 +64,8 @@ static int cmd_status_exec(struct cmd_ctx *ctx)
     printf("\npoints        %d of %d\n", t.points_earned, t.points);
     struct lab *cur = workspace_current_lab(ws);
     if (cur != NULL)
-        printf("current lab   %s %s (stacklab check %s)\n", cur->id, cur->title, cur->id);
+        printf("current lab   %s %s (stacklab %s %s)\n", cur->id, cur->title,
+               bundle_grade_verb(ws->course), cur->id);
     else if (t.labs > 0)
         printf("current lab   none: every lab passed\n");
     for (size_t i = 0; i < ws->course->nexams; i++) {

@@ -10,6 +10,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "cmd.h"
 #include "grader.h"
 #include "util.h"
@@ -157,6 +158,9 @@ static int cmd_watch_parse(struct cmd_ctx *ctx)
 /* The lab is picked again for each check: passing moves the current lab on. */
 static int cmd_watch_exec(struct cmd_ctx *ctx)
 {
+    int refused = bundle_refuse(ctx->ws->course, "watch", "grade with `stacklab submit`");
+    if (refused != 0)
+        return refused;
     setvbuf(stdout, NULL, _IOLBF, 0);
     return cmd_watch_loop(ctx->ws, ctx->opts);
 }

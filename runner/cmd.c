@@ -15,6 +15,7 @@ extern const struct cmd_entry cmd_list_entry, cmd_lesson_entry, cmd_status_entry
 extern const struct cmd_entry cmd_exam_entry, cmd_lab_entry;
 extern const struct cmd_entry cmd_login_entry, cmd_submit_entry, cmd_serve_entry,
     cmd_worker_entry, cmd_class_entry;
+extern const struct cmd_entry cmd_bundle_entry;
 
 const struct cmd_entry *const cmd_table[] = {
     &cmd_list_entry,
@@ -39,6 +40,7 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_serve_entry,
     &cmd_worker_entry,
     &cmd_class_entry,
+    &cmd_bundle_entry,
     NULL
 };
 

@@ -1,6 +1,8 @@
 /* course.c -- loads the course folder (lessons/, labs/, exams/) into one validated,
  * ordered struct course. Every problem is reported as "path:line: message"; a course with
- * any problem is not returned, so the rest of the program only sees valid courses. */
+ * any problem is not returned, so the rest of the program only sees valid courses. A
+ * learner bundle (bundle.h) loads the same way, without what it lacks: checkers, drivers,
+ * references (its learner's folders are starters) and exams. */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -10,6 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "course.h"
 #include "exam.h"
 #include "frontmatter.h"
@@ -278,7 +281,7 @@ static void course_check_lab(struct course *c, struct lab_fm *lf, struct lab_fm 
 {
     struct lab *lab = &lf->lab;
     static const char *const needed[] = { "driver.c", "checker.c", NULL };
-    for (const char *const *f = needed; *f; f++) {
+    for (const char *const *f = needed; c->bundle_upto == 0 && *f; f++) {
         char *p = util_path_join(lab->dir, *f);
         if (!util_is_file(p))
             sb_printf(err, "%s:1: the lab folder has no %s\n", path, *f);
@@ -495,10 +498,19 @@ struct course *course_load(const char *root, char **errors)
     struct lesson_fm *ls;
     struct lab_fm *labs;
     size_t nls, nlabs;
+    char *cause = NULL;
+    if (bundle_read_mark(c->root, root, &c->bundle_upto, &cause) < 0) {
+        *errors = xasprintf("%s\n", cause);
+        free(cause);
+        sb_free(&err);
+        course_free(c);
+        return NULL;
+    }
     track_load(c, root, &err);
     course_load_lessons(c, root, &err, &ls, &nls);
     course_load_labs(c, root, &err, ls, nls, &labs, &nlabs);
-    course_load_exams(c, root, &err);
+    if (c->bundle_upto == 0)
+        course_load_exams(c, root, &err);       /* a bundle's exams are on the server */
     int ok = err.len == 0;
     if (ok) {
         qsort(ls, nls, sizeof *ls, course_cmp_lesson);

@@ -76,6 +76,9 @@ struct course_item {
 
 struct course {
     char *root;                 /* absolute path of the course folder */
+    int bundle_upto;            /* a learner bundle (bundle.h): the last lab whose
+                                 * starters it holds; it has no checkers, drivers,
+                                 * references or exams. 0: the full course */
     struct track *tracks;       /* by order */
     size_t ntracks;
     struct course_folder *folders;  /* the learner's folders, in track order */

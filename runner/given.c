@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bundle.h"
 #include "frontmatter.h"
 #include "given.h"
 #include "starter.h"
@@ -106,15 +107,23 @@ static int given_save(struct given_run *g, char **cause)
     return rc;
 }
 
-/* The course's content for rel: src rendered as starter(lab) when render. */
-static char *given_content(const char *src, int render, int lab, size_t *len, char **cause)
+/* The course's content for rel: src rendered as starter(lab) when render. A bundle
+ * holds its starters already rendered: the one for lab is read instead. */
+static char *given_content(const struct course *c, const char *rel, const char *src,
+                           int render, int lab, size_t *len, char **cause)
 {
-    char *text = util_read_file(src, GIVEN_FILE_CAP, len);
-    if (text == NULL) {
-        *cause = xasprintf("%s: %s", src, strerror(errno));
-        return NULL;
+    char *starter = NULL;
+    if (render && c->bundle_upto > 0) {
+        if ((starter = bundle_starter_path(c, rel, lab, cause)) == NULL)
+            return NULL;
+        src = starter;
+        render = 0;
     }
-    if (!render)
+    char *text = util_read_file(src, GIVEN_FILE_CAP, len);
+    if (text == NULL)
+        *cause = xasprintf("%s: %s", src, strerror(errno));
+    free(starter);
+    if (text == NULL || !render)
         return text;
     char *r = starter_render(text, *len, lab, src, cause);
     free(text);
@@ -154,7 +163,7 @@ static int given_file(struct given_run *g, const char *rel, const char *src, int
     int rc = 0;
     if (exists && g->mode == GIVEN_ADD)
         goto out;
-    if ((data = given_content(src, render, lab, &len, cause)) == NULL) {
+    if ((data = given_content(g->c, rel, src, render, lab, &len, cause)) == NULL) {
         rc = -1;
         goto out;
     }
@@ -276,7 +285,7 @@ char *given_render(const struct course *c, const char *rel, int n, char **cause)
         return NULL;
     }
     size_t len;
-    char *out = given_content(src, 1, n, &len, cause);
+    char *out = given_content(c, rel, src, 1, n, &len, cause);
     free(src);
     return out;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle.h"
 #include "frontmatter.h"
 #include "track.h"
 
@@ -199,6 +200,40 @@ static void track_scan_folders(struct course *c, const struct track *t, const ch
     free(ref);
 }
 
+/* A bundle's learner's folders of track t: those of labs/ID/starters/01/ (every file
+ * has a starter(1) there), t->folder first, then the others by name. */
+static void track_scan_starters(struct course *c, const struct track *t, const char *shown,
+                                struct sb *err)
+{
+    char *dir = xasprintf("%s/%s/01", t->dir, BUNDLE_STARTERS);
+    char *rel = xasprintf("labs/%s/track.md", t->id);
+    char *path = course_show(shown, rel);
+    char **names = course_list_dir(dir);
+    char *own = util_path_join(dir, t->folder);
+    if (!util_is_dir(own))
+        sb_printf(err, "%s:1: the bundle has no starters of the track's folder (labs/%s/%s/"
+                  "01/%s)\n", path, t->id, BUNDLE_STARTERS, t->folder);
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; names[i] != NULL; i++) {
+            char *sub = util_path_join(dir, names[i]);
+            char *s = xasprintf("labs/%s/%s/01/%s", t->id, BUNDLE_STARTERS, names[i]);
+            if (util_is_dir(sub) && (strcmp(names[i], t->folder) == 0) == (pass == 0)) {
+                if (!track_plain_name(names[i]))
+                    sb_printf(err, "%s:1: %s: a learner's folder needs a plain name (a-z, "
+                              "0-9, _ and -)\n", path, s);
+                else
+                    track_add_folder(c, names[i], sub, s, t, path, err);
+            }
+            free(s);
+            free(sub);
+        }
+    fm_list_free(names);
+    free(own);
+    free(path);
+    free(rel);
+    free(dir);
+}
+
 void track_load(struct course *c, const char *shown, struct sb *err)
 {
     char *labs = util_path_join(c->root, "labs");
@@ -233,7 +268,8 @@ void track_load(struct course *c, const char *shown, struct sb *err)
     free(labs);
     qsort(c->tracks, c->ntracks, sizeof *c->tracks, track_cmp_order);
     for (size_t i = 0; i < c->ntracks; i++)
-        track_scan_folders(c, &c->tracks[i], shown, err);
+        (c->bundle_upto > 0 ? track_scan_starters : track_scan_folders)(c, &c->tracks[i],
+                                                                        shown, err);
 }
 
 /* The first lab of track t in c (labs are sorted by id), or NULL. */
