@@ -2,7 +2,8 @@
  * serve the learner's app on a loopback port, then talks real HTTP to it with libcurl:
  * each route's status, headers and body, 404 for unknown paths, 500 for a failing view,
  * aborts, binary bodies, and a clean stop; over a raw socket (libcurl sends no malformed
- * request), the request line held to vial_parse_request's answers and HTTP/1.0.
+ * request), the request line held to vial_parse_request's answers and HTTP/1.0; and
+ * vial_app_dispatch called by the driver directly, no server.
  * Failures carry a curl -v style transcript. Run as `checker SEED`. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "tap.h"
 #include "wire.h"
 #include "httpcheck.h"
+#include "wire_vial.h"
 
 #define NROUTES 6
 
@@ -280,6 +282,56 @@ static void t_bad_starts(struct wire_peer *peer, int port)
     free(ans);
 }
 
+/* vial_app_dispatch called by the driver on parsed requests, no server involved: an
+ * unknown path (404), a failing view (500) and an aborting one each answer exactly
+ * vial_abort's response, no other header (an empty Allow shows here, where
+ * libmicrohttpd would drop it). One test; `registered` says the routes were taken. */
+static void t_dispatch(struct wire_peer *peer, int registered, const struct route *rt)
+{
+    const char *test = "vial_app_dispatch without a server: an unknown path, a failing view "
+                       "and an abort each answer vial_abort's response alone (no Allow)";
+    const struct { const struct route *r; const char *suffix; int status; } c[] = {
+        {&rt[1], "/nope", 404}, {&rt[NROUTES], "", 500},
+        {&rt[NROUTES + 1], "", rt[NROUTES + 1].status},
+    };
+    int right = registered;
+    char *ans = NULL;
+    struct wire_buf want = {0}, req = {0};
+    for (size_t i = 0; right && i < sizeof c / sizeof c[0]; i++) {
+        vial_response res;
+        size_t alen = 0;
+        wire_buf_free(&want);
+        wire_buf_free(&req);
+        wire_buf_str(&req, c[i].r->method);
+        wire_buf_str(&req, " ");
+        wire_buf_str(&req, c[i].r->path);
+        wire_buf_str(&req, c[i].suffix);
+        wire_buf_str(&req, " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n");
+        vial_response_init(&res);
+        vial_abort(&res, c[i].status);
+        wire_vial_serialize(&want, &res, 1);
+        vial_response_free(&res);
+        free(ans);
+        ans = NULL;
+        if (wire_call(peer, "dispatch", req.data, req.len, &ans, &alen) < 0)
+            break;
+        right = strcmp(ans, want.data) == 0;
+    }
+    if (peer->dead) {
+        WIRE_FAIL_DEAD(test);
+    } else if (right) {
+        tap_ok(__FILE__, __LINE__, 1, "%s", test);
+    } else {
+        tap_attach("input", req.data ? req.data : "");
+        tap_fail_with(__FILE__, __LINE__, registered ? "a different response"
+                      : "vial_app_route refused a plain rule", registered ? ans : NULL,
+                      registered ? want.data : NULL, "%s", test);
+    }
+    free(ans);
+    wire_buf_free(&want);
+    wire_buf_free(&req);
+}
+
 /* The plain error answer of the reference for status. */
 static char *error_body(int status, size_t *len)
 {
@@ -306,7 +358,7 @@ int main(int argc, char **argv)
     wire_rng_seed(&rng, seed);
     wire_peer_init(&peer, 5000);
     curl_global_init(CURL_GLOBAL_ALL);
-    tap_plan(NROUTES + 12);
+    tap_plan(NROUTES + 13);
     for (int i = 0; i < NROUTES; i++)
         make_route(&rng, &rt[i], i);
     make_route(&rng, &rt[NROUTES], 1);
@@ -319,6 +371,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < NROUTES + 3; i++)
         registered &= send_route(&peer, &rt[i]) == 0;
     t_bad_rules(&rng, &peer, registered, rt);
+    t_dispatch(&peer, registered, rt);
     if (wire_call(&peer, "start", "", 0, &ans, &alen) == 0)
         port = (int)strtol(ans, NULL, 10);
     if (peer.dead)

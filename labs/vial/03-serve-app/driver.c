@@ -101,10 +101,34 @@ static void driver_bad_starts(struct driver *d, struct wire_buf *out)
     }
 }
 
+/* Parses the raw request data[0..len) with vial_parse_request and dispatches it with
+ * vial_app_dispatch, no server involved; answers the response serialized (wire_vial.h),
+ * or "parse STATUS" when the parser refused the bytes. */
+static void driver_dispatch(struct driver *d, const char *data, size_t len,
+                            struct wire_buf *out)
+{
+    vial_request req;
+    vial_response res;
+    char line[32];
+    vial_request_init(&req);
+    vial_response_init(&res);
+    int st = vial_parse_request(data, len, &req, NULL);
+    if (st != 0) {
+        snprintf(line, sizeof line, "parse %d\n", st);
+        wire_buf_str(out, line);
+    } else {
+        vial_app_dispatch(d->app, &req, &res);
+        wire_vial_serialize(out, &res, 1);
+    }
+    vial_response_free(&res);
+    vial_request_free(&req);
+}
+
 /* "route" (registers it; answers vial_app_route's result), "again N" (a new rule with
- * the endpoint of route N; answers vial_app_route's result), "start" (serves with the
- * default options, vial_server_start(app, NULL, ...); answers "PORT cause" in a "port"
- * frame), "bad" (driver_bad_starts), "stop". */
+ * the endpoint of route N; answers vial_app_route's result), "dispatch REQUEST"
+ * (driver_dispatch), "start" (serves with the default options, vial_server_start(app,
+ * NULL, ...); answers "PORT cause" in a "port" frame), "bad" (driver_bad_starts),
+ * "stop". */
 static void driver_frame(void *state, const char *name, char *data, size_t len,
                          struct wire_buf *out, const char **reply)
 {
@@ -133,6 +157,11 @@ static void driver_frame(void *state, const char *name, char *data, size_t len,
         snprintf(line, sizeof line, "%d",
                  d->app ? vial_app_route(d->app, "GET", path, endpoint, driver_view) : 0);
         wire_buf_str(out, line);
+    } else if (strcmp(name, "dispatch") == 0) {
+        if (d->app)
+            driver_dispatch(d, data, len, out);
+        else
+            wire_buf_str(out, "vial_app_new returned NULL");
     } else if (strcmp(name, "start") == 0) {
         char *cause = NULL;
         *reply = "port";
