@@ -455,6 +455,40 @@ static void t_form(const struct ports *p)
                 p->ref, &r);
 }
 
+/* A form body under a Content-Type with parameters (still a form), or under a longer
+ * type that only starts like it (not a form: req->form stays empty). */
+static void t_form_type(const struct ports *p, int lookalike)
+{
+    static const char *const typed[] = {"application/x-www-form-urlencoded;charset=utf-8",
+                                        "application/x-www-form-urlencoded; charset=utf-8",
+                                        "application/x-www-form-urlencoded\t; q=1"};
+    static const char *const other[] = {"application/x-www-form-urlencodedx",
+                                        "application/x-www-form-urlencoded-v2",
+                                        "application/x-www-form-urlencoded,text/plain"};
+    struct req r;
+    char body[128], a[16], b[16];
+    req_init(&r, "POST");
+    rand_word(a, 1, 8), rand_word(b, 1, 8);
+    snprintf(body, sizeof body, "name=%s&tag=%s", a, b);
+    r.body = body, r.body_len = strlen(body);
+    req_header(&r, "Content-Type", (lookalike ? other : typed)[wire_rng_below(&rng, 3)]);
+    expect_same(lookalike ? "a type that only starts as application/x-www-form-urlencoded "
+                            "(...urlencodedx) is not a form"
+                          : "application/x-www-form-urlencoded followed by ';' and parameters "
+                            "is a form",
+                p->subject, p->ref, &r);
+}
+
+static void t_form_params(const struct ports *p)
+{
+    t_form_type(p, 0);
+}
+
+static void t_form_lookalike(const struct ports *p)
+{
+    t_form_type(p, 1);
+}
+
 static void t_form_bad(const struct ports *p)
 {
     struct req r;
@@ -509,7 +543,7 @@ int main(int argc, char **argv)
     if (ref == NULL)
         tap_bail_out("the reference server did not start");
     p.ref = REFSERVER_PORT;     /* by flag: it serves only the checker (refserver.h) */
-    tap_plan(15);
+    tap_plan(17);
     /* Starting is lab 03's work: a server that does not start fails every test here. */
     if (wire_call(&peer, "start", arg, strlen(arg), &ans, &alen) == 0)
         p.subject = refserver_subject_port(ans);
@@ -518,7 +552,7 @@ int main(int argc, char **argv)
     free(ans);
     void (*const tests[])(const struct ports *) = {
         t_headers, t_repeated_header, t_cookies, t_cookies_two, t_pieces, t_binary, t_form,
-        t_form_bad, t_exact_limit, t_chunked_over, t_two_lengths, t_host, t_coding,
+        t_form_params, t_form_lookalike, t_form_bad, t_exact_limit, t_chunked_over, t_two_lengths, t_host, t_coding,
         t_header_lines,
     };
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
