@@ -28,8 +28,8 @@ PKGS    := sqlite3 ncursesw libmicrohttpd libcurl libcrypto libseccomp libcjson 
 DEB_PKGS := build-essential pkg-config libsqlite3-dev libncurses-dev libmd4c-dev \
             libmicrohttpd-dev libcurl4-openssl-dev libssl-dev libseccomp-dev libcjson-dev libarchive-dev less
 # ... and what `make test` needs besides: prove (perl), tmux for the TUI tests, the sqlite3
-# program, setpriv/unshare (util-linux), ps (procps), ip (iproute2).
-TEST_DEB_PKGS := perl tmux sqlite3 util-linux procps iproute2
+# program, setpriv/unshare (util-linux), ps (procps), ip (iproute2), curl (the class server's tests).
+TEST_DEB_PKGS := perl tmux sqlite3 util-linux procps iproute2 curl
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -1,16 +1,92 @@
-/* cmd-worker.c -- `stacklab worker` (docs/server.md). Being built: says so and fails. */
+/* cmd-worker.c -- `stacklab worker --course DIR --db sqlite:PATH [--once]`: grades the
+ * class server's queued submissions (serve-worker.c) until SIGTERM or SIGINT, which end
+ * it after the job in hand. `stacklab serve` runs these; more can run apart. */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
+#include "serve-worker.h"
+#include "servedb.h"
+#include "util.h"
+
+struct cmd_worker_opts {
+    const char *course, *db;
+    int once;
+};
+
+static int cmd_worker_parse(struct cmd_ctx *ctx)
+{
+    struct cmd_worker_opts *o = ctx->opts;
+    for (int i = 1; i < ctx->argc; i++) {
+        const char *a = ctx->argv[i];
+        int more = i + 1 < ctx->argc;
+        if (strcmp(a, "--course") == 0 && more)
+            o->course = ctx->argv[++i];
+        else if (strcmp(a, "--db") == 0 && more)
+            o->db = ctx->argv[++i];
+        else if (strcmp(a, "--once") == 0)
+            o->once = 1;
+        else
+            return -1;
+    }
+    return o->course != NULL && o->db != NULL ? 0 : -1;
+}
+
+static void cmd_worker_signal(int sig)
+{
+    (void)sig;
+    worker_stop = 1;
+}
+
+/* STACKLAB_LEASE (seconds, 1 to 3600), else SERVEDB_LEASE. -1 with a message. */
+static int cmd_worker_lease(void)
+{
+    const char *env = getenv("STACKLAB_LEASE");
+    if (env == NULL || *env == '\0')
+        return SERVEDB_LEASE;
+    char *end;
+    long v = strtol(env, &end, 10);
+    if (*end != '\0' || v < 1 || v > 3600) {
+        fprintf(stderr, "stacklab: STACKLAB_LEASE must be a number of seconds from 1 to "
+                "3600, not '%s'\n", env);
+        return -1;
+    }
+    return (int)v;
+}
 
 static int cmd_worker_exec(struct cmd_ctx *ctx)
 {
-    (void)ctx;
-    fprintf(stderr, "stacklab: worker is not available yet\n");
-    return EXIT_INTERNAL;
+    const struct cmd_worker_opts *o = ctx->opts;
+    struct worker_opts wo = { .db_url = o->db, .once = o->once, .lease = cmd_worker_lease() };
+    if (wo.lease < 0)
+        return EXIT_USAGE;
+    char *errors = NULL, *root = util_realpath(o->course);
+    wo.course = root != NULL ? course_load(root, &errors) : NULL;
+    free(root);
+    if (wo.course == NULL) {
+        fprintf(stderr, "stacklab worker: --course %s: %s", o->course,
+                errors != NULL ? errors : "no such folder\n");
+        free(errors);
+        return EXIT_USAGE;
+    }
+    struct sigaction sa = { .sa_handler = cmd_worker_signal };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    char *cause = NULL;
+    int rc = worker_run(&wo, &cause);
+    if (rc < 0)
+        fprintf(stderr, "stacklab worker: %s\n", cause);
+    free(cause);
+    course_free(wo.course);
+    return rc < 0 ? EXIT_INTERNAL : rc == 1 ? EXIT_FAILED : EXIT_OK;
 }
 
 const struct cmd_entry cmd_worker_entry = {
-    .name = "worker", .usage = "(docs/server.md)", .summary = "class server: being built",
-    .parse = cmd_parse_own, .exec = cmd_worker_exec,
+    .name = "worker", .usage = "--course DIR --db sqlite:PATH [--once]",
+    .summary = "grade a class server's queued submissions (docs/server.md)",
+    .opts_size = sizeof(struct cmd_worker_opts), .parse = cmd_worker_parse,
+    .exec = cmd_worker_exec,
 };

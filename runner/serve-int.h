@@ -1,0 +1,51 @@
+/* serve-int.h -- what the HTTP layer (serve-http.c) and the endpoints (serve-api.c) share:
+ * the server, one request as the endpoints see it, and the answer they fill. */
+#ifndef STACKLAB_SERVE_INT_H
+#define STACKLAB_SERVE_INT_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+
+#include "course.h"
+#include "servedb.h"
+
+struct serve {
+    struct MHD_Daemon *daemon;
+    struct servedb *db;             /* one connection: used under lock only */
+    pthread_mutex_t lock;
+    const struct course *course;
+    int64_t queue_max;
+    unsigned port;
+};
+
+/* One request, body collected (at most SERVE_MAX_BODY bytes). */
+struct serve_req {
+    struct MHD_Connection *conn;
+    const char *url;
+    const char *rest;               /* the URL after a prefix route's path */
+    char *body;                     /* NUL-terminated; owned by the HTTP layer */
+    size_t len;
+};
+
+/* What an endpoint answers. json is sent and freed by the HTTP layer. */
+struct serve_answer {
+    unsigned status;
+    cJSON *json;
+    int64_t retry_after;            /* > 0: a Retry-After header */
+};
+
+/* Sets a to status with {"error": words}. Returns 0 (so endpoints can return it). */
+int serve_error(struct serve_answer *a, unsigned status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The endpoints (serve-api.c): each reads r and fills a; returns 0. */
+int serve_api_health(struct serve *s, const struct serve_req *r, struct serve_answer *a);
+int serve_api_enrol(struct serve *s, const struct serve_req *r, struct serve_answer *a);
+int serve_api_submit(struct serve *s, const struct serve_req *r, struct serve_answer *a);
+int serve_api_submission(struct serve *s, const struct serve_req *r, struct serve_answer *a);
+
+#endif

@@ -1,0 +1,67 @@
+/* servedb-int.h -- what a database engine gives servedb.c: a connection, its schema
+ * migrated, and each statement of enum servedb_q in the engine's own dialect. servedb.c
+ * holds every rule (what a claim is, when a job is done); an engine holds SQL and a
+ * connection only. SQLite is servedb-sqlite.c; a second engine (PostgreSQL: claims with
+ * FOR UPDATE SKIP LOCKED, workers woken by LISTEN/NOTIFY through `wait`) adds one file
+ * and one line in servedb_engines[]. */
+#ifndef STACKLAB_SERVEDB_INT_H
+#define STACKLAB_SERVEDB_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Every statement servedb.c runs. Arguments are bound in the order listed ($1, $2 ...);
+ * the columns a statement returns are listed after "->". */
+enum servedb_q {
+    SQ_BEGIN,           /* a write transaction that takes its lock at once */
+    SQ_COMMIT,
+    SQ_ROLLBACK,
+    SQ_CLASS_ADD,       /* name, code, created */
+    SQ_CLASS_BY_NAME,   /* name -> id */
+    SQ_CLASS_BY_CODE,   /* code -> id, name */
+    SQ_LEARNER_ADD,     /* class_id, name, token_hash, created */
+    SQ_LEARNER_BY_NAME, /* class_id, name -> id */
+    SQ_LEARNER_BY_HASH, /* token_hash -> id, token_hash */
+    SQ_RECENT,          /* learner, since -> count, oldest created */
+    SQ_QUEUE_SIZE,      /* -> count of jobs not done */
+    SQ_SUB_ADD,         /* learner, lab, created, archive, size -> id */
+    SQ_JOB_ADD,         /* submission_id, priority */
+    SQ_SUB_GET,         /* id, learner -> id, lab, state, priority, verdict, passed,
+                         * failed, total, duration, report (result columns NULL) */
+    SQ_POSITION,        /* priority, id -> jobs not done before it, it included */
+    SQ_CLAIM,           /* worker, now, lease_until -> submission_id, claim, attempts */
+    SQ_JOB_LOAD,        /* id -> lab, archive */
+    SQ_HEARTBEAT,       /* id, claim, lease_until (changes: 1 still ours) */
+    SQ_DONE,            /* id, claim (changes: 1 this claim completed it) */
+    SQ_RESULT_ADD,      /* id, verdict, passed, failed, total, duration, report, graded */
+    SQ_COUNT
+};
+
+/* A value bound to or read from a statement. Text and blobs read point into the engine's
+ * memory, valid until the connection's next run. */
+enum servedb_type { SV_NULL, SV_INT, SV_REAL, SV_TEXT, SV_BLOB };
+struct servedb_val {
+    enum servedb_type type;
+    int64_t i;
+    double r;
+    const void *p;          /* SV_TEXT (NUL-terminated) or SV_BLOB */
+    size_t len;
+};
+
+struct servedb_ops {
+    const char *scheme;     /* "sqlite" for "sqlite:PATH" */
+    /* Connects to `where` (the URL after "scheme:") and migrates the schema forward.
+     * Returns the connection, or NULL with an allocated *cause. */
+    void *(*open)(const char *where, char **cause);
+    void (*close)(void *conn);
+    /* Runs statement q with args; the first row's first ncols columns go to cols.
+     * *changes (when not NULL) gets the rows a write changed. Returns 1 a row, 0 none,
+     * -1 error (errmsg says why). */
+    int (*run)(void *conn, enum servedb_q q, const struct servedb_val *args, int nargs,
+               struct servedb_val *cols, int ncols, int64_t *changes);
+    const char *(*errmsg)(void *conn);
+};
+
+extern const struct servedb_ops servedb_sqlite_ops;
+
+#endif

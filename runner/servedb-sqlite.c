@@ -1,0 +1,272 @@
+/* servedb-sqlite.c -- the SQLite engine of the class server's database: one file, WAL
+ * (readers never wait for the writer), a busy timeout for the other processes (workers),
+ * the schema version in a schema_version table, and the statements of enum servedb_q in
+ * SQLite's dialect, prepared once. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "servedb-int.h"
+#include "util.h"
+
+/* Waiting for another process's write lock longer than this is an error. */
+#define SQL_BUSY_MS 10000
+#define SQL_MAX_COLS 12
+
+static const char *const sql_text[SQ_COUNT] = {
+    [SQ_BEGIN] = "BEGIN IMMEDIATE",
+    [SQ_COMMIT] = "COMMIT",
+    [SQ_ROLLBACK] = "ROLLBACK",
+    [SQ_CLASS_ADD] = "INSERT INTO classes(name, code, created) VALUES(?1, ?2, ?3)",
+    [SQ_CLASS_BY_NAME] = "SELECT id FROM classes WHERE name = ?1",
+    [SQ_CLASS_BY_CODE] = "SELECT id, name FROM classes WHERE code = ?1",
+    [SQ_LEARNER_ADD] = "INSERT INTO learners(class_id, name, token_hash, created) "
+                       "VALUES(?1, ?2, ?3, ?4)",
+    [SQ_LEARNER_BY_NAME] = "SELECT id FROM learners WHERE class_id = ?1 AND name = ?2",
+    [SQ_LEARNER_BY_HASH] = "SELECT id, token_hash FROM learners WHERE token_hash = ?1",
+    [SQ_RECENT] = "SELECT count(*), min(created) FROM submissions "
+                  "WHERE learner_id = ?1 AND created > ?2",
+    [SQ_QUEUE_SIZE] = "SELECT count(*) FROM jobs WHERE state != 'done'",
+    [SQ_SUB_ADD] = "INSERT INTO submissions(learner_id, lab, created, archive, size) "
+                   "VALUES(?1, ?2, ?3, ?4, ?5) RETURNING id",
+    [SQ_JOB_ADD] = "INSERT INTO jobs(submission_id, priority, state, claim, attempts) "
+                   "VALUES(?1, ?2, 'queued', 0, 0)",
+    [SQ_SUB_GET] = "SELECT s.id, s.lab, j.state, j.priority, r.verdict, r.passed, r.failed, "
+                   "r.total, r.duration, r.report FROM submissions s "
+                   "JOIN jobs j ON j.submission_id = s.id "
+                   "LEFT JOIN results r ON r.submission_id = s.id "
+                   "WHERE s.id = ?1 AND s.learner_id = ?2",
+    [SQ_POSITION] = "SELECT count(*) FROM jobs WHERE state != 'done' AND "
+                    "(priority < ?1 OR (priority = ?1 AND submission_id <= ?2))",
+    [SQ_CLAIM] = "UPDATE jobs SET state = 'running', claim = claim + 1, worker = ?1, "
+                 "lease_until = ?3, attempts = attempts + 1 WHERE submission_id = "
+                 "(SELECT submission_id FROM jobs WHERE state = 'queued' OR "
+                 "(state = 'running' AND lease_until < ?2) "
+                 "ORDER BY priority, submission_id LIMIT 1) "
+                 "RETURNING submission_id, claim, attempts",
+    [SQ_JOB_LOAD] = "SELECT lab, archive FROM submissions WHERE id = ?1",
+    [SQ_HEARTBEAT] = "UPDATE jobs SET lease_until = ?3 WHERE submission_id = ?1 "
+                     "AND claim = ?2 AND state = 'running'",
+    [SQ_DONE] = "UPDATE jobs SET state = 'done', lease_until = NULL WHERE submission_id = ?1 "
+                "AND claim = ?2 AND state = 'running'",
+    [SQ_RESULT_ADD] = "INSERT INTO results(submission_id, verdict, passed, failed, total, "
+                      "duration, report, graded) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+};
+
+/* Version 1: the whole schema of docs/server.md. Each step stamps its own version inside
+ * the migration's transaction, so a step is applied entirely or not at all. */
+static const char sql_schema_v1[] =
+    "CREATE TABLE schema_version(version INTEGER NOT NULL);"
+    "INSERT INTO schema_version(version) VALUES(0);"
+    "CREATE TABLE classes(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    " code TEXT NOT NULL UNIQUE, created INTEGER NOT NULL);"
+    "CREATE TABLE learners(id INTEGER PRIMARY KEY,"
+    " class_id INTEGER NOT NULL REFERENCES classes(id), name TEXT NOT NULL,"
+    " token_hash TEXT NOT NULL UNIQUE, created INTEGER NOT NULL, UNIQUE(class_id, name));"
+    "CREATE TABLE submissions(id INTEGER PRIMARY KEY,"
+    " learner_id INTEGER NOT NULL REFERENCES learners(id), lab TEXT NOT NULL,"
+    " created INTEGER NOT NULL, archive BLOB NOT NULL, size INTEGER NOT NULL);"
+    "CREATE INDEX submissions_by_learner ON submissions(learner_id, created);"
+    "CREATE TABLE jobs(submission_id INTEGER PRIMARY KEY REFERENCES submissions(id),"
+    " priority INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL"
+    " CHECK (state IN ('queued', 'running', 'done')), claim INTEGER NOT NULL DEFAULT 0,"
+    " worker TEXT, lease_until INTEGER, attempts INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX jobs_queue ON jobs(state, priority, submission_id);"
+    "CREATE TABLE results(submission_id INTEGER PRIMARY KEY REFERENCES submissions(id),"
+    " verdict TEXT NOT NULL, passed INTEGER NOT NULL, failed INTEGER NOT NULL,"
+    " total INTEGER NOT NULL, duration REAL NOT NULL, report TEXT NOT NULL,"
+    " graded INTEGER NOT NULL);"
+    "UPDATE schema_version SET version = 1;";
+
+static const char *const sql_steps[] = { sql_schema_v1 };
+#define SQL_VERSION ((int)(sizeof sql_steps / sizeof *sql_steps))
+
+struct sql_conn {
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *q[SQ_COUNT];      /* prepared on first use */
+    void *keep[SQL_MAX_COLS];       /* copies of the last row's text and blobs */
+    char err[512];
+};
+
+static int sql_fail(struct sql_conn *c, const char *what)
+{
+    snprintf(c->err, sizeof c->err, "%s: %s: %s", c->path, what, sqlite3_errmsg(c->db));
+    return -1;
+}
+
+static const char *sql_errmsg(void *conn)
+{
+    return ((struct sql_conn *)conn)->err;
+}
+
+static void sql_bind(sqlite3_stmt *s, int col, const struct servedb_val *v)
+{
+    static const size_t max_len = 0x7fffffff;
+    switch (v->type) {
+    case SV_INT: sqlite3_bind_int64(s, col, v->i); break;
+    case SV_REAL: sqlite3_bind_double(s, col, v->r); break;
+    case SV_TEXT: sqlite3_bind_text(s, col, v->p, -1, SQLITE_STATIC); break;
+    case SV_BLOB:
+        sqlite3_bind_blob(s, col, v->p, (int)(v->len < max_len ? v->len : max_len),
+                          SQLITE_STATIC);
+        break;
+    case SV_NULL: sqlite3_bind_null(s, col); break;
+    }
+}
+
+/* Column i of the current row into v; text and blobs are copied into c->keep. */
+static void sql_column(struct sql_conn *c, sqlite3_stmt *s, int i, struct servedb_val *v)
+{
+    int type = sqlite3_column_type(s, i);
+    memset(v, 0, sizeof *v);
+    if (type == SQLITE_INTEGER) {
+        *v = (struct servedb_val){ .type = SV_INT, .i = sqlite3_column_int64(s, i) };
+    } else if (type == SQLITE_FLOAT) {
+        *v = (struct servedb_val){ .type = SV_REAL, .r = sqlite3_column_double(s, i) };
+    } else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+        const void *p = type == SQLITE_TEXT ? (const void *)sqlite3_column_text(s, i)
+                                            : sqlite3_column_blob(s, i);
+        size_t n = (size_t)sqlite3_column_bytes(s, i);
+        char *copy = xmalloc(n + 1);
+        if (n > 0)
+            memcpy(copy, p, n);
+        copy[n] = '\0';
+        c->keep[i] = copy;
+        *v = (struct servedb_val){ .type = type == SQLITE_TEXT ? SV_TEXT : SV_BLOB,
+                                   .p = copy, .len = n };
+    }
+}
+
+static int sql_run(void *conn, enum servedb_q q, const struct servedb_val *args, int nargs,
+                   struct servedb_val *cols, int ncols, int64_t *changes)
+{
+    struct sql_conn *c = conn;
+    for (int i = 0; i < SQL_MAX_COLS; i++) {
+        free(c->keep[i]);
+        c->keep[i] = NULL;
+    }
+    if (c->q[q] == NULL && sqlite3_prepare_v3(c->db, sql_text[q], -1,
+                                              SQLITE_PREPARE_PERSISTENT, &c->q[q], NULL)
+                           != SQLITE_OK)
+        return sql_fail(c, "prepare");
+    sqlite3_stmt *s = c->q[q];
+    for (int i = 0; i < nargs; i++)
+        sql_bind(s, i + 1, &args[i]);
+    int rc = sqlite3_step(s);
+    int row = rc == SQLITE_ROW;
+    for (int i = 0; row && i < ncols && i < SQL_MAX_COLS; i++)
+        sql_column(c, s, i, &cols[i]);
+    while (rc == SQLITE_ROW)    /* a RETURNING statement finishes its writes */
+        rc = sqlite3_step(s);
+    if (changes != NULL)
+        *changes = sqlite3_changes64(c->db);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_DONE)
+        return sql_fail(c, q == SQ_BEGIN ? "begin" : "statement");
+    return row;
+}
+
+/* Runs sql, retrying while busy for up to SQL_BUSY_MS: switching a new file to WAL while
+ * other processes open it too can be refused at once, without the busy handler. */
+static int sql_exec(struct sql_conn *c, const char *sql)
+{
+    double deadline = util_mono() + SQL_BUSY_MS / 1000.0;
+    int rc;
+    while ((rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL)) == SQLITE_BUSY
+           && util_mono() < deadline)
+        sqlite3_sleep(5);
+    return rc == SQLITE_OK ? 0 : sql_fail(c, sql);
+}
+
+/* The schema version: 0 for an empty file, -1 (c->err) for a file that is not ours. */
+static int sql_version(struct sql_conn *c)
+{
+    sqlite3_stmt *s;
+    const char *q = "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table'),"
+                    " (SELECT count(*) FROM sqlite_master WHERE name = 'schema_version')";
+    if (sqlite3_prepare_v2(c->db, q, -1, &s, NULL) != SQLITE_OK)
+        return sql_fail(c, "read the schema");
+    int rc = sqlite3_step(s);
+    int64_t tables = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    int64_t ours = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+    sqlite3_finalize(s);
+    if (tables < 0)
+        return sql_fail(c, "read the schema");
+    if (tables == 0)
+        return 0;
+    if (ours == 0 || sqlite3_prepare_v2(c->db, "SELECT version FROM schema_version", -1, &s,
+                                        NULL) != SQLITE_OK) {
+        snprintf(c->err, sizeof c->err, "%s: not a stacklab class database", c->path);
+        return -1;
+    }
+    int version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+    sqlite3_finalize(s);
+    if (version < 0)
+        snprintf(c->err, sizeof c->err, "%s: schema_version holds no version", c->path);
+    return version;
+}
+
+/* Brings the schema up to SQL_VERSION in one transaction; refuses a newer one. */
+static int sql_migrate(struct sql_conn *c)
+{
+    if (sql_exec(c, "BEGIN IMMEDIATE") < 0)
+        return -1;
+    int version = sql_version(c), rc = version < 0 ? -1 : 0;
+    if (version > SQL_VERSION) {
+        snprintf(c->err, sizeof c->err, "%s: the class database has schema version %d, newer "
+                 "than this stacklab knows (%d); use a newer stacklab", c->path, version,
+                 SQL_VERSION);
+        rc = -1;
+    }
+    for (int v = version; rc == 0 && v < SQL_VERSION; v++)
+        if (sqlite3_exec(c->db, sql_steps[v], NULL, NULL, NULL) != SQLITE_OK)
+            rc = sql_fail(c, "migrate");
+    if (rc == 0 && sql_exec(c, "COMMIT") == 0)
+        return 0;
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return -1;
+}
+
+static void sql_close(void *conn)
+{
+    struct sql_conn *c = conn;
+    if (c == NULL)
+        return;
+    for (int i = 0; i < SQ_COUNT; i++)
+        sqlite3_finalize(c->q[i]);
+    for (int i = 0; i < SQL_MAX_COLS; i++)
+        free(c->keep[i]);
+    sqlite3_close(c->db);
+    free(c->path);
+    free(c);
+}
+
+static void *sql_open(const char *where, char **cause)
+{
+    struct sql_conn *c = xcalloc(1, sizeof *c);
+    c->path = xstrdup(where);
+    int rc = -1;
+    if (where[0] == '\0')
+        snprintf(c->err, sizeof c->err, "sqlite: the database needs a path (sqlite:PATH)");
+    else if (sqlite3_open_v2(where, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                             SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
+        sql_fail(c, "cannot open");
+    else if (sqlite3_busy_timeout(c->db, SQL_BUSY_MS), sql_exec(c, "PRAGMA journal_mode = WAL")
+             == 0 && sql_exec(c, "PRAGMA synchronous = FULL") == 0
+             && sql_exec(c, "PRAGMA foreign_keys = ON") == 0)
+        rc = sql_migrate(c);
+    if (rc == 0)
+        return c;
+    *cause = xstrdup(c->err);
+    sql_close(c);
+    return NULL;
+}
+
+const struct servedb_ops servedb_sqlite_ops = {
+    .scheme = "sqlite", .open = sql_open, .close = sql_close, .run = sql_run,
+    .errmsg = sql_errmsg,
+};

@@ -1,0 +1,123 @@
+/* servedb.h -- the class server's database (docs/server.md): classes and enrolment codes,
+ * learners and their hashed tokens, submissions with their grading jobs, and the queue
+ * workers claim from. The logic lives here once; the SQL and the connection belong to an
+ * engine (servedb-int.h), chosen by the URL's scheme: "sqlite:PATH" today. One handle
+ * serves one thread at a time. Prefix: servedb_. */
+#ifndef STACKLAB_SERVEDB_H
+#define STACKLAB_SERVEDB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct servedb;
+
+/* A job's lease when STACKLAB_LEASE does not say otherwise (seconds). */
+#define SERVEDB_LEASE 30
+/* A job claimed this many times without completing is stored as an internal failure
+ * instead of being graded again (a submission that kills every worker). */
+#define SERVEDB_MAX_ATTEMPTS 5
+/* Submissions a learner may make in SERVEDB_RATE_WINDOW seconds. */
+#define SERVEDB_RATE_MAX 10
+#define SERVEDB_RATE_WINDOW 60
+/* Jobs not done the queue holds, unless STACKLAB_QUEUE_MAX says otherwise. */
+#define SERVEDB_QUEUE_MAX 1000
+
+/* Outcomes of the calls that can refuse for a reason the client is told. */
+enum servedb_status {
+    SERVEDB_OK = 0,
+    SERVEDB_UNKNOWN_CODE,   /* enrol: no class has this code */
+    SERVEDB_TAKEN,          /* enrol: the class has a learner of this name; class: name */
+    SERVEDB_RATE,           /* submit: SERVEDB_RATE_MAX in the window already */
+    SERVEDB_FULL            /* submit: the queue holds queue_max jobs not done */
+};
+
+/* Opens the database the URL names ("sqlite:PATH"; PATH is created) and migrates its
+ * schema forward. Returns NULL with an allocated *cause (an unknown scheme, a newer
+ * schema, a file that is not ours). Close with servedb_close. */
+struct servedb *servedb_open(const char *url, char **cause);
+/* Closes; accepts NULL. */
+void servedb_close(struct servedb *db);
+/* The last error, in words ("PATH: write: database is locked"). Never NULL. */
+const char *servedb_errmsg(const struct servedb *db);
+
+/* Creates class `name` with a fresh enrolment code written into code (11 bytes: 10
+ * characters of an unambiguous alphabet and a NUL). Returns SERVEDB_OK, SERVEDB_TAKEN,
+ * or -1. */
+int servedb_class_create(struct servedb *db, const char *name, char code[11]);
+
+/* Enrols `name` in the class whose code is `code` with the token's SHA-256 (64 hex
+ * characters). class_name (cap bytes) gets the class's name. Returns SERVEDB_OK,
+ * SERVEDB_UNKNOWN_CODE, SERVEDB_TAKEN or -1. */
+int servedb_enrol(struct servedb *db, const char *code, const char *name,
+                  const char *token_hash, char *class_name, size_t cap);
+
+/* The learner whose token hashes to token_hash (64 hex characters): 1 with *learner set,
+ * 0 none, -1 error. The stored hash is compared in constant time. */
+int servedb_learner(struct servedb *db, const char *token_hash, int64_t *learner);
+
+/* Whether learner may submit at `now`: SERVEDB_OK, SERVEDB_RATE (*retry: seconds until
+ * a slot frees), SERVEDB_FULL (*retry: a guess), or -1. Nothing is written. */
+int servedb_admit(struct servedb *db, int64_t learner, int64_t now, int64_t queue_max,
+                  int64_t *retry);
+
+/* Stores a submission (the archive's len bytes) and its queued interactive job in one
+ * transaction, checking servedb_admit's rules inside it. Returns SERVEDB_OK with *id
+ * and *position set, SERVEDB_RATE or SERVEDB_FULL (with *retry), or -1. */
+int servedb_submit(struct servedb *db, int64_t learner, const char *lab, const void *data,
+                   size_t len, int64_t now, int64_t queue_max, int64_t *id,
+                   int64_t *position, int64_t *retry);
+
+/* A submission as its learner sees it. report is the runjson text when done. */
+struct servedb_sub {
+    int64_t id;
+    char lab[32];
+    char state[16];         /* queued | running | done */
+    int64_t position;       /* queued: 1 + the jobs not done ahead of it; otherwise 0 */
+    int has_result;
+    char verdict[16];
+    int passed, failed, total;
+    double duration;
+    char *report;           /* owned; NULL without a result */
+};
+/* Fills *out with submission id if it is learner's: 1, 0 (unknown or another learner's:
+ * the same answer), -1 error. Free with servedb_sub_free. */
+int servedb_submission(struct servedb *db, int64_t learner, int64_t id,
+                       struct servedb_sub *out);
+void servedb_sub_free(struct servedb_sub *s);
+
+/* A claimed job. archive is owned (servedb_job_free). */
+struct servedb_job {
+    int64_t id;             /* the submission's */
+    int64_t claim;          /* the claim's identity: heartbeat and complete name it */
+    int64_t attempts;       /* this claim included */
+    char lab[32];
+    void *archive;
+    size_t size;
+};
+/* Claims the first job by (priority, id) that is queued or whose lease ended before now,
+ * for `worker` until now + lease (one transaction). 1 claimed, 0 none, -1 error. */
+int servedb_claim(struct servedb *db, const char *worker, int64_t now, int64_t lease,
+                  struct servedb_job *job);
+void servedb_job_free(struct servedb_job *job);
+
+/* Extends the lease of job (id, claim) to lease_until while the claim is still its own:
+ * 1 extended, 0 the job is no longer this claim's (stop working on it), -1 error. */
+int servedb_heartbeat(struct servedb *db, int64_t id, int64_t claim, int64_t lease_until);
+
+/* What a grading found; report is the runjson text. */
+struct servedb_result {
+    const char *verdict;
+    int passed, failed, total;
+    double duration;
+    const char *report;
+};
+/* Marks job (id, claim) done and stores its result, in one transaction, only if the job
+ * is still running under this claim: 1 stored, 0 not (another claim owns it, or it is
+ * done), -1 error (nothing stored). */
+int servedb_complete(struct servedb *db, int64_t id, int64_t claim,
+                     const struct servedb_result *r, int64_t now);
+
+/* Jobs not done. -1 on error. */
+int64_t servedb_queue_size(struct servedb *db);
+
+#endif
