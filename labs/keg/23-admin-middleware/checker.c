@@ -17,9 +17,7 @@
 #include "wire.h"
 #include "httpcheck.h"
 #include "refserver.h"
-
-/* The reference side runs the driver's app (ops.h). */
-#include "ops.h"
+#include "ops.h"            /* the driver's app: the reference side runs it too */
 
 static struct wire_rng rng;
 static struct wire_peer peer;
@@ -83,27 +81,34 @@ static void both_exec(const char *sql)
     wire_buf_free(&rc);
 }
 
+/* Compares the driver's answer to the frame `name` with the reference's (want, freed),
+ * each under "LABEL:\n". */
+static void frame_fact(struct hc_story *st, const char *label, const char *name,
+                       const char *arg, struct wire_buf *want)
+{
+    char *got = ask(name, arg);
+    struct wire_buf side[2] = { { 0 }, { 0 } };
+    wire_buf_add(want, "", 0);
+    const char *text[2] = { got, want->data };
+    for (int i = 0; i < 2; i++) {
+        wire_buf_str(&side[i], label);
+        wire_buf_str(&side[i], ":\n");
+        wire_buf_str(&side[i], text[i]);
+        wire_buf_add(&side[i], "", 0);
+    }
+    hc_fact(st, side[0].data, side[1].data);
+    free(got);
+    for (int i = 0; i < 2; i++)
+        wire_buf_free(&side[i]);
+    wire_buf_free(want);
+}
+
 /* Compares the rows of sql in both databases. */
 static void sql_fact(struct hc_story *st, const char *label, const char *sql)
 {
     struct wire_buf want = { 0 };
-    char *got = ask("text", sql);
     lab23_text(ref.db, sql, &want);
-    wire_buf_add(&want, "", 0);
-    struct wire_buf g = { 0 }, w = { 0 };
-    wire_buf_str(&g, label);
-    wire_buf_str(&g, ":\n");
-    wire_buf_str(&g, got);
-    wire_buf_add(&g, "", 0);
-    wire_buf_str(&w, label);
-    wire_buf_str(&w, ":\n");
-    wire_buf_str(&w, want.data);
-    wire_buf_add(&w, "", 0);
-    hc_fact(st, g.data, w.data);
-    free(got);
-    wire_buf_free(&want);
-    wire_buf_free(&g);
-    wire_buf_free(&w);
+    frame_fact(st, label, "text", sql, &want);
 }
 
 /* text with every CSRF token replaced by "(token)"; the token itself into tok (kept when
@@ -392,14 +397,10 @@ static void t_hosts(const char *name)
                                  "example.com" };
     for (size_t i = 0; i < sizeof dflt / sizeof dflt[0]; i++) {
         struct wire_buf want = { 0 };
-        char *got = ask("bare", dflt[i]), g[300], w[300];
+        char label[80];
         lab23_bare(ref.bare_app, dflt[i], &want);
-        snprintf(g, sizeof g, "default allowed_hosts, Host %s: %s", dflt[i], got);
-        snprintf(w, sizeof w, "default allowed_hosts, Host %s: %s", dflt[i],
-                 want.data != NULL ? want.data : "");
-        hc_fact(&st, g, w);
-        free(got);
-        wire_buf_free(&want);
+        snprintf(label, sizeof label, "default allowed_hosts, Host %s", dflt[i]);
+        frame_fact(&st, label, "bare", dflt[i], &want);
     }
     pair_free(&p);
     hc_story_end(&st, name);
@@ -639,6 +640,93 @@ static void t_csrf(const char *name)
     hc_story_end(&st, name);
 }
 
+/* GET /note?level=LEVEL&text=TEXT (encoded), with &next=NEXT when next is not NULL. */
+static void note(struct hc_story *st, struct pair *p, int level, const char *text, const char *next)
+{
+    char target[300], *enc = vial_percent_encode(text, 0);
+    snprintf(target, sizeof target, "/note?level=%d&text=%s%s%s", level, enc ? enc : "",
+             next != NULL ? "&next=" : "", next != NULL ? next : "");
+    free(enc);
+    step(st, p, "GET", target, NULL, NULL);
+}
+
+static void t_messages(const char *name)
+{
+    static const int levels[] = { 5, 10, 19, 20, 25, 30, 35, 40 };
+    static const char held[] = "SELECT data FROM keg_session WHERE instr(data, '_messages')";
+    static const char *const reads[] = { "/notes?again=%s", "/notes", "/notes?late=%s",
+                                          "/hello", "/notes?nullctx=1", "/notes" };
+    struct hc_story st = { 0 };
+    struct pair p;
+    char text[80], word[10], target[80];
+    pair_new(&p);
+    step(&st, &p, "GET", "/notes", NULL, NULL);
+    int n = 3 + (int)wire_rng_below(&rng, 4);
+    for (int i = 0; i < n; i++) {
+        item_name(text, sizeof text, i);
+        note(&st, &p, levels[wire_rng_below(&rng, 8)], text, NULL);
+    }
+    note(&st, &p, KEG_MSG_INFO, "", NULL);
+    step(&st, &p, "GET", "/note?level=40", NULL, NULL);
+    note(&st, &p, KEG_MSG_INFO - 1, "below INFO", NULL);
+    note(&st, &p, KEG_MSG_INFO, "at INFO", NULL);
+    step(&st, &p, "GET", "/hello", NULL, NULL);
+    item_name(text, sizeof text, n);
+    note(&st, &p, levels[3 + wire_rng_below(&rng, 5)], text, "/hello");
+    sql_fact(&st, "sessions holding messages", held);
+    wire_rng_word(&rng, word, lower, sizeof lower - 1, 3, 8);
+    for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
+        snprintf(target, sizeof target, reads[i], word);
+        step(&st, &p, "GET", target, NULL, NULL);
+    }
+    sql_fact(&st, "sessions holding messages", held);
+    struct wire_buf want = { 0 };
+    lab23_plain(ref.plain_app, "/note?level=25&text=x", &want);
+    frame_fact(&st, "a site with sessions but no messages, GET /note?level=25&text=x",
+               "plain", "/note?level=25&text=x", &want);
+    pair_free(&p);
+    hc_story_end(&st, name);
+}
+
+static void t_admin_messages(const char *name)
+{
+    struct hc_story st = { 0 };
+    struct pair p;
+    char boss[24], names[4][64], w[10], form[400], target[80], fresh[64];
+    reset_shop();
+    add_items(2, names);
+    add_user(boss, 1, 1, 1);
+    pair_new(&p);
+    admin_login(&st, &p, boss);
+    wire_rng_word(&rng, w, lower, sizeof lower - 1, 3, 7);
+    snprintf(fresh, sizeof fresh, "%s<script>alert(\"x\")</script>'&", w);
+    char *enc = vial_percent_encode(fresh, 0), *ename = enc != NULL ? enc : "x";
+    step(&st, &p, "GET", "/admin/shop/item/add/", NULL, NULL);
+    snprintf(form, sizeof form, "csrfmiddlewaretoken={csrf}&name=%s&qty=%d&active=on", ename,
+             (int)wire_rng_below(&rng, 9));
+    step(&st, &p, "POST", "/admin/shop/item/add/", form, NULL);
+    step(&st, &p, "GET", "/hello", NULL, NULL);
+    step(&st, &p, "GET", "/admin/shop/item/", NULL, NULL);
+    step(&st, &p, "GET", "/admin/shop/item/", NULL, NULL);
+    int id = 1 + (int)wire_rng_below(&rng, 2);
+    snprintf(target, sizeof target, "/admin/shop/item/%d/change/", id);
+    step(&st, &p, "GET", target, NULL, NULL);
+    step(&st, &p, "POST", target, "csrfmiddlewaretoken={csrf}&name=&qty=1", NULL);
+    snprintf(form, sizeof form, "csrfmiddlewaretoken={csrf}&name=%s+%d&qty=%d", ename, id,
+             (int)wire_rng_below(&rng, 9));
+    step(&st, &p, "POST", target, form, NULL);
+    step(&st, &p, "GET", "/admin/", NULL, NULL);
+    snprintf(target, sizeof target, "/admin/shop/item/%d/delete/", 3 - id);
+    step(&st, &p, "GET", target, NULL, NULL);
+    step(&st, &p, "POST", target, "csrfmiddlewaretoken={csrf}", NULL);
+    step(&st, &p, "GET", "/admin/shop/item/", NULL, NULL);
+    step(&st, &p, "POST", "/admin/shop/tag/add/", "csrfmiddlewaretoken={csrf}&label=t", NULL);
+    step(&st, &p, "GET", "/admin/shop/tag/", NULL, NULL);
+    free(enc);
+    pair_free(&p);
+    hc_story_end(&st, name);
+}
+
 static const struct {
     void (*fn)(const char *name);
     const char *name;
@@ -659,6 +747,10 @@ static const struct {
     { t_perms, "admin: permission rows made at install; view, add, change and delete each "
       "checked, directly or through a group" },
     { t_csrf, "admin: a POST without a valid CSRF token changes nothing" },
+    { t_messages, "messages: in the session until a page reads them, then gone; below INFO "
+      "and empty ones dropped; tags; a template; none without keg_messages_install" },
+    { t_admin_messages, "admin: the added, changed and deleted messages, shown once on the "
+      "next admin page, the object's name escaped" },
 };
 
 int main(int argc, char **argv)

@@ -7,7 +7,9 @@
  *   "exec SQL"                   keg_db_exec's result (rows of users, items, perms)
  *   "text SQL"                   the rows, columns separated by '|', one a line
  *   "bare HOST"                  the status line of GET /hello with that Host on a second
- *                                app whose allowed_hosts is the default */
+ *                                app whose allowed_hosts is the default
+ *   "plain TARGET"               the status line and body of GET TARGET on a third app,
+ *                                with sessions but no messages */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +55,8 @@ static void driver_frame(void *state, const char *name, char *data, size_t len,
         lab23_text(w->s.db, data, out);
     else if (strcmp(name, "bare") == 0)
         lab23_bare(w->s.bare_app, data, out);
+    else if (strcmp(name, "plain") == 0)
+        lab23_plain(w->s.plain_app, data, out);
     else
         wire_buf_str(out, "unknown frame");
 }

@@ -137,11 +137,25 @@ void keg_admin_esc(struct keg_sql *b, const char *s)
     }
 }
 
-void keg_admin_begin(struct keg_sql *b, const char *title)
+void keg_admin_begin(struct keg_sql *b, vial_request *req, const char *title)
 {
+    size_t n = 0;
+    const struct keg_message *m = keg_messages(req, &n);
     keg_sql_add(b, "<!DOCTYPE html>\n<html><head><title>");
     keg_admin_esc(b, title);
-    keg_sql_add(b, "</title></head><body>\n<h1>");
+    keg_sql_add(b, "</title></head><body>\n");
+    if (n > 0)
+        keg_sql_add(b, "<ul class=\"messagelist\">\n");
+    for (size_t i = 0; i < n; i++) {
+        keg_sql_add(b, m[i].tags[0] != '\0' ? "<li class=\"" : "<li");
+        keg_admin_esc(b, m[i].tags);
+        keg_sql_add(b, m[i].tags[0] != '\0' ? "\">" : ">");
+        keg_admin_esc(b, m[i].message);
+        keg_sql_add(b, "</li>\n");
+    }
+    if (n > 0)
+        keg_sql_add(b, "</ul>\n");
+    keg_sql_add(b, "<h1>");
     keg_admin_esc(b, title);
     keg_sql_add(b, "</h1>\n");
 }
@@ -216,7 +230,7 @@ static int keg_admin_login_page(vial_request *req, vial_response *res, const cha
                                 int failed)
 {
     struct keg_sql b = { 0 };
-    keg_admin_begin(&b, "Log in");
+    keg_admin_begin(&b, req, "Log in");
     if (failed)
         keg_sql_add(&b, "<p class=\"errornote\">" KEG_ADMIN_LOGIN_ERROR "</p>\n");
     keg_sql_add(&b, "<form method=\"post\">\n");
@@ -267,7 +281,7 @@ static int keg_admin_index(vial_request *req, vial_response *res)
 {
     struct keg_admin *a = keg_admin_site(req)->admin;
     struct keg_sql b = { 0 };
-    keg_admin_begin(&b, "Site administration");
+    keg_admin_begin(&b, req, "Site administration");
     keg_sql_add(&b, "<ul>\n");
     for (size_t i = 0; i < a->n; i++) {
         const keg_model *m = a->models[i]->m;

@@ -32,8 +32,10 @@ int keg_admin_can(vial_request *req, const keg_model *m, const char *action);
 
 /* Appends s with & < > " ' escaped (keg_form_render's escaping). */
 void keg_admin_esc(struct keg_sql *b, const char *s);
-/* Starts a page: the doctype, the <title> and the <h1>, both "TITLE" (escaped). */
-void keg_admin_begin(struct keg_sql *b, const char *title);
+/* Starts a page: the doctype, the <title>, the messages of req (keg_messages: read now)
+ * in a <ul class="messagelist"> when there are any, and the <h1>; TITLE and each
+ * message escaped. */
+void keg_admin_begin(struct keg_sql *b, vial_request *req, const char *title);
 /* Appends the hidden csrfmiddlewaretoken input of req (keg_csrf_token) and a newline. */
 void keg_admin_csrf_input(struct keg_sql *b, vial_request *req);
 /* Ends the page and makes it res's answer with `status`, text/html and never_cache's

@@ -28,9 +28,14 @@ static int keg_admin_to_list(vial_request *req, vial_response *res, const keg_mo
     return ok ? 0 : 500;
 }
 
-/* Appends the text of field f of obj as the changelist shows it, escaped: "-" for NULL,
- * True/False for a bool, a number in decimal, a datetime as keg stores it. */
-static void keg_admin_cell(struct keg_sql *b, const void *obj, const keg_field *f)
+/* How text is appended: escaped for a page (keg_admin_esc), as it is for a message
+ * (keg_sql_add: the page that shows the message escapes it). */
+typedef void (*keg_admin_put)(struct keg_sql *b, const char *s);
+
+/* Appends the text of field f of obj as the changelist shows it, through put: "-" for
+ * NULL, True/False for a bool, a number in decimal, a datetime as keg stores it. */
+static void keg_admin_cell(struct keg_sql *b, const void *obj, const keg_field *f,
+                           keg_admin_put put)
 {
     char buf[24];
     keg_value v = keg_field_value(obj, f, buf);
@@ -41,7 +46,7 @@ static void keg_admin_cell(struct keg_sql *b, const void *obj, const keg_field *
     else if (v.type == KEG_INT)
         keg_sql_printf(b, "%lld", v.i);
     else
-        keg_admin_esc(b, v.s);
+        put(b, v.s);
 }
 
 /* The object's id. */
@@ -53,11 +58,11 @@ static long long keg_admin_id(const void *obj)
 
 /* Appends the object's label: its first list_display cell, else "MODEL object (ID)". */
 static void keg_admin_label(struct keg_sql *b, const struct keg_admin_model *am,
-                            const void *obj)
+                            const void *obj, keg_admin_put put)
 {
     const char *const *ld = am->o.list_display;
     if (ld != NULL && ld[0] != NULL)
-        keg_admin_cell(b, obj, keg_model_field(am->m, ld[0]));
+        keg_admin_cell(b, obj, keg_model_field(am->m, ld[0]), put);
     else
         keg_sql_printf(b, "%s object (%lld)", am->m->name, keg_admin_id(obj));
 }
@@ -165,9 +170,9 @@ static void keg_admin_table(struct keg_sql *b, const vial_request *req,
                 keg_sql_printf(b, "%lld/change/\">", keg_admin_id(obj));
             }
             if (plain)
-                keg_admin_label(b, am, obj);
+                keg_admin_label(b, am, obj, keg_admin_esc);
             else
-                keg_admin_cell(b, obj, keg_model_field(am->m, ld[i]));
+                keg_admin_cell(b, obj, keg_model_field(am->m, ld[i]), keg_admin_esc);
             keg_sql_add(b, i == 0 ? "</a></td>" : "</td>");
         }
         keg_sql_add(b, "</tr>\n");
@@ -185,7 +190,7 @@ static int keg_admin_list_page(vial_request *req, vial_response *res,
     char title[KEG_IDENT_MAX + 32];
     snprintf(title, sizeof title, "Select %s to %s", m->name, change ? "change" : "view");
     struct keg_sql b = { 0 };
-    keg_admin_begin(&b, title);
+    keg_admin_begin(&b, req, title);
     const char *const *sf = am->o.search_fields;
     if (sf != NULL && sf[0] != NULL) {
         keg_sql_add(&b, "<form id=\"changelist-search\" method=\"get\"><input type=\"text\" "
@@ -309,7 +314,7 @@ static int keg_admin_form_page(vial_request *req, vial_response *res,
     if (html == NULL)
         return 500;
     struct keg_sql b = { 0 };
-    keg_admin_begin(&b, title);
+    keg_admin_begin(&b, req, title);
     if (editable) {
         keg_sql_add(&b, "<form method=\"post\">\n");
         keg_admin_csrf_input(&b, req);
@@ -344,8 +349,34 @@ static void *keg_admin_new(const struct keg_admin_model *am)
     return obj;
 }
 
-/* A POST of the add or change form: saved (302 to the changelist) or shown again with
- * its errors (200). obj is a new object or the row being changed. */
+/* The object's label as text, not escaped. Caller frees; NULL when out of memory. */
+static char *keg_admin_label_text(const struct keg_admin_model *am, const void *obj)
+{
+    struct keg_sql b = { 0 };
+    keg_sql_add(&b, "");
+    keg_admin_label(&b, am, obj, keg_sql_add);
+    return keg_sql_steal(&b);
+}
+
+/* Django's message_user after a save or a delete: the KEG_MSG_SUCCESS message
+ * The MODEL "LABEL" was VERB successfully. (nothing when label is NULL). A message that
+ * cannot be stored does not undo the write: its status is dropped. */
+static void keg_admin_tell(vial_request *req, const keg_model *m, const char *label,
+                           const char *verb)
+{
+    struct keg_sql b = { 0 };
+    if (label == NULL)
+        return;
+    keg_sql_printf(&b, "The %s \"%s\" was %s successfully.", m->name, label, verb);
+    char *text = keg_sql_steal(&b);
+    if (text != NULL)
+        keg_message_add(req, KEG_MSG_SUCCESS, text);
+    free(text);
+}
+
+/* A POST of the add or change form: saved (302 to the changelist, with the message
+ * "added" or "changed") or shown again with its errors (200). obj is a new object or
+ * the row being changed. */
 static int keg_admin_save(vial_request *req, vial_response *res,
                           const struct keg_admin_model *am, void *obj, const char *title,
                           long long delete_id)
@@ -356,11 +387,15 @@ static int keg_admin_save(vial_request *req, vial_response *res,
     keg_form *f = keg_form_new(&am->def, &req->form);
     if (f == NULL)
         return 500;
-    int rc = keg_admin_id(obj) != 0 ? keg_form_set_instance(f, obj) : 0;
+    int adding = keg_admin_id(obj) == 0;
+    int rc = adding ? 0 : keg_form_set_instance(f, obj);
     if (rc == 0 && keg_form_is_valid(f, db)) {
         rc = keg_form_save(db, f, obj);
         if (rc == 0) {
             keg_form_free(f);
+            char *label = keg_admin_label_text(am, obj);
+            keg_admin_tell(req, am->m, label, adding ? "added" : "changed");
+            free(label);
             return keg_admin_to_list(req, res, am->m);
         }
         rc = keg_form_add_error(f, NULL, keg_db_error(db));
@@ -452,21 +487,25 @@ int keg_admin_delete(vial_request *req, vial_response *res)
         return rc;
     struct keg_sql b = { 0 };
     if (strcmp(req->method, "POST") == 0) {
-        rc = keg_delete(keg_request_db(req), obj);
+        char *label = keg_admin_label_text(am, obj);  /* before keg_delete zeroes the id */
+        rc = label != NULL ? keg_delete(keg_request_db(req), obj) : KEG_ENOMEM;
+        if (rc == 0)
+            keg_admin_tell(req, am->m, label, "deleted");
+        free(label);
         if (rc != KEG_EPROTECTED) {
             keg_obj_free(obj);
             return rc == 0 ? keg_admin_to_list(req, res, am->m) : 500;
         }
         char title[KEG_IDENT_MAX + 16];
         snprintf(title, sizeof title, "Cannot delete %s", am->m->name);
-        keg_admin_begin(&b, title);
+        keg_admin_begin(&b, req, title);
         keg_sql_printf(&b, "<p>Deleting the %s \"", am->m->name);
-        keg_admin_label(&b, am, obj);
+        keg_admin_label(&b, am, obj, keg_admin_esc);
         keg_sql_add(&b, "\" would require deleting protected related objects.</p>\n");
     } else {
-        keg_admin_begin(&b, "Are you sure?");
+        keg_admin_begin(&b, req, "Are you sure?");
         keg_sql_printf(&b, "<p>Are you sure you want to delete the %s \"", am->m->name);
-        keg_admin_label(&b, am, obj);
+        keg_admin_label(&b, am, obj, keg_admin_esc);
         keg_sql_add(&b, "\"?</p>\n<form method=\"post\">\n");
         keg_admin_csrf_input(&b, req);
         keg_sql_add(&b, "<input type=\"submit\" value=\"Yes, I'm sure\">\n</form>\n");

@@ -83,6 +83,8 @@ struct keg_site {
     int sessions, csrf;             /* [lab 21] 1 once keg_sessions_install,
                                        keg_csrf_install added their hooks */
     int middleware;                 /* [lab 23] 1 once keg_middleware_install ran */
+    int messages;                   /* [lab 23] 1 once keg_messages_install added its
+                                       hook */
     struct keg_admin *admin;        /* [lab 23] owned: the admin's models and prefix */
 };
 

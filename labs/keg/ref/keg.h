@@ -833,7 +833,7 @@ int keg_redirect_next(vial_request *req, vial_response *res);
  *                 DisallowedHost)
  *   csrf          keg_csrf_install
  *   auth          keg_auth_install
- *   messages      nothing: keg has no messages framework (the place is kept)
+ *   messages      keg_messages_install (below)
  *   clickjacking  after: X-Frame-Options: DENY, unless the response has one
  * Before-request hooks run only for a request that matched a route, so a 404 is never
  * refused by the host check (its headers are added all the same).
@@ -841,6 +841,55 @@ int keg_redirect_next(vial_request *req, vial_response *res);
  * other installs). 0 (a second call does nothing), KEG_EINVALID for NULL or a site
  * without a database, or the status of the first layer that failed. */
 int keg_middleware_install(keg_site *site);
+
+/* Messages: Django's messages framework (django.contrib.messages) with its session
+ * storage. A view adds a message ("The item was saved."); it waits in req's database
+ * session (lab 21) until a page reads it, after the redirect that usually follows, and
+ * is then gone; a message no page reads stays for the next one. An anonymous visitor
+ * gets a session for it, as in Django. The session holds them under the name
+ * "_messages" (Django's SessionStorage key) as "LEVEL=TEXT&LEVEL=TEXT" in the order
+ * added, LEVEL in decimal and TEXT percent-encoded by vial_percent_encode(text, 0):
+ * level 25 and "a&b" give "25=a%26b". Levels and tags are Django's; a level below
+ * KEG_MESSAGE_LEVEL (Django's MESSAGE_LEVEL default, INFO) is dropped. Every function
+ * below returns KEG_EINVALID (or NULL) for a request whose site has no messages
+ * installed (Django's MessageFailure). */
+#define KEG_MSG_DEBUG 10        /* tag "debug" */
+#define KEG_MSG_INFO 20         /* tag "info" */
+#define KEG_MSG_SUCCESS 25      /* tag "success" */
+#define KEG_MSG_WARNING 30      /* tag "warning" */
+#define KEG_MSG_ERROR 40        /* tag "error"; any other level has the tag "" */
+#define KEG_MESSAGE_LEVEL KEG_MSG_INFO
+
+/* One message read: Django's Message without extra_tags. */
+struct keg_message {
+    int level;
+    const char *tags;           /* the level's tag, "" for another level (static) */
+    const char *message;        /* the text as added */
+};
+
+/* Django's MessageMiddleware: adds the teardown hook that frees what keg_messages kept.
+ * Needs keg_sessions_install first. Once per site (later calls do nothing). 0,
+ * KEG_EINVALID for NULL or a site without sessions, KEG_ENOMEM. */
+int keg_messages_install(keg_site *site);
+/* Django's messages.add_message(request, level, message): appends the message to the
+ * session's "_messages" (the session saves it after the view). 0 also when it is dropped:
+ * a level below KEG_MESSAGE_LEVEL, text NULL or "". Else a status. */
+int keg_message_add(vial_request *req, int level, const char *text);
+/* Iterating Django's get_messages(request): the session's messages, then those added
+ * during this request after them, in order, *n their count (n may be NULL). Reading
+ * removes "_messages" from the session (when it is there: a session without messages
+ * is not touched), so they are not shown again; the request keeps them, and a second
+ * call returns them again with any added since (as iterating Django's storage twice).
+ * Owned by req until its teardown. NULL when there are none. */
+const struct keg_message *keg_messages(vial_request *req, size_t *n);
+/* Django's messages context processor, for a template rendered by a view: keg_messages
+ * (so they are read) into the list "messages" of ctx, each item with "message", "tags"
+ * and "level":
+ *   {% for m in messages %}<li class="{{ m.tags }}">{{ m.message }}</li>{% endfor %}
+ * (Django's Message has .message too; vial prints nothing for {{ m }} of a list item).
+ * No messages: no list, so {% if messages %} is false. 0, KEG_EINVALID for NULL ctx,
+ * KEG_ENOMEM. */
+int keg_messages_context(vial_request *req, vial_ctx *ctx);
 
 /* Django's ModelAdmin options. The arrays are NULL-ended field names of the model (fields
  * with a column) and are not copied: they must live as long as the site (static tables).
@@ -870,7 +919,10 @@ int keg_admin_register(keg_site *site, const keg_model *m, const struct keg_admi
  * CSRF and auth): KEG_EINVALID otherwise, or for a NULL site or prefix. Pages are
  * text/html; charset=utf-8 with Cache-Control: max-age=0, no-cache, no-store,
  * must-revalidate, private (Django's never_cache); lab 23 gives their exact HTML, every
- * stored value escaped (& < > " ' as keg_form_render does).
+ * stored value escaped (& < > " ' as keg_form_render does). A saved add or change and a
+ * delete add a KEG_MSG_SUCCESS message (Django's message_user): The MODEL "LABEL" was
+ * added successfully. (changed, deleted), which the next admin page shows: every page
+ * reads the messages (keg_messages) and lists them, escaped, before its <h1>.
  *   PREFIX/login/                      GET the form, POST username/password/next: an
  *                                      active staff user is logged in (keg_login) and
  *                                      sent to next when local, else to PREFIX/

@@ -1,6 +1,6 @@
 /* middleware.c -- Django's MIDDLEWARE stack on vial's hooks [lab 23]: security headers
- * on every response, the session, the Host check of CommonMiddleware, CSRF, auth and
- * X-Frame-Options, installed in Django's order from one table. */
+ * on every response, the session, the Host check of CommonMiddleware, CSRF, auth,
+ * messages and X-Frame-Options, installed in Django's order from one table. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,7 +130,7 @@ static const struct {
     { "common", keg_mw_common_install },
     { "csrf", keg_csrf_install },
     { "auth", keg_auth_install },
-    { "messages", NULL },
+    { "messages", keg_messages_install },
     { "clickjacking", keg_mw_clickjacking_install },
 };
 /* SOLUTION(23) END */

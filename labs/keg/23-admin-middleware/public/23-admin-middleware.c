@@ -2,7 +2,8 @@
  * errors, the Host check, HSTS on a secure request, then the admin of one model through
  * vial's in-process test client (it keeps cookies like a browser): the login redirect,
  * the admin's login page, the changelist with search, filter and pages, add, change and
- * delete with their CSRF tokens, permissions, and escaping. Run with
+ * delete with their CSRF tokens and their messages, permissions, and escaping; then
+ * messages of a view's own, read by a template. Run with
  * `make test LAB=23`; debug with `gdb build/tests/23-admin-middleware`. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,35 @@ static int view_hello(vial_request *req, vial_response *res)
 {
     (void)req;
     return vial_response_text(res, 200, "text/plain", "hello\n");
+}
+
+/* GET /note?level=N&text=T: keg_message_add's result. */
+static int view_note(vial_request *req, vial_response *res)
+{
+    const char *lv = vial_request_arg(req, "level");
+    char line[40];
+    snprintf(line, sizeof line, "%d", keg_message_add(req, lv ? (int)strtol(lv, NULL, 10) : 0,
+                                                      vial_request_arg(req, "text")));
+    return vial_response_text(res, 200, "text/plain", line);
+}
+
+/* GET /notes: the messages, read through keg_messages_context by a template. */
+static int view_notes(vial_request *req, vial_response *res)
+{
+    vial_ctx *ctx = vial_ctx_new();
+    if (ctx == NULL || keg_messages_context(req, ctx) != 0) {
+        vial_ctx_free(ctx);
+        return 500;
+    }
+    char *out = vial_render_string(req->app, "notes", "{% for m in messages %}"
+                                   "<li class=\"{{ m.tags }}\">{{ m.message }}</li>"
+                                   "{% endfor %}", ctx, NULL);
+    vial_ctx_free(ctx);
+    if (out == NULL)
+        return 500;
+    vial_response_text(res, 200, "text/plain", out);
+    free(out);
+    return 0;
 }
 
 static const char *header(const vial_response *r, const char *name)
@@ -119,6 +149,8 @@ int main(void)
     if (site == NULL || keg_create_table(db, &shop_item) != 0)
         BAIL_OUT("could not make a site");
     vial_app_route(app, "GET", "/hello", NULL, view_hello);
+    vial_app_route(app, "GET", "/note", NULL, view_note);
+    vial_app_route(app, "GET", "/notes", NULL, view_notes);
     struct keg_admin_options o = { .list_display = item_display, .search_fields = item_search,
                                    .list_filter = item_filter, .per_page = 2 };
     is_int(keg_middleware_install(site), 0, "keg_middleware_install");
@@ -202,6 +234,16 @@ int main(void)
     post(c, "/admin/shop/item/add/", form, &r);
     is_str(header(&r, "Location"), "/admin/shop/item/", "added: back to the list");
     vial_response_free(&r);
+    get(c, "/hello", &r);
+    vial_response_free(&r);
+    get(c, "/admin/shop/item/", &r);
+    like(body(&r), "<body>\n<ul class=\"messagelist\">\n<li class=\"success\">The item "
+         "&quot;washer&quot; was added successfully.</li>\n</ul>\n<h1>Select item to change",
+         "the next admin page shows the message");
+    vial_response_free(&r);
+    get(c, "/admin/shop/item/", &r);
+    ok(strstr(body(&r), "messagelist") == NULL, "shown once: gone on the next page");
+    vial_response_free(&r);
     post(c, "/admin/shop/item/add/", "name=x&qty=1", &r);
     is_int(r.status, 403, "a POST without the token is refused");
     vial_response_free(&r);
@@ -222,9 +264,35 @@ int main(void)
     post(c, "/admin/shop/item/4/delete/", form, &r);
     is_int(r.status, 302, "deleted");
     vial_response_free(&r);
+    get(c, "/admin/", &r);
+    like(body(&r), "<li class=\"success\">The item &quot;washer&quot; was deleted "
+         "successfully.</li>", "the delete message");
+    vial_response_free(&r);
     n = -1;
     keg_db_query_int(db, "SELECT count(*) FROM shop_item", NULL, 0, &n);
     is_int(n, 3, "three items left");
+
+    get(c, "/note?level=10&text=debug", &r);
+    is_str(body(&r), "0", "a debug message is dropped (0, not an error)");
+    vial_response_free(&r);
+    get(c, "/note?level=30&text=%3Cb%3Elow%3C%2Fb%3E", &r);
+    vial_response_free(&r);
+    get(c, "/note?level=20&text=fyi", &r);
+    vial_response_free(&r);
+    keg_rows *rows = NULL;
+    keg_db_query(db, "SELECT data FROM keg_session WHERE instr(data, '_messages') > 0", NULL,
+                 0, &rows);
+    like(rows != NULL && keg_rows_next(rows) == 1 ? keg_rows_text(rows, 0, NULL) : "(no row)",
+         "_messages=30%3D%253Cb%253Elow%253C%252Fb%253E%2620%3Dfyi",
+         "stored in the session as LEVEL=TEXT pairs, encoded again as its value");
+    keg_rows_close(rows);
+    get(c, "/notes", &r);
+    is_str(body(&r), "<li class=\"warning\">&lt;b&gt;low&lt;/b&gt;</li>"
+           "<li class=\"info\">fyi</li>", "read in order, tags, escaped by the template");
+    vial_response_free(&r);
+    get(c, "/notes", &r);
+    is_str(body(&r), "", "read once");
+    vial_response_free(&r);
 
     vial_client_free(c);
     keg_site_free(site);
