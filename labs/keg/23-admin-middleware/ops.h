@@ -174,9 +174,9 @@ struct lab23_site {
 
 /* Builds the app on a fresh database at dbpath with the settings of arg, "PER_PAGE HSTS
  * ALLOWED_HOSTS" (ALLOWED_HOSTS may be absent). Writes the result of each install into
- * out ("middleware 0 register 0 0 install 0 again -6 bare -6 messages -6 -6": a second
- * install, an admin on a site without middleware, keg_messages_install of NULL and of a
- * site without sessions are refused). 0, or -1 when the app could not be
+ * out ("middleware 0 register 0 0 install 0 again -6 bare -6 messages -6 -6 -6": a second
+ * install, an admin on a site without middleware, keg_message_add of a NULL request,
+ * keg_messages_install of NULL and of a site without sessions are refused). 0, or -1 when the app could not be
  * made. */
 static int lab23_setup(struct lab23_site *s, const char *dbpath, const char *arg,
                        struct wire_buf *out)
@@ -217,6 +217,7 @@ static int lab23_setup(struct lab23_site *s, const char *dbpath, const char *arg
     dflt.allowed_hosts = NULL;
     s->bare_site = s->bare_app != NULL ? keg_site_new(s->bare_app, s->db, &dflt) : NULL;
     int bare = s->bare_site != NULL ? keg_admin_install(s->bare_site, "/admin") : -99;
+    int m0 = keg_message_add(NULL, KEG_MSG_SUCCESS, "x");
     int m1 = keg_messages_install(NULL);
     int m2 = s->bare_site != NULL ? keg_messages_install(s->bare_site) : -99;
     if (s->bare_site != NULL) {
@@ -230,7 +231,7 @@ static int lab23_setup(struct lab23_site *s, const char *dbpath, const char *arg
         vial_app_route(s->plain_app, "GET", "/note", NULL, lab23_note);
     }
     snprintf(line, sizeof line, "middleware %d register %d %d install %d again %d bare %d "
-             "messages %d %d", mw, r1, r2, in, again, bare, m1, m2);
+             "messages %d %d %d", mw, r1, r2, in, again, bare, m0, m1, m2);
     wire_buf_str(out, line);
     return 0;
 }
