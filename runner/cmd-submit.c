@@ -22,7 +22,8 @@
 
 #define SUBMIT_WAIT 900.0           /* seconds to wait for a result */
 #define SUBMIT_POLL_MAX 2.0         /* seconds between polls, at most */
-#define SUBMIT_TRIES 3              /* failed polls in a row before giving up */
+#define SUBMIT_OUTAGE 30.0          /* seconds of failed polls in a row before giving up:
+                                     * a server restarting loses nothing, so wait for it */
 
 struct submit_opts {
     int tap;
@@ -176,14 +177,20 @@ static int submit_wait(const struct client_server *s, long id, char **result)
     struct submit_progress p = { .tty = isatty(STDERR_FILENO) };
     char *url = xasprintf("%s/api/v1/submissions/%ld", s->url, id);
     double start = util_mono(), delay = 0.2;
-    int failures = 0, code = -1;
+    double failing_since = -1;
+    int code = -1;
     while (code < 0) {
         struct client_reply r;
         char *cause = NULL;
-        if (client_request("GET", url, s->token, NULL, NULL, 0, &r, &cause) < 0) {
-            if (++failures >= SUBMIT_TRIES) {
+        int rc = client_request("GET", url, s->token, NULL, NULL, 0, &r, &cause);
+        if (rc < 0 || r.status >= 500) {
+            if (failing_since < 0)
+                failing_since = util_mono();
+            if (util_mono() - failing_since > SUBMIT_OUTAGE) {
+                char *words = rc < 0 ? NULL : client_error(&r);
                 submit_show_end(&p);
-                submit_fail(EXIT_INTERNAL, "%s", cause);
+                submit_fail(EXIT_INTERNAL, "%s", rc < 0 ? cause : words);
+                free(words);
                 fprintf(stderr, "stacklab submit: submission %ld is on the server; its "
                         "result was not received\n", id);
                 code = EXIT_INTERNAL;
@@ -193,7 +200,7 @@ static int submit_wait(const struct client_server *s, long id, char **result)
             submit_show_end(&p);
             code = submit_refused(&r);
         } else {
-            failures = 0;
+            failing_since = -1;
             cJSON *o = cJSON_ParseWithLength(r.body, r.len);
             const char *state = submit_state(o);
             const cJSON *res = cJSON_GetObjectItemCaseSensitive(o, "result");

@@ -135,6 +135,24 @@ t_ok $([ "$RC" -eq 0 ] && cmp -s "$T/out" "$T/pass.tap"; echo $?) \
     "submit --tap prints report_tap's stream (exit $RC)"
 
 restart_fake
+done_with "$(cat "$T/pass.json")"
+answer poll.1 503 '{"error":"restarting"}'
+sl submit 90
+t_ok $([ "$RC" -eq 0 ] && cmp -s "$T/out" "$T/pass.report"; echo $?) \
+    "a 503 while polling is waited out, the result still arrives (exit $RC)"
+
+# On a terminal (script(1) gives one), the progress is one line rewritten with \r.
+restart_fake
+done_with "$(cat "$T/pass.json")"
+(cd "$T/ws" && script -qec "$SL submit 90 > $T/out" "$T/typescript") < /dev/null > /dev/null 2>&1
+CR=$(printf '\r')
+if [ ! -s "$T/typescript" ]; then
+    t_ok 0 "on a terminal the progress line is rewritten in place # SKIP script(1) found no pty"
+else t_ok $(grep -q "^${CR}submission 7: queued, 2 ahead${ESC}\[K${CR}submission 7: being graded${ESC}\[K${CR}submission 7: graded${ESC}\[K" "$T/typescript" \
+    && cmp -s "$T/out" "$T/pass.report"; echo $?) "on a terminal the progress line is rewritten in place"
+fi
+
+restart_fake
 done_with "$(cat "$T/fail.json")"
 sl submit 90
 t_ok $([ "$RC" -eq 1 ] && cmp -s "$T/out" "$T/fail.report" && grep -q "^  not ok" "$T/out"; echo $?) \
