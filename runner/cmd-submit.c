@@ -100,7 +100,8 @@ static void submit_show(struct submit_progress *p, long id, const char *state, l
             words = submit_states[i].words;
     char line[128];
     if (strcmp(state, "queued") == 0 && position > 0)
-        snprintf(line, sizeof line, "submission %ld: %s, %ld ahead", id, words, position);
+        snprintf(line, sizeof line, "submission %ld: %s, number %ld in line", id, words,
+                 position);
     else
         snprintf(line, sizeof line, "submission %ld: %s", id, words);
     if (p->tty) {

@@ -89,8 +89,8 @@ grader_put 90
     "$T/fail.tap") > "$T/tool.out" 2>&1
 t_ok $([ $? -eq 1 ]; echo $?) "a real check of lab 90 with starter(90) fails and is encoded"
 
-# done NAME RESULT: the fake server takes a submission (id 7), shows it queued with 2
-# ahead, running, then done with RESULT (raw JSON text).
+# done NAME RESULT: the fake server takes a submission (id 7), shows it queued second in
+# line, running, then done with RESULT (raw JSON text).
 done_with() {
     answer submit 202 '{"id":7,"lab":"90","position":2}'
     answer poll.1 200 '{"id":7,"lab":"90","state":"queued","position":2}'
@@ -116,7 +116,7 @@ sl submit 90
 t_ok $([ "$RC" -eq 0 ] && cmp -s "$T/out" "$T/pass.report"; echo $?) \
     "submit prints the server's passing result exactly as check's report (exit $RC)"
 [ "$G_FAILS" -gt 0 ] && { t_diag "$T/err"; diff "$T/pass.report" "$T/out" | t_diag /dev/stdin; }
-printf 'submission 7: queued, 2 ahead\nsubmission 7: being graded\nsubmission 7: graded\n' > "$T/want"
+printf 'submission 7: queued, number 2 in line\nsubmission 7: being graded\nsubmission 7: graded\n' > "$T/want"
 t_ok $(cmp -s "$T/err" "$T/want"; echo $?) "off a terminal, one progress line per state"
 t_ok $(grep -q "^POST /api/v1/submissions lab=90 auth=Bearer $TOK type=application/gzip" "$T/fake/log" \
     && grep -q "^GET /api/v1/submissions/7 lab=- auth=Bearer $TOK" "$T/fake/log"; echo $?) \
@@ -148,7 +148,7 @@ done_with "$(cat "$T/pass.json")"
 CR=$(printf '\r')
 if [ ! -s "$T/typescript" ]; then
     t_ok 0 "on a terminal the progress line is rewritten in place # SKIP script(1) found no pty"
-else t_ok $(grep -q "^${CR}submission 7: queued, 2 ahead${ESC}\[K${CR}submission 7: being graded${ESC}\[K${CR}submission 7: graded${ESC}\[K" "$T/typescript" \
+else t_ok $(grep -q "^${CR}submission 7: queued, number 2 in line${ESC}\[K${CR}submission 7: being graded${ESC}\[K${CR}submission 7: graded${ESC}\[K" "$T/typescript" \
     && cmp -s "$T/out" "$T/pass.report"; echo $?) "on a terminal the progress line is rewritten in place"
 fi
 
