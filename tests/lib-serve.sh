@@ -13,6 +13,9 @@ serve_setup() {
         -e 's/^libs: .*/libs: libmicrohttpd, libcrypto, libcjson, libcurl/' \
         "$STACKLAB_COURSE/labs/toy/track.md"
     sed -i '/^requires: 01$/d' "$STACKLAB_COURSE/labs/toy/90-add/lab.md"
+    # Workers unpack jobs here: a worker killed mid-job leaves its folder inside $T.
+    mkdir -p "$T/tmp"
+    export TMPDIR="$T/tmp"
     DB="$T/class.db"
     SERVE_PID=
     PORT=0
