@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "serve-http.h"
+#include "serve-worker.h"
 #include "servedb.h"
 #include "util.h"
 
@@ -172,7 +173,7 @@ static int cmd_serve_exec(struct cmd_ctx *ctx)
     const struct cmd_serve_opts *o = ctx->opts;
     struct serve_opts so = { .listen = o->listen, .db_url = o->db,
                              .queue_max = cmd_serve_queue_max() };
-    if (so.queue_max < 0)
+    if (so.queue_max < 0 || worker_lease() < 0)    /* its workers would fail at once */
         return EXIT_USAGE;
     char *errors = NULL, *root = util_realpath(o->course);
     struct course *c = root != NULL ? course_load(root, &errors) : NULL;

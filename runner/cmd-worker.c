@@ -40,26 +40,10 @@ static void cmd_worker_signal(int sig)
     worker_stop = 1;
 }
 
-/* STACKLAB_LEASE (seconds, 1 to 3600), else SERVEDB_LEASE. -1 with a message. */
-static int cmd_worker_lease(void)
-{
-    const char *env = getenv("STACKLAB_LEASE");
-    if (env == NULL || *env == '\0')
-        return SERVEDB_LEASE;
-    char *end;
-    long v = strtol(env, &end, 10);
-    if (*end != '\0' || v < 1 || v > 3600) {
-        fprintf(stderr, "stacklab: STACKLAB_LEASE must be a number of seconds from 1 to "
-                "3600, not '%s'\n", env);
-        return -1;
-    }
-    return (int)v;
-}
-
 static int cmd_worker_exec(struct cmd_ctx *ctx)
 {
     const struct cmd_worker_opts *o = ctx->opts;
-    struct worker_opts wo = { .db_url = o->db, .once = o->once, .lease = cmd_worker_lease() };
+    struct worker_opts wo = { .db_url = o->db, .once = o->once, .lease = worker_lease() };
     if (wo.lease < 0)
         return EXIT_USAGE;
     char *errors = NULL, *root = util_realpath(o->course);

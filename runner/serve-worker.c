@@ -208,3 +208,18 @@ int worker_run(const struct worker_opts *o, char **cause)
     servedb_close(db);
     return rc;
 }
+
+int worker_lease(void)
+{
+    const char *env = getenv("STACKLAB_LEASE");
+    if (env == NULL || *env == '\0')
+        return SERVEDB_LEASE;
+    char *end;
+    long v = strtol(env, &end, 10);
+    if (*end != '\0' || v < 1 || v > 3600) {
+        fprintf(stderr, "stacklab: STACKLAB_LEASE must be a number of seconds from 1 to "
+                "3600, not '%s'\n", env);
+        return -1;
+    }
+    return (int)v;
+}

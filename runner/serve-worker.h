@@ -15,6 +15,10 @@ struct worker_opts {
     int lease;                      /* seconds (STACKLAB_LEASE, else SERVEDB_LEASE) */
 };
 
+/* The lease of a claimed job in seconds: STACKLAB_LEASE (1 to 3600; tests shorten it), else
+ * SERVEDB_LEASE. -1 after saying on stderr what is wrong with it. */
+int worker_lease(void);
+
 /* Set (by a signal handler) to stop after the job in hand. */
 extern volatile int worker_stop;
 

@@ -27,6 +27,14 @@ echo "not a database" > "$T/junk.db"
 "$SL" class create "CS 102" --db "sqlite:$T/junk.db" > "$T/out" 2>&1
 t_ok $([ $? -eq 2 ] && grep -q "junk.db" "$T/out"; echo $?) "a file that is no database is refused"
 
+TMPDIR="$T" "$STACKLAB_BUILD/tests/servedb" > "$T/unit.out" 2>&1
+rc=$?
+nok=$(grep -c "^ok " "$T/unit.out")
+nbad=$(grep -c "^not ok " "$T/unit.out")
+t_ok $([ $rc -eq 0 ] && [ "$nbad" -eq 0 ] && [ "$nok" -ge 50 ]; echo $?) \
+    "the database in one process: $nok tests pass (tests/unit/servedb.c: claims, leases, limits)"
+[ $rc -ne 0 ] && t_diag "$T/unit.out" 80
+
 # ---- serve, health, enrol ------------------------------------------------------------
 serve_start --workers 1 || { t_diag "$T/serve.log"; echo "Bail out! serve did not start"; exit 1; }
 st=$(api GET /api/v1/health)
@@ -202,6 +210,8 @@ wait_done "$BOB" "$ID3" 5
 t_ok $([ "$w1" -eq 0 ] && [ "$w2" -eq 1 ] && [ "$(json_str state)" = done ]; echo $?) \
     "worker --once grades the queued job (exit $w1), then finds none (exit $w2)"
 STACKLAB_LEASE=0 "$SL" worker --course "$STACKLAB_COURSE" --db "sqlite:$DB" --once > "$T/w.out" 2>&1
-t_ok $([ $? -eq 2 ] && grep -q "STACKLAB_LEASE must be" "$T/w.out"; echo $?) "a bad STACKLAB_LEASE is refused"
+t_ok $([ $? -eq 2 ] && grep -q "STACKLAB_LEASE must be" "$T/w.out"; echo $?) "a bad STACKLAB_LEASE is refused by worker"
+STACKLAB_LEASE=x "$SL" serve --course "$STACKLAB_COURSE" --listen 127.0.0.1:0 --db "sqlite:$DB" > "$T/w.out" 2>&1
+t_ok $([ $? -eq 2 ] && grep -q "STACKLAB_LEASE must be" "$T/w.out"; echo $?) "and by serve, before it starts workers"
 serve_stop
 t_done

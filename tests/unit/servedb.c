@@ -1,0 +1,179 @@
+/* servedb.c -- the class server's database in one process (run by tests/500): schema
+ * created and reopened, foreign and newer files refused, codes and enrolment, tokens
+ * looked up by hash, the rate limit and the queue bound, and the claim protocol: a lease
+ * that ends gives the job to a new claim, after which the old claim can neither renew nor
+ * complete it, and a job completes once. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "servedb.h"
+#include "tap.h"
+#include "util.h"
+
+#define HASH_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define HASH_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+static int raw_exec(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    int rc = sqlite3_open(path, &db);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+static long long raw_int(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s = NULL;
+    long long v = -999;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+}
+
+/* Opening: fresh, again, a foreign file, a newer schema, an unknown scheme. */
+static void test_open(const char *dir)
+{
+    char *path = xasprintf("%s/a.db", dir), *url = xasprintf("sqlite:%s", path), *cause = NULL;
+    struct servedb *db = servedb_open(url, &cause);
+    ok(db != NULL, "a new database is created (%s)", cause ? cause : "");
+    servedb_close(db);
+    is_int(raw_int(path, "SELECT version FROM schema_version"), 1, "schema_version is 1");
+    db = servedb_open(url, &cause);
+    ok(db != NULL, "it opens again");
+    servedb_close(db);
+
+    char *foreign = xasprintf("%s/foreign.db", dir), *furl = xasprintf("sqlite:%s", foreign);
+    raw_exec(foreign, "CREATE TABLE t(x)");
+    ok(servedb_open(furl, &cause) == NULL, "a database with other tables is refused");
+    like(cause, "not a stacklab class database", "saying it is not ours");
+    free(cause);
+    cause = NULL;
+    raw_exec(path, "UPDATE schema_version SET version = 99");
+    ok(servedb_open(url, &cause) == NULL, "a newer schema is refused");
+    like(cause, "schema version 99, newer", "saying so");
+    free(cause);
+    cause = NULL;
+    ok(servedb_open("nosuch:x", &cause) == NULL, "an unknown scheme is refused");
+    like(cause, "--db nosuch:x: unknown database", "naming --db");
+    free(cause);
+    free(foreign), free(furl), free(path), free(url);
+}
+
+/* Classes, codes, enrolment, lookup by hash. Leaves class "c1" with learners a and b. */
+static void test_enrol(struct servedb *db, int64_t *a, int64_t *b)
+{
+    char code[11], code2[11], cls[64];
+    is_int(servedb_class_create(db, "c1", code), SERVEDB_OK, "class c1 is created");
+    ok(strlen(code) == 10 && strspn(code, "23456789ABCDEFGHJKMNPQRSTUVWXYZ") == 10,
+       "its code is 10 characters of the alphabet (%s)", code);
+    is_int(servedb_class_create(db, "c1", code2), SERVEDB_TAKEN, "a second c1 is refused");
+    is_int(servedb_class_create(db, "c2", code2), SERVEDB_OK, "class c2 is created");
+    ok(strcmp(code, code2) != 0, "with another code");
+    is_int(servedb_enrol(db, "ZZZZZZZZZZ", "a", HASH_A, cls, sizeof cls), SERVEDB_UNKNOWN_CODE,
+           "an unknown code is refused");
+    is_int(servedb_enrol(db, code, "a", HASH_A, cls, sizeof cls), SERVEDB_OK, "a enrols in c1");
+    is_str(cls, "c1", "the class's name comes back");
+    is_int(servedb_enrol(db, code, "a", HASH_B, cls, sizeof cls), SERVEDB_TAKEN,
+           "a second a in c1 is refused");
+    is_int(servedb_enrol(db, code, "b", HASH_B, cls, sizeof cls), SERVEDB_OK, "b enrols in c1");
+    is_int(servedb_learner(db, HASH_A, a), 1, "a is found by the hash of its token");
+    is_int(servedb_learner(db, HASH_B, b), 1, "b too");
+    ok(*a != *b, "as two learners");
+    int64_t none;
+    is_int(servedb_learner(db, "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc",
+                           &none), 0, "an unknown hash finds no one");
+}
+
+/* Submissions: position, the rate limit per learner, the queue bound. */
+static void test_submit(struct servedb *db, int64_t a, int64_t b)
+{
+    int64_t id, pos, retry = 0, t = 1000000, first = 0;
+    int rc = 0;
+    for (int i = 0; i < SERVEDB_RATE_MAX && rc == 0; i++) {
+        rc = servedb_submit(db, a, "90", "archive", 7, t + i, 100, &id, &pos, &retry);
+        if (i == 0)
+            first = id;
+    }
+    is_int(rc, SERVEDB_OK, "a submits %d times in a minute", SERVEDB_RATE_MAX);
+    is_int(pos, SERVEDB_RATE_MAX, "the last one is at position %d", SERVEDB_RATE_MAX);
+    is_int(servedb_submit(db, a, "90", "x", 1, t + 20, 100, &id, &pos, &retry), SERVEDB_RATE,
+           "the next one in the minute is refused");
+    is_int(retry, SERVEDB_RATE_WINDOW - 20 + 1, "retry when the first leaves the window");
+    is_int(servedb_admit(db, a, t + 20, 100, &retry), SERVEDB_RATE, "admit says the same");
+    is_int(servedb_admit(db, a, t + SERVEDB_RATE_WINDOW + 1, 100, &retry), SERVEDB_OK,
+           "a minute later a may submit again");
+    is_int(servedb_submit(db, b, "90", "x", 1, t + 20, SERVEDB_RATE_MAX, &id, &pos, &retry),
+           SERVEDB_FULL, "with %d jobs queued and that the bound, b is refused", SERVEDB_RATE_MAX);
+    is_int(servedb_submit(db, b, "91", "bbb", 3, t + 20, 100, &id, &pos, &retry), SERVEDB_OK,
+           "with room, b submits (the limit is a's alone)");
+    is_int(servedb_queue_size(db), SERVEDB_RATE_MAX + 1, "the queue holds %d",
+           SERVEDB_RATE_MAX + 1);
+    struct servedb_sub s;
+    is_int(servedb_submission(db, b, first, &s), 0, "b cannot read a's submission");
+    is_int(servedb_submission(db, a, first, &s), 1, "a can");
+    ok(strcmp(s.state, "queued") == 0 && s.position == 1 && !s.has_result,
+       "queued at position 1, no result (%s %lld)", s.state, (long long)s.position);
+    servedb_sub_free(&s);
+}
+
+/* The claim protocol. */
+static void test_claims(struct servedb *db, int64_t a)
+{
+    struct servedb_job j1, j2, j3;
+    int64_t t = 2000000;
+    is_int(servedb_claim(db, "w1", t, 3, &j1), 1, "w1 claims a job");
+    ok(j1.claim == 1 && j1.attempts == 1 && strcmp(j1.lab, "90") == 0 && j1.size == 7
+       && memcmp(j1.archive, "archive", 7) == 0, "the first, with its lab and archive");
+    is_int(servedb_claim(db, "w2", t + 1, 3, &j2), 1, "w2 claims a job");
+    ok(j2.id != j1.id, "another one: a live lease keeps a job its claim's");
+    is_int(servedb_heartbeat(db, j1.id, j1.claim, t + 5), 1, "w1's heartbeat extends its lease");
+    is_int(servedb_heartbeat(db, j1.id, j1.claim + 1, t + 5), 0, "a wrong claim extends nothing");
+    /* w1 stalls: its lease (t + 5) ends; w3 gets its job. */
+    is_int(servedb_claim(db, "w3", t + 6, 3, &j3), 1, "w3 claims a job after w1's lease ended");
+    ok(j3.id == j1.id && j3.claim == 2 && j3.attempts == 2, "w1's job, as claim 2");
+    is_int(servedb_heartbeat(db, j1.id, j1.claim, t + 9), 0, "w1's heartbeat now says: lost");
+    struct servedb_result r = { .verdict = "pass", .passed = 3, .total = 3, .duration = 0.5,
+                                .report = "{\"verdict\":\"pass\"}" };
+    is_int(servedb_complete(db, j1.id, j1.claim, &r, t + 7), 0, "w1 cannot complete it");
+    is_int(servedb_complete(db, j3.id, j3.claim, &r, t + 7), 1, "w3 completes it");
+    is_int(servedb_complete(db, j3.id, j3.claim, &r, t + 8), 0, "once only");
+    struct servedb_sub s;
+    is_int(servedb_submission(db, a, j1.id, &s), 1, "a reads it back");
+    ok(strcmp(s.state, "done") == 0 && s.has_result && strcmp(s.verdict, "pass") == 0
+       && s.passed == 3 && s.total == 3 && s.position == 0
+       && strcmp(s.report, r.report) == 0, "done, with its result and report");
+    servedb_sub_free(&s);
+    is_int(servedb_queue_size(db), SERVEDB_RATE_MAX, "the queue holds one job fewer");
+    servedb_job_free(&j1), servedb_job_free(&j2), servedb_job_free(&j3);
+}
+
+int main(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *dir = xasprintf("%s/servedb.XXXXXX", tmp != NULL ? tmp : "/tmp");
+    if (mkdtemp(dir) == NULL)
+        tap_bail_out("no temporary folder");
+    test_open(dir);
+    char *url = xasprintf("sqlite:%s/b.db", dir), *cause = NULL;
+    struct servedb *db = servedb_open(url, &cause);
+    if (db == NULL)
+        tap_bail_out("%s", cause);
+    int64_t a = 0, b = 0;
+    test_enrol(db, &a, &b);
+    test_submit(db, a, b);
+    test_claims(db, a);
+    servedb_close(db);
+    util_rmtree(dir);
+    free(dir);
+    free(url);
+    return done_testing();
+}
