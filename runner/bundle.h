@@ -29,6 +29,20 @@ int bundle_write(const struct course *c, int upto, char **out, size_t *len, char
 /* bundle_write into the file path (written atomically, mode 0644). Same returns. */
 int bundle_write_file(const struct course *c, int upto, const char *path, char **cause);
 
+/* Limits of a bundle a learner's program unpacks (it comes over the network). */
+#define BUNDLE_MAX_ENTRIES 4096
+#define BUNDLE_MAX_FILE    ((size_t)4 << 20)
+#define BUNDLE_MAX_TOTAL   ((size_t)64 << 20)
+#define BUNDLE_MAX_DEPTH   8
+
+/* Unpacks len bytes of an untrusted bundle into dest, an existing empty folder: only
+ * regular files and folders under BUNDLE, lessons/ and labs/, each path relative,
+ * without empty, "." or ".." components, at most BUNDLE_MAX_DEPTH deep, within the
+ * limits above, never through a link; then its BUNDLE mark must read. Returns 0 with
+ * *upto, or -1 with an allocated *cause naming the entry ("entry 3 (../x): a ..
+ * component"); on -1 dest may hold part of the files (the caller removes it). */
+int bundle_unpack(const char *data, size_t len, const char *dest, int *upto, char **cause);
+
 /* Reads root/BUNDLE. Returns 1 with *upto set when root is a bundle, 0 when it has no
  * BUNDLE file (a full course), -1 when the mark is malformed, with an allocated *cause
  * "SHOWN/BUNDLE:LINE: message" (shown: the root as the user named it). */
