@@ -171,6 +171,24 @@ static int subarch_refuse(char **cause, size_t n, const char *name, const char *
     return -1;
 }
 
+/* The limits an entry can pass. */
+enum subarch_over { SUBARCH_OVER_ENTRIES = 1, SUBARCH_OVER_FILE, SUBARCH_OVER_TOTAL };
+
+/* subarch_refuse for a limit, in words that follow subarch.h's numbers. */
+static int subarch_refuse_limit(char **cause, size_t n, const char *name,
+                                enum subarch_over which)
+{
+    char why[64];
+    if (which == SUBARCH_OVER_ENTRIES)
+        snprintf(why, sizeof why, "more than %d entries", SUBARCH_MAX_ENTRIES);
+    else if (which == SUBARCH_OVER_FILE)
+        snprintf(why, sizeof why, "a file over %zu KiB", SUBARCH_MAX_FILE >> 10);
+    else
+        snprintf(why, sizeof why, "the files come to more than %zu MiB unpacked",
+                 SUBARCH_MAX_TOTAL >> 20);
+    return subarch_refuse(cause, n, name, why);
+}
+
 /* Why an entry's type is refused, or NULL for a regular file or folder. */
 static const char *subarch_type_refused(struct archive_entry *e)
 {
@@ -258,7 +276,8 @@ static size_t subarch_components(const char *name)
 }
 
 /* Writes all of fd's data from the archive, counting what is read against the limits
- * (*total: the bytes of every file so far). Returns 0, or -1 with *why (static). */
+ * (*total: the bytes of every file so far). Returns 0, -1 with *why (not allocated), or
+ * the limit passed (enum subarch_over). */
 static int subarch_copy(struct archive *a, int fd, size_t *total, const char **why)
 {
     char buf[16384];
@@ -273,11 +292,8 @@ static int subarch_copy(struct archive *a, int fd, size_t *total, const char **w
         }
         size += (size_t)n;
         *total += (size_t)n;
-        if (size > SUBARCH_MAX_FILE || *total > SUBARCH_MAX_TOTAL) {
-            *why = size > SUBARCH_MAX_FILE ? "a file over 512 KiB"
-                                           : "the files come to more than 4 MiB unpacked";
-            return -1;
-        }
+        if (size > SUBARCH_MAX_FILE || *total > SUBARCH_MAX_TOTAL)
+            return size > SUBARCH_MAX_FILE ? SUBARCH_OVER_FILE : SUBARCH_OVER_TOTAL;
         for (const char *p = buf; n > 0;) {
             ssize_t w = write(fd, p, (size_t)n);
             if (w < 0 && errno == EINTR)
@@ -322,6 +338,8 @@ static int subarch_extract(struct archive *a, struct archive_entry *e, int dfd, 
         why = strerror(errno);
         rc = -1;
     }
+    if (rc > 0)
+        return subarch_refuse_limit(cause, idx, name, (enum subarch_over)rc);
     return rc < 0 ? subarch_refuse(cause, idx, name, why) : 0;
 }
 
@@ -334,14 +352,15 @@ static int subarch_check_entry(struct archive_entry *e, size_t idx, char *const 
     if (name == NULL)
         return subarch_refuse(cause, idx, "", "an empty name");
     if (idx > SUBARCH_MAX_ENTRIES)
-        return subarch_refuse(cause, idx, name, "more than 256 entries");
+        return subarch_refuse_limit(cause, idx, name, SUBARCH_OVER_ENTRIES);
     const char *why = subarch_type_refused(e);
     if (why == NULL)
         why = subarch_path_refused(name, archive_entry_filetype(e) == AE_IFDIR, allowed);
-    if (why == NULL && archive_entry_size_is_set(e)
-        && archive_entry_size(e) > (la_int64_t)SUBARCH_MAX_FILE)
-        why = "a file over 512 KiB";
-    return why != NULL ? subarch_refuse(cause, idx, name, why) : 0;
+    if (why != NULL)
+        return subarch_refuse(cause, idx, name, why);
+    if (archive_entry_size_is_set(e) && archive_entry_size(e) > (la_int64_t)SUBARCH_MAX_FILE)
+        return subarch_refuse_limit(cause, idx, name, SUBARCH_OVER_FILE);
+    return 0;
 }
 
 int subarch_unpack(const char *data, size_t len, const char *dest, char *const *allowed,
