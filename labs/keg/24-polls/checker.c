@@ -6,9 +6,10 @@
  * most RESULTS_MAX statements; the vote (F() in the database, CSRF, a redirect after the
  * POST, the form again without a valid choice); exact counts under 8 concurrent
  * clients; both models in the admin (a superuser's login, a search); and your own
- * tests, which must pass on your app and fail on each planted bug. The browsers, stories
- * and scraping are the kit's (httpcheck.h). Texts, ids, dates and votes come from the
- * seed. Run as `checker SEED`. */
+ * tests, which must pass on your app and on the driver's planted app without a bug, and
+ * fail on it with each bug of pages.h planted. The browsers, stories and scraping are the
+ * kit's (httpcheck.h). Texts, ids, dates and votes come from the seed. Run as
+ * `checker SEED`. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,7 +342,14 @@ static void t_detail(const char *name)
     make_question(&later, 1 + (long long)wire_rng_below(&rng, 100), 2, 0);
     snprintf(target, sizeof target, "/polls/%lld/", q.id);
     struct hc_reply rep;
+    free(ask("count", "BEGIN"));
     hc_browser_send(&b, "GET", target, NULL, NULL, &st.log, &rep);
+    char *count = ask("count", "");
+    const char *sp = strchr(count, ' ');
+    hc_fact(&st, sp != NULL && strtol(sp + 1, NULL, 10) >= 1 ? "the request ran in a "
+         "transaction (BEGIN)" : "no BEGIN: the request ran outside a transaction",
+         "the request ran in a transaction (BEGIN)");
+    free(count);
     hc_scrape(rep.body.data, HC_CSRF_FIELD, "\"", token, sizeof token);
     snprintf(body, sizeof body, "%s", rep.body.data ? rep.body.data : "");
     hc_reply_free(&rep);
@@ -625,29 +633,39 @@ static void t_admin(const char *name)
     hc_story_end(&st, name);
 }
 
+/* polls_tests' result on the line "KEY F" of the driver's answer, -2 when none. */
+static long tests_result(const char *ans, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *p = ans; p != NULL; p = strchr(p, '\n')) {
+        p += *p == '\n';
+        if (strncmp(p, key, n) == 0 && p[n] == ' ')
+            return strtol(p + n + 1, NULL, 10);
+    }
+    return -2;
+}
+
 static void t_learner_tests(const char *name)
 {
-    static const char *const bugs[] = { "future", "uncounted", "nochoice" };
-    static const char *const what[] = {
-        "questions dated in the future shown", "a vote not counted",
-        "a vote without a choice taken as done",
-    };
     struct hc_story st = { 0 };
+    char line[300], want[300];
     char *ans = ask("tests", "");
-    const char *p = strstr(ans, "app ");
-    long app = p != NULL ? strtol(p + 4, NULL, 10) : -2;
-    char line[200];
-    snprintf(line, sizeof line, "your tests on your app: %ld failed%s", app,
-             app < 0 ? " (no tests, or they could not run)" : "");
+    long f = tests_result(ans, "app");
+    snprintf(line, sizeof line, "your tests on your app: %ld failed%s", f,
+             f < 0 ? " (no tests, or they could not run)" : "");
     hc_fact(&st, line, "your tests on your app: 0 failed");
-    for (size_t i = 0; i < sizeof bugs / sizeof bugs[0]; i++) {
-        char key[32], want[200];
-        snprintf(key, sizeof key, "\n%s ", bugs[i]);
-        p = strstr(ans, key);
-        long f = p != NULL ? strtol(p + strlen(key), NULL, 10) : -2;
-        snprintf(want, sizeof want, "planted bug (%s): caught by a failing test", what[i]);
-        snprintf(line, sizeof line, "planted bug (%s): %s", what[i],
-                 f > 0 ? "caught by a failing test" : "no test failed");
+    for (int i = 0; i < PLANTED_COUNT; i++) {
+        f = tests_result(ans, planted_bugs[i].name);
+        if (i == PLANTED_NONE) {
+            snprintf(line, sizeof line, "your tests on the planted app without a bug: %ld "
+                     "failed", f);
+            hc_fact(&st, line, "your tests on the planted app without a bug: 0 failed");
+            continue;
+        }
+        snprintf(want, sizeof want, "planted bug %s (%s): caught by a failing test",
+                 planted_bugs[i].name, planted_bugs[i].what);
+        snprintf(line, sizeof line, "planted bug %s (%s): %s", planted_bugs[i].name,
+                 planted_bugs[i].what, f > 0 ? "caught by a failing test" : "no test failed");
         hc_fact(&st, line, want);
     }
     free(ans);
@@ -661,8 +679,8 @@ int main(int argc, char **argv)
           "migration written (0001_initial) and applied" },
         { t_index, "index: the five newest published questions, newest first; none from "
           "the future; the text escaped" },
-        { t_detail, "detail: the form with its CSRF token and the choices; 404 for a "
-          "question in the future or missing" },
+        { t_detail, "detail: the form with its CSRF token and the choices, in a "
+          "transaction (atomic requests); 404 for a question in the future or missing" },
         { t_results, "results: the votes of each choice, in at most 3 statements; 404 for "
           "a question in the future" },
         { t_vote, "vote: F(\"votes\") + 1 and a 302 to the results; the form again "
@@ -670,11 +688,12 @@ int main(int argc, char **argv)
         { t_concurrent, "vote: exact counts under 8 concurrent clients" },
         { t_admin, "admin: both models registered under /admin, questions with "
           "question_text and pub_date, searched by question_text" },
-        { t_learner_tests, "your tests: they pass on your app and catch each planted bug" },
+        { t_learner_tests, "your tests: they pass on your app and on the planted app "
+          "without a bug, and catch each planted bug" },
     };
     size_t ntests = sizeof tests / sizeof tests[0];
     wire_rng_seed(&rng, wire_seed_arg(argc, argv));
-    wire_peer_init(&peer, 30000);
+    wire_peer_init(&peer, 60000);      /* the "tests" frame runs your tests 15 times */
     curl_global_init(CURL_GLOBAL_DEFAULT);
     tap_plan((int)ntests);
     next_id = (long long)wire_rng_below(&rng, 900);

@@ -3,6 +3,7 @@
  * transaction rolled back at its end (keg_test_begin, keg_test_end), and talks to the
  * app through vial's test client. The hidden tests run them against your app (they must
  * pass) and against copies with planted bugs (they must fail): lab 24 lists the bugs. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,16 +76,18 @@ static int polls_get(struct polls_case *pc, const char *target)
     return vial_client_get(pc->client, target, &pc->res);
 }
 
-/* GET the question's page (for the CSRF cookie), then POST the vote `form` (without the
- * token, which is added). Returns the status of the POST. */
-static int polls_post_vote(struct polls_case *pc, long long question, const char *form)
+/* GET the question's page (for the CSRF cookie), then POST the vote `form`, the token
+ * added in front when `token`. Returns the status of the POST. */
+static int polls_post_vote(struct polls_case *pc, long long question, const char *form,
+                           bool token)
 {
-    char target[64], token[80], body[200];
+    char target[64], secret[80], body[200];
     snprintf(target, sizeof target, "/polls/%lld/", question);
-    if (polls_get(pc, target) != 200 || polls_test_csrf(&pc->res, token, sizeof token) != 0)
+    if (polls_get(pc, target) != 200 || polls_test_csrf(&pc->res, secret, sizeof secret) != 0)
         return -1;
     snprintf(target, sizeof target, "/polls/%lld/vote/", question);
-    snprintf(body, sizeof body, "csrfmiddlewaretoken=%s%s%s", token, form[0] ? "&" : "", form);
+    snprintf(body, sizeof body, "%s%s%s%s", token ? "csrfmiddlewaretoken=" : "",
+             token ? secret : "", token && form[0] ? "&" : "", form);
     vial_response_free(&pc->res);
     return vial_client_post(pc->client, target, "application/x-www-form-urlencoded", body,
                             strlen(body), &pc->res);
@@ -98,6 +101,13 @@ static int polls_body_has(const struct polls_case *pc, const char *s)
         if (memcmp(pc->res.body + i, s, n) == 0)
             return 1;
     return 0;
+}
+
+/* 1 when the last answer's Location is `want`. */
+static int polls_location_is(const struct polls_case *pc, const char *want)
+{
+    const char *loc = vial_response_header(&pc->res, "Location");
+    return loc != NULL && strcmp(loc, want) == 0;
 }
 
 static int t_no_questions(struct polls_case *pc)
@@ -114,8 +124,7 @@ static int t_past_question(struct polls_case *pc)
 static int t_future_question(struct polls_case *pc)
 {
     polls_make_question(pc->db, "Future question.", 30);
-    return polls_get(pc, "/polls/") == 200 && !polls_body_has(pc, "Future question.")
-           && polls_body_has(pc, "No polls are available.");
+    return polls_get(pc, "/polls/") == 200 && !polls_body_has(pc, "Future question.");
 }
 
 static int t_future_detail(struct polls_case *pc)
@@ -141,15 +150,34 @@ static int t_vote_counts(struct polls_case *pc)
     polls_make_choice(pc->db, q, "No");
     snprintf(form, sizeof form, "choice=%lld", polls_make_choice(pc->db, q, "Yes"));
     snprintf(target, sizeof target, "/polls/%lld/results/", q);
-    return polls_post_vote(pc, q, form) == 302 && polls_get(pc, target) == 200
-           && polls_body_has(pc, "Yes -- 1 vote<") && polls_body_has(pc, "No -- 0 votes");
+    polls_post_vote(pc, q, form, true);
+    return polls_get(pc, target) == 200 && polls_body_has(pc, "Yes -- 1 vote<")
+           && polls_body_has(pc, "No -- 0 votes");
+}
+
+static int t_vote_redirects(struct polls_case *pc)
+{
+    char form[40], target[64];
+    long long q = polls_make_question(pc->db, "Pick one", -1);
+    snprintf(form, sizeof form, "choice=%lld", polls_make_choice(pc->db, q, "Yes"));
+    snprintf(target, sizeof target, "/polls/%lld/results/", q);
+    return polls_post_vote(pc, q, form, true) == 302 && polls_location_is(pc, target);
 }
 
 static int t_vote_without_choice(struct polls_case *pc)
 {
     long long q = polls_make_question(pc->db, "Pick one", -1);
     polls_make_choice(pc->db, q, "Yes");
-    return polls_post_vote(pc, q, "") == 200 && polls_body_has(pc, "You didn&#39;t select");
+    return polls_post_vote(pc, q, "", true) == 200
+           && polls_body_has(pc, "You didn&#39;t select");
+}
+
+static int t_vote_without_token(struct polls_case *pc)
+{
+    char form[40];
+    long long q = polls_make_question(pc->db, "Pick one", -1);
+    snprintf(form, sizeof form, "choice=%lld", polls_make_choice(pc->db, q, "Yes"));
+    return polls_post_vote(pc, q, form, false) == 403;
 }
 
 int polls_tests(vial_app *(*make_app)(keg_db *db))
@@ -163,8 +191,10 @@ int polls_tests(vial_app *(*make_app)(keg_db *db))
         { t_future_question, "index hides a question in the future" },
         { t_future_detail, "detail of a question in the future is 404" },
         { t_past_detail, "detail of a past question shows its text, escaped" },
-        { t_vote_counts, "a vote is counted and redirects to the results" },
-        { t_vote_without_choice, "a vote without a choice shows the form again" },
+        { t_vote_counts, "a vote is counted once, for its choice alone" },
+        { t_vote_redirects, "a vote redirects to the results" },
+        { t_vote_without_choice, "a vote without a choice shows the form and the message" },
+        { t_vote_without_token, "a vote without the CSRF token is refused (403)" },
     };
     int failed = 0;
     if (polls_register() != 0)
