@@ -246,8 +246,11 @@ lab_setup() {
         || { err "lab $LAB: the reference subject did not link:"; head -30 "$L/ld.log" >&2; return 1; }
     labtime=$(fm time "$lab/lab.md"); labtime=${labtime:-30}
     t0=$(date +%s%N)
-    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} "$PAIRRUN" -t "$labtime" "$L/subject" -- \
-        "$CHECKER" "$SEED" > "$L/ref.tap" 2> "$L/ref.err" < /dev/null \
+    # In its own folder, as each mutant runs: a subject that writes files (lab 24's
+    # migrations/) leaves them in the work folder, never where make mutants was started.
+    mkdir -p "$L/ref"
+    (cd "$L/ref" && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} "$PAIRRUN" -t "$labtime" \
+        "$L/subject" -- "$CHECKER" "$SEED") > "$L/ref.tap" 2> "$L/ref.err" < /dev/null \
         || { err "lab $LAB: the reference fails its own checker (seed $SEED):"
              grep -v '^ok' "$L/ref.tap" "$L/ref.err" | head -30 >&2; return 1; }
     ms=$(( ($(date +%s%N) - t0) / 1000000 ))
