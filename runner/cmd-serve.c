@@ -101,8 +101,8 @@ static void cmd_serve_spawn(struct cmd_serve_worker *w, char *const argv[],
     w->restart_at = w->started + CMD_SERVE_RESTART_S;
 }
 
-/* Reaps the workers that ended; says how each ended. */
-static void cmd_serve_reap(struct cmd_serve_worker *w, int n, int quiet)
+/* Reaps the workers that ended; says how each ended (while stopping: only a failure). */
+static void cmd_serve_reap(struct cmd_serve_worker *w, int n, int stopping)
 {
     int status;
     pid_t pid;
@@ -114,12 +114,13 @@ static void cmd_serve_reap(struct cmd_serve_worker *w, int n, int quiet)
             double now = util_mono();
             w[i].restart_at = now - w[i].started < CMD_SERVE_RESTART_S
                               ? now + CMD_SERVE_RESTART_S : now;
-            if (!quiet && WIFSIGNALED(status))
-                fprintf(stderr, "stacklab serve: worker %ld was killed by signal %d; "
-                        "starting another\n", (long)pid, WTERMSIG(status));
-            else if (!quiet)
-                fprintf(stderr, "stacklab serve: worker %ld exited (%d); starting "
-                        "another\n", (long)pid, WEXITSTATUS(status));
+            const char *then = stopping ? "" : "; starting another";
+            if (WIFSIGNALED(status))
+                fprintf(stderr, "stacklab serve: worker %ld was killed by signal %d%s\n",
+                        (long)pid, WTERMSIG(status), then);
+            else if (!stopping || WEXITSTATUS(status) != 0)
+                fprintf(stderr, "stacklab serve: worker %ld exited (%d)%s\n", (long)pid,
+                        WEXITSTATUS(status), then);
         }
     }
 }
@@ -146,6 +147,8 @@ static void cmd_serve_stop_workers(struct cmd_serve_worker *w, int n, const sigs
     }
     for (int i = 0; i < n; i++) {
         if (w[i].pid > 0) {
+            fprintf(stderr, "stacklab serve: worker %ld did not stop within %.0f s: "
+                    "killed\n", (long)w[i].pid, CMD_SERVE_GRACE_S);
             kill(w[i].pid, SIGKILL);
             waitpid(w[i].pid, NULL, 0);
         }

@@ -24,7 +24,7 @@
 /* How long an idle worker sleeps between looks at the queue (milliseconds). */
 #define WORKER_IDLE_MS 200
 
-volatile int worker_stop;
+volatile sig_atomic_t worker_stop;
 
 /* The heartbeat of one claimed job: a thread with a connection of its own extends the
  * lease every lease/3 seconds until `done`; `lost` says the claim is no longer its own. */

@@ -6,6 +6,8 @@
 #ifndef STACKLAB_SERVE_WORKER_H
 #define STACKLAB_SERVE_WORKER_H
 
+#include <signal.h>
+
 #include "course.h"
 
 struct worker_opts {
@@ -20,7 +22,7 @@ struct worker_opts {
 int worker_lease(void);
 
 /* Set (by a signal handler) to stop after the job in hand. */
-extern volatile int worker_stop;
+extern volatile sig_atomic_t worker_stop;
 
 /* Runs the worker. Returns 0 (stopped, or with `once` one job graded), 1 with `once`
  * when there was no job, or -1 with an allocated *cause (the database could not be

@@ -214,4 +214,6 @@ t_ok $([ $? -eq 2 ] && grep -q "STACKLAB_LEASE must be" "$T/w.out"; echo $?) "a 
 STACKLAB_LEASE=x "$SL" serve --course "$STACKLAB_COURSE" --listen 127.0.0.1:0 --db "sqlite:$DB" > "$T/w.out" 2>&1
 t_ok $([ $? -eq 2 ] && grep -q "STACKLAB_LEASE must be" "$T/w.out"; echo $?) "and by serve, before it starts workers"
 serve_stop
+t_ok $(! grep -q "Sanitizer\|runtime error" "$T/serve.log" && ! grep -q "exited (" "$T/serve.log"; echo $?) \
+    "no sanitizer report and no worker that failed in serve's log"
 t_done

@@ -133,5 +133,7 @@ done
 t_ok $([ "$ok" -eq $TOTAL ]; echo $?) "every learner reads its 3 results back ($ok of $TOTAL)"
 serve_stop
 t_ok $([ "$SERVE_RC" -eq 0 ]; echo $?) "serve stops cleanly at the end (exit $SERVE_RC)"
+t_ok $(! grep -q "Sanitizer\|runtime error" "$T/serve.log" && ! grep -q "exited (" "$T/serve.log"; echo $?) \
+    "no sanitizer report and no worker that failed in serve's log"
 [ "$G_FAILS" -gt 0 ] && t_diag "$T/serve.log" 80
 t_done
