@@ -186,7 +186,8 @@ static void test_random(const char *name, int count, int keg, void (*make)(struc
 /* {% url %}'s failures, each in a render of its own. */
 static const char *const url_failures[] = {
     "{% url 'nowhere' %}", "\n{% url '' %}", "{% url 'post' 1 2 %}", "\n{% url 'blog:post' 1 %}",
-    "{% url 'page' 's' %}", "\n\n{% url %}", NULL};
+    "{% url 'page' 's' %}", "\n\n{% url %}", "{% url 'post' '1' '2' %}",
+    "\n{% url 'blog:detail' '1999' 's' 'x' %}", NULL};
 
 static void make_filters(struct wire_buf *t)
 {
@@ -247,7 +248,8 @@ static void make_urls(struct wire_buf *t)
         "{% url \"post\" '12' extra='a&b' %}"};
     static const char *const bad[] = {
         "{% url 'nowhere' %}", "{% url 'post' 'x' %}", "{% url 'post' 1 2 %}",
-        "{% url 'blog:post' 1 %}", "{% url 'page' 's' %}", "{% url %}"};
+        "{% url 'blog:post' 1 %}", "{% url 'page' 's' %}", "{% url %}",
+        "{% url 'post' '1' '2' %}", "{% url 'page' 's' '2' 'x' %}"};
     wire_buf_str(t, "{% for it in items %}");
     for (int n = 1 + (int)wire_rng_below(&rng, 3); n > 0; n--) {
         wire_buf_str(t, "<a href=\"");
