@@ -23,13 +23,16 @@ SRCDIR  := $(CURDIR)
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
-PKGS    := sqlite3 ncursesw libmicrohttpd libcurl libcrypto libseccomp libcjson libarchive
+PKGS    := sqlite3 ncursesw libmicrohttpd libcurl libcrypto libseccomp libcjson libarchive libpq
 # What running the course needs (a learner's laptop gets these and nothing more) ...
 DEB_PKGS := build-essential pkg-config libsqlite3-dev libncurses-dev libmd4c-dev \
-            libmicrohttpd-dev libcurl4-openssl-dev libssl-dev libseccomp-dev libcjson-dev libarchive-dev less
+            libmicrohttpd-dev libcurl4-openssl-dev libssl-dev libseccomp-dev libcjson-dev libarchive-dev libpq-dev less
 # ... and what `make test` needs besides: prove (perl), tmux for the TUI tests, the sqlite3
-# program, setpriv/unshare (util-linux), ps (procps), ip (iproute2), curl (the class server's tests).
-TEST_DEB_PKGS := perl tmux sqlite3 util-linux procps iproute2 curl
+# program, setpriv/unshare (util-linux), ps (procps), ip (iproute2), curl (the class server's
+# tests), PostgreSQL (the server's second engine; tests start their own cluster), Chromium
+# and libpng (the dashboard seen in a real browser, its screenshot read).
+TEST_DEB_PKGS := perl tmux sqlite3 util-linux procps iproute2 curl postgresql chromium \
+                 libpng-dev
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -21,7 +21,8 @@
 #include "util.h"
 #include "workspace.h"
 
-/* How long an idle worker sleeps between looks at the queue (milliseconds). */
+/* How long an idle worker waits between looks at the queue (milliseconds): expired
+ * leases are found by looking. */
 #define WORKER_IDLE_MS 200
 
 volatile sig_atomic_t worker_stop;
@@ -173,12 +174,6 @@ static int worker_job(const struct worker_opts *o, struct servedb *db, struct se
     return rc < 0 ? -1 : 0;
 }
 
-static void worker_idle(void)
-{
-    struct timespec t = { 0, WORKER_IDLE_MS * 1000000L };
-    nanosleep(&t, NULL);    /* a signal ends it early: worker_stop is looked at next */
-}
-
 int worker_run(const struct worker_opts *o, char **cause)
 {
     struct servedb *db = servedb_open(o->db_url, cause);
@@ -196,7 +191,12 @@ int worker_run(const struct worker_opts *o, char **cause)
         } else if (got == 0 && o->once) {
             rc = 1;
         } else if (got == 0) {
-            worker_idle();
+            /* Woken at once by an engine that can (PostgreSQL's NOTIFY); a signal ends
+             * the wait early, and worker_stop is looked at next. */
+            if (servedb_wait(db, WORKER_IDLE_MS / 1000.0) < 0) {
+                *cause = xasprintf("waiting for a job: %s", servedb_errmsg(db));
+                rc = -1;
+            }
         } else {
             rc = worker_job(o, db, beat_db, &job, cause);
             graded++;

@@ -60,8 +60,11 @@ struct servedb_ops {
     int (*run)(void *conn, enum servedb_q q, const struct servedb_val *args, int nargs,
                struct servedb_val *cols, int ncols, int64_t *changes);
     const char *(*errmsg)(void *conn);
+    /* Waits up to `seconds` for a job to be queued by any process: 1 woken, 0 the time
+     * passed, -1 error. NULL: the engine cannot be woken (servedb_wait sleeps). */
+    int (*wait)(void *conn, double seconds);
 };
 
-extern const struct servedb_ops servedb_sqlite_ops;
+extern const struct servedb_ops servedb_sqlite_ops, servedb_pg_ops;
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -14,7 +15,8 @@
 #include "util.h"
 
 /* The engines, by URL scheme. */
-static const struct servedb_ops *const servedb_engines[] = { &servedb_sqlite_ops };
+static const struct servedb_ops *const servedb_engines[] = { &servedb_sqlite_ops,
+                                                             &servedb_pg_ops };
 
 /* Enrolment codes: no 0/O, 1/I/L, so a code read aloud or copied by hand comes out right. */
 static const char servedb_code_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -333,4 +335,17 @@ int servedb_complete(struct servedb *db, int64_t id, int64_t claim,
             rc = 1;
     }
     return servedb_end(db, rc);
+}
+
+int servedb_wait(struct servedb *db, double seconds)
+{
+    if (db->ops->wait != NULL) {
+        int rc = db->ops->wait(db->conn, seconds);
+        if (rc < 0)
+            snprintf(db->err, sizeof db->err, "%s", db->ops->errmsg(db->conn));
+        return rc;
+    }
+    struct timespec t = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
+    nanosleep(&t, NULL);    /* a signal ends it early */
+    return 0;
 }

@@ -1,7 +1,8 @@
 /* servedb.h -- the class server's database (docs/server.md): classes and enrolment codes,
  * learners and their hashed tokens, submissions with their grading jobs, and the queue
  * workers claim from. The logic lives here once; the SQL and the connection belong to an
- * engine (servedb-int.h), chosen by the URL's scheme: "sqlite:PATH" today. One handle
+ * engine (servedb-int.h), chosen by the URL's scheme: "sqlite:PATH" or
+ * "postgresql://...". One handle
  * serves one thread at a time. Prefix: servedb_. */
 #ifndef STACKLAB_SERVEDB_H
 #define STACKLAB_SERVEDB_H
@@ -119,5 +120,10 @@ int servedb_complete(struct servedb *db, int64_t id, int64_t claim,
 
 /* Jobs not done. -1 on error. */
 int64_t servedb_queue_size(struct servedb *db);
+
+/* Waits up to `seconds` for a job to be queued: woken at once by the engine when it can
+ * be (PostgreSQL's LISTEN/NOTIFY), else a sleep of that long (SQLite), either ended early
+ * by a signal. Returns 1 woken, 0 not (look at the queue anyway), -1 error. */
+int servedb_wait(struct servedb *db, double seconds);
 
 #endif

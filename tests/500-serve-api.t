@@ -12,12 +12,12 @@
 serve_setup
 
 # ---- class -------------------------------------------------------------------------
-"$SL" class create "CS 101" --db "sqlite:$DB" > "$T/code" 2> "$T/class.err"
+"$SL" class create "CS 101" --db "$DB_URL" > "$T/code" 2> "$T/class.err"
 RC=$?
 CODE=$(cat "$T/code")
 t_ok $([ "$RC" -eq 0 ] && echo "$CODE" | grep -qx '[23456789ABCDEFGHJKMNPQRSTUVWXYZ]\{10\}'; echo $?) \
     "class create prints a 10-character code of the unambiguous alphabet ($CODE)"
-"$SL" class create "CS 101" --db "sqlite:$DB" > "$T/out" 2>&1
+"$SL" class create "CS 101" --db "$DB_URL" > "$T/out" 2>&1
 t_ok $([ $? -eq 2 ] && grep -q "a class named 'CS 101' exists already" "$T/out"; echo $?) \
     "a second class of the same name is refused"
 "$SL" class create "CS 102" --db "mysql:$T/x" > "$T/out" 2>&1
@@ -173,22 +173,21 @@ t_ok $([ "$st" = 202 ]; echo $?) "the limit is per token: bob still submits ($st
 
 # ---- tokens at rest ----------------------------------------------------------------------
 hash=$(printf '%s' "$ANN" | sha256sum | cut -d' ' -f1)
-t_ok $([ "$(sqlite3 "$DB" "SELECT count(*) FROM learners WHERE token_hash = '$hash'")" = 1 ]; echo $?) \
+t_ok $([ "$(dbq "SELECT count(*) FROM learners WHERE token_hash = '$hash'")" = 1 ]; echo $?) \
     "the database keeps ann's token as its SHA-256"
 found=0
-for f in "$DB" "$DB-wal"; do
-    [ -f "$f" ] && for tok in "$ANN" "$BOB" "$CY"; do grep -q "$tok" "$f" && found=1; done
-done
+db_dump > "$T/dump"
+for tok in "$ANN" "$BOB" "$CY"; do grep -q "$tok" "$T/dump" && found=1; done
 t_ok $([ "$found" -eq 0 ]; echo $?) "no token's text is anywhere in the database files"
 
 # ---- stop; a full queue; a worker apart ------------------------------------------------------
 i=0
-while [ $i -lt 900 ] && [ "$(sqlite3 "$DB" "SELECT count(*) FROM jobs WHERE state != 'done'")" != 0 ]; do
+while [ $i -lt 900 ] && [ "$(dbq "SELECT count(*) FROM jobs WHERE state != 'done'")" != 0 ]; do
     sleep 0.2
     i=$((i + 1))
 done
-t_ok $([ "$(sqlite3 "$DB" "SELECT count(*) FROM jobs WHERE state != 'done'")" = 0 ] \
-    && [ "$(sqlite3 "$DB" "SELECT count(*) FROM results")" = 13 ]; echo $?) \
+t_ok $([ "$(dbq "SELECT count(*) FROM jobs WHERE state != 'done'")" = 0 ] \
+    && [ "$(dbq "SELECT count(*) FROM results")" = 13 ]; echo $?) \
     "every stored submission is graded: 13 results"
 wpid=$(ps -o pid= --ppid "$SERVE_PID" | head -n 1 | tr -d ' ')
 serve_stop
@@ -202,16 +201,16 @@ st2=$(submit "$BOB" "$T/good.tgz")
 retry=$(sed -n 's/^Retry-After: *\([0-9]*\).*/\1/ip' "$T/headers" | tr -d '\r')
 t_ok $([ "$st" = 202 ] && [ "$st2" = 503 ] && grep -q '"error":"busy, retry in [0-9]* s"' "$T/body" \
     && [ -n "$retry" ]; echo $?) "with the queue full: 503 busy, retry in N s, Retry-After: $retry ($st, $st2)"
-"$SL" worker --course "$STACKLAB_COURSE" --db "sqlite:$DB" --once > "$T/w.out" 2>&1
+"$SL" worker --course "$STACKLAB_COURSE" --db "$DB_URL" --once > "$T/w.out" 2>&1
 w1=$?
-"$SL" worker --course "$STACKLAB_COURSE" --db "sqlite:$DB" --once > "$T/w.out" 2>&1
+"$SL" worker --course "$STACKLAB_COURSE" --db "$DB_URL" --once > "$T/w.out" 2>&1
 w2=$?
 wait_done "$BOB" "$ID3" 5
 t_ok $([ "$w1" -eq 0 ] && [ "$w2" -eq 1 ] && [ "$(json_str state)" = done ]; echo $?) \
     "worker --once grades the queued job (exit $w1), then finds none (exit $w2)"
-STACKLAB_LEASE=0 "$SL" worker --course "$STACKLAB_COURSE" --db "sqlite:$DB" --once > "$T/w.out" 2>&1
+STACKLAB_LEASE=0 "$SL" worker --course "$STACKLAB_COURSE" --db "$DB_URL" --once > "$T/w.out" 2>&1
 t_ok $([ $? -eq 2 ] && grep -q "STACKLAB_LEASE must be" "$T/w.out"; echo $?) "a bad STACKLAB_LEASE is refused by worker"
-STACKLAB_LEASE=x "$SL" serve --course "$STACKLAB_COURSE" --listen 127.0.0.1:0 --db "sqlite:$DB" > "$T/w.out" 2>&1
+STACKLAB_LEASE=x "$SL" serve --course "$STACKLAB_COURSE" --listen 127.0.0.1:0 --db "$DB_URL" > "$T/w.out" 2>&1
 t_ok $([ $? -eq 2 ] && grep -q "STACKLAB_LEASE must be" "$T/w.out"; echo $?) "and by serve, before it starts workers"
 serve_stop
 t_ok $(! grep -q "Sanitizer\|runtime error" "$T/serve.log" && ! grep -q "exited (" "$T/serve.log"; echo $?) \

@@ -12,9 +12,9 @@ export STACKLAB_LEASE=3
 LEARNERS=20
 EACH=3
 TOTAL=$((LEARNERS * EACH))
-q() { sqlite3 "$DB" "$1" 2>/dev/null; }
+q() { dbq "$1"; }
 
-CODE=$("$SL" class create "kill test" --db "sqlite:$DB" 2> /dev/null)
+CODE=$("$SL" class create "kill test" --db "$DB_URL" 2> /dev/null)
 serve_start --workers 2 || { t_diag "$T/serve.log"; echo "Bail out! serve did not start"; exit 1; }
 n=1
 while [ $n -le $LEARNERS ]; do

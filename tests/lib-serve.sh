@@ -4,7 +4,10 @@
 
 # serve_setup: grader_setup, a course copy with the toy track (tests/fixtures/toy-track)
 # made standalone: it requires no vial lab and links the kit's libraries itself, so a
-# submission is the toy/ folder alone and grades in a moment. $DB is the class database.
+# submission is the toy/ folder alone and grades in a moment. $DB_URL is the class
+# database: sqlite:$DB, or with STACKLAB_TEST_DB=postgresql a database in a private
+# PostgreSQL cluster (lib-pg.sh) started for the test (the test is skipped, saying why,
+# when PostgreSQL is not installed). dbq SQL prints a query's answer on either.
 serve_setup() {
     grader_setup
     grader_course_copy
@@ -17,15 +20,40 @@ serve_setup() {
     mkdir -p "$T/tmp"
     export TMPDIR="$T/tmp"
     DB="$T/class.db"
+    DB_URL="sqlite:$DB"
     SERVE_PID=
     PORT=0
-    trap 'serve_kill; rm -rf "$T"' EXIT
+    trap 'serve_kill; pg_stop 2>/dev/null; rm -rf "$T"' EXIT
+    if [ "${STACKLAB_TEST_DB:-sqlite}" = postgresql ]; then
+        . "$G_SRC/tests/lib-pg.sh"
+        pg_start "$T/pg" || { echo "1..0 # SKIP PostgreSQL: $PG_WHY"; exit 0; }
+        DB_URL=$PG_URL
+    fi
+}
+
+# dbq SQL: the answer of one query on the class database, one row per line, columns
+# separated by '|'.
+dbq() {
+    if [ "${STACKLAB_TEST_DB:-sqlite}" = postgresql ]; then
+        psql -X -tAq "$PG_URL" -c "$1" 2>/dev/null
+    else
+        sqlite3 "$DB" "$1" 2>/dev/null
+    fi
+}
+
+# db_dump: every byte the database keeps, as the engine stores or dumps it.
+db_dump() {
+    if [ "${STACKLAB_TEST_DB:-sqlite}" = postgresql ]; then
+        pg_dump "$PG_URL" 2>/dev/null
+    else
+        cat "$DB" "$DB-wal" 2>/dev/null
+    fi
 }
 
 # serve_start ARGS...: starts serve on 127.0.0.1:$PORT (0: a port the kernel picks, read
 # back from its first line) with extra ARGS; $URL is its address. 1 when it did not start.
 serve_start() {
-    "$SL" serve --course "$STACKLAB_COURSE" --listen "127.0.0.1:$PORT" --db "sqlite:$DB" \
+    "$SL" serve --course "$STACKLAB_COURSE" --listen "127.0.0.1:$PORT" --db "$DB_URL" \
         "$@" >> "$T/serve.log" 2>&1 &
     SERVE_PID=$!
     _si=0
