@@ -2,8 +2,9 @@
  * vial_app_handle_raw, random responses through vial_parse_response, and the test
  * client's headers and cookie jar, all compared byte for byte with the reference; then
  * real sockets: a slow client dropped after the timeout while others are served, two
- * blocking views served at once by a thread pool, and vial_run stopped by SIGINT and
- * SIGTERM. Run as `checker SEED`. */
+ * blocking views served at once by a thread pool (one after the other without one),
+ * vial_run stopped by SIGINT and SIGTERM, ended by another signal's default action, and
+ * failing on a port in use. Run as `checker SEED`. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -381,17 +382,15 @@ static void test_timeout(void)
     stop();
 }
 
-static void test_pool(void)
+/* Serves with opts ("TIMEOUT THREADS"), sends GET /wait, waits (up to 5 s) until that
+ * view is running, sends a second GET /wait; both answers into b[0..1]. Returns the
+ * port, or -2 when the driver is gone. */
+static int pool_run(const char *opts, struct wire_buf *b)
 {
-    static const char *const test = "with threads = 4 two blocking views run at the same time";
-    struct wire_buf b[2] = {{0}, {0}};
-    char got[300];
     const char *req = "GET /wait HTTP/1.1\r\nHost: lab11\r\nConnection: close\r\n\r\n";
-    int port = serve("5 4");
-    if (peer.dead) {
-        WIRE_FAIL_DEAD(test);
-        return;
-    }
+    int port = serve(opts);
+    if (peer.dead)
+        return -2;
     int fd[2] = {port > 0 ? connect_to(port) : -1, -1};
     if (fd[0] >= 0)
         wire_write_all(fd[0], req, strlen(req));
@@ -411,24 +410,56 @@ static void test_pool(void)
             read_all(fd[i], &b[i], 8);
             close(fd[i]);
         }
-    int pass = b[0].data && b[1].data && strstr(b[0].data, "together") && strstr(b[1].data, "together");
-    snprintf(got, sizeof got, "port %d; first: %.100s; second: %.100s", port,
-             b[0].data ? strstr(b[0].data, "\r\n\r\n") ? strstr(b[0].data, "\r\n\r\n") + 4
-                                                        : b[0].data : "no answer",
-             b[1].data ? strstr(b[1].data, "\r\n\r\n") ? strstr(b[1].data, "\r\n\r\n") + 4
-                                                        : b[1].data : "no answer");
-    if (pass)
-        tap_ok(__FILE__, __LINE__, 1, "%s", test);
-    else
-        tap_fail_with(__FILE__, __LINE__, "the views did not run side by side", got,
-                      "both answer \"together\"", "%s", test);
-    wire_buf_free(&b[0]);
-    wire_buf_free(&b[1]);
     stop();
+    return port;
 }
 
-/* vial_run in a child, a request, then sig: one test. */
-static void test_run(int sig, const char *test)
+/* The body of an answer in b, or what stands for it. */
+static const char *body_of(const struct wire_buf *b)
+{
+    if (b->data == NULL)
+        return "no answer";
+    return strstr(b->data, "\r\n\r\n") ? strstr(b->data, "\r\n\r\n") + 4 : b->data;
+}
+
+/* threads = 4: the two /wait views meet ("together" twice); threads = 0 or 1: one
+ * polling thread, so the second request is taken only once the first view gave up
+ * ("alone", then "together"). One test. */
+static void test_pool(void)
+{
+    static const char *const test = "with threads = 4 two blocking views run at the same time; "
+                                    "with threads = 0 or 1 one after the other";
+    struct wire_buf b[4] = {{0}, {0}, {0}, {0}};
+    char got[400], one[16];
+    int threads = (int)wire_rng_below(&rng, 2);
+    snprintf(one, sizeof one, "5 %d", threads);
+    int port = pool_run("5 4", b), port1 = port == -2 ? -2 : pool_run(one, b + 2);
+    if (port == -2 || port1 == -2) {
+        WIRE_FAIL_DEAD(test);
+    } else {
+        int pool = strcmp(body_of(&b[0]), "together") == 0
+                   && strcmp(body_of(&b[1]), "together") == 0;
+        int single = strcmp(body_of(&b[2]), "alone") == 0
+                     && strcmp(body_of(&b[3]), "together") == 0;
+        snprintf(got, sizeof got, "threads 4 (port %d): %.60s, %.60s; threads %d (port %d): "
+                 "%.60s, %.60s", port, body_of(&b[0]), body_of(&b[1]), threads, port1,
+                 body_of(&b[2]), body_of(&b[3]));
+        if (pool && single)
+            tap_ok(__FILE__, __LINE__, 1, "%s", test);
+        else
+            tap_fail_with(__FILE__, __LINE__, pool ? "with one thread the views did not run "
+                          "one after the other" : "the views did not run side by side", got,
+                          "threads 4: together, together; threads 0 or 1: alone, together",
+                          "%s", test);
+    }
+    for (int i = 0; i < 4; i++)
+        wire_buf_free(&b[i]);
+}
+
+/* vial_run in a child, a request, then sig: one test. The child must end as `want`
+ * says ("exited with status 0" for SIGINT and SIGTERM; another signal keeps its
+ * default action: "killed by signal N"). */
+static void test_run(int sig, const char *want_end, const char *test)
 {
     struct wire_buf b = {0};
     char want[160], got[600], num[8];
@@ -451,14 +482,44 @@ static void test_run(int sig, const char *test)
     snprintf(got, sizeof got, "stderr: \"%.150s\"; GET /hello %s; after signal %d: %.100s; port %s",
              line, served ? "answered" : "not answered", sig, end ? end : "(no answer)",
              closed ? "closed" : "still open");
-    if (printed && served && end && strcmp(end, "exited with status 0") == 0 && closed)
+    snprintf(want, sizeof want, "the line, an answer, %s and a closed port", want_end);
+    if (printed && served && end && strcmp(end, want_end) == 0 && closed)
         tap_ok(__FILE__, __LINE__, 1, "%s", test);
     else
         tap_fail_with(__FILE__, __LINE__, "vial_run did not serve and stop cleanly", got,
-                      "the line, an answer, exit status 0 and a closed port", "%s", test);
+                      want, "%s", test);
     free(ans);
     free(end);
     wire_buf_free(&b);
+}
+
+/* vial_run on a port a listening socket holds: "vial: CAUSE" and -1 (the child's
+ * status 1). One test. */
+static void test_run_busy(void)
+{
+    static const char *const test = "vial_run on a port already in use prints \"vial: CAUSE\" "
+                                    "and returns -1";
+    char got[400];
+    char *ans = call("run", "busy", 4, NULL);
+    if (ans == NULL) {
+        WIRE_FAIL_DEAD(test);
+        return;
+    }
+    char *line = strchr(ans, '\n') ? strchr(ans, '\n') + 1 : ans + strlen(ans);
+    char *end = strchr(line, '\n');
+    if (end != NULL)
+        *end++ = '\0';                  /* "PORT\nLINE\nEND": line and end apart */
+    else
+        end = "(nothing)";
+    int printed = strncmp(line, "vial: ", 6) == 0 && line[6] != '\0';
+    snprintf(got, sizeof got, "stderr: \"%.150s\"; %.100s", line, end);
+    if (printed && strcmp(end, "exited with status 1") == 0)
+        tap_ok(__FILE__, __LINE__, 1, "%s", test);
+    else
+        tap_fail_with(__FILE__, __LINE__, "vial_run did not fail as it should", got,
+                      "stderr: \"vial: CAUSE\"; exited with status 1 (vial_run returned -1)",
+                      "%s", test);
+    free(ans);
 }
 
 int main(int argc, char **argv)
@@ -467,7 +528,7 @@ int main(int argc, char **argv)
     wire_rng_seed(&rng, seed);
     wire_peer_init(&peer, 15000);
     ref_app = lab11_app();
-    tap_plan(10);
+    tap_plan(12);
     series("vial_app_handle_raw answers random requests byte for byte like the reference", "raw",
            24, make_request);
     series("vial_app_handle_raw: bad requests get their 4xx/5xx, HEAD no body, 404, 405", "raw",
@@ -479,8 +540,17 @@ int main(int argc, char **argv)
     test_client();
     test_timeout();
     test_pool();
-    test_run(SIGINT, "vial_run prints where it serves, serves, and exits 0 on SIGINT");
-    test_run(SIGTERM, "vial_run stops cleanly on SIGTERM too");
+    test_run(SIGINT, "exited with status 0",
+             "vial_run prints where it serves, serves, and exits 0 on SIGINT");
+    test_run(SIGTERM, "exited with status 0", "vial_run stops cleanly on SIGTERM too");
+    static const int other[] = {SIGHUP, SIGUSR1, SIGUSR2};
+    int sig = other[wire_rng_below(&rng, 3)];
+    char end[64], name[160];
+    snprintf(end, sizeof end, "killed by signal %d", sig);
+    snprintf(name, sizeof name, "vial_run waits for SIGINT and SIGTERM only: signal %d keeps "
+             "its default action (the program ends by it)", sig);
+    test_run(sig, end, name);
+    test_run_busy();
     vial_client_free(ref_client);
     vial_app_free(ref_app);
     return wire_finish(&peer);
