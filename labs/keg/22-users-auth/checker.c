@@ -232,9 +232,13 @@ static void t_make(const char *name)
     free(a);
     free(b);
     int seen[256] = { 0 };                  /* 60 salts: 1320 draws of 62 characters */
+    char bad_salt[200] = "";                /* the first of them made_ok refuses */
     for (int i = 0; i < 60; i++) {
         char *e = ask("make", "1 salt");
         const char *salt = strncmp(e, "pbkdf2_sha256$1$", 16) == 0 ? e + 16 : "";
+        const char *why = made_ok(e, "salt", 1);
+        if (strcmp(why, "ok") != 0 && bad_salt[0] == '\0')
+            snprintf(bad_salt, sizeof bad_salt, "%.80s: %s", e, why);
         for (size_t k = 0; k < 22 && salt[k] != '\0'; k++)
             seen[(unsigned char)salt[k]] = 1;
         free(e);
@@ -243,6 +247,8 @@ static void t_make(const char *name)
     for (const char *c = alnum; *c != '\0'; c++)
         if (!seen[(unsigned char)*c])
             strncat(missing, c, 1);
+    hc_fact(&st, bad_salt[0] == '\0' ? "60 more hashes are well formed" : bad_salt,
+            "60 more hashes are well formed");
     hc_fact(&st, missing[0] == '\0' ? "60 salts use every character of [a-zA-Z0-9]"
             : missing, "60 salts use every character of [a-zA-Z0-9]");
     count_fact(&st, "PBKDF2 calls", "65");
@@ -371,6 +377,8 @@ static void t_switch_logout(const char *name)
     login(&st, &b, c, cpw, "/me", 302, "/me", NULL);
     snprintf(want, sizeof want, "user %s\nnote (none)\n", c);
     step(&st, &b, "GET", "/me", NULL, 200, NULL, want);
+    snprintf(want, sizeof want, "user %s\nsecond call: 0 statements, the same user\n", c);
+    step(&st, &b, "GET", "/twice", NULL, 200, NULL, want);
     hc_browser_cookie(&b, "sessionid", key, sizeof key);
     hc_browser_cookie(&b, "csrftoken", s1, sizeof s1);
     char form[120];
@@ -382,6 +390,11 @@ static void t_switch_logout(const char *name)
     snprintf(sql, sizeof sql, "SELECT count(*) FROM \"keg_session\" WHERE \"key\" = '%s'",
              key);
     sql_fact(&st, "rows of the session", sql, "0\n");
+    step(&st, &b, "GET", "/me", NULL, 200, NULL, "anonymous\nnote (none)\n");
+    login(&st, &b, c, cpw, "/me", 302, "/me", NULL);
+    snprintf(sql, sizeof sql, "UPDATE \"auth_user\" SET \"is_active\" = 0 WHERE "
+             "\"username\" = '%s'", c);
+    ask_fact(&st, "the user made inactive", "exec", sql, "1");
     step(&st, &b, "GET", "/me", NULL, 200, NULL, "anonymous\nnote (none)\n");
     login(&st, &b, a, apw, "/me", 302, "/me", NULL);
     snprintf(sql, sizeof sql, "DELETE FROM \"auth_user\" WHERE \"username\" = '%s'", a);
@@ -517,7 +530,8 @@ int main(int argc, char **argv)
         { t_rehash, "login: a hash of another iteration count is replaced by one of the "
           "site's" },
         { t_switch_logout, "login as the same user keeps the session, as another flushes it; "
-          "logout flushes it and rotates CSRF" },
+          "logout flushes it and rotates CSRF; keg_request_user once per request; a user "
+          "made inactive or deleted is anonymous" },
         { t_login_required, "login_required: anonymous requests go to the login page with "
           "next= the path and query" },
         { t_next, "next=: only local paths are followed; others go to the profile page" },

@@ -22,8 +22,12 @@
  *   any  /private/<path> behind keg_login_required: "private NAME"
  *   GET  /next           keg_redirect_next; 500 "keg_redirect_next RC" when RC is not 0
  *   GET  /bad            keg_authenticate with a NULL password, keg_login of NULL and of
- *                        a user with id 0: "authenticate RC login RC RC" */
-#define _GNU_SOURCE     /* RTLD_NEXT */
+ *                        a user with id 0: "authenticate RC login RC RC"
+ *   GET  /twice          keg_request_user twice: "user NAME" or "anonymous", then
+ *                        "second call: N statements, the same user|another answer"
+ * Statements are counted by sqlcount.h, never by your counter. */
+#include "sqlcount.h"
+
 #include <dlfcn.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -125,6 +129,23 @@ static int view_bad(vial_request *req, vial_response *res)
     return vial_response_printf(res, "authenticate %d login %d %d\n", a, b, c) == 0 ? 0 : 500;
 }
 
+/* The second keg_request_user of a request: no SQL, the same user (keg.h). */
+static int view_twice(vial_request *req, vial_response *res)
+{
+    const struct keg_user *u = keg_request_user(req);
+    char *name = u != NULL && u->username != NULL ? strdup(u->username) : NULL;
+    long before = sqlcount_get();
+    const struct keg_user *again = keg_request_user(req);
+    long n = sqlcount_get() - before;
+    int same = again == u && (again == NULL || (again->username != NULL && name != NULL
+                                                && strcmp(again->username, name) == 0));
+    vial_response_printf(res, "%s%s\nsecond call: %ld statements, %s\n",
+                         u != NULL ? "user " : "anonymous", name != NULL ? name : "", n,
+                         same ? "the same user" : "another answer");
+    free(name);
+    return 0;
+}
+
 static int view_private(vial_request *req, vial_response *res)
 {
     const struct keg_user *u = keg_request_user(req);
@@ -160,6 +181,7 @@ static void driver_serve(struct web *w, const char *arg, struct wire_buf *out)
     vial_app_route(w->app, "GET", "/note", NULL, view_note);
     vial_app_route(w->app, "GET", "/next", NULL, view_next);
     vial_app_route(w->app, "GET", "/bad", NULL, view_bad);
+    vial_app_route(w->app, "GET", "/twice", NULL, view_twice);
     vial_blueprint_route(w->bp, "GET,POST", "/<path:rest>", "page", view_private);
     vial_blueprint_before_request(w->bp, keg_login_required);
     vial_app_register_blueprint(w->app, w->bp);
