@@ -25,7 +25,7 @@ static int port;
 static struct lab23_site ref;
 static int per_page, users;
 static long hsts;
-static char dom1[16], dom2[16];         /* allowed_hosts: ".DOM1.test,exact.DOM2.test,..." */
+static char dom1[16], dom2[16];         /* allowed_hosts: ".DOM1.test,exact.DOM2.test,.,..." */
 static char setup_s[160], setup_r[160]; /* the installs' results, yours and the reference's */
 static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
 
@@ -378,7 +378,7 @@ static void t_hosts(const char *name)
 {
     struct hc_story st = { 0 };
     struct pair p;
-    char w[10], h[10][80];
+    char w[10], h[8][80];
     pair_new(&p);
     wire_rng_word(&rng, w, lower, sizeof lower - 1, 2, 6);
     snprintf(h[0], sizeof h[0], "Host: %s.test", dom1);
@@ -386,13 +386,13 @@ static void t_hosts(const char *name)
     snprintf(h[2], sizeof h[2], "Host: x%s.test", dom1);
     snprintf(h[3], sizeof h[3], "Host: EXACT.%s.TEST", dom2);
     snprintf(h[4], sizeof h[4], "Host: other.%s.test", dom2);
-    snprintf(h[5], sizeof h[5], "Host: localhost");
-    snprintf(h[6], sizeof h[6], "Host: 127.0.0.1:1");
-    snprintf(h[7], sizeof h[7], "Host: [::1]:8000");
-    snprintf(h[8], sizeof h[8], "Host: [::2]");
-    snprintf(h[9], sizeof h[9], "Host: %s", w);
-    for (size_t i = 0; i < 10; i++)
-        step(&st, &p, "GET", wire_rng_below(&rng, 2) ? "/hello" : "/framed", NULL, h[i]);
+    snprintf(h[5], sizeof h[5], "Host: %s", w);
+    snprintf(h[6], sizeof h[6], "Host: %s.%s.test.", w, dom1);    /* "." takes "." alone, */
+    snprintf(h[7], sizeof h[7], "Host: exact.%s.test.:80", dom2); /* not these, not "" */
+    const char *const hosts[] = { h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], "Host: .",
+        "Host: :80", "Host: localhost", "Host: 127.0.0.1:1", "Host: [::1]:8000", "Host: [::2]" };
+    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++)
+        step(&st, &p, "GET", wire_rng_below(&rng, 2) ? "/hello" : "/framed", NULL, hosts[i]);
     const char *const dflt[] = { "localhost", "LocalHost:8000", "127.0.0.1", "sub.localhost",
                                  "example.com" };
     for (size_t i = 0; i < sizeof dflt / sizeof dflt[0]; i++) {
@@ -734,7 +734,7 @@ static const struct {
     { t_headers, "middleware: nosniff, Referrer-Policy, COOP and X-Frame-Options on pages and "
       "errors (404, 405, CSRF 403, 500); HSTS only on a secure request" },
     { t_hosts, "middleware: the Host header checked against allowed_hosts (exact, .domain, "
-      "any case, with a port)" },
+      "\".\" alone, a trailing dot, any case, a port)" },
     { t_login, "admin: anonymous and non-staff users go to the admin's login page with next=; "
       "only active staff log in there" },
     { t_changelist, "admin: the changelist's rows, order, pages and escaped cells; the "
@@ -766,8 +766,8 @@ int main(int argc, char **argv)
     hsts = 60 + (long)wire_rng_below(&rng, 100000);
     wire_rng_word(&rng, dom1, lower, sizeof lower - 1, 3, 8);
     wire_rng_word(&rng, dom2, lower, sizeof lower - 1, 3, 8);
-    snprintf(arg, sizeof arg, "%d %ld .%s.test,exact.%s.test,*w,[::1],127.0.0.1", per_page,
-             hsts, dom1, dom2);
+    snprintf(arg, sizeof arg, "%d %ld .%s.test,exact.%s.test,%s[::1],127.0.0.1", per_page,
+             hsts, dom1, dom2, wire_rng_below(&rng, 2) ? "*w,.," : ".,*w,");
     if (lab23_setup(&ref, ":memory:", arg, &setup) != 0)
         tap_bail_out("the reference app could not be made");
     snprintf(setup_r, sizeof setup_r, "set-up: %s", setup.data);
