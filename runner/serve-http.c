@@ -24,6 +24,14 @@ static const struct serve_route serve_routes[] = {
     { "POST", "/api/v1/enrol", serve_api_enrol },
     { "POST", "/api/v1/submissions", serve_api_submit },
     { "GET", "/api/v1/submissions/", serve_api_submission },
+    { "GET", "/api/v1/bundle", serve_api_bundle },
+    { "GET", "/api/v1/progress", serve_api_progress },
+    { "POST", "/api/v1/worker/claim", serve_remote_claim },
+    { "POST", "/api/v1/worker/heartbeat", serve_remote_heartbeat },
+    { "POST", "/api/v1/worker/complete", serve_remote_complete },
+    { "GET", "/dash", serve_dash },
+    { "GET", "/dash/", serve_dash },
+    { "POST", "/dash/", serve_dash },
 };
 #define SERVE_NROUTES (sizeof serve_routes / sizeof *serve_routes)
 
@@ -43,6 +51,8 @@ int serve_error(struct serve_answer *a, unsigned status, const char *fmt, ...)
     char *words = xvasprintf(fmt, ap);
     va_end(ap);
     cJSON_Delete(a->json);
+    free(a->raw);
+    a->raw = NULL;
     a->status = status;
     a->json = cJSON_CreateObject();
     cJSON_AddStringToObject(a->json, "error", words);
@@ -76,24 +86,68 @@ static const struct serve_route *serve_route_find(const char *method, const char
     return NULL;
 }
 
-/* Sends a (and frees its JSON). */
-static enum MHD_Result serve_send(struct MHD_Connection *conn, struct serve_answer *a)
+void serve_header(struct serve_answer *a, const char *name, const char *value)
 {
-    char *text = a->json != NULL ? cJSON_PrintUnformatted(a->json) : NULL;
+    if (a->nheaders < SERVE_MAX_HEADERS) {
+        a->headers[a->nheaders].name = name;
+        a->headers[a->nheaders++].value = xstrdup(value);
+    }
+}
+
+int serve_raw(struct serve_answer *a, unsigned status, const char *content_type, char *raw,
+              size_t len)
+{
     cJSON_Delete(a->json);
     a->json = NULL;
+    free(a->raw);
+    a->status = status;
+    a->raw = raw;
+    a->raw_len = len;
+    a->content_type = content_type;
+    return 0;
+}
+
+/* Frees what a holds after sending (or instead of it). */
+static void serve_answer_free(struct serve_answer *a)
+{
+    cJSON_Delete(a->json);
+    a->json = NULL;
+    free(a->raw);
+    a->raw = NULL;
+    for (int i = 0; i < a->nheaders; i++)
+        free(a->headers[i].value);
+    a->nheaders = 0;
+}
+
+/* Sends a (and frees what it holds). */
+static enum MHD_Result serve_send(struct MHD_Connection *conn, struct serve_answer *a)
+{
+    const char *type = "application/json";
+    size_t len = 0;
+    char *text = NULL;
+    if (a->json == NULL && a->raw != NULL) {
+        text = a->raw, len = a->raw_len, type = a->content_type;
+        a->raw = NULL;
+    } else if (a->json != NULL && (text = cJSON_PrintUnformatted(a->json)) != NULL) {
+        len = strlen(text);
+    }
     if (text == NULL) {
         a->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
         text = xstrdup("{\"error\":\"out of memory\"}");
+        len = strlen(text);
     }
-    struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(text), text,
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text,
                                                                 MHD_RESPMEM_MUST_FREE);
     if (resp == NULL) {
         free(text);
+        serve_answer_free(a);
         return MHD_NO;
     }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    for (int i = 0; i < a->nheaders; i++)
+        MHD_add_response_header(resp, a->headers[i].name, a->headers[i].value);
+    serve_answer_free(a);
     if (a->retry_after > 0) {
         char secs[24];
         snprintf(secs, sizeof secs, "%lld", (long long)a->retry_after);
@@ -175,7 +229,7 @@ static void serve_completed(void *cls, struct MHD_Connection *conn, void **con_c
     struct serve_conn *c = *con_cls;
     if (c == NULL)
         return;
-    cJSON_Delete(c->early.json);
+    serve_answer_free(&c->early);
     free(c->body);
     free(c);
     *con_cls = NULL;

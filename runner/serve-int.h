@@ -31,12 +31,28 @@ struct serve_req {
     size_t len;
 };
 
-/* What an endpoint answers. json is sent and freed by the HTTP layer. */
+/* At most this many extra headers in one answer. */
+#define SERVE_MAX_HEADERS 8
+
+/* What an endpoint answers: json, or else raw bytes of content_type (a page, a CSV, a
+ * bundle). json, raw and the headers' values are sent and freed by the HTTP layer. */
 struct serve_answer {
     unsigned status;
     cJSON *json;
     int64_t retry_after;            /* > 0: a Retry-After header */
+    char *raw;                      /* used when json is NULL */
+    size_t raw_len;
+    const char *content_type;       /* of raw; static text */
+    struct { const char *name; char *value; } headers[SERVE_MAX_HEADERS];
+    int nheaders;
 };
+
+/* Adds header name (static text) with a copy of value to a; beyond SERVE_MAX_HEADERS
+ * the header is dropped (a programming error: every caller adds a known few). */
+void serve_header(struct serve_answer *a, const char *name, const char *value);
+/* Sets a to status with raw bytes (taken: freed after sending) of content_type. Returns 0. */
+int serve_raw(struct serve_answer *a, unsigned status, const char *content_type, char *raw,
+              size_t len);
 
 /* Sets a to status with {"error": words}. Returns 0 (so endpoints can return it). */
 int serve_error(struct serve_answer *a, unsigned status, const char *fmt, ...)
@@ -47,5 +63,16 @@ int serve_api_health(struct serve *s, const struct serve_req *r, struct serve_an
 int serve_api_enrol(struct serve *s, const struct serve_req *r, struct serve_answer *a);
 int serve_api_submit(struct serve *s, const struct serve_req *r, struct serve_answer *a);
 int serve_api_submission(struct serve *s, const struct serve_req *r, struct serve_answer *a);
+/* serve-bundle.c: the learner's bundle (bundle_write) and server-side progress. */
+int serve_api_bundle(struct serve *s, const struct serve_req *r, struct serve_answer *a);
+int serve_api_progress(struct serve *s, const struct serve_req *r, struct serve_answer *a);
+/* serve-remote.c: grading machines pulling jobs over HTTP with a worker token. */
+int serve_remote_claim(struct serve *s, const struct serve_req *r, struct serve_answer *a);
+int serve_remote_heartbeat(struct serve *s, const struct serve_req *r,
+                           struct serve_answer *a);
+int serve_remote_complete(struct serve *s, const struct serve_req *r,
+                          struct serve_answer *a);
+/* serve-dash.c: the instructors' dashboard (HTML, CSV, its script). */
+int serve_dash(struct serve *s, const struct serve_req *r, struct serve_answer *a);
 
 #endif

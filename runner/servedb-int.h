@@ -34,6 +34,22 @@ enum servedb_q {
     SQ_HEARTBEAT,       /* id, claim, lease_until (changes: 1 still ours) */
     SQ_DONE,            /* id, claim (changes: 1 this claim completed it) */
     SQ_RESULT_ADD,      /* id, verdict, passed, failed, total, duration, report, graded */
+    /* servedb-class.c: staff, the dashboard, regrades. */
+    SQ_STAFF_ADD,       /* kind, name, token_hash, created */
+    SQ_STAFF_BY_NAME,   /* kind, name -> id */
+    SQ_STAFF_BY_HASH,   /* kind, token_hash -> id, token_hash, name */
+    SQ_CLASSES,         /* -> id, name, code (rows, by name) */
+    SQ_CLASS_LEARNERS,  /* class_id -> id, name (rows, by name) */
+    SQ_LEARNER_GET,     /* id -> name, class_id */
+    SQ_CELLS,           /* class_id, learner (0: every learner of the class) -> learner,
+                         * lab, attempts, best passed, its total, passed (0/1), last
+                         * (rows, by learner name then lab) */
+    SQ_HISTORY,         /* learner -> id, lab, created, state, priority, verdict, passed,
+                         * failed, total (rows, newest first) */
+    SQ_CLASS_REPORTS,   /* class_id -> lab, report: each learner's latest result at each
+                         * lab (rows) */
+    SQ_REGRADE_COPY,    /* lab, class_id (0: every class), created -> id: each learner's
+                         * latest submission of lab copied as a new one (rows) */
     SQ_COUNT
 };
 
@@ -63,8 +79,45 @@ struct servedb_ops {
     /* Waits up to `seconds` for a job to be queued by any process: 1 woken, 0 the time
      * passed, -1 error. NULL: the engine cannot be woken (servedb_wait sleeps). */
     int (*wait)(void *conn, double seconds);
+    /* Runs statement q and calls row(ud, cols, ncols) for each row in order, cols valid
+     * during the call; a non-zero return stops. Returns the rows seen, or -1 error. */
+    int (*each)(void *conn, enum servedb_q q, const struct servedb_val *args, int nargs,
+                int (*row)(void *ud, const struct servedb_val *cols, int ncols), void *ud);
 };
 
 extern const struct servedb_ops servedb_sqlite_ops, servedb_pg_ops;
+
+/* A database handle: its engine and connection (servedb.c opens and closes it). */
+struct servedb {
+    const struct servedb_ops *ops;
+    void *conn;
+    char err[512];
+};
+
+#define V_INT(x) ((struct servedb_val){ .type = SV_INT, .i = (x) })
+#define V_REAL(x) ((struct servedb_val){ .type = SV_REAL, .r = (x) })
+#define V_TEXT(x) ((struct servedb_val){ .type = SV_TEXT, .p = (x) })
+#define V_BLOB(x, n) ((struct servedb_val){ .type = SV_BLOB, .p = (x), .len = (n) })
+#define NARGS(a) ((int)(sizeof (a) / sizeof *(a)))
+
+/* For servedb.c and servedb-class.c, which hold the rules. servedb_run runs q through the
+ * engine (its error copied into db->err): 1 a row (its first ncols columns in cols), 0
+ * none, -1 error. servedb_write: a statement with no row to read, 0 or -1.
+ * servedb_begin opens a write transaction (0 or -1); servedb_end commits it when rc >= 0,
+ * else rolls back, and returns rc, or -1 when the commit failed (nothing stored).
+ * servedb_count: the first column of q's row as an integer, 0 without a row, -1 error.
+ * servedb_each: q's rows in order to row(ud, cols, ncols) (cols valid during the call;
+ * a non-zero return stops); the rows seen, or -1. */
+int servedb_run(struct servedb *db, enum servedb_q q, const struct servedb_val *args,
+                int nargs, struct servedb_val *cols, int ncols, int64_t *changes);
+int servedb_write(struct servedb *db, enum servedb_q q, const struct servedb_val *args,
+                  int nargs, int64_t *changes);
+int servedb_begin(struct servedb *db);
+int servedb_end(struct servedb *db, int rc);
+int64_t servedb_count(struct servedb *db, enum servedb_q q, const struct servedb_val *args,
+                      int nargs);
+int servedb_each(struct servedb *db, enum servedb_q q, const struct servedb_val *args,
+                 int nargs, int (*row)(void *ud, const struct servedb_val *cols, int ncols),
+                 void *ud);
 
 #endif

@@ -68,6 +68,38 @@ static const char *const pg_text[SQ_COUNT] = {
                 "AND claim = $2 AND state = 'running'",
     [SQ_RESULT_ADD] = "INSERT INTO results(submission_id, verdict, passed, failed, total, "
                       "duration, report, graded) VALUES($1, $2, $3, $4, $5, $6, $7, $8)",
+    [SQ_STAFF_ADD] = "INSERT INTO staff(kind, name, token_hash, created) VALUES($1, $2, $3, $4)",
+    [SQ_STAFF_BY_NAME] = "SELECT id FROM staff WHERE kind = $1 AND name = $2",
+    [SQ_STAFF_BY_HASH] = "SELECT id, token_hash, name FROM staff WHERE kind = $1 "
+                         "AND token_hash = $2",
+    [SQ_CLASSES] = "SELECT id, name, code FROM classes ORDER BY name",
+    [SQ_CLASS_LEARNERS] = "SELECT id, name FROM learners WHERE class_id = $1 ORDER BY name, id",
+    [SQ_LEARNER_GET] = "SELECT name, class_id FROM learners WHERE id = $1",
+    [SQ_CELLS] = "SELECT l.id, s.lab, sum(CASE WHEN j.priority = 0 THEN 1 ELSE 0 END), "
+                 "max(coalesce(r.passed, 0)), max(coalesce(r.total, 0)), "
+                 "max(CASE WHEN r.verdict = 'pass' THEN 1 ELSE 0 END), max(s.created) "
+                 "FROM learners l JOIN submissions s ON s.learner_id = l.id "
+                 "JOIN jobs j ON j.submission_id = s.id "
+                 "LEFT JOIN results r ON r.submission_id = s.id "
+                 "WHERE l.class_id = $1::bigint AND ($2::bigint = 0 OR l.id = $2::bigint) "
+                 "GROUP BY l.id, l.name, s.lab ORDER BY l.name, l.id, s.lab",
+    [SQ_HISTORY] = "SELECT s.id, s.lab, s.created, j.state, j.priority, r.verdict, r.passed, "
+                   "r.failed, r.total FROM submissions s "
+                   "JOIN jobs j ON j.submission_id = s.id "
+                   "LEFT JOIN results r ON r.submission_id = s.id "
+                   "WHERE s.learner_id = $1 ORDER BY s.id DESC LIMIT 200",
+    [SQ_CLASS_REPORTS] = "SELECT s.lab, r.report FROM results r "
+                         "JOIN submissions s ON s.id = r.submission_id "
+                         "JOIN learners l ON l.id = s.learner_id WHERE l.class_id = $1 "
+                         "AND r.submission_id = (SELECT max(r2.submission_id) FROM results r2 "
+                         "JOIN submissions s2 ON s2.id = r2.submission_id "
+                         "WHERE s2.learner_id = s.learner_id AND s2.lab = s.lab)",
+    [SQ_REGRADE_COPY] = "INSERT INTO submissions(learner_id, lab, created, archive, size) "
+                        "SELECT s.learner_id, s.lab, $3::bigint, s.archive, s.size "
+                        "FROM submissions s JOIN learners l ON l.id = s.learner_id "
+                        "WHERE s.lab = $1::text AND ($2::bigint = 0 OR l.class_id = $2::bigint) "
+                        "AND s.id = (SELECT max(s2.id) FROM submissions s2 "
+                        "WHERE s2.learner_id = s.learner_id AND s2.lab = $1::text) RETURNING id",
 };
 
 /* Version 1: docs/server.md's schema, and the trigger that wakes workers. */
@@ -98,7 +130,14 @@ static const char pg_schema_v1[] =
     " FOR EACH ROW WHEN (NEW.state = 'queued') EXECUTE FUNCTION stacklab_job_queued();"
     "UPDATE schema_version SET version = 1;";
 
-static const char *const pg_steps[] = { pg_schema_v1 };
+/* Version 2: staff tokens (instructors for the dashboard, grading machines). */
+static const char pg_schema_v2[] =
+    "CREATE TABLE staff(id BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL"
+    " CHECK (kind IN ('instructor', 'worker')), name TEXT NOT NULL,"
+    " token_hash TEXT NOT NULL UNIQUE, created BIGINT NOT NULL, UNIQUE(kind, name));"
+    "UPDATE schema_version SET version = 2;";
+
+static const char *const pg_steps[] = { pg_schema_v1, pg_schema_v2 };
 #define PG_VERSION ((int)(sizeof pg_steps / sizeof *pg_steps))
 
 struct pg_conn {
@@ -136,13 +175,13 @@ static void pg_forget(struct pg_conn *c)
     }
 }
 
-/* Column i of row 0 of r into v (text results; bytea unescaped into c->keep). */
-static void pg_column(struct pg_conn *c, PGresult *r, int i, struct servedb_val *v)
+/* Column i of row k of r into v (text results; bytea unescaped into c->keep). */
+static void pg_column(struct pg_conn *c, PGresult *r, int k, int i, struct servedb_val *v)
 {
     memset(v, 0, sizeof *v);
-    if (PQgetisnull(r, 0, i))
+    if (PQgetisnull(r, k, i))
         return;
-    const char *s = PQgetvalue(r, 0, i);
+    const char *s = PQgetvalue(r, k, i);
     Oid t = PQftype(r, i);
     if (t == PG_INT8 || t == PG_INT4 || t == PG_INT2) {
         *v = (struct servedb_val){ .type = SV_INT, .i = strtoll(s, NULL, 10) };
@@ -155,7 +194,7 @@ static void pg_column(struct pg_conn *c, PGresult *r, int i, struct servedb_val 
                                    .len = c->keep[i] ? n : 0 };
     } else {
         *v = (struct servedb_val){ .type = SV_TEXT, .p = s,
-                                   .len = (size_t)PQgetlength(r, 0, i) };
+                                   .len = (size_t)PQgetlength(r, k, i) };
     }
 }
 
@@ -196,9 +235,32 @@ static int pg_run(void *conn, enum servedb_q q, const struct servedb_val *args, 
     }
     int row = st == PGRES_TUPLES_OK && PQntuples(r) > 0;
     for (int i = 0; row && i < ncols && i < PG_MAX_COLS && i < PQnfields(r); i++)
-        pg_column(c, r, i, &cols[i]);
+        pg_column(c, r, 0, i, &cols[i]);
     c->last = r;
     return row;
+}
+
+static int pg_each(void *conn, enum servedb_q q, const struct servedb_val *args, int nargs,
+                   int (*row)(void *ud, const struct servedb_val *cols, int ncols), void *ud)
+{
+    struct pg_conn *c = conn;
+    if (pg_run(conn, q, args, nargs, NULL, 0, NULL) < 0)
+        return -1;
+    PGresult *r = c->last;
+    int n = PQntuples(r), ncols = PQnfields(r);
+    if (ncols > PG_MAX_COLS)
+        ncols = PG_MAX_COLS;
+    struct servedb_val cols[PG_MAX_COLS];
+    for (int k = 0; k < n; k++) {
+        for (int i = 0; i < ncols; i++) {
+            PQfreemem(c->keep[i]);
+            c->keep[i] = NULL;
+            pg_column(c, r, k, i, &cols[i]);
+        }
+        if (row(ud, cols, ncols) != 0)
+            return k + 1;
+    }
+    return n;
 }
 
 /* Runs sql (one or more statements, no arguments). 0 or -1. */
@@ -340,5 +402,5 @@ static void *pg_open(const char *where, char **cause)
 
 const struct servedb_ops servedb_pg_ops = {
     .scheme = "postgresql", .open = pg_open, .close = pg_close, .run = pg_run,
-    .errmsg = pg_errmsg, .wait = pg_wait,
+    .errmsg = pg_errmsg, .wait = pg_wait, .each = pg_each,
 };

@@ -53,6 +53,38 @@ static const char *const sql_text[SQ_COUNT] = {
                 "AND claim = ?2 AND state = 'running'",
     [SQ_RESULT_ADD] = "INSERT INTO results(submission_id, verdict, passed, failed, total, "
                       "duration, report, graded) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [SQ_STAFF_ADD] = "INSERT INTO staff(kind, name, token_hash, created) VALUES(?1, ?2, ?3, ?4)",
+    [SQ_STAFF_BY_NAME] = "SELECT id FROM staff WHERE kind = ?1 AND name = ?2",
+    [SQ_STAFF_BY_HASH] = "SELECT id, token_hash, name FROM staff WHERE kind = ?1 "
+                         "AND token_hash = ?2",
+    [SQ_CLASSES] = "SELECT id, name, code FROM classes ORDER BY name",
+    [SQ_CLASS_LEARNERS] = "SELECT id, name FROM learners WHERE class_id = ?1 ORDER BY name, id",
+    [SQ_LEARNER_GET] = "SELECT name, class_id FROM learners WHERE id = ?1",
+    [SQ_CELLS] = "SELECT l.id, s.lab, sum(CASE WHEN j.priority = 0 THEN 1 ELSE 0 END), "
+                 "max(coalesce(r.passed, 0)), max(coalesce(r.total, 0)), "
+                 "max(CASE WHEN r.verdict = 'pass' THEN 1 ELSE 0 END), max(s.created) "
+                 "FROM learners l JOIN submissions s ON s.learner_id = l.id "
+                 "JOIN jobs j ON j.submission_id = s.id "
+                 "LEFT JOIN results r ON r.submission_id = s.id "
+                 "WHERE l.class_id = ?1 AND (?2 = 0 OR l.id = ?2) "
+                 "GROUP BY l.id, l.name, s.lab ORDER BY l.name, l.id, s.lab",
+    [SQ_HISTORY] = "SELECT s.id, s.lab, s.created, j.state, j.priority, r.verdict, r.passed, "
+                   "r.failed, r.total FROM submissions s "
+                   "JOIN jobs j ON j.submission_id = s.id "
+                   "LEFT JOIN results r ON r.submission_id = s.id "
+                   "WHERE s.learner_id = ?1 ORDER BY s.id DESC LIMIT 200",
+    [SQ_CLASS_REPORTS] = "SELECT s.lab, r.report FROM results r "
+                         "JOIN submissions s ON s.id = r.submission_id "
+                         "JOIN learners l ON l.id = s.learner_id WHERE l.class_id = ?1 "
+                         "AND r.submission_id = (SELECT max(r2.submission_id) FROM results r2 "
+                         "JOIN submissions s2 ON s2.id = r2.submission_id "
+                         "WHERE s2.learner_id = s.learner_id AND s2.lab = s.lab)",
+    [SQ_REGRADE_COPY] = "INSERT INTO submissions(learner_id, lab, created, archive, size) "
+                        "SELECT s.learner_id, s.lab, ?3, s.archive, s.size FROM submissions s "
+                        "JOIN learners l ON l.id = s.learner_id WHERE s.lab = ?1 "
+                        "AND (?2 = 0 OR l.class_id = ?2) AND s.id = (SELECT max(s2.id) "
+                        "FROM submissions s2 WHERE s2.learner_id = s.learner_id "
+                        "AND s2.lab = ?1) RETURNING id",
 };
 
 /* Version 1: the whole schema of docs/server.md. Each step stamps its own version inside
@@ -80,7 +112,14 @@ static const char sql_schema_v1[] =
     " graded INTEGER NOT NULL);"
     "UPDATE schema_version SET version = 1;";
 
-static const char *const sql_steps[] = { sql_schema_v1 };
+/* Version 2: staff tokens (instructors for the dashboard, grading machines). */
+static const char sql_schema_v2[] =
+    "CREATE TABLE staff(id INTEGER PRIMARY KEY, kind TEXT NOT NULL"
+    " CHECK (kind IN ('instructor', 'worker')), name TEXT NOT NULL,"
+    " token_hash TEXT NOT NULL UNIQUE, created INTEGER NOT NULL, UNIQUE(kind, name));"
+    "UPDATE schema_version SET version = 2;";
+
+static const char *const sql_steps[] = { sql_schema_v1, sql_schema_v2 };
 #define SQL_VERSION ((int)(sizeof sql_steps / sizeof *sql_steps))
 
 struct sql_conn {
@@ -168,6 +207,38 @@ static int sql_run(void *conn, enum servedb_q q, const struct servedb_val *args,
     if (rc != SQLITE_DONE)
         return sql_fail(c, q == SQ_BEGIN ? "begin" : "statement");
     return row;
+}
+
+static int sql_each(void *conn, enum servedb_q q, const struct servedb_val *args, int nargs,
+                    int (*row)(void *ud, const struct servedb_val *cols, int ncols), void *ud)
+{
+    struct sql_conn *c = conn;
+    if (c->q[q] == NULL && sqlite3_prepare_v3(c->db, sql_text[q], -1,
+                                              SQLITE_PREPARE_PERSISTENT, &c->q[q], NULL)
+                           != SQLITE_OK)
+        return sql_fail(c, "prepare");
+    sqlite3_stmt *s = c->q[q];
+    for (int i = 0; i < nargs; i++)
+        sql_bind(s, i + 1, &args[i]);
+    int rc, n = 0, stop = 0, ncols = sqlite3_column_count(s);
+    if (ncols > SQL_MAX_COLS)
+        ncols = SQL_MAX_COLS;
+    struct servedb_val cols[SQL_MAX_COLS];
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (stop)
+            continue;           /* a RETURNING statement finishes its writes */
+        for (int i = 0; i < SQL_MAX_COLS; i++) {
+            free(c->keep[i]);
+            c->keep[i] = NULL;
+        }
+        for (int i = 0; i < ncols; i++)
+            sql_column(c, s, i, &cols[i]);
+        n++;
+        stop = row(ud, cols, ncols) != 0;
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_DONE ? n : sql_fail(c, "statement");
 }
 
 /* Runs sql, retrying while busy for up to SQL_BUSY_MS: switching a new file to WAL while
@@ -268,5 +339,5 @@ static void *sql_open(const char *where, char **cause)
 
 const struct servedb_ops servedb_sqlite_ops = {
     .scheme = "sqlite", .open = sql_open, .close = sql_close, .run = sql_run,
-    .errmsg = sql_errmsg,
+    .errmsg = sql_errmsg, .each = sql_each,
 };

@@ -23,20 +23,8 @@ static const char servedb_code_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 /* A queue-full answer asks the client to come back after this many seconds. */
 #define SERVEDB_BUSY_RETRY 30
 
-struct servedb {
-    const struct servedb_ops *ops;
-    void *conn;
-    char err[512];
-};
-
-#define V_INT(x) ((struct servedb_val){ .type = SV_INT, .i = (x) })
-#define V_REAL(x) ((struct servedb_val){ .type = SV_REAL, .r = (x) })
-#define V_TEXT(x) ((struct servedb_val){ .type = SV_TEXT, .p = (x) })
-#define V_BLOB(x, n) ((struct servedb_val){ .type = SV_BLOB, .p = (x), .len = (n) })
-#define NARGS(a) ((int)(sizeof (a) / sizeof *(a)))
-
-static int servedb_run(struct servedb *db, enum servedb_q q, const struct servedb_val *args,
-                       int nargs, struct servedb_val *cols, int ncols, int64_t *changes)
+int servedb_run(struct servedb *db, enum servedb_q q, const struct servedb_val *args,
+                int nargs, struct servedb_val *cols, int ncols, int64_t *changes)
 {
     int rc = db->ops->run(db->conn, q, args, nargs, cols, ncols, changes);
     if (rc < 0)
@@ -44,21 +32,28 @@ static int servedb_run(struct servedb *db, enum servedb_q q, const struct served
     return rc;
 }
 
-/* A write with no row to read. 0 or -1. */
-static int servedb_write(struct servedb *db, enum servedb_q q, const struct servedb_val *args,
-                         int nargs, int64_t *changes)
+int servedb_each(struct servedb *db, enum servedb_q q, const struct servedb_val *args,
+                 int nargs, int (*row)(void *ud, const struct servedb_val *cols, int ncols),
+                 void *ud)
+{
+    int rc = db->ops->each(db->conn, q, args, nargs, row, ud);
+    if (rc < 0)
+        snprintf(db->err, sizeof db->err, "%s", db->ops->errmsg(db->conn));
+    return rc;
+}
+
+int servedb_write(struct servedb *db, enum servedb_q q, const struct servedb_val *args,
+                  int nargs, int64_t *changes)
 {
     return servedb_run(db, q, args, nargs, NULL, 0, changes) < 0 ? -1 : 0;
 }
 
-static int servedb_begin(struct servedb *db)
+int servedb_begin(struct servedb *db)
 {
     return servedb_write(db, SQ_BEGIN, NULL, 0, NULL);
 }
 
-/* Ends a transaction: commits when rc >= 0, else rolls back. Returns rc, or -1 when the
- * commit failed (then nothing was stored). */
-static int servedb_end(struct servedb *db, int rc)
+int servedb_end(struct servedb *db, int rc)
 {
     if (rc >= 0 && servedb_write(db, SQ_COMMIT, NULL, 0, NULL) == 0)
         return rc;
@@ -176,8 +171,8 @@ int servedb_learner(struct servedb *db, const char *token_hash, int64_t *learner
     return 1;
 }
 
-static int64_t servedb_count(struct servedb *db, enum servedb_q q,
-                             const struct servedb_val *args, int nargs)
+int64_t servedb_count(struct servedb *db, enum servedb_q q, const struct servedb_val *args,
+                      int nargs)
 {
     struct servedb_val v;
     int rc = servedb_run(db, q, args, nargs, &v, 1, NULL);

@@ -121,6 +121,79 @@ int servedb_complete(struct servedb *db, int64_t id, int64_t claim,
 /* Jobs not done. -1 on error. */
 int64_t servedb_queue_size(struct servedb *db);
 
+/* ---- servedb-class.c: staff, the dashboard's views, regrades ---------------------------- */
+
+/* Who a staff token belongs to: an instructor (the dashboard) or a grading machine. */
+enum servedb_staff { SERVEDB_INSTRUCTOR, SERVEDB_WORKER };
+
+/* Adds a staff member of kind with the token's SHA-256 (64 hex characters). Returns
+ * SERVEDB_OK, SERVEDB_TAKEN (that kind has the name), or -1. */
+int servedb_staff_add(struct servedb *db, enum servedb_staff kind, const char *name,
+                      const char *token_hash, int64_t now);
+/* The staff member of kind whose token hashes to token_hash: 1 with *id and name (cap
+ * bytes) set, 0 none, -1 error. The stored hash is compared in constant time. */
+int servedb_staff(struct servedb *db, enum servedb_staff kind, const char *token_hash,
+                  int64_t *id, char *name, size_t cap);
+
+struct servedb_class {
+    int64_t id;
+    char name[128];
+    char code[11];
+};
+/* Every class, by name, into *out (caller frees) and *n. 0 or -1. */
+int servedb_classes(struct servedb *db, struct servedb_class **out, size_t *n);
+
+struct servedb_learner {
+    int64_t id;
+    char name[128];
+};
+/* The learners of a class, by name. 0 or -1; *out owned by the caller. */
+int servedb_learners(struct servedb *db, int64_t class_id, struct servedb_learner **out,
+                     size_t *n);
+/* One learner's name and class: 1, 0 unknown, -1 error. */
+int servedb_learner_get(struct servedb *db, int64_t id, char *name, size_t cap,
+                        int64_t *class_id);
+
+/* A learner's standing at one lab: every submission counted, the best result. */
+struct servedb_cell {
+    int64_t learner;
+    char lab[32];
+    int attempts;           /* the learner's own submissions (regrades not counted) */
+    int best_passed, total; /* the most tests passed in one result, the most tests run */
+    int passed;             /* 1 when a result passed the lab */
+    int64_t last;           /* time of the latest submission */
+};
+/* The cells of a class (learner 0) or of one of its learners: one per learner and lab
+ * submitted, by learner name then lab. 0 or -1; *out owned by the caller. */
+int servedb_cells(struct servedb *db, int64_t class_id, int64_t learner,
+                  struct servedb_cell **out, size_t *n);
+
+/* One submission in a learner's history. */
+struct servedb_hist {
+    int64_t id;
+    char lab[32];
+    int64_t created;
+    char state[16];
+    int regrade;            /* 1 for a regrade's copy */
+    int has_result;
+    char verdict[16];
+    int passed, failed, total;
+};
+/* A learner's latest 200 submissions, newest first. 0 or -1; *out owned by the caller. */
+int servedb_history(struct servedb *db, int64_t learner, struct servedb_hist **out,
+                    size_t *n);
+
+/* Calls fn(ud, lab, report) with the runjson text of each learner's latest result at each
+ * lab of a class (the dashboard counts the hidden tests that fail most). 0 or -1. */
+int servedb_class_reports(struct servedb *db, int64_t class_id,
+                          void (*fn)(void *ud, const char *lab, const char *report),
+                          void *ud);
+
+/* Queues a regrade of lab: each learner's latest submission of it (in class_id, 0: every
+ * class) copied as a new submission with a low-priority job (interactive submissions are
+ * claimed first), in one transaction. Returns the number queued, or -1. */
+int64_t servedb_regrade(struct servedb *db, const char *lab, int64_t class_id, int64_t now);
+
 /* Waits up to `seconds` for a job to be queued: woken at once by the engine when it can
  * be (PostgreSQL's LISTEN/NOTIFY), else a sleep of that long (SQLite), either ended early
  * by a signal. Returns 1 woken, 0 not (look at the queue anyway), -1 error. */
