@@ -339,3 +339,36 @@ char *client_clean(const char *s, size_t max)
     free(esc);
     return cut;
 }
+
+long client_post_json(const char *url, const char *token, const cJSON *in, cJSON **out,
+                      char **cause)
+{
+    *out = NULL;
+    char *text = cJSON_PrintUnformatted(in);
+    if (text == NULL) {
+        *cause = xstrdup("out of memory");
+        return -1;
+    }
+    struct client_reply r;
+    int rc = client_request("POST", url, token, "application/json", text, strlen(text), &r,
+                            cause);
+    free(text);
+    if (rc < 0)
+        return -1;
+    long status = r.status;
+    if (status < 200 || status > 299) {
+        *cause = client_error(&r);
+    } else if (r.len > 0) {
+        *out = cJSON_ParseWithLength(r.body, r.len);
+        if (!cJSON_IsObject(*out)) {
+            cJSON_Delete(*out);
+            *out = NULL;
+            char *shown = client_clean(url, 200);
+            *cause = xasprintf("the answer of %s is not a JSON object", shown);
+            free(shown);
+            status = -1;
+        }
+    }
+    client_reply_free(&r);
+    return status;
+}

@@ -65,6 +65,15 @@ int client_request(const char *method, const char *url, const char *token,
  * Caller frees. */
 char *client_error(const struct client_reply *r);
 
+struct cJSON;
+/* Posts the JSON object in (not taken) to url with `Authorization: Bearer token` under
+ * client_request's rules. Returns the HTTP status with *out set to the answer when it is
+ * a JSON object (caller frees with cJSON_Delete), else NULL (an empty answer, or one
+ * that is not a 2xx: *cause then holds client_error's words). Returns -1 with *cause
+ * when there was no answer, or a 2xx answer with a body that is no JSON object. */
+long client_post_json(const char *url, const char *token, const struct cJSON *in,
+                      struct cJSON **out, char **cause);
+
 /* A copy of untrusted text s fit for one line of a terminal: control characters escaped
  * as term_escape_controls does, newlines and tabs as spaces, cut at max bytes (with
  * "..."). NULL gives "". Caller frees. */
