@@ -1,7 +1,6 @@
 /* serve-worker.c -- a grading worker: claim, unpack into a fresh temporary workspace,
  * grade with a seed of its own drawing while a heartbeat thread renews the lease, store
- * the result once, remove the folder, loop; the queue is reached through a link
- * (serve-worker-link.h: the database, or the class server over HTTP). */
+ * the result once (servedb_complete), remove the folder, loop. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -16,19 +15,22 @@
 
 #include "grader.h"
 #include "runjson.h"
-#include "serve-worker-link.h"
+#include "serve-worker.h"
 #include "servedb.h"
 #include "subarch.h"
 #include "util.h"
 #include "workspace.h"
 
+/* How long an idle worker waits between looks at the queue (milliseconds): expired
+ * leases are found by looking. */
+#define WORKER_IDLE_MS 200
+
 volatile sig_atomic_t worker_stop;
 
-/* The heartbeat of one claimed job: a thread extends the lease through the link every
- * lease/3 seconds until `done`; `lost` says the claim is no longer its own. */
+/* The heartbeat of one claimed job: a thread with a connection of its own extends the
+ * lease every lease/3 seconds until `done`; `lost` says the claim is no longer its own. */
 struct worker_beat {
-    const struct worker_link_ops *ops;
-    void *link;
+    struct servedb *db;
     int64_t id, claim;
     int lease;
     pthread_mutex_t mu;
@@ -50,14 +52,10 @@ static void *worker_beat_main(void *arg)
             until.tv_sec++, until.tv_nsec -= 1000000000L;
         if (pthread_cond_timedwait(&b->cv, &b->mu, &until) != ETIMEDOUT || b->done)
             continue;
-        char *why = NULL;
-        pthread_mutex_unlock(&b->mu);   /* a call over HTTP may take a while */
-        int rc = b->ops->heartbeat(b->link, b->id, b->claim, b->lease, &why);
-        pthread_mutex_lock(&b->mu);
+        int rc = servedb_heartbeat(b->db, b->id, b->claim, (int64_t)util_now() + b->lease);
         if (rc < 0)
             fprintf(stderr, "stacklab worker: heartbeat of job %lld: %s\n",
-                    (long long)b->id, why);
-        free(why);
+                    (long long)b->id, servedb_errmsg(b->db));
         b->lost = rc == 0;
     }
     pthread_mutex_unlock(&b->mu);
@@ -174,8 +172,9 @@ static int worker_job(const struct worker_opts *o, struct servedb *db, struct se
         *cause = xasprintf("storing the result of job %lld: %s", (long long)job->id,
                            servedb_errmsg(db));
     if (rc > 0 && getenv("STACKLAB_WORKER_TIMES") != NULL)    /* bench/serve.sh reads it */
-        fprintf(stderr, "stacklab worker: job %lld took %.3f s, %.3f s of it grading\n",
-                (long long)job->id, util_mono() - t0, res.duration);
+        fprintf(stderr, "stacklab worker: job %lld took %.3f s, %.3f s of it grading, "
+                "stored at %.3f\n", (long long)job->id, util_mono() - t0, res.duration,
+                util_now());
     free((char *)res.report);
     return rc < 0 ? -1 : 0;
 }
