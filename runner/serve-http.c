@@ -35,12 +35,22 @@ static const struct serve_route serve_routes[] = {
 };
 #define SERVE_NROUTES (sizeof serve_routes / sizeof *serve_routes)
 
+/* Routes whose body may be larger than SERVE_MAX_BODY for some callers: the cap a request
+ * gets, decided from its headers before its body is read. */
+static const struct serve_body_cap {
+    int (*handle)(struct serve *s, const struct serve_req *r, struct serve_answer *a);
+    size_t (*cap)(struct serve *s, struct MHD_Connection *conn);
+} serve_body_caps[] = {
+    { serve_remote_complete, serve_remote_body_max },
+};
+
 /* A request between the calls libmicrohttpd makes for it. */
 struct serve_conn {
     const struct serve_route *route;
     struct serve_answer early;      /* status set: answered before the body */
     char *body;
     size_t len;
+    size_t max;                     /* the body's cap */
     int too_big;
 };
 
@@ -161,23 +171,28 @@ static enum MHD_Result serve_send(struct MHD_Connection *conn, struct serve_answ
 }
 
 /* The first call for a request: its route, and a refusal of a declared body too large. */
-static struct serve_conn *serve_conn_new(struct MHD_Connection *conn, const char *method,
-                                         const char *url)
+static struct serve_conn *serve_conn_new(struct serve *s, struct MHD_Connection *conn,
+                                         const char *method, const char *url)
 {
     struct serve_conn *c = xcalloc(1, sizeof *c);
     c->route = serve_route_find(method, url, &c->early);
+    c->max = SERVE_MAX_BODY;
+    for (size_t i = 0; c->route != NULL && i < sizeof serve_body_caps / sizeof *serve_body_caps;
+         i++)
+        if (serve_body_caps[i].handle == c->route->handle)
+            c->max = serve_body_caps[i].cap(s, conn);
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                  MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (c->route != NULL && cl != NULL && strtoull(cl, NULL, 10) > SERVE_MAX_BODY)
+    if (c->route != NULL && cl != NULL && strtoull(cl, NULL, 10) > c->max)
         serve_error(&c->early, MHD_HTTP_CONTENT_TOO_LARGE,
-                    "the request body is over the limit of %zu bytes", SERVE_MAX_BODY);
+                    "the request body is over the limit of %zu bytes", c->max);
     return c;
 }
 
-/* Keeps a chunk of body; past SERVE_MAX_BODY the rest is dropped and the answer is 413. */
+/* Keeps a chunk of body; past c->max the rest is dropped and the answer is 413. */
 static void serve_conn_take(struct serve_conn *c, const char *data, size_t n)
 {
-    if (c->too_big || n > SERVE_MAX_BODY - c->len) {
+    if (c->too_big || n > c->max - c->len) {
         c->too_big = 1;
         return;
     }
@@ -196,7 +211,7 @@ static enum MHD_Result serve_access(void *cls, struct MHD_Connection *conn, cons
     struct serve *s = cls;
     struct serve_conn *c = *con_cls;
     if (c == NULL) {
-        *con_cls = c = serve_conn_new(conn, method, url);
+        *con_cls = c = serve_conn_new(s, conn, method, url);
         return c->early.status != 0 ? serve_send(conn, &c->early) : MHD_YES;
     }
     if (c->early.status != 0) {         /* answered: the rest of the body is dropped */
@@ -211,7 +226,7 @@ static enum MHD_Result serve_access(void *cls, struct MHD_Connection *conn, cons
     struct serve_answer a = { 0 };
     if (c->too_big) {
         serve_error(&a, MHD_HTTP_CONTENT_TOO_LARGE,
-                    "the request body is over the limit of %zu bytes", SERVE_MAX_BODY);
+                    "the request body is over the limit of %zu bytes", c->max);
     } else {
         struct serve_req r = { .conn = conn, .url = url, .body = c->body, .len = c->len,
                                .rest = url + strlen(c->route->path) };

@@ -66,7 +66,12 @@ int serve_api_submission(struct serve *s, const struct serve_req *r, struct serv
 /* serve-bundle.c: the learner's bundle (bundle_write) and server-side progress. */
 int serve_api_bundle(struct serve *s, const struct serve_req *r, struct serve_answer *a);
 int serve_api_progress(struct serve *s, const struct serve_req *r, struct serve_answer *a);
-/* serve-remote.c: grading machines pulling jobs over HTTP with a worker token. */
+/* serve-remote.c: grading machines pulling jobs over HTTP with a worker token. A
+ * result's body may be up to SERVE_REMOTE_MAX_BODY bytes (its report escaped in JSON),
+ * but only from a grading machine: serve_remote_body_max gives the cap for a request
+ * from its Authorization header, SERVE_MAX_BODY for any other caller. */
+#define SERVE_REMOTE_MAX_BODY ((size_t)17 << 20)
+size_t serve_remote_body_max(struct serve *s, struct MHD_Connection *conn);
 int serve_remote_claim(struct serve *s, const struct serve_req *r, struct serve_answer *a);
 int serve_remote_heartbeat(struct serve *s, const struct serve_req *r,
                            struct serve_answer *a);

@@ -1,6 +1,7 @@
 /* serve-worker.c -- a grading worker: claim, unpack into a fresh temporary workspace,
  * grade with a seed of its own drawing while a heartbeat thread renews the lease, store
- * the result once (servedb_complete), remove the folder, loop. */
+ * the result once, remove the folder, loop; the queue is reached through a link
+ * (serve-worker-link.h: the database, or the class server over HTTP). */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -15,22 +16,19 @@
 
 #include "grader.h"
 #include "runjson.h"
-#include "serve-worker.h"
+#include "serve-worker-link.h"
 #include "servedb.h"
 #include "subarch.h"
 #include "util.h"
 #include "workspace.h"
 
-/* How long an idle worker waits between looks at the queue (milliseconds): expired
- * leases are found by looking. */
-#define WORKER_IDLE_MS 200
-
 volatile sig_atomic_t worker_stop;
 
-/* The heartbeat of one claimed job: a thread with a connection of its own extends the
- * lease every lease/3 seconds until `done`; `lost` says the claim is no longer its own. */
+/* The heartbeat of one claimed job: a thread extends the lease through the link every
+ * lease/3 seconds until `done`; `lost` says the claim is no longer its own. */
 struct worker_beat {
-    struct servedb *db;
+    const struct worker_link_ops *ops;
+    void *link;
     int64_t id, claim;
     int lease;
     pthread_mutex_t mu;
@@ -52,10 +50,14 @@ static void *worker_beat_main(void *arg)
             until.tv_sec++, until.tv_nsec -= 1000000000L;
         if (pthread_cond_timedwait(&b->cv, &b->mu, &until) != ETIMEDOUT || b->done)
             continue;
-        int rc = servedb_heartbeat(b->db, b->id, b->claim, (int64_t)util_now() + b->lease);
+        char *why = NULL;
+        pthread_mutex_unlock(&b->mu);   /* a call over HTTP may take a while */
+        int rc = b->ops->heartbeat(b->link, b->id, b->claim, b->lease, &why);
+        pthread_mutex_lock(&b->mu);
         if (rc < 0)
             fprintf(stderr, "stacklab worker: heartbeat of job %lld: %s\n",
-                    (long long)b->id, servedb_errmsg(b->db));
+                    (long long)b->id, why);
+        free(why);
         b->lost = rc == 0;
     }
     pthread_mutex_unlock(&b->mu);
@@ -143,14 +145,29 @@ static void worker_grade(const struct worker_opts *o, const struct servedb_job *
     free(cause);
 }
 
-/* Grades one claimed job under its heartbeat and stores the result. 0, or -1 when the
- * database failed (*cause). */
-static int worker_job(const struct worker_opts *o, struct servedb *db, struct servedb *beat_db,
-                      const struct servedb_job *job, char **cause)
+/* The words of a report too long to store, as an internal result's report in place of
+ * it (*res's verdict and counts become the internal result's). */
+static void worker_cap_report(const struct lab *lab, struct servedb_result *res)
+{
+    size_t n = strlen(res->report);
+    if (n < WORKER_MAX_REPORT)
+        return;
+    char *why = xasprintf("the report of this grading is %zu bytes, over the %zu a result "
+                          "may hold", n, WORKER_MAX_REPORT);
+    free((char *)res->report);
+    *res = (struct servedb_result){ .verdict = "internal",
+                                    .report = worker_internal_report(lab, why) };
+    free(why);
+}
+
+/* Grades one claimed job under its heartbeat and stores the result through the link.
+ * 0, or -1 when the link failed for good (*cause). */
+static int worker_job(const struct worker_opts *o, const struct worker_link_ops *ops,
+                      void *link, const struct servedb_job *job, int lease, char **cause)
 {
     double t0 = util_mono();
-    struct worker_beat b = { .db = beat_db, .id = job->id, .claim = job->claim,
-                             .lease = o->lease };
+    struct worker_beat b = { .ops = ops, .link = link, .id = job->id, .claim = job->claim,
+                             .lease = lease };
     pthread_mutex_init(&b.mu, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -161,56 +178,75 @@ static int worker_job(const struct worker_opts *o, struct servedb *db, struct se
     int beating = pthread_create(&t, NULL, worker_beat_main, &b) == 0;
     struct servedb_result res;
     worker_grade(o, job, &res);
+    worker_cap_report(course_lab(o->course, job->lab), &res);
     int lost = beating ? worker_beat_stop(&b, t) : 0;
     pthread_cond_destroy(&b.cv);
     pthread_mutex_destroy(&b.mu);
-    int rc = lost ? 0 : servedb_complete(db, job->id, job->claim, &res, (int64_t)util_now());
+    char *why = NULL;
+    int rc = lost ? 0 : ops->complete(link, job->id, job->claim, &res, &why);
     if (rc == 0)
         fprintf(stderr, "stacklab worker: job %lld was claimed again meanwhile: this "
                 "grading is dropped\n", (long long)job->id);
+    if (rc == WORKER_LINK_RETRY)
+        fprintf(stderr, "stacklab worker: the result of job %lld was not stored (%s): it is "
+                "graded again once its lease ends\n", (long long)job->id, why);
     if (rc < 0)
-        *cause = xasprintf("storing the result of job %lld: %s", (long long)job->id,
-                           servedb_errmsg(db));
-    if (rc > 0 && getenv("STACKLAB_WORKER_TIMES") != NULL)    /* bench/serve.sh reads it */
+        *cause = xasprintf("storing the result of job %lld: %s", (long long)job->id, why);
+    if (rc == 1 && getenv("STACKLAB_WORKER_TIMES") != NULL)   /* bench/serve.sh reads it */
         fprintf(stderr, "stacklab worker: job %lld took %.3f s, %.3f s of it grading, "
                 "stored at %.3f\n", (long long)job->id, util_mono() - t0, res.duration,
                 util_now());
+    free(why);
     free((char *)res.report);
     return rc < 0 ? -1 : 0;
 }
 
+/* Waits seconds through the link; -1 (*cause) when it failed. */
+static int worker_pause(const struct worker_link_ops *ops, void *link, double seconds,
+                        char **cause)
+{
+    return ops->wait(link, seconds, cause) < 0 ? -1 : 0;
+}
+
 int worker_run(const struct worker_opts *o, char **cause)
 {
-    struct servedb *db = servedb_open(o->db_url, cause);
-    struct servedb *beat_db = db != NULL ? servedb_open(o->db_url, cause) : NULL;
+    const struct worker_link_ops *ops = o->db_url != NULL ? &worker_db_link
+                                                          : &worker_http_link;
+    void *link = ops->open(o, cause);
     char host[128] = "";
     gethostname(host, sizeof host - 1);
     char *me = xasprintf("%s:%ld", host, (long)getpid());
-    int rc = beat_db != NULL ? 0 : -1, graded = 0;
+    int rc = link != NULL ? 0 : -1, graded = 0;
+    double backoff = 0;     /* seconds before the next try after a failure that passes */
     while (rc == 0 && !worker_stop && !(o->once && graded)) {
         struct servedb_job job;
-        int got = servedb_claim(db, me, (int64_t)util_now(), o->lease, &job);
-        if (got < 0) {
-            *cause = xasprintf("claiming a job: %s", servedb_errmsg(db));
+        int lease = o->lease;
+        char *why = NULL;
+        int got = ops->claim(link, me, &job, &lease, &why);
+        if (got == WORKER_LINK_RETRY && !o->once) {
+            /* A server restarting, or one not up yet: wait it out, ever less often. */
+            backoff = backoff == 0 ? 1 : backoff * 2 > 10 ? 10 : backoff * 2;
+            fprintf(stderr, "stacklab worker: %s; trying again in %.0f s\n", why, backoff);
+            rc = worker_pause(ops, link, backoff, cause);
+        } else if (got < 0 || got == WORKER_LINK_RETRY) {
+            *cause = why, why = NULL;
             rc = -1;
         } else if (got == 0 && o->once) {
             rc = 1;
         } else if (got == 0) {
-            /* Woken at once by an engine that can (PostgreSQL's NOTIFY); a signal ends
-             * the wait early, and worker_stop is looked at next. */
-            if (servedb_wait(db, WORKER_IDLE_MS / 1000.0) < 0) {
-                *cause = xasprintf("waiting for a job: %s", servedb_errmsg(db));
-                rc = -1;
-            }
+            /* A signal ends the wait early, and worker_stop is looked at next. */
+            backoff = 0;
+            rc = worker_pause(ops, link, ops->idle, cause);
         } else {
-            rc = worker_job(o, db, beat_db, &job, cause);
+            backoff = 0;
+            rc = worker_job(o, ops, link, &job, lease, cause);
             graded++;
             servedb_job_free(&job);
         }
+        free(why);
     }
     free(me);
-    servedb_close(beat_db);
-    servedb_close(db);
+    ops->close(link);
     return rc;
 }
 
