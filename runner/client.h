@@ -7,6 +7,7 @@
 #define STACKLAB_CLIENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Where the learner's class is and who they are there. Owns its strings. */
 struct client_server {
@@ -78,5 +79,55 @@ long client_post_json(const char *url, const char *token, const struct cJSON *in
  * as term_escape_controls does, newlines and tabs as spaces, cut at max bytes (with
  * "..."). NULL gives "". Caller frees. */
 char *client_clean(const char *s, size_t max);
+
+/* ---- client-course.c: the class's course and the server's view of progress ---------- */
+
+/* Where the learner's copy of the class course at url lives:
+ * ${XDG_DATA_HOME:-~/.local/share}/stacklab/class/HOST_PORT/course (HOST_PORT: the host
+ * in lower case, characters other than [a-z0-9.-] as '-', '_', the port). NULL with an
+ * allocated *cause when url is not a URL or neither variable names an absolute folder.
+ * Caller frees. */
+char *client_course_path(const char *url, char **cause);
+
+/* The class course of the learner logged in, when the server file reads and the folder
+ * exists: its path (caller frees); else NULL (not logged in, never fetched, a bad server
+ * file: the commands that need the server say why). course_locate's second choice. */
+char *client_course_current(void);
+
+/* Fetches the learner's bundle (GET /api/v1/bundle) from s and unpacks it into a fresh
+ * folder beside client_course_path, then swaps that in for the old one (one rename where
+ * the file system can exchange two; the old one is removed). Returns 0 with *path
+ * (caller frees) and *upto (the bundle's lab), or -1 with an allocated *cause in words and
+ * *user_fault set for a 4xx (a dropped token: log in again); the old course is then left
+ * as it was. */
+int client_course_fetch(const struct client_server *s, char **path, int *upto,
+                        char **cause, int *user_fault);
+
+/* One lab as the server sees the learner's work on it. */
+struct client_progress_lab {
+    char lab[16];           /* its id: letters, digits, '-' */
+    int attempts;           /* submissions of it */
+    int passed;             /* 1 once a submission passed it */
+    int best_passed, total; /* the most tests one result passed, of total */
+    int64_t last;           /* time of the latest submission; 0 never */
+};
+
+/* The server's view of the learner (GET /api/v1/progress). Owns its strings, cleaned
+ * for a terminal. */
+struct client_progress {
+    char *learner, *class_name;
+    char current[16];       /* the learner's current lab on the server; "" none */
+    struct client_progress_lab *labs;   /* in course order */
+    size_t nlabs;
+};
+
+/* Reads the server's progress of the learner s names into *p (free with
+ * client_progress_free). Returns 0, or -1 with an allocated *cause (unreachable, an
+ * error answer, a malformed one naming the field: "labs[1].passed: not a boolean") and
+ * *user_fault for a 4xx. */
+int client_progress_get(const struct client_server *s, struct client_progress *p,
+                        char **cause, int *user_fault);
+/* Frees what p owns and zeroes it; accepts a zeroed p. */
+void client_progress_free(struct client_progress *p);
 
 #endif

@@ -1,6 +1,7 @@
 /* cmd-login.c -- `stacklab login URL CODE [--name NAME]`: enrols in a class with the code
- * its instructor gave, and keeps the server's URL and the token it answers in the server
- * file (docs/server.md) for `stacklab submit`. */
+ * its instructor gave, keeps the server's URL and the token it answers in the server
+ * file (docs/server.md) for `stacklab submit`, and fetches the class's course (the
+ * learner bundle) that `stacklab init` then uses. */
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,7 +84,33 @@ static char *login_answer_field(const cJSON *o, const char *key)
     return cJSON_IsString(v) ? client_clean(v->valuestring, LOGIN_MAX_FIELD) : NULL;
 }
 
-/* Posts the enrolment; on 201 stores the token and says who the learner is now. */
+/* Fetches the class's course for the learner just logged in and says how to start. The
+ * login stands when it fails: `stacklab update` fetches it again. */
+static void login_fetch(const struct client_server *s)
+{
+    char *path = NULL, *cause = NULL;
+    int upto = 0, user_fault = 0;
+    if (client_course_fetch(s, &path, &upto, &cause, &user_fault) < 0) {
+        login_fail("warning: the class's course could not be fetched: %s; `stacklab "
+                   "update` fetches it", cause);
+        printf("In your workspace, `stacklab submit` sends a lab to be graded.\n");
+        free(cause);
+        return;
+    }
+    const char *env = getenv("STACKLAB_COURSE");
+    printf("The class's course (lessons, and labs up to lab %02d) is in %s.\n\n"
+           "  stacklab init DIR      a workspace on the class's course\n"
+           "  stacklab submit [LAB]  in it: send a lab to be graded on the server\n"
+           "  stacklab update        fetch the labs your passes open, update the workspace\n"
+           "  stacklab status        your progress, here and on the server\n", upto, path);
+    if (env != NULL && *env != '\0')
+        printf("\n(STACKLAB_COURSE is set: it comes before the class's course; unset it to "
+               "use the class's.)\n");
+    free(path);
+}
+
+/* Posts the enrolment; on 201 stores the token, says who the learner is now and fetches
+ * the class's course. */
 static int login_enrol(const char *url, const char *code, const char *name)
 {
     cJSON *req = cJSON_CreateObject();
@@ -127,10 +154,10 @@ static int login_enrol(const char *url, const char *code, const char *name)
         char *path = client_server_path();
         char *shown = client_clean(url, 200);
         printf("Logged in to class %s as %s at %s.\nYour token is in %s (only you can read "
-               "it).\nIn your workspace, `stacklab submit` sends a lab to be graded.\n",
-               class ? class : "?", who ? who : name, shown, path);
+               "it).\n", class ? class : "?", who ? who : name, shown, path);
         free(shown);
         free(path);
+        login_fetch(&s);
     }
     free(cause);
     free(who);
@@ -171,7 +198,7 @@ static int cmd_login_exec(struct cmd_ctx *ctx)
 
 const struct cmd_entry cmd_login_entry = {
     .name = "login", .usage = "URL CODE [--name NAME]",
-    .summary = "join a class with its enrolment code (stores the server's token)",
+    .summary = "join a class with its code (stores the token, fetches its course)",
     .opts_size = sizeof(struct login_opts), .parse = cmd_login_parse,
     .exec = cmd_login_exec,
 };

@@ -1,10 +1,12 @@
 /* cmd-status.c -- `stacklab status`: how far the learner is: lessons read, labs passed,
- * points, the current lab and the latest attempts. */
+ * points, the current lab and the latest attempts; for a learner logged in to a class,
+ * the server's view beside it (offline, the workspace's alone, saying so). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "bundle.h"
+#include "client.h"
 #include "cmd.h"
 #include "exam.h"
 #include "examrun.h"
@@ -50,6 +52,72 @@ static int cmd_status_percent(const struct store_sitting *s)
     return s->max_score > 0 ? (int)(100.0 * s->score / s->max_score + 0.5) : 0;
 }
 
+/* "YYYY-MM-DD HH:MM" of t, local time. */
+static void cmd_status_when(char *out, size_t cap, int64_t t)
+{
+    time_t w = (time_t)t;
+    struct tm tm;
+    localtime_r(&w, &tm);
+    strftime(out, cap, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* One lab's line of the server's view. */
+static void cmd_status_server_lab(const struct course *c, const struct client_progress_lab *l)
+{
+    const struct lab *lab = course_lab(c, l->lab);
+    char when[32];
+    if (l->attempts == 0) {
+        printf("  lab %-3s %-28.28s no submission yet\n", l->lab, lab ? lab->title : "");
+        return;
+    }
+    cmd_status_when(when, sizeof when, l->last);
+    printf("  lab %-3s %-28.28s %-10s best %d/%d, %d submission%s, last %s\n", l->lab,
+           lab ? lab->title : "", l->passed ? "passed" : "not passed", l->best_passed,
+           l->total, l->attempts, l->attempts == 1 ? "" : "s", l->last ? when : "-");
+}
+
+/* The class server's view of the learner, when logged in to a class: their standing at
+ * each lab and their current lab there. Unreachable, it says so; the rest of status
+ * stands on the workspace alone. */
+static void cmd_status_server(const struct workspace *ws, FILE *f)
+{
+    struct client_server s;
+    struct client_progress p;
+    char *cause = NULL;
+    int user_fault = 0, rc = client_server_load(&s, &cause);
+    if (rc == 1) {              /* not logged in to a class: nothing to show */
+        free(cause);
+        return;
+    }
+    printf("\n%sclass server%s\n", term_sgr(f, "bold"), term_sgr(f, "reset"));
+    if (rc == 0)
+        rc = client_progress_get(&s, &p, &cause, &user_fault);
+    if (rc < 0) {
+        char *clean = client_clean(cause, 600);
+        printf("  not available: %s\n  (the progress above is this workspace's, which "
+               "works offline)\n", clean);
+        free(clean);
+    } else {
+        char *url = client_clean(s.url, 200);
+        int passed = 0;
+        for (size_t i = 0; i < p.nlabs; i++)
+            passed += p.labs[i].passed;
+        printf("  class %s at %s, as %s\n  labs passed %d of %zu", p.class_name, url,
+               p.learner, passed, p.nlabs);
+        const struct lab *cur = p.current[0] ? course_lab(ws->course, p.current) : NULL;
+        if (p.current[0] != '\0' && (size_t)passed < p.nlabs)
+            printf(", current lab %s%s%s (stacklab submit %s)", p.current, cur ? " " : "",
+                   cur ? cur->title : "", p.current);
+        printf("\n");
+        for (size_t i = 0; i < p.nlabs; i++)
+            cmd_status_server_lab(ws->course, &p.labs[i]);
+        free(url);
+        client_progress_free(&p);
+    }
+    client_server_free(&s);
+    free(cause);
+}
+
 static int cmd_status_exec(struct cmd_ctx *ctx)
 {
     struct workspace *ws = ctx->ws;
@@ -92,13 +160,11 @@ static int cmd_status_exec(struct cmd_ctx *ctx)
         printf("\n%slatest attempts%s\n", term_sgr(f, "bold"), term_sgr(f, "reset"));
         for (int i = 0; i < n; i++) {
             char when[32];
-            time_t w = (time_t)recent[i].when;
-            struct tm tm;
-            localtime_r(&w, &tm);
-            strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+            cmd_status_when(when, sizeof when, recent[i].when);
             printf("  %s  lab %s  %-8s %d/%d passed  %.1f s\n", when, recent[i].lab,
                    recent[i].verdict, recent[i].passed, recent[i].total, recent[i].duration);
         }
     }
+    cmd_status_server(ws, f);
     return EXIT_OK;
 }

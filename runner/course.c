@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "client.h"
 #include "course.h"
 #include "exam.h"
 #include "frontmatter.h"
@@ -682,6 +683,13 @@ char *course_locate(char **cause)
         }
         return r;
     }
+    /* A learner logged in to a class works on the class's course, not the built-in one. */
+    char *cls = client_course_current();
+    char *real = cls != NULL ? util_realpath(cls) : NULL;
+    free(cls);
+    if (real != NULL && course_looks_like(real))
+        return real;
+    free(real);
     char *cands[3] = { NULL, NULL, NULL };
     cands[0] = course_near_exe();
     cands[1] = util_realpath(STACKLAB_SRCDIR);

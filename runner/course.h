@@ -100,9 +100,11 @@ struct course {
 struct course *course_load(const char *root, char **errors);
 void course_free(struct course *c);
 
-/* Finds the course folder: $STACKLAB_COURSE, else the source tree the program was built
- * from, else PREFIX/share/stacklab (found relative to the executable, then the built-in
- * datadir). Returns an allocated absolute path or NULL with *cause (caller frees both). */
+/* Finds the course folder: $STACKLAB_COURSE, else the class's course of a learner logged
+ * in to a class (client_course_current: the bundle `stacklab login` fetched), else the
+ * source tree the program was built from, else PREFIX/share/stacklab (found relative to
+ * the executable, then the built-in datadir). Returns an allocated absolute path or NULL
+ * with *cause (caller frees both). */
 char *course_locate(char **cause);
 
 /* Lookups by id ("1", "01" and "01-parse-request" all find lab 01). NULL when absent. */

@@ -16,8 +16,7 @@
 /* A learner's name: 1 to this many bytes, no control characters. */
 #define SERVE_NAME_MAX 64
 
-/* The answer when the database failed: the details go to the instructor's terminal. */
-static int serve_db_failed(struct serve *s, struct serve_answer *a)
+int serve_db_failed(struct serve *s, struct serve_answer *a)
 {
     fprintf(stderr, "stacklab serve: %s\n", servedb_errmsg(s->db));
     return serve_error(a, MHD_HTTP_INTERNAL_SERVER_ERROR, "the server's database failed");
@@ -98,9 +97,8 @@ int serve_api_enrol(struct serve *s, const struct serve_req *r, struct serve_ans
     return 0;
 }
 
-/* The learner whose bearer token the request carries: 1, or 0 with the answer in *a. */
-static int serve_auth(struct serve *s, const struct serve_req *r, int64_t *learner,
-                      struct serve_answer *a)
+int serve_auth(struct serve *s, const struct serve_req *r, int64_t *learner,
+               struct serve_answer *a)
 {
     const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
                                                 MHD_HTTP_HEADER_AUTHORIZATION);

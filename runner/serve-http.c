@@ -280,6 +280,7 @@ struct serve *serve_start(const struct serve_opts *o, char **cause)
     struct serve *s = xcalloc(1, sizeof *s);
     s->course = o->course;
     s->queue_max = o->queue_max;
+    s->bundles = serve_bundles_new();
     pthread_mutex_init(&s->lock, NULL);
     s->db = servedb_open(o->db_url, cause);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION
@@ -318,6 +319,7 @@ void serve_stop(struct serve *s)
     if (s->daemon != NULL)
         MHD_stop_daemon(s->daemon);
     servedb_close(s->db);
+    serve_bundles_free(s->bundles);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }

@@ -20,6 +20,7 @@ struct serve {
     const struct course *course;
     int64_t queue_max;
     unsigned port;
+    struct serve_bundles *bundles;  /* the learner bundles made so far (serve-bundle.c) */
 };
 
 /* One request, body collected (at most SERVE_MAX_BODY bytes). */
@@ -58,12 +59,24 @@ int serve_raw(struct serve_answer *a, unsigned status, const char *content_type,
 int serve_error(struct serve_answer *a, unsigned status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The answer when the database failed (500): the details go to the instructor's
+ * terminal. Call it under s->lock, right after the failed call. Returns 0. */
+int serve_db_failed(struct serve *s, struct serve_answer *a);
+/* The learner whose bearer token the request carries: 1 with *learner, or 0 with the
+ * answer (401, or 500 when the database failed) in *a. Takes s->lock itself. */
+int serve_auth(struct serve *s, const struct serve_req *r, int64_t *learner,
+               struct serve_answer *a);
+
 /* The endpoints (serve-api.c): each reads r and fills a; returns 0. */
 int serve_api_health(struct serve *s, const struct serve_req *r, struct serve_answer *a);
 int serve_api_enrol(struct serve *s, const struct serve_req *r, struct serve_answer *a);
 int serve_api_submit(struct serve *s, const struct serve_req *r, struct serve_answer *a);
 int serve_api_submission(struct serve *s, const struct serve_req *r, struct serve_answer *a);
-/* serve-bundle.c: the learner's bundle (bundle_write) and server-side progress. */
+/* serve-bundle.c: the learner's bundle (bundle_write) and server-side progress. The
+ * bundles made are kept per upto in a cache serve_start makes and serve_stop frees
+ * (free accepts NULL). */
+struct serve_bundles *serve_bundles_new(void);
+void serve_bundles_free(struct serve_bundles *b);
 int serve_api_bundle(struct serve *s, const struct serve_req *r, struct serve_answer *a);
 int serve_api_progress(struct serve *s, const struct serve_req *r, struct serve_answer *a);
 /* serve-remote.c: grading machines pulling jobs over HTTP with a worker token. A
