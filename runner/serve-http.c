@@ -229,7 +229,8 @@ static enum MHD_Result serve_access(void *cls, struct MHD_Connection *conn, cons
                     "the request body is over the limit of %zu bytes", c->max);
     } else {
         struct serve_req r = { .conn = conn, .url = url, .body = c->body, .len = c->len,
-                               .rest = url + strlen(c->route->path) };
+                               .rest = url + strlen(c->route->path),
+                               .method = c->route->method };
         if (r.body == NULL)
             r.body = c->body = xstrdup("");
         c->route->handle(s, &r, &a);

@@ -26,6 +26,7 @@ struct serve {
 /* One request, body collected (at most SERVE_MAX_BODY bytes). */
 struct serve_req {
     struct MHD_Connection *conn;
+    const char *method;             /* "GET", "POST": the route's */
     const char *url;
     const char *rest;               /* the URL after a prefix route's path */
     char *body;                     /* NUL-terminated; owned by the HTTP layer */

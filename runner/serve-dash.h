@@ -1,0 +1,31 @@
+/* serve-dash.h -- what the dashboard's two files share: serve-dash.c (log in, routing, the
+ * script and style, the classes page) and serve-dash-class.c (a class's grid, its CSV, a
+ * learner's history). Prefix: dash_. */
+#ifndef STACKLAB_SERVE_DASH_H
+#define STACKLAB_SERVE_DASH_H
+
+#include <stdint.h>
+
+#include "serve-int.h"
+#include "util.h"
+
+/* Appends text HTML-escaped (fit for attribute values in double quotes too). */
+void dash_esc(struct sb *out, const char *text);
+/* Appends a CSV field: quoted, quotes doubled; a leading = + - @ gets a ' before it so a
+ * spreadsheet does not run a learner's name as a formula. */
+void dash_csv(struct sb *out, const char *text);
+/* Appends a time as "YYYY-MM-DD HH:MM" (UTC), or "-" for none. */
+void dash_time(struct sb *out, int64_t t);
+/* Starts a page titled title; logged_in adds the navigation. */
+void dash_page_begin(struct sb *out, const char *title, int logged_in);
+/* Ends the page in out and answers it with status (out is emptied). Returns 0. */
+int dash_send(struct serve_answer *a, unsigned status, struct sb *out);
+/* Answers 500 with the database's words; called with s->lock held, releases it. */
+int dash_db_error(struct serve *s, struct serve_answer *a);
+
+/* serve-dash-class.c: the pages of one class and one learner. Each returns 0. */
+int dash_class(struct serve *s, struct serve_answer *a, int64_t class_id);
+int dash_class_csv(struct serve *s, struct serve_answer *a, int64_t class_id);
+int dash_learner(struct serve *s, struct serve_answer *a, int64_t learner);
+
+#endif
