@@ -78,6 +78,18 @@ t_ok $(grep -q 'expected' "$T/body" && sed -n '/<pre id="report">/,/<\/pre>/p' "
     && api GET "/dash/learner/$lid" -b "$jar" > /dev/null \
     && sed -n '/<pre id="report">/,/<\/pre>/p' "$T/body" | grep -q 'expected'; echo $?) \
     "the report shows expected and got, as a local check does"
+n=$("$SL" class regrade 90 --db "$DB_URL" 2> /dev/null)
+i=0
+while [ $i -lt 600 ] && [ "$(dbq "SELECT count(*) FROM jobs WHERE state <> 'done'")" != 0 ]; do
+    sleep 0.2; i=$((i + 1))
+done
+api GET "/dash/learner/$lid" -b "$jar" > /dev/null
+t_ok $([ "$n" = 2 ] && grep -q 'done (regrade)</td><td class="fail">fail 0/3' "$T/body" \
+    && [ "$(dbq "SELECT count(*) FROM results")" = 4 ]; echo $?) \
+    "class regrade 90 grades the two learners' latest work again (regrade $n); the history marks it"
+api GET "/dash/class/$CID" -b "$jar" > /dev/null
+t_ok $(tr '\n' ' ' < "$T/body" | grep -o '<tr class="learner" data-name="alice">.*' \
+    | grep -q 'title="1 attempt">3/3'; echo $?) "a regrade is not counted as the learner's attempt"
 st=$(api GET /dash/learner/99999 -b "$jar")
 t_ok $([ "$st" = 404 ]; echo $?) "an unknown learner is 404 ($st)"
 st=$(api POST /dash/logout -b "$jar" -c "$jar")
