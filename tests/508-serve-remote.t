@@ -248,11 +248,35 @@ t_ok $([ "$(q "SELECT count(*) FROM results WHERE submission_id = $SLOW")" = 1 ]
 d=$(q "SELECT duration FROM results WHERE submission_id = $SLOW" | awk '{ printf "%.1f", $1 }')
 t_ok $(awk -v d="$d" 'BEGIN { exit !(d > 3) }'; echo $?) \
     "its grading ran $d s, longer than the 3 s lease, yet with two workers polling it was claimed only twice: the heartbeats renewed the lease"
-for p in $W3 $WPID; do kill -TERM "$p"; wait "$p" || echo "# worker $p exit $?"; done
-WPIDS=
+W4=$WPID
+kill -TERM "$W4"
+wait "$W4" || echo "# worker $W4 exit $?"
 
+# ---- the server goes away and comes back -----------------------------------------------------------
 serve_stop
 t_ok $([ "$SERVE_RC" -eq 0 ]; echo $?) "serve stops cleanly (exit $SERVE_RC)"
+STACKLAB_WORKER_TOKEN=$WTOK "$SL" worker --course "$STACKLAB_COURSE" --server "$URL" --once > "$T/w.out" 2>&1
+t_ok $([ $? -eq 3 ] && grep -q "cannot reach" "$T/w.out"; echo $?) "--once with no server answering: exit 3, cannot reach it"
+sleep 2
+t_ok $(kill -0 "$W3" 2>/dev/null && grep -q "trying again in" "$T/w3.log"; echo $?) \
+    "a running remote worker waits the server out, saying so"
+tries=0
+until serve_start --workers 0; do
+    tries=$((tries + 1))
+    [ $tries -ge 5 ] && { t_diag "$T/serve.log"; echo "Bail out! serve did not restart"; exit 1; }
+    sleep 1
+done
+submit "$BOB" "$T/good.tgz" > /dev/null
+LAST=$(json_num id)
+wait_done "$BOB" "$LAST" 60
+t_ok $([ "$(q "SELECT verdict FROM results WHERE submission_id = $LAST")" = pass ] \
+    && [ "$(q "SELECT count(*) FROM jobs WHERE submission_id = $LAST AND worker LIKE '%:$W3'")" = 1 ]; echo $?) \
+    "serve restarts on the same port and the same worker grades the next submission"
+kill -TERM "$W3"
+wait "$W3"
+t_ok $([ $? -eq 0 ]; echo $?) "it stops cleanly on SIGTERM"
+WPIDS=
+serve_stop
 t_ok $(! cat "$T/serve.log" "$T"/w*.log | grep -q "Sanitizer\|runtime error"; echo $?) \
     "no sanitizer report in serve's log or the workers'"
 [ "$G_FAILS" -gt 0 ] && { t_diag "$T/serve.log" 30; for f in "$T"/w*.log; do t_diag "$f" 20; done; }
