@@ -1,7 +1,8 @@
 /* client.h -- the learner program's side of the class server (docs/server.md): the server
  * file that `stacklab login` writes and `stacklab submit` reads, the rule for which URLs
- * may carry a token, and HTTP requests with libcurl whose failures come back in words.
- * Everything a server sends is untrusted: answers are capped, and text meant for a
+ * may carry a token, HTTP requests with libcurl whose failures come back in words, and
+ * (client-course.c) the class's course fetched as a learner bundle and the server's view
+ * of the learner's progress. Everything a server sends is untrusted: answers are capped, and text meant for a
  * terminal goes through client_clean. Prefix: client_. */
 #ifndef STACKLAB_CLIENT_H
 #define STACKLAB_CLIENT_H
