@@ -2,8 +2,8 @@
  * file that `stacklab login` writes and `stacklab submit` reads, the rule for which URLs
  * may carry a token, HTTP requests with libcurl whose failures come back in words, and
  * (client-course.c) the class's course fetched as a learner bundle and the server's view
- * of the learner's progress. Everything a server sends is untrusted: answers are capped, and text meant for a
- * terminal goes through client_clean. Prefix: client_. */
+ * of the learner's progress. Everything a server sends is untrusted: answers are capped,
+ * and text meant for a terminal goes through client_clean. Prefix: client_. */
 #ifndef STACKLAB_CLIENT_H
 #define STACKLAB_CLIENT_H
 
