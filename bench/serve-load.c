@@ -314,6 +314,19 @@ static int load_tokens(const char *path, char **toks, int max)
     return n;
 }
 
+/* A whole number from lo to hi in s, or -1 saying which argument is wrong. */
+static long load_number(const char *s, long lo, long hi, const char *what)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end != '\0' || v < lo || v > hi) {
+        fprintf(stderr, "serve-load: %s must be a number from %ld to %ld, not '%s'\n", what,
+                lo, hi, s);
+        return -1;
+    }
+    return v;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 8) {
@@ -321,13 +334,19 @@ int main(int argc, char **argv)
         return 2;
     }
     static char *toks[LOAD_TOKENS_MAX];
-    struct load l = { .url = argv[1], .lab = argv[2], .n = atoi(argv[5]),
-                      .poll_fixed = atoi(argv[6]) / 1000.0 };
+    long n = load_number(argv[5], 1, 100000, "N");
+    long poll_ms = load_number(argv[6], 0, 60000, "POLL_MS");
+    if (n < 0 || poll_ms < 0)
+        return 2;
+    struct load l = { .url = argv[1], .lab = argv[2], .n = (int)n,
+                      .poll_fixed = (double)poll_ms / 1000.0 };
     int ntok = load_tokens(argv[3], toks, LOAD_TOKENS_MAX);
     l.archive = load_slurp(argv[4], &l.archive_len);
-    if (ntok < 1 || l.archive == NULL || l.n < 1) {
-        fprintf(stderr, "serve-load: no tokens in %s, no archive %s or N below 1\n",
-                argv[3], argv[4]);
+    if (ntok < 1 || l.archive == NULL) {
+        fprintf(stderr, "serve-load: %s\n", ntok < 1 ? "no token in TOKENS" : "ARCHIVE unreadable");
+        free(l.archive);
+        for (int i = 0; i < ntok; i++)
+            free(toks[i]);
         return 2;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
