@@ -6,10 +6,13 @@
  *   worker NAME          a grading machine; prints its token (stacklab worker --server)
  *   regrade LAB [--class NAME]   queues each learner's latest submission of LAB again,
  *                        behind interactive work (after a checker was fixed)
+ *   deadline CLASS LAB WHEN      LAB's deadline in CLASS ("YYYY-MM-DD HH:MM", UTC; "none"
+ *                        clears it): later submissions are graded and marked late
  * A token is printed once: the database keeps only its SHA-256. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "serve-token.h"
@@ -19,15 +22,20 @@
 /* A name (class, instructor, machine): 1 to this many bytes, no control characters. */
 #define CMD_CLASS_NAME_MAX 64
 
+/* The most arguments an action takes (deadline's CLASS LAB WHEN). */
+#define CMD_CLASS_ARGS 3
+
 struct cmd_class_opts {
     const struct cmd_class_action *action;
     const char *arg, *db, *cls;
+    const char *args[CMD_CLASS_ARGS];   /* arg is args[0] */
+    int nargs;
 };
 
 struct cmd_class_action {
     const char *name;
-    int needs_arg;              /* 1: NAME or LAB follows */
-    const char *what;           /* the argument's word in messages */
+    int needs_arg;              /* the arguments that follow: NAME, LAB, CLASS LAB WHEN */
+    const char *what;           /* the first argument's word in messages */
     int (*run)(struct servedb *db, const struct cmd_class_opts *o);
 };
 
@@ -101,26 +109,28 @@ static int cmd_class_worker(struct servedb *db, const struct cmd_class_opts *o)
                            "stacklab worker --server URL with STACKLAB_WORKER_TOKEN set to it");
 }
 
+/* The id of class name into *id: EXIT_OK, or an exit code after saying why. */
+static int cmd_class_find(struct servedb *db, const char *how, const char *name, int64_t *id)
+{
+    int rc = servedb_class_find(db, name, id);
+    if (rc < 0) {
+        fprintf(stderr, "stacklab class: %s\n", servedb_errmsg(db));
+        return EXIT_INTERNAL;
+    }
+    if (rc == 0) {
+        fprintf(stderr, "stacklab class: %s%s: no class of that name\n", how, name);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
 static int cmd_class_regrade(struct servedb *db, const struct cmd_class_opts *o)
 {
     int64_t class_id = 0;
-    if (o->cls != NULL) {
-        struct servedb_class *c = NULL;
-        size_t n = 0;
-        if (servedb_classes(db, &c, &n) < 0) {
-            fprintf(stderr, "stacklab class: %s\n", servedb_errmsg(db));
-            return EXIT_INTERNAL;
-        }
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(c[i].name, o->cls) == 0)
-                class_id = c[i].id;
-        free(c);
-        if (class_id == 0) {
-            fprintf(stderr, "stacklab class: --class %s: no class of that name\n", o->cls);
-            return EXIT_USAGE;
-        }
-    }
-    int64_t n = servedb_regrade(db, o->arg, class_id, (int64_t)util_now());
+    int code = o->cls != NULL ? cmd_class_find(db, "--class ", o->cls, &class_id) : EXIT_OK;
+    if (code != EXIT_OK)
+        return code;
+    int64_t n = servedb_regrade(db, o->arg, class_id);
     if (n < 0) {
         fprintf(stderr, "stacklab class: %s\n", servedb_errmsg(db));
         return EXIT_INTERNAL;
@@ -131,12 +141,75 @@ static int cmd_class_regrade(struct servedb *db, const struct cmd_class_opts *o)
     return EXIT_OK;
 }
 
+/* WHEN as seconds since the epoch: "YYYY-MM-DD HH:MM" (UTC; a T for the space will do)
+ * that names a real minute, or "none" (-1). Returns 0, or -1 when it is neither. */
+static int cmd_class_when(const char *when, int64_t *due)
+{
+    if (strcmp(when, "none") == 0) {
+        *due = -1;
+        return 0;
+    }
+    struct tm tm = { 0 };
+    char sep = 0, end = 0;
+    if (strlen(when) != 16 || sscanf(when, "%4d-%2d-%2d%c%2d:%2d%c", &tm.tm_year, &tm.tm_mon,
+                                     &tm.tm_mday, &sep, &tm.tm_hour, &tm.tm_min, &end) != 6
+        || (sep != ' ' && sep != 'T') || tm.tm_year < 1970 || tm.tm_year > 9999)
+        return -1;
+    struct tm want = tm;
+    tm.tm_year -= 1900, tm.tm_mon -= 1;
+    time_t t = timegm(&tm);
+    struct tm back;
+    if (t == (time_t)-1 || gmtime_r(&t, &back) == NULL || back.tm_year + 1900 != want.tm_year
+        || back.tm_mon + 1 != want.tm_mon || back.tm_mday != want.tm_mday
+        || back.tm_hour != want.tm_hour || back.tm_min != want.tm_min)
+        return -1;          /* 2026-02-30, 25:00 ... */
+    *due = (int64_t)t;
+    return 0;
+}
+
+/* 1 when lab looks like a lab id: 1 to 31 characters of [A-Za-z0-9_-]. */
+static int cmd_class_lab_ok(const char *lab)
+{
+    size_t n = strspn(lab, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+    return n > 0 && n < 32 && lab[n] == '\0';
+}
+
+static int cmd_class_deadline(struct servedb *db, const struct cmd_class_opts *o)
+{
+    const char *lab = o->args[1], *when = o->args[2];
+    int64_t due, class_id;
+    if (!cmd_class_lab_ok(lab)) {
+        fprintf(stderr, "stacklab class: LAB '%s': not a lab id (as `stacklab list` shows "
+                "them: 03)\n", lab);
+        return EXIT_USAGE;
+    }
+    if (cmd_class_when(when, &due) < 0) {
+        fprintf(stderr, "stacklab class: WHEN '%s': not \"YYYY-MM-DD HH:MM\" (UTC, one "
+                "argument: quote it) nor \"none\"\n", when);
+        return EXIT_USAGE;
+    }
+    int code = cmd_class_find(db, "CLASS ", o->arg, &class_id);
+    if (code != EXIT_OK)
+        return code;
+    if (servedb_deadline_set(db, class_id, lab, due) < 0) {
+        fprintf(stderr, "stacklab class: %s\n", servedb_errmsg(db));
+        return EXIT_INTERNAL;
+    }
+    if (due < 0)
+        fprintf(stderr, "class '%s': lab %s has no deadline now\n", o->arg, lab);
+    else
+        fprintf(stderr, "class '%s': lab %s is due %s UTC; a submission after it is graded "
+                "and marked late\n", o->arg, lab, when);
+    return EXIT_OK;
+}
+
 static const struct cmd_class_action cmd_class_actions[] = {
     { "create", 1, "class", cmd_class_create },
     { "list", 0, NULL, cmd_class_list },
     { "instructor", 1, "instructor", cmd_class_instructor },
     { "worker", 1, "grading machine", cmd_class_worker },
     { "regrade", 1, "lab", cmd_class_regrade },
+    { "deadline", 3, "class", cmd_class_deadline },
 };
 
 static int cmd_class_parse(struct cmd_ctx *ctx)
@@ -155,12 +228,13 @@ static int cmd_class_parse(struct cmd_ctx *ctx)
         else if (strcmp(a, "--class") == 0 && i + 1 < ctx->argc
                  && o->action->run == cmd_class_regrade)
             o->cls = ctx->argv[++i];
-        else if (a[0] != '-' && o->arg == NULL && o->action->needs_arg)
-            o->arg = a;
+        else if (a[0] != '-' && o->nargs < o->action->needs_arg)
+            o->args[o->nargs++] = a;
         else
             return -1;
     }
-    return o->db != NULL && (o->arg != NULL || !o->action->needs_arg) ? 0 : -1;
+    o->arg = o->args[0];
+    return o->db != NULL && o->nargs == o->action->needs_arg ? 0 : -1;
 }
 
 static int cmd_class_name_ok(const char *name)
@@ -195,8 +269,8 @@ static int cmd_class_exec(struct cmd_ctx *ctx)
 const struct cmd_entry cmd_class_entry = {
     .name = "class",
     .usage = "create NAME | list | instructor NAME | worker NAME | regrade LAB [--class "
-             "NAME]  --db URL",
-    .summary = "the class server's classes, staff tokens and regrades",
+             "NAME] | deadline CLASS LAB \"YYYY-MM-DD HH:MM\"|none  --db URL",
+    .summary = "the class server's classes, staff tokens, regrades and deadlines",
     .opts_size = sizeof(struct cmd_class_opts), .parse = cmd_class_parse,
     .exec = cmd_class_exec,
 };

@@ -1,12 +1,17 @@
 /* serve-api.c -- the endpoints of the class server (docs/server.md): enrol with a class's
  * code, submit a lab's files, read a submission back, health. Every database call runs
- * under the server's lock; an archive is validated outside it. */
+ * under the server's lock; an archive is validated outside it. Wrong enrolment codes are
+ * counted per client address (so codes cannot be guessed quickly) in a table of this
+ * file under a lock of its own. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "serve-int.h"
 #include "serve-token.h"
@@ -15,6 +20,95 @@
 
 /* A learner's name: 1 to this many bytes, no control characters. */
 #define SERVE_NAME_MAX 64
+
+/* The enrolment guard: an address that sent SERVE_ENROL_MAX wrong codes within
+ * SERVE_ENROL_WINDOW seconds gets 429 for every enrolment until the window ends. The
+ * table holds SERVE_ENROL_SLOTS addresses; when full, the one whose window began first
+ * makes room. It lives for the process (one server a process) and is held in memory
+ * only: a restart forgets it, which costs a guesser a restart of ours, not theirs. */
+#define SERVE_ENROL_MAX 20
+#define SERVE_ENROL_WINDOW 60
+#define SERVE_ENROL_SLOTS 1024
+
+/* One address's wrong codes in its current window. An IPv6 address counts by its /64,
+ * the block one client usually holds. */
+struct serve_enrol_slot {
+    unsigned char key[17];      /* family, then 4 or 8 address bytes; all 0: free */
+    double start;               /* util_mono() at the window's first wrong code */
+    int wrong;
+};
+
+static struct serve_enrol_slot serve_enrol_slots[SERVE_ENROL_SLOTS];
+static pthread_mutex_t serve_enrol_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The request's client address as a slot key (17 bytes); all 0 when it has none. */
+static void serve_enrol_key(const struct serve_req *r, unsigned char key[17])
+{
+    memset(key, 0, 17);
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+        r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+    if (sa != NULL && sa->sa_family == AF_INET) {
+        key[0] = 4;
+        memcpy(key + 1, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+    } else if (sa != NULL && sa->sa_family == AF_INET6) {
+        key[0] = 6;
+        memcpy(key + 1, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 8);
+    }
+}
+
+/* The slot of key, with its window renewed when it ended; NULL for no key. With add, a
+ * free or the oldest slot becomes key's. Under serve_enrol_lock. */
+static struct serve_enrol_slot *serve_enrol_slot(const unsigned char key[17], double now,
+                                                 int add)
+{
+    static const unsigned char none[17];
+    if (memcmp(key, none, sizeof none) == 0)
+        return NULL;
+    struct serve_enrol_slot *oldest = &serve_enrol_slots[0];
+    for (size_t i = 0; i < SERVE_ENROL_SLOTS; i++) {
+        struct serve_enrol_slot *e = &serve_enrol_slots[i];
+        if (memcmp(e->key, key, sizeof e->key) == 0) {
+            if (now - e->start >= SERVE_ENROL_WINDOW)
+                e->start = now, e->wrong = 0;
+            return e;
+        }
+        if (e->start < oldest->start || memcmp(e->key, none, sizeof none) == 0)
+            oldest = e;
+    }
+    if (!add)
+        return NULL;
+    memcpy(oldest->key, key, sizeof oldest->key);
+    oldest->start = now, oldest->wrong = 0;
+    return oldest;
+}
+
+/* Seconds until the request's address may enrol again (0: now). */
+static int64_t serve_enrol_wait(const struct serve_req *r)
+{
+    unsigned char key[17];
+    serve_enrol_key(r, key);
+    double now = util_mono();
+    int64_t wait = 0;
+    pthread_mutex_lock(&serve_enrol_lock);
+    const struct serve_enrol_slot *e = serve_enrol_slot(key, now, 0);
+    if (e != NULL && e->wrong >= SERVE_ENROL_MAX)
+        wait = (int64_t)(e->start + SERVE_ENROL_WINDOW - now) + 1;
+    pthread_mutex_unlock(&serve_enrol_lock);
+    return wait;
+}
+
+/* Counts a wrong code against the request's address. */
+static void serve_enrol_wrong(const struct serve_req *r)
+{
+    unsigned char key[17];
+    serve_enrol_key(r, key);
+    pthread_mutex_lock(&serve_enrol_lock);
+    struct serve_enrol_slot *e = serve_enrol_slot(key, util_mono(), 1);
+    if (e != NULL)
+        e->wrong++;
+    pthread_mutex_unlock(&serve_enrol_lock);
+}
 
 int serve_db_failed(struct serve *s, struct serve_answer *a)
 {
@@ -55,6 +149,14 @@ static int serve_name_ok(const char *name)
 
 int serve_api_enrol(struct serve *s, const struct serve_req *r, struct serve_answer *a)
 {
+    int64_t wait = serve_enrol_wait(r);
+    if (wait > 0) {
+        serve_error(a, MHD_HTTP_TOO_MANY_REQUESTS, "code: %d wrong enrolment codes from "
+                    "this address in %d s: retry in %lld s", SERVE_ENROL_MAX,
+                    SERVE_ENROL_WINDOW, (long long)wait);
+        a->retry_after = wait;
+        return 0;
+    }
     cJSON *in = cJSON_ParseWithLength(r->body, r->len);
     if (!cJSON_IsObject(in)) {
         cJSON_Delete(in);
@@ -80,6 +182,8 @@ int serve_api_enrol(struct serve *s, const struct serve_req *r, struct serve_ans
         if (rc < 0)
             serve_db_failed(s, a);
         pthread_mutex_unlock(&s->lock);
+        if (rc == SERVEDB_UNKNOWN_CODE)
+            serve_enrol_wrong(r);
         if (rc == SERVEDB_UNKNOWN_CODE)
             serve_error(a, MHD_HTTP_FORBIDDEN, "code: no class has this enrolment code");
         else if (rc == SERVEDB_TAKEN)
@@ -155,7 +259,7 @@ static int serve_validate(const struct serve_req *r, const struct lab *lab,
 
 int serve_api_submit(struct serve *s, const struct serve_req *r, struct serve_answer *a)
 {
-    int64_t learner, retry = 0, id = 0, position = 0;
+    int64_t learner, retry = 0, id = 0, position = 0, due = 0;
     if (!serve_auth(s, r, &learner, a))
         return 0;
     const char *arg = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "lab");
@@ -179,6 +283,9 @@ int serve_api_submit(struct serve *s, const struct serve_req *r, struct serve_an
     pthread_mutex_lock(&s->lock);
     rc = servedb_submit(s->db, learner, lab->id, r->body, r->len, now, s->queue_max, &id,
                         &position, &retry);
+    int has_due = rc == SERVEDB_OK ? servedb_due(s->db, learner, lab->id, &due) : 0;
+    if (has_due < 0)    /* stored all the same: only the answer's late mark is unknown */
+        fprintf(stderr, "stacklab serve: %s\n", servedb_errmsg(s->db));
     if (rc < 0)
         serve_db_failed(s, a);
     pthread_mutex_unlock(&s->lock);
@@ -191,6 +298,7 @@ int serve_api_submit(struct serve *s, const struct serve_req *r, struct serve_an
     cJSON_AddNumberToObject(a->json, "id", (double)id);
     cJSON_AddStringToObject(a->json, "lab", lab->id);
     cJSON_AddNumberToObject(a->json, "position", (double)position);
+    cJSON_AddBoolToObject(a->json, "late", has_due == 1 && now > due);
     return 0;
 }
 
@@ -227,6 +335,7 @@ int serve_api_submission(struct serve *s, const struct serve_req *r, struct serv
     cJSON_AddStringToObject(a->json, "lab", sub.lab);
     cJSON_AddStringToObject(a->json, "state", sub.state);
     cJSON_AddNumberToObject(a->json, "position", (double)sub.position);
+    cJSON_AddBoolToObject(a->json, "late", sub.late);
     if (sub.has_result) {
         cJSON *result = cJSON_Parse(sub.report);
         cJSON_AddItemToObject(a->json, "result", result != NULL ? result : cJSON_CreateNull());

@@ -149,8 +149,19 @@ static int serve_class_name(struct serve *s, int64_t id, char *out, size_t cap,
     return rc;
 }
 
-/* One lab's entry of the progress answer: zeros and a null `last` when never submitted. */
-static cJSON *serve_progress_lab(const struct lab *lab, const struct servedb_cell *cell)
+/* The deadline of lab among d (n), or -1 for none. */
+static int64_t serve_due(const struct servedb_deadline *d, size_t n, const char *lab)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(d[i].lab, lab) == 0)
+            return d[i].due;
+    return -1;
+}
+
+/* One lab's entry of the progress answer: zeros and a null `last` when never submitted;
+ * `due` null without a deadline (due < 0). */
+static cJSON *serve_progress_lab(const struct lab *lab, const struct servedb_cell *cell,
+                                 int64_t due)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "lab", lab->id);
@@ -162,17 +173,30 @@ static cJSON *serve_progress_lab(const struct lab *lab, const struct servedb_cel
         cJSON_AddNumberToObject(o, "last", (double)cell->last);
     else
         cJSON_AddNullToObject(o, "last");
+    if (due >= 0)
+        cJSON_AddNumberToObject(o, "due", (double)due);
+    else
+        cJSON_AddNullToObject(o, "due");
+    cJSON_AddBoolToObject(o, "passed_on_time", cell != NULL && cell->passed_on_time);
     return o;
 }
 
 int serve_api_progress(struct serve *s, const struct serve_req *r, struct serve_answer *a)
 {
     struct serve_standing st;
+    struct servedb_deadline *dues = NULL;
+    size_t ndues = 0;
     char cls[128];
     if (!serve_standing_read(s, r, &st, a))
         return 0;
-    if (serve_class_name(s, st.class_id, cls, sizeof cls, a) < 0) {
+    pthread_mutex_lock(&s->lock);
+    int rc = servedb_deadlines(s->db, st.class_id, &dues, &ndues);
+    if (rc < 0)
+        serve_db_failed(s, a);
+    pthread_mutex_unlock(&s->lock);
+    if (rc < 0 || serve_class_name(s, st.class_id, cls, sizeof cls, a) < 0) {
         free(st.cells);
+        free(dues);
         return 0;
     }
     const struct lab *cur = serve_current(s->course, &st);
@@ -181,7 +205,8 @@ int serve_api_progress(struct serve *s, const struct serve_req *r, struct serve_
     cJSON_AddStringToObject(o, "class", cls);
     for (size_t i = 0; i < s->course->nlabs; i++) {
         const struct lab *lab = &s->course->labs[i];
-        cJSON_AddItemToArray(labs, serve_progress_lab(lab, serve_cell(&st, lab)));
+        cJSON_AddItemToArray(labs, serve_progress_lab(lab, serve_cell(&st, lab),
+                                                      serve_due(dues, ndues, lab->id)));
     }
     cJSON_AddItemToObject(o, "labs", labs);
     if (cur != NULL)
@@ -189,6 +214,7 @@ int serve_api_progress(struct serve *s, const struct serve_req *r, struct serve_
     else
         cJSON_AddNullToObject(o, "current");
     free(st.cells);
+    free(dues);
     a->status = MHD_HTTP_OK;
     a->json = o;
     return 0;

@@ -21,12 +21,15 @@ struct dash_data {
     size_t nlearners;
     struct servedb_cell *cells;
     size_t ncells;
+    struct servedb_deadline *dues;
+    size_t ndues;
 };
 
 static void dash_data_free(struct dash_data *d)
 {
     free(d->learners);
     free(d->cells);
+    free(d->dues);
 }
 
 /* Reads class_id's data: 1, 0 no such class, -1 database error (s->db's message). */
@@ -45,7 +48,8 @@ static int dash_data_read(struct serve *s, int64_t class_id, struct dash_data *d
     if (!found)
         return 0;
     if (servedb_learners(s->db, class_id, &d->learners, &d->nlearners) < 0
-        || servedb_cells(s->db, class_id, 0, &d->cells, &d->ncells) < 0) {
+        || servedb_cells(s->db, class_id, 0, &d->cells, &d->ncells) < 0
+        || servedb_deadlines(s->db, class_id, &d->dues, &d->ndues) < 0) {
         dash_data_free(d);
         return -1;
     }
@@ -59,6 +63,22 @@ static const struct servedb_cell *dash_cell(const struct dash_data *d, int64_t l
         if (d->cells[i].learner == learner && strcmp(d->cells[i].lab, lab) == 0)
             return &d->cells[i];
     return NULL;
+}
+
+/* The deadline of lab in the class, or -1 for none. */
+static int64_t dash_due(const struct dash_data *d, const char *lab)
+{
+    for (size_t i = 0; i < d->ndues; i++)
+        if (strcmp(d->dues[i].lab, lab) == 0)
+            return d->dues[i].due;
+    return -1;
+}
+
+/* The state of a cell: its CSS class and data-state (a late pass: passed only after the
+ * lab's deadline). */
+static const char *dash_cell_state(const struct servedb_cell *cell)
+{
+    return !cell->passed ? "fail" : cell->passed_on_time ? "pass" : "late";
 }
 
 /* A failing hidden test and how many learners' latest results fail it. */
@@ -131,6 +151,12 @@ static void dash_grid(struct sb *out, const struct course *c, const struct dash_
         dash_esc(out, c->labs[k].title);
         sb_puts(out, "\">");
         dash_esc(out, c->labs[k].id);
+        int64_t due = dash_due(d, c->labs[k].id);
+        if (due >= 0) {
+            sb_puts(out, "<br><span class=\"due\">due ");
+            dash_time(out, due);
+            sb_puts(out, "</span>");
+        }
         sb_puts(out, "</th>");
     }
     sb_puts(out, "</tr>\n");
@@ -146,19 +172,21 @@ static void dash_grid(struct sb *out, const struct course *c, const struct dash_
             if (cell == NULL)
                 sb_puts(out, "<td class=\"none\" data-state=\"none\">-</td>");
             else
-                sb_printf(out, "<td class=\"%s\" data-state=\"%s\" title=\"%d attempt%s\">"
-                          "%d/%d &middot; %d</td>", cell->passed ? "pass" : "fail",
-                          cell->passed ? "pass" : "fail", cell->attempts,
-                          cell->attempts == 1 ? "" : "s", cell->best_passed, cell->total,
-                          cell->attempts);
+                sb_printf(out, "<td class=\"%s\" data-state=\"%s\" title=\"%d attempt%s%s\">"
+                          "%d/%d &middot; %d</td>", dash_cell_state(cell),
+                          dash_cell_state(cell), cell->attempts,
+                          cell->attempts == 1 ? "" : "s",
+                          cell->passed && !cell->passed_on_time ? ", passed late" : "",
+                          cell->best_passed, cell->total, cell->attempts);
         }
         sb_puts(out, "</tr>\n");
     }
-    sb_puts(out, "<tr class=\"rates\"><th class=\"who\">Passed</th>");
+    sb_puts(out, "<tr class=\"rates\"><th class=\"who\">Passed on time</th>");
     for (size_t k = 0; k < c->nlabs; k++) {
         int passed = 0;
         for (size_t i = 0; i < d->ncells; i++)
-            passed += d->cells[i].passed && strcmp(d->cells[i].lab, c->labs[k].id) == 0;
+            passed += d->cells[i].passed_on_time
+                      && strcmp(d->cells[i].lab, c->labs[k].id) == 0;
         if (d->nlearners == 0)
             sb_puts(out, "<td>-</td>");
         else
@@ -166,7 +194,9 @@ static void dash_grid(struct sb *out, const struct course *c, const struct dash_
                       (int)(100.0 * passed / (double)d->nlearners + 0.5));
     }
     sb_puts(out, "</tr></table>\n<p>A cell: the most tests passed in one submission / the "
-                 "tests run, and the learner's submissions.</p>\n");
+                 "tests run, and the learner's submissions. A lab's due date (UTC) is under "
+                 "its name; a pass after it is <span class=\"late\">late</span>, and the "
+                 "pass rate counts on-time passes only.</p>\n");
 }
 
 int dash_class(struct serve *s, struct serve_answer *a, int64_t class_id)
@@ -227,7 +257,8 @@ int dash_class_csv(struct serve *s, struct serve_answer *a, int64_t class_id)
         return serve_error(a, MHD_HTTP_NOT_FOUND, "no such class");
     struct sb out;
     sb_init(&out);
-    sb_puts(&out, "learner,lab,attempts,passed,best_passed,total,last_submitted\r\n");
+    sb_puts(&out, "learner,lab,attempts,passed,best_passed,total,last_submitted,"
+                  "passed_on_time\r\n");
     for (size_t i = 0; i < d.nlearners; i++)
         for (size_t k = 0; k < s->course->nlabs; k++) {
             const struct lab *lab = &s->course->labs[k];
@@ -236,13 +267,13 @@ int dash_class_csv(struct serve *s, struct serve_answer *a, int64_t class_id)
             sb_putc(&out, ',');
             dash_csv(&out, lab->id);
             if (c == NULL) {
-                sb_puts(&out, ",0,0,0,0,\r\n");
+                sb_puts(&out, ",0,0,0,0,,0\r\n");
                 continue;
             }
             sb_printf(&out, ",%d,%d,%d,%d,", c->attempts, c->passed, c->best_passed,
                       c->total);
             dash_time(&out, c->last);
-            sb_puts(&out, "\r\n");
+            sb_printf(&out, ",%d\r\n", c->passed_on_time);
         }
     char *name = xasprintf("attachment; filename=\"class-%lld.csv\"", (long long)class_id);
     size_t len = out.len;

@@ -26,6 +26,8 @@ static const char dash_css[] =
     "text-align:center}\nth.who,td.who{text-align:left}\n"
     "td.pass{background:#1a7f37;color:#fff}td.fail{background:#cf222e;color:#fff}\n"
     "td.none{background:#eaeef2;color:#57606a}\n"
+    "td.late,span.late{background:#bf8700;color:#fff}span.due{font-weight:normal;"
+    "font-size:.85em}\n"
     "pre{background:#f6f8fa;padding:1em;overflow:auto;max-width:100em}\n"
     "form.inline{display:inline}nav{margin-bottom:1em}\n";
 

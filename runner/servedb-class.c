@@ -1,7 +1,9 @@
 /* servedb-class.c -- the class server's database for instructors (docs/server.md): staff
  * tokens (instructors, grading machines), the views the dashboard draws (classes,
- * learners, each learner's standing at each lab, histories, the latest reports) and
- * regrades queued behind interactive submissions. Rules here, SQL in the engines. */
+ * learners, each learner's standing at each lab, histories, the latest reports),
+ * regrades queued behind interactive submissions, and deadlines per lab (a submission
+ * after its lab's deadline is graded all the same, and marked late). Rules here, SQL in
+ * the engines. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +157,7 @@ static void servedb_fill_cell(void *item, const struct servedb_val *c, int ncols
     k->total = servedb_int(&c[4]);
     k->passed = servedb_int(&c[5]);
     k->last = c[6].type == SV_INT ? c[6].i : 0;
+    k->passed_on_time = ncols > 7 && servedb_int(&c[7]);
 }
 
 int servedb_cells(struct servedb *db, int64_t class_id, int64_t learner,
@@ -235,11 +238,11 @@ static int servedb_id_row(void *ud, const struct servedb_val *c, int ncols)
 /* The priority of a regrade's job: after every interactive one (0). */
 #define SERVEDB_REGRADE_PRIORITY 1
 
-int64_t servedb_regrade(struct servedb *db, const char *lab, int64_t class_id, int64_t now)
+int64_t servedb_regrade(struct servedb *db, const char *lab, int64_t class_id)
 {
     if (servedb_begin(db) < 0)
         return -1;
-    struct servedb_val copy[] = { V_TEXT(lab), V_INT(class_id), V_INT(now) };
+    struct servedb_val copy[] = { V_TEXT(lab), V_INT(class_id) };
     struct servedb_ids ids = { 0 };
     int rc = servedb_each(db, SQ_REGRADE_COPY, copy, NARGS(copy), servedb_id_row, &ids) < 0
              ? -1 : 0;
@@ -250,4 +253,50 @@ int64_t servedb_regrade(struct servedb *db, const char *lab, int64_t class_id, i
     free(ids.v);
     rc = servedb_end(db, rc);
     return rc < 0 ? -1 : (int64_t)ids.n;
+}
+
+int servedb_deadline_set(struct servedb *db, int64_t class_id, const char *lab,
+                         int64_t due)
+{
+    if (due < 0) {
+        struct servedb_val args[] = { V_INT(class_id), V_TEXT(lab) };
+        return servedb_write(db, SQ_DEADLINE_CLEAR, args, NARGS(args), NULL);
+    }
+    struct servedb_val args[] = { V_INT(class_id), V_TEXT(lab), V_INT(due) };
+    return servedb_write(db, SQ_DEADLINE_SET, args, NARGS(args), NULL);
+}
+
+static void servedb_fill_deadline(void *item, const struct servedb_val *c, int ncols)
+{
+    struct servedb_deadline *d = item;
+    if (ncols < 2)
+        return;
+    servedb_text(&c[0], d->lab, sizeof d->lab);
+    d->due = c[1].type == SV_INT ? c[1].i : 0;
+}
+
+int servedb_deadlines(struct servedb *db, int64_t class_id, struct servedb_deadline **out,
+                      size_t *n)
+{
+    struct servedb_val args[] = { V_INT(class_id) };
+    return servedb_rows(db, SQ_DEADLINES, args, NARGS(args), sizeof **out,
+                        servedb_fill_deadline, (void **)out, n);
+}
+
+int servedb_due(struct servedb *db, int64_t learner, const char *lab, int64_t *due)
+{
+    struct servedb_val args[] = { V_INT(learner), V_TEXT(lab) }, row;
+    int rc = servedb_run(db, SQ_DUE, args, NARGS(args), &row, 1, NULL);
+    if (rc == 1)
+        *due = row.type == SV_INT ? row.i : 0;
+    return rc;
+}
+
+int servedb_class_find(struct servedb *db, const char *name, int64_t *id)
+{
+    struct servedb_val args[] = { V_TEXT(name) }, row;
+    int rc = servedb_run(db, SQ_CLASS_BY_NAME, args, NARGS(args), &row, 1, NULL);
+    if (rc == 1)
+        *id = row.i;
+    return rc;
 }

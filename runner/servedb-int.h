@@ -27,7 +27,8 @@ enum servedb_q {
     SQ_SUB_ADD,         /* learner, lab, created, archive, size -> id */
     SQ_JOB_ADD,         /* submission_id, priority */
     SQ_SUB_GET,         /* id, learner -> id, lab, state, priority, verdict, passed,
-                         * failed, total, duration, report (result columns NULL) */
+                         * failed, total, duration, report (result columns NULL), late
+                         * (0/1: created after its lab's deadline in the class) */
     SQ_POSITION,        /* priority, id -> jobs not done before it, it included */
     SQ_CLAIM,           /* worker, now, lease_until -> submission_id, claim, attempts */
     SQ_JOB_LOAD,        /* id -> lab, archive */
@@ -42,14 +43,22 @@ enum servedb_q {
     SQ_CLASS_LEARNERS,  /* class_id -> id, name (rows, by name) */
     SQ_LEARNER_GET,     /* id -> name, class_id */
     SQ_CELLS,           /* class_id, learner (0: every learner of the class) -> learner,
-                         * lab, attempts, best passed, its total, passed (0/1), last
-                         * (rows, by learner name then lab) */
+                         * lab, attempts, best passed, its total, passed (0/1), last,
+                         * passed on time (0/1: a passing result of a submission made by
+                         * the lab's deadline, or any with none) (rows, by learner name
+                         * then lab) */
     SQ_HISTORY,         /* learner -> id, lab, created, state, priority, verdict, passed,
                          * failed, total (rows, newest first) */
     SQ_CLASS_REPORTS,   /* class_id -> lab, report: each learner's latest result at each
                          * lab (rows) */
-    SQ_REGRADE_COPY,    /* lab, class_id (0: every class), created -> id: each learner's
-                         * latest submission of lab copied as a new one (rows) */
+    SQ_REGRADE_COPY,    /* lab, class_id (0: every class) -> id: each learner's latest
+                         * submission of lab copied as a new one, its `created` kept
+                         * (rows) */
+    /* Deadlines per lab (schema 3). */
+    SQ_DEADLINE_SET,    /* class_id, lab, due (inserts or replaces) */
+    SQ_DEADLINE_CLEAR,  /* class_id, lab */
+    SQ_DEADLINES,       /* class_id -> lab, due (rows, by lab) */
+    SQ_DUE,             /* learner, lab -> due: the deadline of lab in the learner's class */
     SQ_COUNT
 };
 

@@ -49,7 +49,11 @@ static const char *const pg_text[SQ_COUNT] = {
     [SQ_JOB_ADD] = "INSERT INTO jobs(submission_id, priority, state, claim, attempts) "
                    "VALUES($1, $2, 'queued', 0, 0)",
     [SQ_SUB_GET] = "SELECT s.id, s.lab, j.state, j.priority, r.verdict, r.passed, r.failed, "
-                   "r.total, r.duration, r.report FROM submissions s "
+                   "r.total, r.duration, r.report, "
+                   "CASE WHEN EXISTS (SELECT 1 FROM learners l JOIN deadlines d "
+                   "ON d.class_id = l.class_id WHERE l.id = s.learner_id AND d.lab = s.lab "
+                   "AND s.created > d.due) THEN 1 ELSE 0 END "
+                   "FROM submissions s "
                    "JOIN jobs j ON j.submission_id = s.id "
                    "LEFT JOIN results r ON r.submission_id = s.id "
                    "WHERE s.id = $1 AND s.learner_id = $2",
@@ -77,10 +81,13 @@ static const char *const pg_text[SQ_COUNT] = {
     [SQ_LEARNER_GET] = "SELECT name, class_id FROM learners WHERE id = $1",
     [SQ_CELLS] = "SELECT l.id, s.lab, sum(CASE WHEN j.priority = 0 THEN 1 ELSE 0 END), "
                  "max(coalesce(r.passed, 0)), max(coalesce(r.total, 0)), "
-                 "max(CASE WHEN r.verdict = 'pass' THEN 1 ELSE 0 END), max(s.created) "
+                 "max(CASE WHEN r.verdict = 'pass' THEN 1 ELSE 0 END), max(s.created), "
+                 "max(CASE WHEN r.verdict = 'pass' AND (d.due IS NULL OR s.created <= d.due) "
+                 "THEN 1 ELSE 0 END) "
                  "FROM learners l JOIN submissions s ON s.learner_id = l.id "
                  "JOIN jobs j ON j.submission_id = s.id "
                  "LEFT JOIN results r ON r.submission_id = s.id "
+                 "LEFT JOIN deadlines d ON d.class_id = l.class_id AND d.lab = s.lab "
                  "WHERE l.class_id = $1::bigint AND ($2::bigint = 0 OR l.id = $2::bigint) "
                  "GROUP BY l.id, l.name, s.lab ORDER BY l.name, l.id, s.lab",
     [SQ_HISTORY] = "SELECT s.id, s.lab, s.created, j.state, j.priority, r.verdict, r.passed, "
@@ -95,11 +102,17 @@ static const char *const pg_text[SQ_COUNT] = {
                          "JOIN submissions s2 ON s2.id = r2.submission_id "
                          "WHERE s2.learner_id = s.learner_id AND s2.lab = s.lab)",
     [SQ_REGRADE_COPY] = "INSERT INTO submissions(learner_id, lab, created, archive, size) "
-                        "SELECT s.learner_id, s.lab, $3::bigint, s.archive, s.size "
+                        "SELECT s.learner_id, s.lab, s.created, s.archive, s.size "
                         "FROM submissions s JOIN learners l ON l.id = s.learner_id "
                         "WHERE s.lab = $1::text AND ($2::bigint = 0 OR l.class_id = $2::bigint) "
                         "AND s.id = (SELECT max(s2.id) FROM submissions s2 "
                         "WHERE s2.learner_id = s.learner_id AND s2.lab = $1::text) RETURNING id",
+    [SQ_DEADLINE_SET] = "INSERT INTO deadlines(class_id, lab, due) VALUES($1, $2, $3) "
+                        "ON CONFLICT(class_id, lab) DO UPDATE SET due = excluded.due",
+    [SQ_DEADLINE_CLEAR] = "DELETE FROM deadlines WHERE class_id = $1 AND lab = $2",
+    [SQ_DEADLINES] = "SELECT lab, due FROM deadlines WHERE class_id = $1 ORDER BY lab",
+    [SQ_DUE] = "SELECT d.due FROM deadlines d JOIN learners l ON l.class_id = d.class_id "
+               "WHERE l.id = $1 AND d.lab = $2",
 };
 
 /* Version 1: docs/server.md's schema, and the trigger that wakes workers. */
@@ -137,7 +150,14 @@ static const char pg_schema_v2[] =
     " token_hash TEXT NOT NULL UNIQUE, created BIGINT NOT NULL, UNIQUE(kind, name));"
     "UPDATE schema_version SET version = 2;";
 
-static const char *const pg_steps[] = { pg_schema_v1, pg_schema_v2 };
+/* Version 3: deadlines per lab and class (a submission after one is marked late). */
+static const char pg_schema_v3[] =
+    "CREATE TABLE deadlines(class_id BIGINT NOT NULL REFERENCES classes(id),"
+    " lab TEXT NOT NULL, due BIGINT NOT NULL, PRIMARY KEY (class_id, lab));"
+    "UPDATE schema_version SET version = 3;";
+
+static const char *const pg_steps[] = { pg_schema_v1, pg_schema_v2,
+                                          pg_schema_v3 };
 #define PG_VERSION ((int)(sizeof pg_steps / sizeof *pg_steps))
 
 struct pg_conn {

@@ -239,14 +239,15 @@ int servedb_submission(struct servedb *db, int64_t learner, int64_t id,
                        struct servedb_sub *out)
 {
     memset(out, 0, sizeof *out);
-    struct servedb_val args[] = { V_INT(id), V_INT(learner) }, c[10];
-    int rc = servedb_run(db, SQ_SUB_GET, args, NARGS(args), c, 10, NULL);
+    struct servedb_val args[] = { V_INT(id), V_INT(learner) }, c[11];
+    int rc = servedb_run(db, SQ_SUB_GET, args, NARGS(args), c, 11, NULL);
     if (rc != 1)
         return rc;
     out->id = c[0].i;
     snprintf(out->lab, sizeof out->lab, "%s", (const char *)c[1].p);
     snprintf(out->state, sizeof out->state, "%s", (const char *)c[2].p);
     int64_t priority = c[3].i;
+    out->late = c[10].type == SV_INT && c[10].i != 0;
     if (c[4].type == SV_TEXT && c[9].type == SV_TEXT) {
         out->has_result = 1;
         snprintf(out->verdict, sizeof out->verdict, "%s", (const char *)c[4].p);

@@ -79,6 +79,7 @@ struct servedb_sub {
     int passed, failed, total;
     double duration;
     char *report;           /* owned; NULL without a result */
+    int late;               /* 1: made after its lab's deadline in the learner's class */
 };
 /* Fills *out with submission id if it is learner's: 1, 0 (unknown or another learner's:
  * the same answer), -1 error. Free with servedb_sub_free. */
@@ -162,6 +163,8 @@ struct servedb_cell {
     int best_passed, total; /* the most tests passed in one result, the most tests run */
     int passed;             /* 1 when a result passed the lab */
     int64_t last;           /* time of the latest submission */
+    int passed_on_time;     /* 1 when a submission made by the lab's deadline (or any, the
+                             * lab having none) passed; passed without it: a late pass */
 };
 /* The cells of a class (learner 0) or of one of its learners: one per learner and lab
  * submitted, by learner name then lab. 0 or -1; *out owned by the caller. */
@@ -191,8 +194,30 @@ int servedb_class_reports(struct servedb *db, int64_t class_id,
 
 /* Queues a regrade of lab: each learner's latest submission of it (in class_id, 0: every
  * class) copied as a new submission with a low-priority job (interactive submissions are
- * claimed first), in one transaction. Returns the number queued, or -1. */
-int64_t servedb_regrade(struct servedb *db, const char *lab, int64_t class_id, int64_t now);
+ * claimed first), in one transaction. The copy keeps the original's time: it is no new
+ * attempt, and it is late or on time as the learner's work was. Returns the number
+ * queued, or -1. */
+int64_t servedb_regrade(struct servedb *db, const char *lab, int64_t class_id);
+
+/* ---- deadlines per lab (servedb-class.c) ------------------------------------------------ */
+
+/* A lab's deadline in a class: a submission created after `due` (seconds since the epoch)
+ * is accepted and graded, and marked late. */
+struct servedb_deadline {
+    char lab[32];
+    int64_t due;
+};
+/* Sets (due >= 0) or clears (due < 0) the deadline of lab in class_id. 0 or -1. The
+ * class must exist (the caller looked it up); the lab is not checked against a course. */
+int servedb_deadline_set(struct servedb *db, int64_t class_id, const char *lab,
+                         int64_t due);
+/* The deadlines of class_id, by lab, into *out (caller frees) and *n. 0 or -1. */
+int servedb_deadlines(struct servedb *db, int64_t class_id, struct servedb_deadline **out,
+                      size_t *n);
+/* The deadline of lab in learner's class: 1 with *due set, 0 none, -1 error. */
+int servedb_due(struct servedb *db, int64_t learner, const char *lab, int64_t *due);
+/* The id of the class named name: 1 with *id set, 0 none, -1 error. */
+int servedb_class_find(struct servedb *db, const char *name, int64_t *id);
 
 /* Waits up to `seconds` for a job to be queued: woken at once by the engine when it can
  * be (PostgreSQL's LISTEN/NOTIFY), else a sleep of that long (SQLite), either ended early

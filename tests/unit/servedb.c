@@ -46,16 +46,28 @@ static void test_open(const char *dir)
     struct servedb *db = servedb_open(url, &cause);
     ok(db != NULL, "a new database is created (%s)", cause ? cause : "");
     servedb_close(db);
-    is_int(raw_int(path, "SELECT version FROM schema_version"), 2, "schema_version is 2");
+    is_int(raw_int(path, "SELECT version FROM schema_version"), 3, "schema_version is 3");
     db = servedb_open(url, &cause);
     ok(db != NULL, "it opens again");
     servedb_close(db);
     /* A database of version 1 (before staff tokens) is migrated forward. */
-    raw_exec(path, "DROP TABLE staff; UPDATE schema_version SET version = 1");
+    raw_exec(path, "DROP TABLE deadlines; DROP TABLE staff;"
+             "UPDATE schema_version SET version = 1");
     db = servedb_open(url, &cause);
-    ok(db != NULL && raw_int(path, "SELECT version FROM schema_version") == 2
-       && raw_int(path, "SELECT count(*) FROM staff") == 0,
-       "a version 1 database is migrated forward to 2 (staff added)");
+    ok(db != NULL && raw_int(path, "SELECT version FROM schema_version") == 3
+       && raw_int(path, "SELECT count(*) FROM staff") == 0
+       && raw_int(path, "SELECT count(*) FROM deadlines") == 0,
+       "a version 1 database is migrated forward to 3 (staff and deadlines added)");
+    servedb_close(db);
+    /* A database of version 2 (before deadlines), holding a class, is migrated forward
+     * and keeps it. */
+    raw_exec(path, "DROP TABLE deadlines; UPDATE schema_version SET version = 2;"
+             "INSERT INTO classes(name, code, created) VALUES('old', 'OLDCODE234', 1)");
+    db = servedb_open(url, &cause);
+    ok(db != NULL && raw_int(path, "SELECT version FROM schema_version") == 3
+       && raw_int(path, "SELECT count(*) FROM deadlines") == 0
+       && raw_int(path, "SELECT count(*) FROM classes WHERE name = 'old'") == 1,
+       "a version 2 database is migrated forward to 3 (deadlines added, its class kept)");
     servedb_close(db);
 
     char *foreign = xasprintf("%s/foreign.db", dir), *furl = xasprintf("sqlite:%s", foreign);
@@ -249,7 +261,7 @@ static void test_class_views(struct servedb *db, int64_t a, int64_t b)
     /* Everything queued is drained; then a regrade and new interactive work. */
     int64_t order[64];
     drain(db, 3000000, order, 64);
-    is_int(servedb_regrade(db, "91", 0, 3000001), 1, "a regrade of lab 91 queues b's latest");
+    is_int(servedb_regrade(db, "91", 0), 1, "a regrade of lab 91 queues b's latest");
     int64_t later, pos, retry;
     is_int(servedb_submit(db, b, "91", "new", 3, 3000002, 100, &later, &pos, &retry), SERVEDB_OK,
            "b submits after the regrade was queued");
@@ -263,8 +275,81 @@ static void test_class_views(struct servedb *db, int64_t a, int64_t b)
     ok(servedb_history(db, b, &h, &n) == 0 && n == 3 && h[0].id == later && !h[0].regrade
        && h[1].regrade && h[1].has_result && !h[2].regrade,
        "b's history, newest first, shows the regrade graded");
+    ok(n == 3 && h[1].created == h[2].created,
+       "the regrade's copy keeps the time of the learner's work (%lld)",
+       n == 3 ? (long long)h[1].created : -1LL);
     free(h);
-    is_int(servedb_regrade(db, "77", 0, 3000004), 0, "a lab nobody submitted regrades nothing");
+    is_int(servedb_regrade(db, "77", 0), 0, "a lab nobody submitted regrades nothing");
+}
+
+/* a's cell at lab 90 in class_id: passed and passed_on_time as "P/T", "-" for none. */
+static const char *cell_state(struct servedb *db, int64_t class_id, int64_t a)
+{
+    static char buf[8];
+    struct servedb_cell *cells = NULL;
+    size_t n = 0;
+    snprintf(buf, sizeof buf, "-");
+    if (servedb_cells(db, class_id, a, &cells, &n) == 0)
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(cells[i].lab, "90") == 0)
+                snprintf(buf, sizeof buf, "%d/%d", cells[i].passed, cells[i].passed_on_time);
+    free(cells);
+    return buf;
+}
+
+/* Deadlines: set, replaced, read back per class and per learner, a submission after one
+ * marked late, a pass after one not on time, cleared. */
+static void test_deadlines(struct servedb *db, int64_t a)
+{
+    int64_t c1 = 0, c2 = 0, due = 0;
+    is_int(servedb_class_find(db, "c1", &c1), 1, "class c1 is found by name");
+    is_int(servedb_class_find(db, "c2", &c2), 1, "class c2 too");
+    is_int(servedb_class_find(db, "nope", &due), 0, "an unknown class is not");
+    struct servedb_hist *h = NULL;
+    size_t n = 0;
+    int64_t pass_at = 0, pass_id = 0, newest = 0, newest_at = 0;
+    if (servedb_history(db, a, &h, &n) == 0 && n > 0) {
+        newest = h[0].id, newest_at = h[0].created;
+        for (size_t i = 0; i < n; i++)
+            if (h[i].has_result && strcmp(h[i].verdict, "pass") == 0)
+                pass_at = h[i].created, pass_id = h[i].id;
+    }
+    free(h);
+    ok(pass_at > 0 && newest_at > pass_at, "a passed lab 90 at %lld and submitted after",
+       (long long)pass_at);
+    is_str(cell_state(db, c1, a), "1/1", "without a deadline a pass is on time");
+
+    is_int(servedb_deadline_set(db, c1, "90", pass_at - 1), 0, "a deadline before the pass");
+    is_str(cell_state(db, c1, a), "1/0", "the pass is late: passed, not on time");
+    struct servedb_sub sub;
+    ok(servedb_submission(db, a, pass_id, &sub) == 1 && sub.late == 1,
+       "the passing submission is marked late");
+    servedb_sub_free(&sub);
+    ok(servedb_due(db, a, "90", &due) == 1 && due == pass_at - 1,
+       "the learner's deadline for 90 (%lld)", (long long)due);
+    is_int(servedb_due(db, a, "91", &due), 0, "lab 91 has none");
+
+    is_int(servedb_deadline_set(db, c1, "90", pass_at), 0, "the deadline moved to the pass");
+    is_str(cell_state(db, c1, a), "1/1", "a pass at the deadline's second is on time");
+    ok(servedb_submission(db, a, pass_id, &sub) == 1 && sub.late == 0,
+       "and not late");
+    servedb_sub_free(&sub);
+    ok(servedb_submission(db, a, newest, &sub) == 1 && sub.late == 1,
+       "a's later submission is late");
+    servedb_sub_free(&sub);
+    struct servedb_deadline *d = NULL;
+    ok(servedb_deadlines(db, c1, &d, &n) == 0 && n == 1 && strcmp(d[0].lab, "90") == 0
+       && d[0].due == pass_at, "c1's deadlines: one, replaced in place");
+    free(d);
+    ok(servedb_deadlines(db, c2, &d, &n) == 0 && n == 0, "c2 has none");
+    free(d);
+
+    is_int(servedb_deadline_set(db, c1, "90", -1), 0, "the deadline is cleared");
+    ok(servedb_deadlines(db, c1, &d, &n) == 0 && n == 0, "c1 has none now");
+    free(d);
+    ok(servedb_submission(db, a, newest, &sub) == 1 && sub.late == 0,
+       "nothing is late without a deadline");
+    servedb_sub_free(&sub);
 }
 
 int main(void)
@@ -289,6 +374,7 @@ int main(void)
     test_submit(db, a, b);
     test_claims(db, a);
     test_class_views(db, a, b);
+    test_deadlines(db, a);
     servedb_close(db);
     util_rmtree(dir);
     free(dir);
