@@ -26,13 +26,6 @@
 /* Test counts and a duration in seconds are at most this. */
 #define SERVE_REMOTE_MAX_COUNT 1e9
 
-/* The answer when the database failed; call it under s->lock, after the failed call. */
-static int serve_remote_db_failed(struct serve *s, struct serve_answer *a)
-{
-    fprintf(stderr, "stacklab serve: %s\n", servedb_errmsg(s->db));
-    return serve_error(a, MHD_HTTP_INTERNAL_SERVER_ERROR, "the server's database failed");
-}
-
 /* The grading machine whose token conn carries: 1 with its name (cap bytes), 0 none or
  * no token, -1 the database failed (said on stderr). Takes s->lock itself. */
 static int serve_remote_machine(struct serve *s, struct MHD_Connection *conn, char *name,
@@ -171,7 +164,7 @@ int serve_remote_claim(struct serve *s, const struct serve_req *r, struct serve_
     pthread_mutex_lock(&s->lock);
     int rc = servedb_claim(s->db, who, (int64_t)util_now(), lease, &job);
     if (rc < 0)
-        serve_remote_db_failed(s, a);
+        serve_db_failed(s, a);
     pthread_mutex_unlock(&s->lock);
     free(who);
     if (rc == 0)
@@ -197,7 +190,7 @@ int serve_remote_heartbeat(struct serve *s, const struct serve_req *r,
     int rc = servedb_heartbeat(s->db, id, claim,
                                (int64_t)util_now() + serve_remote_lease());
     if (rc < 0)
-        serve_remote_db_failed(s, a);
+        serve_db_failed(s, a);
     pthread_mutex_unlock(&s->lock);
     if (rc >= 0) {
         a->status = MHD_HTTP_OK;
@@ -271,7 +264,7 @@ int serve_remote_complete(struct serve *s, const struct serve_req *r,
     pthread_mutex_lock(&s->lock);
     int rc = servedb_complete(s->db, id, claim, &res, (int64_t)util_now());
     if (rc < 0)
-        serve_remote_db_failed(s, a);
+        serve_db_failed(s, a);
     pthread_mutex_unlock(&s->lock);
     cJSON_Delete(in);
     if (rc >= 0) {

@@ -6,7 +6,8 @@
 # 401 there and a worker's token is 401 on the learner's endpoints; malformed claims,
 # heartbeats and results are 400 naming the field and store nothing; a result for a claim
 # that was lost is {"stored":false} and stores nothing; a result over 1 MiB is taken from
-# a grading machine only. A remote worker killed with SIGKILL mid-job loses nothing: its
+# a grading machine only (and the link alone, tests/unit/worker-http.c, against a canned
+# server's hostile answers). A remote worker killed with SIGKILL mid-job loses nothing: its
 # job is claimed again after its lease and graded once, while heartbeats over HTTP keep a
 # grading longer than the lease from being claimed twice. The worker's own refusals:
 # a token file others may read, no token, a bad token, plain http:// to another host.
@@ -17,6 +18,14 @@ export STACKLAB_LEASE=3
 q() { dbq "$1"; }
 WPIDS=
 trap 'for p in $WPIDS; do kill -KILL "$p" 2>/dev/null; done; serve_kill; pg_stop 2>/dev/null; rm -rf "$T"' EXIT
+
+# The link alone against a canned server: what it sends, hostile answers.
+"$STACKLAB_BUILD/tests/worker-http" > "$T/unit.out" 2>&1
+rc=$?
+nok=$(grep -c "^ok " "$T/unit.out")
+t_ok $([ $rc -eq 0 ] && ! grep -q "^not ok " "$T/unit.out" && [ "$nok" -ge 50 ]; echo $?) \
+    "the HTTP link in one process: $nok tests pass (tests/unit/worker-http.c: fields sent, hostile answers named, 401 fatal, 5xx waited out)"
+[ $rc -ne 0 ] && t_diag "$T/unit.out" 80
 
 CODE=$("$SL" class create "remote" --db "$DB_URL" 2> /dev/null)
 WTOK=$("$SL" class worker grader1 --db "$DB_URL" 2> /dev/null)
