@@ -93,7 +93,7 @@ t_ok $([ "$RC" -eq 0 ] && grep -q "toy track" "$T/out"; echo $?) "lessons read f
 # ---- progress --------------------------------------------------------------------------
 st=$(bearer "$TOKA" /api/v1/progress)
 t_ok $([ "$st" = 200 ] && [ "$(cat "$T/body")" = \
-    '{"learner":"ada","class":"c1","labs":[{"lab":"90","attempts":0,"passed":false,"best_passed":0,"total":0,"last":null},{"lab":"91","attempts":0,"passed":false,"best_passed":0,"total":0,"last":null}],"current":"90"}' ]; echo $?) \
+    '{"learner":"ada","class":"c1","labs":[{"lab":"90","attempts":0,"passed":false,"best_passed":0,"total":0,"last":null,"due":null,"passed_on_time":false},{"lab":"91","attempts":0,"passed":false,"best_passed":0,"total":0,"last":null,"due":null,"passed_on_time":false}],"current":"90"}' ]; echo $?) \
     "GET /api/v1/progress before any submission: every lab at zero, current 90"
 [ "$G_FAILS" -gt 0 ] && t_diag "$T/body"
 
