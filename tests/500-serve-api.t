@@ -6,7 +6,9 @@
 # id that does not exist), archives with ../x, /etc/x, a symlink, a fifo, too many
 # entries, a file over the limit or a folder the lab does not build (400 naming the
 # entry), a body over 1 MiB declared or streamed (413), the 11th submission in a minute
-# (429), a full queue (503), a taken name (409); tokens are kept only as SHA-256.
+# (429), a full queue (503), a taken name (409); tokens are kept only as SHA-256; the 21st
+# wrong enrolment code in a minute from one address (429, then the right code too), while
+# another address enrols.
 . "$(dirname "$0")/lib-grader.sh"
 . "$(dirname "$0")/lib-serve.sh"
 serve_setup
@@ -218,6 +220,27 @@ STACKLAB_LEASE=0 "$SL" worker --course "$STACKLAB_COURSE" --db "$DB_URL" --once 
 t_ok $([ $? -eq 2 ] && grep -q "STACKLAB_LEASE must be" "$T/w.out"; echo $?) "a bad STACKLAB_LEASE is refused by worker"
 STACKLAB_LEASE=x "$SL" serve --course "$STACKLAB_COURSE" --listen 127.0.0.1:0 --db "$DB_URL" > "$T/w.out" 2>&1
 t_ok $([ $? -eq 2 ] && grep -q "STACKLAB_LEASE must be" "$T/w.out"; echo $?) "and by serve, before it starts workers"
+
+# ---- enrolment codes cannot be guessed quickly: 20 wrong codes a minute per address -----
+n403=0
+for i in $(seq 20); do
+    st=$(api POST /api/v1/enrol -d "{\"code\":\"WRONG$(printf '%05d' "$i")\",\"name\":\"g$i\"}")
+    [ "$st" = 403 ] && n403=$((n403 + 1))
+done
+st=$(api POST /api/v1/enrol -d '{"code":"WRONG99999","name":"g21"}')
+retry=$(sed -n 's/^Retry-After: *\([0-9]*\).*/\1/ip' "$T/headers" | tr -d '\r')
+t_ok $([ "$n403" = 20 ] && [ "$st" = 429 ] && [ -n "$retry" ] && [ "$retry" -ge 1 ] \
+    && [ "$retry" -le 61 ] && grep -q '"error":"code: 20 wrong enrolment codes from this address in 60 s: retry in [0-9]* s"' "$T/body"; echo $?) \
+    "20 wrong codes are 403; the 21st in the minute is 429 with Retry-After: $retry ($n403, $st)"
+st=$(api POST /api/v1/enrol -d "{\"code\":\"$CODE\",\"name\":\"late-comer\"}")
+t_ok $([ "$st" = 429 ] && [ "$(dbq "SELECT count(*) FROM learners WHERE name = 'late-comer'")" = 0 ]; echo $?) \
+    "then even the right code from that address is 429, nobody enrolled: guessing cannot go on ($st)"
+st=$(api POST /api/v1/enrol -d "{\"code\":\"$CODE\",\"name\":\"elsewhere\"}" --interface 127.0.0.2)
+if [ "$st" = 000 ]; then
+    t_ok 0 "another address enrols meanwhile # SKIP no 127.0.0.2 to send from here"
+else
+    t_ok $([ "$st" = 201 ]; echo $?) "another address (127.0.0.2) enrols meanwhile: the limit is per address ($st)"
+fi
 serve_stop
 t_ok $(! grep -q "Sanitizer\|runtime error" "$T/serve.log" && ! grep -q "exited (" "$T/serve.log"; echo $?) \
     "no sanitizer report and no worker that failed in serve's log"
