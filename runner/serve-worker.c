@@ -115,7 +115,7 @@ static void worker_grade(const struct worker_opts *o, const struct servedb_job *
     struct grader_run run = { 0 };
     *res = (struct servedb_result){ .verdict = "internal" };
     if (lab == NULL)
-        cause = xasprintf("lab %s is no longer in the server's course", job->lab);
+        cause = xasprintf("lab %s is not in the course this worker grades against", job->lab);
     else if (job->attempts > SERVEDB_MAX_ATTEMPTS)
         cause = xasprintf("grading stopped %d times before it ended", SERVEDB_MAX_ATTEMPTS);
     else if (mkdtemp(dir) == NULL)
