@@ -38,8 +38,8 @@ static int cmd_worker_parse(struct cmd_ctx *ctx)
             return -1;
     }
     if (o->db != NULL && (o->server != NULL || o->token_file != NULL)) {
-        fprintf(stderr, "stacklab worker: --db (this machine holds the database) or --server "
-                "(it pulls jobs over HTTP), not both\n");
+        fprintf(stderr, "stacklab worker: --db (this machine holds the database) or "
+                "--server (it pulls jobs over HTTP), not both\n");
         return EXIT_USAGE;
     }
     return o->course != NULL && (o->db != NULL || o->server != NULL) ? 0 : -1;

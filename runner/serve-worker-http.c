@@ -23,6 +23,10 @@
 /* Largest whole number a JSON number carries exactly (2^52, as the API's ids). */
 #define WORKER_HTTP_MAX_ID 4503599627370496.0
 
+/* The characters of a lab id. */
+static const char worker_http_id_chars[] = "abcdefghijklmnopqrstuvwxyz"
+                                           "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.";
+
 struct worker_http {
     char *token;
     char *claim_url, *beat_url, *complete_url;
@@ -50,7 +54,8 @@ static void *worker_http_open(const struct worker_opts *o, char **cause)
     }
     if (o->token == NULL || !client_token_ok(o->token)) {
         *cause = xstrdup("the worker token is malformed (1 to 128 characters of "
-                         "[A-Za-z0-9._~+/=-]: the line `stacklab class worker NAME` printed)");
+                         "[A-Za-z0-9._~+/=-]: the line `stacklab class worker NAME` "
+                         "printed)");
         return NULL;
     }
     size_t n = strlen(o->server_url);
@@ -83,7 +88,8 @@ static int worker_http_int(const cJSON *o, const char *name, double lo, double h
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
     double d = cJSON_IsNumber(v) ? v->valuedouble : NAN;
     if (!isfinite(d) || d != floor(d) || d < lo || d > hi) {
-        *why = xasprintf("%s: %s", name, v == NULL ? "missing" : "not a whole number in range");
+        *why = xasprintf("%s: %s", name,
+                         v == NULL ? "missing" : "not a whole number in range");
         return -1;
     }
     *out = (int64_t)d;
@@ -122,8 +128,8 @@ static int worker_http_job(const cJSON *o, struct servedb_job *job, int *lease, 
     const cJSON *lab = cJSON_GetObjectItemCaseSensitive(o, "lab");
     const cJSON *arch = cJSON_GetObjectItemCaseSensitive(o, "archive");
     size_t n = cJSON_IsString(lab) ? strlen(lab->valuestring) : 0;
-    if (n == 0 || n >= sizeof job->lab || strspn(lab->valuestring, "abcdefghijklmnopqrstuvwxyz"
-                                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != n) {
+    if (n == 0 || n >= sizeof job->lab
+        || strspn(lab->valuestring, worker_http_id_chars) != n) {
         *why = xstrdup("lab: not a lab id");
         return -1;
     }

@@ -115,7 +115,8 @@ static void worker_grade(const struct worker_opts *o, const struct servedb_job *
     struct grader_run run = { 0 };
     *res = (struct servedb_result){ .verdict = "internal" };
     if (lab == NULL)
-        cause = xasprintf("lab %s is not in the course this worker grades against", job->lab);
+        cause = xasprintf("lab %s is not in the course this worker grades against",
+                          job->lab);
     else if (job->attempts > SERVEDB_MAX_ATTEMPTS)
         cause = xasprintf("grading stopped %d times before it ended", SERVEDB_MAX_ATTEMPTS);
     else if (mkdtemp(dir) == NULL)
@@ -188,8 +189,8 @@ static int worker_job(const struct worker_opts *o, const struct worker_link_ops 
         fprintf(stderr, "stacklab worker: job %lld was claimed again meanwhile: this "
                 "grading is dropped\n", (long long)job->id);
     if (rc == WORKER_LINK_RETRY)
-        fprintf(stderr, "stacklab worker: the result of job %lld was not stored (%s): it is "
-                "graded again once its lease ends\n", (long long)job->id, why);
+        fprintf(stderr, "stacklab worker: the result of job %lld was not stored (%s): "
+                "it is graded again once its lease ends\n", (long long)job->id, why);
     if (rc < 0)
         *cause = xasprintf("storing the result of job %lld: %s", (long long)job->id, why);
     if (rc == 1 && getenv("STACKLAB_WORKER_TIMES") != NULL)   /* bench/serve.sh reads it */
