@@ -221,7 +221,8 @@ int dash_class(struct serve *s, struct serve_answer *a, int64_t class_id)
               "<a href=\"/dash/class/%lld/export.csv\">CSV</a></p>\n", d.cls.code,
               d.nlearners, d.nlearners == 1 ? "" : "s", (long long)class_id);
     dash_grid(&out, s->course, &d);
-    qsort(fails.v, fails.n, sizeof *fails.v, dash_fail_order);
+    if (fails.n > 1)        /* qsort wants an array, even of none */
+        qsort(fails.v, fails.n, sizeof *fails.v, dash_fail_order);
     sb_puts(&out, "<h2>Hidden tests that fail most</h2>\n");
     if (fails.n == 0)
         sb_puts(&out, "<p>No failing test in the learners' latest results.</p>\n");
