@@ -107,7 +107,8 @@ TEST_JOBS ?= 2
 # The longest test files start first, so the others fill the other jobs around them
 # instead of one of them starting last and running alone.
 TESTS_SLOW = tests/216-check-both-ways-more.t tests/203-check-both-ways.t \
-	tests/106-sandbox-cgroup2.t tests/205-labs-native.t
+	tests/508-serve-remote.t tests/509-serve-remote-pg.t tests/506-serve-kill-pg.t \
+	tests/501-serve-kill.t tests/106-sandbox-cgroup2.t tests/205-labs-native.t
 TESTS = $(TESTS_SLOW) $(filter-out $(TESTS_SLOW),$(sort $(wildcard tests/*.t)))
 test: test-deps
 	@$(MAKE) --no-print-directory all
