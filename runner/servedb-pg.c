@@ -317,7 +317,7 @@ static int pg_version(struct pg_conn *c)
     }
     r = PQexec(c->db, "SELECT version FROM schema_version");
     int version = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
-                  ? atoi(PQgetvalue(r, 0, 0)) : -1;
+                  ? (int)strtol(PQgetvalue(r, 0, 0), NULL, 10) : -1;
     PQclear(r);
     if (version < 0)
         snprintf(c->err, sizeof c->err, "%s: schema_version holds no version", c->url);
