@@ -104,6 +104,7 @@ dbq() {
 # serve_start W: serve on a free loopback port with W workers; $URL. 1 when it did not.
 serve_start() {
     LOG="$T/serve.$ENGINE.$1.log"
+    : > "$LOG"
     "$SL" serve --course "$SRC" --listen 127.0.0.1:0 --db "$DB_URL" --workers "$1" \
         > "$LOG" 2>&1 &
     SERVE_PID=$!
@@ -253,3 +254,4 @@ done
 load=$(awk '$5 > 0 { s += $4 * 100 / $5; n++ } END { if (n) printf "%.1f", s / n }' "$T/rows")
 echo "under load the worker's time beside the grader is ${load:-?}% of the grading (mean of the runs)"
 echo "target (the server adds under 5% to a lab's grading time, at an idle server): $verdict"
+echo "(load now $(cut -d' ' -f1-3 /proc/loadavg): a busy machine lengthens the grading, not what serve adds)"
