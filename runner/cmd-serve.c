@@ -36,6 +36,32 @@ struct cmd_serve_worker {
     double started, restart_at; /* util_mono() */
 };
 
+/* The running workers' pids as the HTTP threads see them (cmd_serve_wake): set when a
+ * worker starts, cleared before it is reaped, so a pid the kernel may give again is
+ * never signalled. */
+static _Atomic pid_t cmd_serve_awake[CMD_SERVE_MAX_WORKERS];
+
+/* Records a started worker's pid, or forgets one (only the main thread writes). */
+static void cmd_serve_awake_set(pid_t old, pid_t pid)
+{
+    for (int i = 0; i < CMD_SERVE_MAX_WORKERS; i++)
+        if (cmd_serve_awake[i] == old) {
+            cmd_serve_awake[i] = pid;
+            return;
+        }
+}
+
+/* serve_opts.on_queued: SIGUSR1 to every worker, ending an idle worker's wait at once
+ * (SQLite has no way to wake it; PostgreSQL's NOTIFY does the same for its workers). */
+static void cmd_serve_wake(void)
+{
+    for (int i = 0; i < CMD_SERVE_MAX_WORKERS; i++) {
+        pid_t pid = cmd_serve_awake[i];
+        if (pid > 0)
+            kill(pid, SIGUSR1);
+    }
+}
+
 static int cmd_serve_parse(struct cmd_ctx *ctx)
 {
     struct cmd_serve_opts *o = ctx->opts;
@@ -88,6 +114,9 @@ static void cmd_serve_spawn(struct cmd_serve_worker *w, char *const argv[],
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
+        /* Ignored until the worker takes it (cmd-worker.c): a wake before then is lost
+         * (the worker looks at the queue when it starts), never fatal. */
+        signal(SIGUSR1, SIG_IGN);
         sigprocmask(SIG_SETMASK, mask, NULL);
         if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
             _exit(EXIT_INTERNAL);
@@ -97,6 +126,8 @@ static void cmd_serve_spawn(struct cmd_serve_worker *w, char *const argv[],
     if (pid < 0)
         fprintf(stderr, "stacklab serve: cannot start a worker: %s\n", strerror(errno));
     w->pid = pid > 0 ? pid : 0;
+    if (pid > 0)
+        cmd_serve_awake_set(0, pid);
     w->started = util_mono();
     w->restart_at = w->started + CMD_SERVE_RESTART_S;
 }
@@ -106,7 +137,13 @@ static void cmd_serve_reap(struct cmd_serve_worker *w, int n, int stopping)
 {
     int status;
     pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    siginfo_t ended;
+    /* Seen ended first, forgotten by cmd_serve_wake, then reaped (freeing its pid). */
+    while ((ended.si_pid = 0, waitid(P_ALL, 0, &ended, WEXITED | WNOHANG | WNOWAIT)) == 0
+           && ended.si_pid > 0) {
+        cmd_serve_awake_set(ended.si_pid, 0);
+        if ((pid = waitpid(ended.si_pid, &status, 0)) <= 0)
+            break;
         for (int i = 0; i < n; i++) {
             if (w[i].pid != pid)
                 continue;
@@ -175,7 +212,8 @@ static int cmd_serve_exec(struct cmd_ctx *ctx)
 {
     const struct cmd_serve_opts *o = ctx->opts;
     struct serve_opts so = { .listen = o->listen, .db_url = o->db,
-                             .queue_max = cmd_serve_queue_max() };
+                             .queue_max = cmd_serve_queue_max(),
+                             .on_queued = cmd_serve_wake };
     if (so.queue_max < 0 || worker_lease() < 0)    /* its workers would fail at once */
         return EXIT_USAGE;
     char *errors = NULL, *root = util_realpath(o->course);

@@ -80,6 +80,13 @@ static void cmd_worker_signal(int sig)
     worker_stop = 1;
 }
 
+/* SIGUSR1: serve stored a submission. Nothing to do: the signal itself ends the idle
+ * wait (nanosleep and poll are never restarted), so the queue is looked at at once. */
+static void cmd_worker_wake(int sig)
+{
+    (void)sig;
+}
+
 /* Where the jobs come from: the database, or the server with its token checked. Returns
  * 0, or EXIT_USAGE after saying why. */
 static int cmd_worker_source(const struct cmd_worker_opts *o, struct worker_opts *wo)
@@ -126,6 +133,8 @@ static int cmd_worker_exec(struct cmd_ctx *ctx)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = cmd_worker_wake;
+    sigaction(SIGUSR1, &sa, NULL);
     char *cause = NULL;
     int rc = worker_run(&wo, &cause);
     if (rc < 0)

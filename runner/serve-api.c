@@ -293,6 +293,8 @@ int serve_api_submit(struct serve *s, const struct serve_req *r, struct serve_an
         serve_refused(rc, retry, a);
     if (rc != SERVEDB_OK)
         return 0;
+    if (s->on_queued != NULL)
+        s->on_queued();
     a->status = MHD_HTTP_ACCEPTED;
     a->json = cJSON_CreateObject();
     cJSON_AddNumberToObject(a->json, "id", (double)id);

@@ -281,6 +281,7 @@ struct serve *serve_start(const struct serve_opts *o, char **cause)
     struct serve *s = xcalloc(1, sizeof *s);
     s->course = o->course;
     s->queue_max = o->queue_max;
+    s->on_queued = o->on_queued;
     s->bundles = serve_bundles_new();
     pthread_mutex_init(&s->lock, NULL);
     s->db = servedb_open(o->db_url, cause);

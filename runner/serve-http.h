@@ -23,6 +23,8 @@ struct serve_opts {
     const char *db_url;             /* "sqlite:PATH": the server opens its own connection */
     const struct course *course;    /* the labs submissions name; not owned, outlives it */
     int64_t queue_max;              /* jobs not done before 503 */
+    void (*on_queued)(void);        /* called (from an HTTP thread) after a submission is
+                                     * stored: serve wakes its idle workers; NULL: none */
 };
 
 struct serve;

@@ -19,6 +19,7 @@ struct serve {
     pthread_mutex_t lock;
     const struct course *course;
     int64_t queue_max;
+    void (*on_queued)(void);        /* serve_opts's */
     unsigned port;
     struct serve_bundles *bundles;  /* the learner bundles made so far (serve-bundle.c) */
 };
