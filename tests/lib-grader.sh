@@ -23,8 +23,9 @@ t_todo() {
         echo "not ok $G_NUM - $2 # TODO $3"
     fi
 }
-# t_diag FILE: the file as TAP comments (for failures).
-t_diag() { sed 's/^/# /' "$1" | head -n "${2:-60}"; }
+# t_diag FILE [LINES]: the file as TAP comments (for failures), on stderr, so prove shows
+# them without -v (a failure in CI's log then says why).
+t_diag() { sed 's/^/# /' "$1" | head -n "${2:-60}" >&2; }
 t_done() { echo "1..$G_NUM"; [ "$G_FAILS" -eq 0 ]; }
 
 # grader_setup: the temp folder $T with home, cache and the environment the program
