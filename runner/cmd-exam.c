@@ -206,7 +206,7 @@ static int exam_plain(struct examrun *r)
         rc = exam_ask(r, &lr, i, &given);
         if (rc == -2) {
             fprintf(stderr, "stacklab exam: cannot save the answer: %s\n",
-                    store_errmsg(r->st));
+                    examrun_errmsg(r));
             return EXIT_INTERNAL;
         }
     }
@@ -214,7 +214,7 @@ static int exam_plain(struct examrun *r)
     if (done == 0 && !exam_want_submit(r, &lr, given) && (done = examrun_tick(r)) == 0)
         return exam_leave_open(r);
     if (done < 0 || examrun_submit(r) < 0) {
-        fprintf(stderr, "stacklab exam: cannot record the sitting: %s\n", store_errmsg(r->st));
+        fprintf(stderr, "stacklab exam: cannot record the sitting: %s\n", examrun_errmsg(r));
         return EXIT_INTERNAL;
     }
     exam_print_result(r);

@@ -192,6 +192,44 @@ struct examrun *examrun_begin(const struct exam *ex, struct store *st,
     return r;
 }
 
+struct examrun *examrun_restore(const struct exam *ex, const struct store_sitting *s,
+                                int64_t (*clock)(void *ctx), void *clock_ctx)
+{
+    struct examrun *r = xcalloc(1, sizeof *r);
+    r->ex = ex;
+    r->clock = clock ? clock : examrun_wall;
+    r->clock_ctx = clock_ctx;
+    r->sitting = *s;
+    r->sitting.submitted = 0;
+    examrun_draw(r, s->seed);
+    return r;
+}
+
+struct examrun *examrun_remote_new(const struct exam *ex, const struct store_sitting *s,
+                                   const struct examrun_remote *remote)
+{
+    struct examrun *r = xcalloc(1, sizeof *r);
+    r->ex = ex;
+    r->clock = examrun_wall;
+    r->remote = remote;
+    r->sitting = *s;
+    r->items = xcalloc(ex->nquestions ? ex->nquestions : 1, sizeof *r->items);
+    r->nitems = ex->nquestions;
+    for (size_t i = 0; i < r->nitems; i++) {
+        r->items[i].q = &ex->questions[i];
+        for (size_t k = 0; k < EXAM_MAX_OPTIONS; k++)
+            r->items[i].order[k] = (unsigned char)k;
+    }
+    return r;
+}
+
+const char *examrun_errmsg(const struct examrun *r)
+{
+    if (r->remote != NULL)
+        return r->remote_err;
+    return r->st != NULL ? store_errmsg(r->st) : "no store";
+}
+
 void examrun_free(struct examrun *r)
 {
     if (r == NULL)
@@ -301,9 +339,19 @@ void examrun_shown(const struct examrun_item *it, const char *canonical, char *b
         buf[k] = '\0';
 }
 
+/* 0 saved, -2 a store or server error, 1 the server says the time is up (the sitting is
+ * then submitted here too). */
 static int examrun_save(struct examrun *r, size_t i)
 {
     const struct examrun_item *it = &r->items[i];
+    if (r->remote != NULL) {
+        int rc = r->remote->save(r, i);
+        if (rc == 1) {
+            r->expired = 1;
+            return examrun_submit(r) < 0 ? -2 : 1;
+        }
+        return rc < 0 ? -2 : 0;
+    }
     if (r->st == NULL)
         return 0;
     return store_sitting_answer(r->st, r->sitting.id, it->q->id,
@@ -318,17 +366,24 @@ int examrun_answer(struct examrun *r, size_t i, const char *input, char **cause)
     char *a = examrun_parse(&r->items[i], input, cause);
     if (a == NULL)
         return -1;
-    free(r->items[i].answer);
+    char *before = r->items[i].answer;
     r->items[i].answer = a[0] ? a : NULL;
     if (a[0] == '\0')
         free(a);
-    return examrun_save(r, i);
+    int rc = examrun_save(r, i);
+    if (rc == -2 && !r->submitted) {     /* not kept: the answer shown stays the kept one */
+        free(r->items[i].answer);
+        r->items[i].answer = before;
+        return rc;
+    }
+    free(before);
+    return rc;
 }
 
 int examrun_flag(struct examrun *r, size_t i, int flagged)
 {
     r->items[i].flagged = flagged != 0;
-    return examrun_save(r, i);
+    return examrun_save(r, i) < 0 ? -2 : 0;
 }
 
 size_t examrun_unanswered(const struct examrun *r)
@@ -404,6 +459,12 @@ int examrun_submit(struct examrun *r)
 {
     if (r->submitted)
         return 0;
+    if (r->remote != NULL) {
+        if (r->remote->submit(r) < 0)
+            return -1;
+        r->submitted = 1;
+        return 0;
+    }
     for (size_t i = 0; i < r->nitems; i++) {
         struct examrun_item *it = &r->items[i];
         it->earned = it->q->points * examrun_score_answer(it->q, it->answer);
@@ -523,6 +584,8 @@ static void examrun_fmt_review(const struct examrun *r, struct sb *out)
                   it->q->points, it->q->id);
         examrun_fmt_indented(out, it->q->text, "    ");
         examrun_fmt_answer(out, "your answer", it, it->answer);
+        if (r->remote != NULL)
+            continue;   /* the keys and explanations stay on the class server */
         if (it->q->noptions > 0)
             examrun_fmt_answer(out, "right answer", it, it->q->key);
         else
@@ -537,6 +600,9 @@ void examrun_format_result(const struct examrun *r, struct sb *out)
         sb_puts(out, "PRACTICE sitting: not recorded, not counted as an attempt.\n");
     if (r->expired)
         sb_puts(out, "Time is up: the sitting was submitted with the answers given.\n");
+    if (r->remote != NULL)
+        sb_puts(out, "Sat on the class server, which keeps the result; the right answers "
+                     "and their explanations stay there.\n");
     sb_printf(out, "Result: %g of %g points, %d%% -- %s (pass mark %d%%)\n", r->earned,
               r->max, r->percent, r->passed ? "PASSED" : "NOT PASSED", r->ex->pass);
     sb_puts(out, "By topic:\n");

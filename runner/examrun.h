@@ -33,6 +33,20 @@ struct examrun_opts {
                              * alone */
 };
 
+struct examrun;
+
+/* Where a sitting kept on a class server sends what the learner does (client-exam.c).
+ * save stores item i's answer and flag; submit has the server score the sitting and
+ * fills the run's scores (each item's earned, earned, max, percent, passed; expired
+ * when the server's clock ended it). Each returns 0, 1 when the server says the time
+ * is up (the sitting is submitted there: submit is called next), or -1 with the reason
+ * in r->remote_err. */
+struct examrun_remote {
+    int (*save)(struct examrun *r, size_t i);
+    int (*submit)(struct examrun *r);
+    void *ctx;
+};
+
 struct examrun {
     const struct exam *ex;
     struct store *st;           /* NULL: nothing is persisted */
@@ -48,6 +62,8 @@ struct examrun {
     int practice;               /* 1: not recorded, not counted (st is NULL) */
     int64_t (*clock)(void *ctx);
     void *clock_ctx;
+    const struct examrun_remote *remote;    /* NULL: a local sitting */
+    char remote_err[256];
 };
 
 /* Starts a sitting of ex, or resumes the open one in st (st may be NULL; opts->practice
@@ -59,6 +75,22 @@ struct examrun {
 struct examrun *examrun_begin(const struct exam *ex, struct store *st,
                               const struct examrun_opts *opts, char **cause,
                               int *user_fault);
+/* A sitting rebuilt from what a class server keeps of it, without a store: the draw
+ * of s->seed from ex (the server's side), s copied as the sitting, nothing answered and
+ * nothing submitted, whatever the clock says (the caller sets the answers, then ticks or
+ * submits). Caller frees with examrun_free; ex must outlive the run. */
+struct examrun *examrun_restore(const struct exam *ex, const struct store_sitting *s,
+                                int64_t (*clock)(void *ctx), void *clock_ctx);
+/* A sitting kept on a class server as the learner's program holds it: ex is the
+ * server's questions in the order shown, their options in the order shown and without
+ * keys; every item is one question in that order with its options unshuffled. s gives
+ * the clock (started, deadline on the local clock); remote takes every answer, flag and
+ * the submission. Caller frees with examrun_free; ex and remote must outlive the run. */
+struct examrun *examrun_remote_new(const struct exam *ex, const struct store_sitting *s,
+                                   const struct examrun_remote *remote);
+/* Why the last call that failed on a store or a server error failed. Never NULL. */
+const char *examrun_errmsg(const struct examrun *r);
+
 /* Frees a run (an open sitting stays open in the store); accepts NULL. */
 void examrun_free(struct examrun *r);
 

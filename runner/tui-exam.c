@@ -125,7 +125,8 @@ static void tui_exam_answer(struct tui_exam *t, const char *input)
         free(cause);
     } else if (rc == -2) {
         t->store_error = 1;
-        snprintf(t->msg, sizeof t->msg, "could not store the answer");
+        snprintf(t->msg, sizeof t->msg, "could not store the answer: %s",
+                 examrun_errmsg(t->run));
     } else if (rc == 1)
         tui_exam_show_result(t);
 }
@@ -568,7 +569,9 @@ static void tui_exam_notice(const char *text)
     getch();
 }
 
-int tui_exam_sit(struct workspace *ws, const struct exam *ex, const struct examrun_opts *opts)
+/* The screen for run r (NULL: cause says why there is none, code is the exit). */
+static int tui_exam_screen(const struct exam *ex, struct examrun *r, const char *cause,
+                           int code)
 {
     int own = stdscr == NULL || isendwin();
     SCREEN *scr = NULL;
@@ -587,10 +590,6 @@ int tui_exam_sit(struct workspace *ws, const struct exam *ex, const struct examr
     keypad(stdscr, TRUE);
     curs_set(0);
     set_escdelay(25);
-    char *cause = NULL;
-    int user_fault = 0;
-    struct examrun *r = examrun_begin(ex, ws->store, opts, &cause, &user_fault);
-    int code = exit_for_fault(user_fault);
     struct tui_exam t;
     memset(&t, 0, sizeof t);
     if (r == NULL)
@@ -618,10 +617,24 @@ int tui_exam_sit(struct workspace *ws, const struct exam *ex, const struct examr
                    "(stacklab exam %s resumes it)\n", ex->id, left, ex->id);
         }
     }
-    free(cause);
     tui_exam_free(&t);
+    return code;
+}
+
+int tui_exam_sit(struct workspace *ws, const struct exam *ex, const struct examrun_opts *opts)
+{
+    char *cause = NULL;
+    int user_fault = 0;
+    struct examrun *r = examrun_begin(ex, ws->store, opts, &cause, &user_fault);
+    int code = tui_exam_screen(ex, r, cause, exit_for_fault(user_fault));
+    free(cause);
     examrun_free(r);
     return code;
+}
+
+int tui_exam_sit_run(struct examrun *r)
+{
+    return tui_exam_screen(r->ex, r, NULL, EXIT_INTERNAL);
 }
 
 int tui_exam_run(struct workspace *ws, const char *id, int practice)

@@ -23,6 +23,9 @@ int tui_exam_run(struct workspace *ws, const char *exam_id, int practice);
 /* The same for an exam already loaded, with draw options (a --seed); `stacklab exam`
  * calls this on a terminal. ex must outlive the call. */
 int tui_exam_sit(struct workspace *ws, const struct exam *ex, const struct examrun_opts *opts);
+/* The same for a run already begun (a sitting kept on a class server): the caller keeps
+ * and frees r. Returns the same exit codes. */
+int tui_exam_sit_run(struct examrun *r);
 
 /* ---- the screen's state ------------------------------------------------------------ */
 
