@@ -131,4 +131,23 @@ int client_progress_get(const struct client_server *s, struct client_progress *p
 /* Frees what p owns and zeroes it; accepts a zeroed p. */
 void client_progress_free(struct client_progress *p);
 
+/* ---- client-exam.c: a sitting of an exam kept on the class server ------------------- */
+
+struct client_exam;
+struct examrun;
+
+/* Starts or resumes the learner's sitting of exam `name` on the server s names (POST
+ * /api/v1/exams/NAME/sitting) and makes it a run (client_exam_run) whose answers, flags
+ * and submission go to the server, with its clock counting down the server's remaining
+ * time. A request without an answer or with a 5xx is tried again after 1, 2 and 4 s.
+ * Returns 0 with *out (free with client_exam_free; s must outlive it), or -1 with an
+ * allocated *cause and *user_fault set for a 4xx (no such exam, no attempts left, a
+ * dropped token) or a bad name. */
+int client_exam_begin(const struct client_server *s, const char *name,
+                      struct client_exam **out, char **cause, int *user_fault);
+/* The sitting's run: owned by ce. */
+struct examrun *client_exam_run(struct client_exam *ce);
+/* Frees the sitting (left open on the server when not submitted); accepts NULL. */
+void client_exam_free(struct client_exam *ce);
+
 #endif

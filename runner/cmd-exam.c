@@ -1,5 +1,7 @@
-/* cmd-exam.c -- `stacklab exam [--seed N] [--practice] NAME`: starts or resumes a sitting
- * (--practice: one that is not recorded and not counted, for after the attempts). On a
+/* cmd-exam.c -- `stacklab exam [--seed N] [--practice] [--server] NAME`: starts or resumes
+ * a sitting (--practice: one that is not recorded and not counted, for after the
+ * attempts; --server, or a class course: the sitting kept on the class server,
+ * client-exam.c). On a
  * terminal it opens the exam screen; otherwise (plain mode) it reads one answer per line
  * from standard input and prints the result and a review as plain text. End of input
  * submits only when this run gave an answer (so `</dev/null` or a stray `echo |` never
@@ -12,10 +14,12 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "client.h"
 #include "cmd.h"
 #include "course.h"
 #include "exam.h"
 #include "examrun.h"
+#include "term.h"
 #include "tui-exam.h"
 #include "workspace.h"
 
@@ -122,6 +126,8 @@ static void exam_print_header(struct examrun *r)
     if (r->resumed)
         printf("Resuming your open sitting: %s left.%s\n", left, r->seed_ignored ?
                " (--seed ignored: an open sitting keeps its own draw.)" : "");
+    else if (r->remote != NULL)
+        printf("The clock has started on the class server: %s left.\n", left);
     else
         printf("The clock has started: %s left. Seed %llu.\n", left,
                (unsigned long long)r->sitting.seed);
@@ -194,6 +200,9 @@ static int exam_leave_open(struct examrun *r)
            "unanswered, %s left; the clock keeps running).\nRun 'stacklab exam %s' to go "
            "on; the end of input submits once you have answered a question.\n",
            examrun_unanswered(r), r->nitems, left, r->ex->id);
+    if (r->remote != NULL)
+        printf("The class server keeps the sitting and its clock; '--server' reaches it "
+               "from a full course.\n");
     return EXIT_OPEN;
 }
 
@@ -226,6 +235,7 @@ static int exam_plain(struct examrun *r)
 struct exam_args {
     const char *name;
     struct examrun_opts opts;
+    int server;         /* --server */
 };
 
 static int exam_parse_seed(const char *s, struct exam_args *a)
@@ -249,6 +259,8 @@ static int exam_parse_args(int argc, char **argv, struct exam_args *a)
                 return -1;
         } else if (strcmp(argv[i], "--practice") == 0) {
             a->opts.practice = 1;
+        } else if (strcmp(argv[i], "--server") == 0) {
+            a->server = 1;
         } else if (strncmp(argv[i], "--seed=", 7) == 0) {
             if (exam_parse_seed(argv[i] + 7, a) < 0)
                 return -1;
@@ -310,14 +322,54 @@ static int cmd_exam_parse(struct cmd_ctx *ctx)
     return exam_parse_args(ctx->argc, ctx->argv, ctx->opts);
 }
 
+/* A sitting kept on the class server the learner logged in to. */
+static int exam_remote(const struct exam_args *a, int class_course)
+{
+    if (a->opts.has_seed || a->opts.practice) {
+        fprintf(stderr, "stacklab exam: %s does not go with a class server's exam: the "
+                "server draws the questions, and every sitting there counts\n",
+                a->opts.practice ? "--practice" : "--seed");
+        return EXIT_USAGE;
+    }
+    struct client_server s;
+    char *cause = NULL;
+    int user_fault = 1;
+    if (client_server_load(&s, &cause) != 0) {
+        fprintf(stderr, "stacklab exam: %s%s\n", class_course ? "a class course: its exams "
+                "are sat on the class server: " : "", cause);
+        free(cause);
+        return EXIT_USAGE;
+    }
+    size_t n = strlen(a->name);
+    char *name = xstrndup(a->name, n > 5 && strcmp(a->name + n - 5, ".exam") == 0 ? n - 5 : n);
+    struct client_exam *ce = NULL;
+    int code;
+    if (client_exam_begin(&s, name, &ce, &cause, &user_fault) < 0) {
+        char *shown = term_escape_controls(cause);
+        fprintf(stderr, "stacklab exam: %s\n", shown);
+        free(shown);
+        code = exit_for_fault(user_fault);
+    } else if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+        code = tui_exam_sit_run(client_exam_run(ce));
+    else
+        code = exam_plain(client_exam_run(ce));
+    if (code == EXIT_INTERNAL && ce != NULL && !client_exam_run(ce)->submitted)
+        fprintf(stderr, "The class server keeps every answer it acknowledged and the "
+                "sitting's clock: 'stacklab exam %s%s' resumes it.\n", name,
+                a->server ? " --server" : "");
+    free(cause);
+    free(name);
+    client_exam_free(ce);
+    client_server_free(&s);
+    return code;
+}
+
 static int cmd_exam_exec(struct cmd_ctx *ctx)
 {
     struct exam_args *a = ctx->opts;
     struct exam *owned = NULL;
-    int refused = bundle_refuse(ctx->ws->course, "exam", "its exams and their keys stay "
-                                "on the class server");
-    if (refused != 0)
-        return refused;
+    if (a->server || ctx->ws->course->bundle_upto > 0)
+        return exam_remote(a, ctx->ws->course->bundle_upto > 0);
     const struct exam *ex = exam_find(ctx->ws->course, a->name, &owned);
     int rc = ex ? exam_sit(ctx->ws, ex, &a->opts) : EXIT_USAGE;
     exam_free(owned);
@@ -326,9 +378,9 @@ static int cmd_exam_exec(struct cmd_ctx *ctx)
 
 const struct cmd_entry cmd_exam_entry = {
     .name = "exam",
-    .usage = "[--seed N] [--practice] NAME",
+    .usage = "[--seed N] [--practice] [--server] NAME",
     .summary = "take a timed exam (answers from stdin when not on a terminal); --practice: "
-               "not recorded",
+               "not recorded; --server: the class server's",
     .needs = CMD_WORKSPACE,
     .opts_size = sizeof(struct exam_args),
     .parse = cmd_exam_parse,
