@@ -227,6 +227,15 @@ static const char *client_progress_lab(const cJSON *o, struct client_progress_la
     if (!cJSON_IsBool(passed))
         return "not a boolean";
     l->passed = cJSON_IsTrue(passed);
+    const cJSON *ontime = cJSON_GetObjectItemCaseSensitive(o, *field = "passed_on_time");
+    if (ontime != NULL && !cJSON_IsBool(ontime))
+        return "not a boolean";
+    l->passed_on_time = ontime != NULL ? cJSON_IsTrue(ontime) : l->passed;
+    const cJSON *due = cJSON_GetObjectItemCaseSensitive(o, *field = "due");
+    const char *why;
+    l->due = -1;
+    if (due != NULL && !cJSON_IsNull(due) && (why = client_int_field(o, "due", 1e15, &l->due)))
+        return why;
     const cJSON *last = cJSON_GetObjectItemCaseSensitive(o, *field = "last");
     l->last = 0;
     if (last != NULL && !cJSON_IsNull(last))

@@ -111,6 +111,9 @@ struct client_progress_lab {
     int passed;             /* 1 once a submission passed it */
     int best_passed, total; /* the most tests one result passed, of total */
     int64_t last;           /* time of the latest submission; 0 never */
+    int64_t due;            /* the lab's deadline in the class; -1 none */
+    int passed_on_time;     /* 1 when a submission made by the deadline passed (with no
+                             * deadline: passed) */
 };
 
 /* The server's view of the learner (GET /api/v1/progress). Owns its strings, cleaned

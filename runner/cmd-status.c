@@ -65,15 +65,23 @@ static void cmd_status_when(char *out, size_t cap, int64_t t)
 static void cmd_status_server_lab(const struct course *c, const struct client_progress_lab *l)
 {
     const struct lab *lab = course_lab(c, l->lab);
-    char when[32];
+    char when[32], due[64] = "";
+    if (l->due >= 0) {
+        time_t w = (time_t)l->due;
+        struct tm tm;
+        gmtime_r(&w, &tm);
+        strftime(due, sizeof due, ", due %Y-%m-%d %H:%M UTC", &tm);
+    }
     if (l->attempts == 0) {
-        printf("  lab %-3s %-28.28s no submission yet\n", l->lab, lab ? lab->title : "");
+        printf("  lab %-3s %-28.28s no submission yet%s\n", l->lab, lab ? lab->title : "",
+               due);
         return;
     }
     cmd_status_when(when, sizeof when, l->last);
-    printf("  lab %-3s %-28.28s %-10s best %d/%d, %d submission%s, last %s\n", l->lab,
-           lab ? lab->title : "", l->passed ? "passed" : "not passed", l->best_passed,
-           l->total, l->attempts, l->attempts == 1 ? "" : "s", l->last ? when : "-");
+    printf("  lab %-3s %-28.28s %-11s best %d/%d, %d submission%s, last %s%s\n", l->lab,
+           lab ? lab->title : "", !l->passed ? "not passed" : l->passed_on_time ? "passed"
+           : "passed late", l->best_passed, l->total, l->attempts, l->attempts == 1 ? "" : "s",
+           l->last ? when : "-", due);
 }
 
 /* The class server's view of the learner, when logged in to a class: their standing at

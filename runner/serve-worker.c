@@ -2,6 +2,7 @@
  * grade with a seed of its own drawing while a heartbeat thread renews the lease, store
  * the result once, remove the folder, loop; the queue is reached through a link
  * (serve-worker-link.h: the database, or the class server over HTTP). */
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -103,14 +105,43 @@ static uint64_t worker_seed(void)
     return r & UTIL_SEED_MAX;
 }
 
+/* The folder jobs are unpacked in: $TMPDIR, else /tmp. */
+static const char *worker_tmp(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    return tmp != NULL && *tmp == '/' ? tmp : "/tmp";
+}
+
+/* Removes the job folders (stacklab-job.PID.XXXXXX) that workers killed mid-job left:
+ * those of this user whose PID no process has. A PID taken again since is left alone
+ * (its folder stays until that process ends and a later worker looks). */
+static void worker_sweep(void)
+{
+    DIR *d = opendir(worker_tmp());
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        long pid = 0;
+        int end = 0;
+        if (sscanf(e->d_name, "stacklab-job.%ld.%n", &pid, &end) != 1 || end == 0 || pid <= 0
+            || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char *path = xasprintf("%s/%s", worker_tmp(), e->d_name);
+        struct stat st;
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid())
+            util_rmtree(path);
+        free(path);
+    }
+    if (d != NULL)
+        closedir(d);
+}
+
 /* Grades job into *res (res->report allocated: caller frees). An internal failure is a
  * result too. */
 static void worker_grade(const struct worker_opts *o, const struct servedb_job *job,
                          struct servedb_result *res)
 {
     const struct lab *lab = course_lab(o->course, job->lab);
-    const char *tmp = getenv("TMPDIR");
-    char *dir = xasprintf("%s/stacklab-job.XXXXXX", tmp != NULL && *tmp ? tmp : "/tmp");
+    char *dir = xasprintf("%s/stacklab-job.%ld.XXXXXX", worker_tmp(), (long)getpid());
     char *cause = NULL, *report = NULL;
     struct grader_run run = { 0 };
     *res = (struct servedb_result){ .verdict = "internal" };
@@ -217,6 +248,7 @@ int worker_run(const struct worker_opts *o, char **cause)
     char host[128] = "";
     gethostname(host, sizeof host - 1);
     char *me = xasprintf("%s:%ld", host, (long)getpid());
+    worker_sweep();
     int rc = link != NULL ? 0 : -1, graded = 0;
     double backoff = 0;     /* seconds before the next try after a failure that passes */
     while (rc == 0 && !worker_stop && !(o->once && graded)) {
