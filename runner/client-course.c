@@ -3,12 +3,14 @@
  * view of the learner's progress. Everything the server sends is untrusted: the bundle
  * goes through bundle_unpack, the progress through a decoder that names the field. */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -130,6 +132,31 @@ static int client_swap_in(const char *fresh, const char *dest)
     return rc;
 }
 
+/* Folders an update stopped mid-way left beside dest (dest.new.* and dest.old.*, not
+ * changed for CLIENT_STALE seconds: one another update is filling now is younger) are
+ * removed. */
+#define CLIENT_STALE 600
+static void client_course_sweep(const char *folder, const char *dest)
+{
+    const char *base = strrchr(dest, '/') + 1;
+    size_t n = strlen(base);
+    DIR *d = opendir(folder);
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, base, n) != 0 || (strncmp(e->d_name + n, ".new.", 5) != 0
+                                                 && strncmp(e->d_name + n, ".old.", 5) != 0))
+            continue;
+        char *path = xasprintf("%s/%s", folder, e->d_name);
+        struct stat st;
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)
+            && st.st_mtime + CLIENT_STALE < time(NULL))
+            util_rmtree(path);
+        free(path);
+    }
+    if (d != NULL)
+        closedir(d);
+}
+
 /* Unpacks len bytes of a bundle beside dest and swaps it in. 0 with *upto, or -1 with
  * *cause; nothing of a refused bundle is left. */
 static int client_course_install(const char *bytes, size_t len, const char *dest, int *upto,
@@ -139,6 +166,7 @@ static int client_course_install(const char *bytes, size_t len, const char *dest
     char *fresh = xasprintf("%s.new.XXXXXX", dest);
     char *why = NULL;
     int rc = -1;
+    client_course_sweep(folder, dest);
     if (util_mkdirs(folder, 0700) < 0 || mkdtemp(fresh) == NULL || chmod(fresh, 0755) < 0)
         *cause = xasprintf("cannot make a folder in %s: %s", folder, strerror(errno));
     else if (bundle_unpack(bytes, len, fresh, upto, &why) < 0)
