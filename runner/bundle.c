@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bundle.h"
+#include "exam.h"
 #include "exitcode.h"
 #include "frontmatter.h"
 #include "starter.h"
@@ -16,7 +17,7 @@
 #include "util.h"
 
 #define BUNDLE_FILE_CAP (4u << 20)      /* no course file is anywhere near this */
-#define BUNDLE_MARK_CAP 4096
+#define BUNDLE_MARK_CAP 65536
 
 /* The kit files a workspace gets (given.c installs them): the only ones of labs/kit. */
 static const char *const bundle_kit[] = { "tap.h", "tap.c", "workspace.mk", NULL };
@@ -165,9 +166,16 @@ static int bundle_add_starters(struct bundle_out *o, const struct course_folder 
 /* Every part of the bundle, in a fixed order. */
 static int bundle_add_all(struct bundle_out *o, const struct course *c, int upto)
 {
-    char *mark = xasprintf("stacklab bundle 1\nupto %02d\n", upto);
-    int rc = bundle_add(o, BUNDLE_MARK, mark, strlen(mark));
-    free(mark);
+    struct sb mark;
+    sb_init(&mark);
+    sb_printf(&mark, "stacklab bundle 1\nupto %02d\n", upto);
+    for (size_t i = 0; i < c->nexams; i++) {
+        const struct exam *e = c->exams[i];
+        sb_printf(&mark, "exam %s %s %d %d %d %d %s\n", e->id, e->track, e->minutes, e->draw,
+                  e->pass, e->attempts, e->title);
+    }
+    int rc = bundle_add(o, BUNDLE_MARK, mark.buf, mark.len);
+    sb_free(&mark);
     char *lessons = util_path_join(c->root, "lessons");
     if (rc == 0)
         rc = bundle_add_dir(o, lessons, "lessons", bundle_is_md);
@@ -268,6 +276,67 @@ int bundle_read_mark(const char *root, const char *shown, int *upto, char **caus
         *upto = n, rc = 1;
     free(where), free(text), free(path);
     return rc;
+}
+
+/* The exam of a mark's line "exam ID TRACK MINUTES DRAW PASS ATTEMPTS TITLE" (after
+ * "exam "): its settings only. NULL when the line is malformed. */
+static struct exam *bundle_exam_line(const char *line)
+{
+    char id[EXAM_ID_MAX + 2], track[64];
+    int minutes, draw, pass, attempts, off = 0;
+    if (sscanf(line, "%32s %63s %d %d %d %d %n", id, track, &minutes, &draw, &pass,
+               &attempts, &off) != 6 || off == 0)
+        return NULL;
+    const char *title = line + off;
+    size_t n = strlen(id);
+    if (n > EXAM_ID_MAX || strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-") != n
+        || strspn(track, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+               != strlen(track)
+        || minutes < 1 || minutes > 600 || draw < 1 || draw > 500 || pass < 0 || pass > 100
+        || attempts < 0 || attempts > 100 || title[0] == '\0' || strlen(title) > 200)
+        return NULL;
+    for (const char *t = title; *t; t++)
+        if ((unsigned char)*t < 0x20 || *t == 0x7f)
+            return NULL;
+    struct exam *ex = xcalloc(1, sizeof *ex);
+    ex->id = xstrdup(id);
+    ex->path = xstrdup(BUNDLE_MARK);
+    ex->title = xstrdup(title);
+    ex->track = xstrdup(track);
+    ex->minutes = minutes, ex->draw = draw, ex->pass = pass, ex->attempts = attempts;
+    return ex;
+}
+
+int bundle_read_exams(const char *root, const char *shown, struct exam ***out, size_t *n,
+                      struct sb *err)
+{
+    char *path = util_path_join(root, BUNDLE_MARK);
+    size_t len;
+    char *text = util_read_file(path, BUNDLE_MARK_CAP, &len);
+    char *where = course_show(shown, BUNDLE_MARK);
+    *out = NULL;
+    *n = 0;
+    size_t cap = 0, lineno = 0;
+    for (char *line = text, *nl; line != NULL && *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        lineno++;
+        if (nl == NULL)
+            break;
+        *nl = '\0';
+        if (strncmp(line, "exam ", 5) != 0)
+            continue;
+        struct exam *ex = bundle_exam_line(line + 5);
+        if (ex == NULL) {
+            sb_printf(err, "%s:%zu: expected 'exam ID TRACK MINUTES QUESTIONS PASS ATTEMPTS "
+                      "TITLE' with each in its range\n", where, lineno);
+            continue;
+        }
+        if (*n == cap)
+            *out = xrealloc(*out, (cap = cap ? cap * 2 : 4) * sizeof **out);
+        (*out)[(*n)++] = ex;
+    }
+    free(where), free(text), free(path);
+    return 0;
 }
 
 char *bundle_starter_path(const struct course *c, const char *rel, int n, char **cause)

@@ -10,8 +10,10 @@
 #include <stddef.h>
 
 #include "course.h"
+#include "util.h"
 
-/* The file at a bundle's root that marks it: "stacklab bundle 1\nupto NN\n". */
+/* The file at a bundle's root that marks it: "stacklab bundle 1\nupto NN\n", then a
+ * line per exam of the class (bundle_read_exams). */
 #define BUNDLE_MARK "BUNDLE"
 /* Where a bundle keeps starter(k) of a learner's file REL ("vial/router.c"):
  * labs/TRACK/starters/KK/REL, for k = 1 and for each k after it where it changed. */
@@ -47,6 +49,16 @@ int bundle_unpack(const char *data, size_t len, const char *dest, int *upto, cha
  * BUNDLE file (a full course), -1 when the mark is malformed, with an allocated *cause
  * "SHOWN/BUNDLE:LINE: message" (shown: the root as the user named it). */
 int bundle_read_mark(const char *root, const char *shown, int *upto, char **cause);
+
+/* The class's exams a bundle lists on its mark's lines "exam ID TRACK MINUTES QUESTIONS
+ * PASS ATTEMPTS TITLE" (bundle_write adds one per exam of the full course): each as a
+ * struct exam with its settings only, no question, topic or key (the bank stays on the
+ * class server, where the exam is sat). *out (caller frees each with exam_free, then
+ * the array) and *n. A malformed line is appended to err as "SHOWN/BUNDLE:LINE: ...".
+ * Returns 0. */
+struct exam;
+int bundle_read_exams(const char *root, const char *shown, struct exam ***out, size_t *n,
+                      struct sb *err);
 
 /* The path of the bundle's file holding starter(n) of the learner's file rel: the
  * greatest k <= n that the bundle has (n < 1 counts as 1). NULL with an allocated *cause

@@ -330,3 +330,88 @@ int client_progress_get(const struct client_server *s, struct client_progress *p
     client_reply_free(&r);
     return rc;
 }
+
+/* ---- the server's view of the learner's exams ---------------------------------------- */
+
+/* Reads exams[k] (object o) into *e. NULL, or the problem with *field naming the member. */
+static const char *client_exam_entry(const cJSON *o, struct client_exam_standing *e,
+                                     const char **field)
+{
+    static const char *const nums[] = { "minutes", "questions", "pass", "attempts", "used" };
+    int64_t v[5];
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, *field = "id");
+    const cJSON *title = cJSON_GetObjectItemCaseSensitive(o, "title");
+    if (!cJSON_IsString(id) || strlen(id->valuestring) >= sizeof e->id
+        || strspn(id->valuestring, "abcdefghijklmnopqrstuvwxyz0123456789-")
+               != strlen(id->valuestring) || id->valuestring[0] == '\0')
+        return "not an exam id";
+    snprintf(e->id, sizeof e->id, "%s", id->valuestring);
+    if (!cJSON_IsString(title))
+        return *field = "title", "not a string";
+    for (size_t i = 0; i < 5; i++) {
+        const char *why = client_int_field(o, *field = nums[i], 1e6, &v[i]);
+        if (why != NULL)
+            return why;
+    }
+    e->minutes = (int)v[0], e->questions = (int)v[1], e->pass = (int)v[2];
+    e->attempts = (int)v[3], e->used = (int)v[4];
+    const cJSON *best = cJSON_GetObjectItemCaseSensitive(o, *field = "best");
+    int64_t b = -1;
+    const char *why;
+    if (best != NULL && !cJSON_IsNull(best) && (why = client_int_field(o, "best", 100, &b)))
+        return why;
+    e->best = (int)b;
+    const cJSON *passed = cJSON_GetObjectItemCaseSensitive(o, *field = "passed");
+    if (!cJSON_IsBool(passed))
+        return "not a boolean";
+    e->passed = cJSON_IsTrue(passed);
+    const cJSON *open = cJSON_GetObjectItemCaseSensitive(o, *field = "open");
+    e->open = open != NULL && !cJSON_IsNull(open);
+    if (e->open && !cJSON_IsNumber(open))
+        return "not a sitting's id or null";
+    e->title = client_clean(title->valuestring, 200);
+    return NULL;
+}
+
+int client_exams_get(const struct client_server *s, struct client_exam_standing **out,
+                     size_t *n, char **cause, int *user_fault)
+{
+    struct client_reply r;
+    *out = NULL;
+    *n = 0;
+    if (client_get(s, "exams", &r, cause, user_fault) < 0)
+        return -1;
+    cJSON *o = cJSON_ParseWithLength(r.body, r.len);
+    const cJSON *exams = cJSON_GetObjectItemCaseSensitive(o, "exams");
+    const char *why = NULL, *field = "exams";
+    if (!cJSON_IsArray(exams) || cJSON_GetArraySize(exams) > 1000)
+        why = "not an array of at most 1000 exams";
+    else {
+        *out = xcalloc((size_t)cJSON_GetArraySize(exams) + 1, sizeof **out);
+        const cJSON *item;
+        cJSON_ArrayForEach(item, exams) {
+            if ((why = cJSON_IsObject(item) ? client_exam_entry(item, &(*out)[*n], &field)
+                                            : "not an object") != NULL)
+                break;
+            (*n)++;
+        }
+    }
+    if (why != NULL) {
+        *cause = *n < (size_t)cJSON_GetArraySize(exams) && cJSON_IsArray(exams)
+            ? xasprintf("the server's exams are malformed: exams[%zu].%s: %s", *n, field, why)
+            : xasprintf("the server's exams are malformed: %s: %s", field, why);
+        client_exams_free(*out, *n + 1);
+        *out = NULL;
+        *n = 0;
+    }
+    cJSON_Delete(o);
+    client_reply_free(&r);
+    return why != NULL ? -1 : 0;
+}
+
+void client_exams_free(struct client_exam_standing *e, size_t n)
+{
+    for (size_t i = 0; e != NULL && i < n; i++)
+        free(e[i].title);
+    free(e);
+}

@@ -134,6 +134,26 @@ int client_progress_get(const struct client_server *s, struct client_progress *p
 /* Frees what p owns and zeroes it; accepts a zeroed p. */
 void client_progress_free(struct client_progress *p);
 
+/* The learner's standing at one of the class's exams (GET /api/v1/exams). Owns title,
+ * cleaned for a terminal. */
+struct client_exam_standing {
+    char id[32];
+    char *title;
+    int minutes, questions, pass;
+    int attempts;           /* sittings allowed; 0 no limit */
+    int used;               /* submitted sittings */
+    int best;               /* best percent; -1 none */
+    int passed;             /* 1 once a sitting passed */
+    int open;               /* 1 while a sitting is open */
+};
+/* Reads the learner's exams from the server s names into *out (free with
+ * client_exams_free(*out, *n)) and *n. 0, or -1 with an allocated *cause (naming a
+ * malformed field: "exams[0].used: missing") and *user_fault for a 4xx. */
+int client_exams_get(const struct client_server *s, struct client_exam_standing **out,
+                     size_t *n, char **cause, int *user_fault);
+/* Frees the n entries' titles and e; accepts NULL. */
+void client_exams_free(struct client_exam_standing *e, size_t n);
+
 /* ---- client-exam.c: a sitting of an exam kept on the class server ------------------- */
 
 struct client_exam;

@@ -84,6 +84,40 @@ static void cmd_status_server_lab(const struct course *c, const struct client_pr
            l->last ? when : "-", due);
 }
 
+/* The learner's exams on the server, a line each (nothing when the class has none). */
+static void cmd_status_server_exams(const struct client_server *s)
+{
+    struct client_exam_standing *e;
+    size_t n;
+    char *cause = NULL;
+    int user_fault;
+    if (client_exams_get(s, &e, &n, &cause, &user_fault) < 0) {
+        char *clean = client_clean(cause, 600);
+        printf("  exams not available: %s\n", clean);
+        free(clean);
+        free(cause);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char used[64];
+        if (e[i].attempts > 0)
+            snprintf(used, sizeof used, "%d of %d sitting%s", e[i].used, e[i].attempts,
+                     e[i].attempts == 1 ? "" : "s");
+        else
+            snprintf(used, sizeof used, "%d sitting%s", e[i].used, e[i].used == 1 ? "" : "s");
+        if (e[i].open)
+            printf("  exam %-8s a sitting is open: its clock runs (stacklab exam %s resumes "
+                   "it)\n", e[i].id, e[i].id);
+        else if (e[i].best < 0)
+            printf("  exam %-8s not sat yet, %d minutes, pass mark %d%% (stacklab exam %s)\n",
+                   e[i].id, e[i].minutes, e[i].pass, e[i].id);
+        else
+            printf("  exam %-8s best %d%% %s, %s\n", e[i].id, e[i].best,
+                   e[i].passed ? "passed" : "not passed", used);
+    }
+    client_exams_free(e, n);
+}
+
 /* The class server's view of the learner, when logged in to a class: their standing at
  * each lab and their current lab there. Unreachable, it says so; the rest of status
  * stands on the workspace alone. */
@@ -119,6 +153,7 @@ static void cmd_status_server(const struct workspace *ws, FILE *f)
         printf("\n");
         for (size_t i = 0; i < p.nlabs; i++)
             cmd_status_server_lab(ws->course, &p.labs[i]);
+        cmd_status_server_exams(&s);
         free(url);
         client_progress_free(&p);
     }
@@ -144,7 +179,8 @@ static int cmd_status_exec(struct cmd_ctx *ctx)
                bundle_grade_verb(ws->course), cur->id);
     else if (t.labs > 0)
         printf("current lab   none: every lab passed\n");
-    for (size_t i = 0; i < ws->course->nexams; i++) {
+    /* A class course's exams are sat on the server: the class server part shows them. */
+    for (size_t i = 0; ws->course->bundle_upto == 0 && i < ws->course->nexams; i++) {
         const struct exam *e = ws->course->exams[i];
         struct store_sitting best, latest, open;
         int is_open = store_sitting_open(ws->store, exam_id(e), &open) == 1;

@@ -511,7 +511,9 @@ struct course *course_load(const char *root, char **errors)
     course_load_lessons(c, root, &err, &ls, &nls);
     course_load_labs(c, root, &err, ls, nls, &labs, &nlabs);
     if (c->bundle_upto == 0)
-        course_load_exams(c, root, &err);       /* a bundle's exams are on the server */
+        course_load_exams(c, root, &err);
+    else            /* a bundle's exams are sat on the server: their settings only */
+        bundle_read_exams(c->root, root, &c->exams, &c->nexams, &err);
     int ok = err.len == 0;
     if (ok) {
         qsort(ls, nls, sizeof *ls, course_cmp_lesson);

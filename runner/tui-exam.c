@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client.h"
 #include "course.h"
 #include "exitcode.h"
+#include "term.h"
 #include "tui-exam.h"
 #include "tui.h"
 #include "workspace.h"
@@ -637,9 +639,36 @@ int tui_exam_sit_run(struct examrun *r)
     return tui_exam_screen(r->ex, r, NULL, EXIT_INTERNAL);
 }
 
+/* A sitting of exam ex (a class course's: settings only) kept on the class server. */
+static int tui_exam_remote(const struct exam *ex, int practice)
+{
+    struct client_server s = { 0 };
+    struct client_exam *ce = NULL;
+    char *cause = NULL;
+    int user_fault = 1, code;
+    if (practice)
+        cause = xstrdup("a class's exams are sat on the class server, where every sitting "
+                        "counts: no practice sitting");
+    else if (client_server_load(&s, &cause) == 0)
+        client_exam_begin(&s, ex->id, &ce, &cause, &user_fault);
+    if (ce == NULL) {
+        char *shown = term_escape_controls(cause);
+        code = tui_exam_screen(ex, NULL, shown, exit_for_fault(user_fault));
+        free(shown);
+    } else
+        code = tui_exam_sit_run(client_exam_run(ce));
+    free(cause);
+    client_exam_free(ce);
+    client_server_free(&s);
+    return code;
+}
+
 int tui_exam_run(struct workspace *ws, const char *id, int practice)
 {
     const struct course *c = ws->course;
+    for (size_t i = 0; c->bundle_upto > 0 && i < c->nexams; i++)
+        if (strcmp(exam_id(c->exams[i]), id) == 0)
+            return tui_exam_remote(c->exams[i], practice);
     struct examrun_opts o = { .practice = practice };
     for (size_t i = 0; i < c->nexams; i++)
         if (strcmp(exam_id(c->exams[i]), id) == 0)

@@ -342,7 +342,10 @@ static void tui_open_exam(struct tui *t, const char *id, int practice)
     tui_map_refresh(&t->map, t->ws);
     struct store_sitting s;
     char left[32];
-    if (rc == EXIT_OPEN && store_sitting_open(t->ws->store, id, &s) == 1) {
+    if (rc == EXIT_OPEN && t->ws->course->bundle_upto > 0)
+        tui_say(t, "exam %s left open on the class server: its clock keeps running "
+                "(Enter resumes)", id);
+    else if (rc == EXIT_OPEN && store_sitting_open(t->ws->store, id, &s) == 1) {
         int64_t rem = s.deadline - (int64_t)time(NULL);
         examrun_format_clock(left, sizeof left, rem > 0 ? rem : 0);
         tui_say(t, "exam %s left open: its clock keeps running, %s left (Enter resumes)", id,
@@ -358,6 +361,13 @@ static void tui_open_exam(struct tui *t, const char *id, int practice)
 static void tui_ask_exam(struct tui *t, const struct exam *ex)
 {
     struct store_sitting s;
+    if (t->ws->course->bundle_upto > 0) {   /* the server knows the sittings */
+        snprintf(t->ask_exam, sizeof t->ask_exam, "%s", ex->id);
+        t->ask_practice = 0;
+        tui_say(t, "Sit exam %s on the class server? A sitting open there resumes; a new "
+                "one's %d-minute clock starts at once. y/N", ex->id, ex->minutes);
+        return;
+    }
     if (store_sitting_open(t->ws->store, ex->id, &s) == 1) {
         tui_open_exam(t, ex->id, 0);
         return;

@@ -63,8 +63,10 @@ all_lines() { find "$1" -type f -exec cat {} + | trim | sort -u; }
 
 for n in 01 13 24; do
     bundle "$n" "$REAL"
-    t_ok $([ $? -eq 0 ] && [ "$(cat "$T/b$n/BUNDLE")" = "$(printf 'stacklab bundle 1\nupto %s' "$n")" ]; echo $?) \
-        "bundle --upto $n writes a tar.gz whose BUNDLE says so"
+    t_ok $([ $? -eq 0 ] && [ "$(head -n 2 "$T/b$n/BUNDLE")" = "$(printf 'stacklab bundle 1\nupto %s' "$n")" ] \
+        && [ "$(grep -c '^exam ' "$T/b$n/BUNDLE")" = 3 ] \
+        && grep -qx 'exam micro vial 30 20 70 3 Micro track exam' "$T/b$n/BUNDLE"; echo $?) \
+        "bundle --upto $n writes a tar.gz whose BUNDLE says so and names the 3 exams with their settings"
     (cd "$T/b$n" && find . \( -name checker.c -o -name driver.c -o -name mutants.txt \
         -o -name '*.exam' -o -path ./exams -o -path './labs/*/ref' -o -path './labs/*/kit' \
         -o -path './labs/*/[0-9][0-9]-*/*.h' \) -print) > "$T/bad"
@@ -130,6 +132,13 @@ printf 'stacklab bundle 9\n' > "$T/badmark/BUNDLE"
 "$SL" validate "$T/badmark" > "$T/cmd.out" 2>&1
 t_ok $([ $? -eq 2 ] && grep -q "badmark/BUNDLE:1: not a bundle mark" "$T/cmd.out"; echo $?) \
     "a mark of another version is named"
+printf 'stacklab bundle 1\nupto 01\nexam micro vial 30 20 70 3 Micro\nexam quiz vial 30 20 70 3 Bad\033]0;x\007\nexam ../x vial 1 1 1 1 T\nexam q vial 0 1 1 1 T\n' \
+    > "$T/badmark/BUNDLE"
+"$SL" validate "$T/badmark" > "$T/cmd.out" 2>&1
+t_ok $([ $? -eq 2 ] && grep -q "badmark/BUNDLE:4: expected 'exam ID TRACK MINUTES" "$T/cmd.out" \
+    && grep -q "badmark/BUNDLE:5: expected" "$T/cmd.out" && grep -q "badmark/BUNDLE:6: expected" "$T/cmd.out" \
+    && ! grep -q "BUNDLE:3:" "$T/cmd.out" && ! grep -q "$(printf '\033')" "$T/cmd.out"; echo $?) \
+    "a mark's exam line with a control character, a bad id or a number out of range is named with its line"
 rm -rf "$T/badmark"
 cp -R "$T/b01" "$T/badmark"
 rm -r "$T/badmark/labs/vial/starters/01/vial"
@@ -169,8 +178,9 @@ t_ok $([ "$RC" -eq 0 ] && grep -q "^Lesson 01" "$T/cmd.out"; echo $?) "lesson 1 
 run lab 01
 t_ok $([ "$RC" -eq 0 ] && grep -q "^Lab 01" "$T/cmd.out"; echo $?) "lab 01 works"
 run list
-t_ok $([ "$RC" -eq 0 ] && grep -q "lab    24" "$T/cmd.out" && ! grep -q "stacklab exam" "$T/cmd.out" \
-    && grep -q "grade a lab: stacklab submit" "$T/cmd.out"; echo $?) "list shows every lab, no exam, and says submit"
+t_ok $([ "$RC" -eq 0 ] && grep -q "lab    24" "$T/cmd.out" && grep -q "stacklab exam micro" "$T/cmd.out" \
+    && grep -q "grade a lab: stacklab submit" "$T/cmd.out"; echo $?) \
+    "list shows every lab and the class's exams (sat on the server), and says submit"
 run hint 01
 t_ok $([ "$RC" -eq 0 ] && grep -q "^Hint 1 of" "$T/cmd.out"; echo $?) "hint works"
 run status

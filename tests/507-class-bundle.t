@@ -60,7 +60,7 @@ t_ok $([ "$RC" -eq 0 ] && grep -q "Logged in to class c1 as ada" "$T/out" \
     && grep -q "labs up to lab 90) is in $CDIR" "$T/out" && grep -q "stacklab init DIR" "$T/out"; echo $?) \
     "login enrols, fetches the class's course into XDG_DATA_HOME's place and says how to start (exit $RC)"
 [ "$G_FAILS" -gt 0 ] && t_diag "$T/out" && t_diag "$T/err"
-t_ok $([ "$(cat "$CDIR/BUNDLE" 2>/dev/null)" = "$(printf 'stacklab bundle 1\nupto 90')" ] \
+t_ok $([ "$(head -n 2 "$CDIR/BUNDLE" 2>/dev/null)" = "$(printf 'stacklab bundle 1\nupto 90')" ] \
     && [ "$(ls "$DATA")" = course ]; echo $?) "the course is a bundle up to lab 90, alone in its folder"
 (cd "$CDIR" && find . \( -name checker.c -o -name driver.c -o -name mutants.txt -o -name '*.exam' \
     -o -path ./exams -o -path './labs/*/ref' -o -path './labs/*/kit' \

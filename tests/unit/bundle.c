@@ -18,6 +18,7 @@
 
 #include "bundle.h"
 #include "course.h"
+#include "exam.h"
 #include "tap.h"
 #include "util.h"
 
@@ -130,7 +131,12 @@ static void t_round_trip(void)
     free(cause);
     struct course *u = course_load(dest, &errors);
     ok(u != NULL && u->bundle_upto == 13 && u->nlabs == c->nlabs && u->nlessons == c->nlessons
-       && u->nexams == 0, "it loads as a bundle with every lab and lesson and no exam");
+       && u->nexams == c->nexams && c->nexams > 0 && u->exams[0]->nquestions == 0
+       && u->exams[0]->ntopics == 0 && strcmp(u->exams[0]->id, c->exams[0]->id) == 0
+       && u->exams[0]->minutes == c->exams[0]->minutes
+       && strcmp(u->exams[0]->title, c->exams[0]->title) == 0,
+       "it loads as a bundle with every lab and lesson, and each exam's settings without "
+       "a question");
     if (u == NULL)
         diag("%s", errors);
     ok(bundle_write(u, 13, &b, &blen, &cause) == -1
