@@ -23,6 +23,8 @@ struct dash_data {
     size_t ncells;
     struct servedb_deadline *dues;
     size_t ndues;
+    struct servedb_exam_cell *exams;    /* the class page's only (dash_exams_read) */
+    size_t nexams;
 };
 
 static void dash_data_free(struct dash_data *d)
@@ -30,6 +32,7 @@ static void dash_data_free(struct dash_data *d)
     free(d->learners);
     free(d->cells);
     free(d->dues);
+    free(d->exams);
 }
 
 /* Reads class_id's data: 1, 0 no such class, -1 database error (s->db's message). */
@@ -205,7 +208,8 @@ int dash_class(struct serve *s, struct serve_answer *a, int64_t class_id)
     struct dash_fails fails = { 0 };
     pthread_mutex_lock(&s->lock);
     int rc = dash_data_read(s, class_id, &d);
-    if (rc == 1 && servedb_class_reports(s->db, class_id, dash_count_report, &fails) < 0)
+    if (rc == 1 && (servedb_class_reports(s->db, class_id, dash_count_report, &fails) < 0
+                    || dash_exams_read(s, class_id, &d.exams, &d.nexams) < 0))
         rc = -1, dash_data_free(&d);
     if (rc < 0)
         return dash_db_error(s, a);
@@ -218,8 +222,10 @@ int dash_class(struct serve *s, struct serve_answer *a, int64_t class_id)
     sb_puts(&out, "<h1>");
     dash_esc(&out, d.cls.name);
     sb_printf(&out, "</h1>\n<p>Enrolment code <code>%s</code> &middot; %zu learner%s &middot; "
-              "<a href=\"/dash/class/%lld/export.csv\">CSV</a></p>\n", d.cls.code,
-              d.nlearners, d.nlearners == 1 ? "" : "s", (long long)class_id);
+              "<a href=\"/dash/class/%lld/export.csv\">CSV</a> &middot; "
+              "<a href=\"/dash/class/%lld/exams.csv\">exams CSV</a></p>\n", d.cls.code,
+              d.nlearners, d.nlearners == 1 ? "" : "s", (long long)class_id,
+              (long long)class_id);
     dash_grid(&out, s->course, &d);
     if (fails.n > 1)        /* qsort wants an array, even of none */
         qsort(fails.v, fails.n, sizeof *fails.v, dash_fail_order);
@@ -240,8 +246,7 @@ int dash_class(struct serve *s, struct serve_answer *a, int64_t class_id)
     if (fails.n > 0)
         sb_puts(&out, "</table>\n");
     free(fails.v);
-    sb_puts(&out, "<h2>Exams</h2>\n<p>Exams sat on the server are not recorded yet: "
-                  "learners sit them locally.</p>\n");
+    dash_exams_table(&out, s->course, d.learners, d.nlearners, d.exams, d.nexams);
     dash_data_free(&d);
     return dash_send(a, MHD_HTTP_OK, &out);
 }
@@ -314,9 +319,12 @@ int dash_learner(struct serve *s, struct serve_answer *a, int64_t learner)
     struct servedb_hist *h = NULL;
     size_t n = 0;
     struct servedb_sub last = { 0 };
+    struct servedb_sitting *sit = NULL;
+    size_t nsit = 0;
     pthread_mutex_lock(&s->lock);
     int rc = servedb_learner_get(s->db, learner, name, sizeof name, &class_id);
-    if (rc == 1 && servedb_history(s->db, learner, &h, &n) < 0)
+    if (rc == 1 && (servedb_history(s->db, learner, &h, &n) < 0
+                    || dash_sittings_read(s, learner, &sit, &nsit) < 0))
         rc = -1;
     for (size_t i = 0; rc == 1 && i < n; i++)
         if (h[i].has_result) {
@@ -326,6 +334,7 @@ int dash_learner(struct serve *s, struct serve_answer *a, int64_t learner)
         }
     if (rc < 0) {
         free(h);
+        free(sit);
         return dash_db_error(s, a);
     }
     pthread_mutex_unlock(&s->lock);
@@ -353,6 +362,8 @@ int dash_learner(struct serve *s, struct serve_answer *a, int64_t learner)
             sb_puts(&out, "<td class=\"none\">-</td></tr>\n");
     }
     sb_puts(&out, "</table>\n");
+    dash_sittings_table(&out, sit, nsit);
+    free(sit);
     if (last.report != NULL) {
         char *text = dash_report_text(s->course, last.report);
         sb_printf(&out, "<h2>Report of submission %lld (lab ", (long long)last.id);

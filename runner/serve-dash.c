@@ -27,7 +27,7 @@ static const char dash_css[] =
     "td.pass{background:#1a7f37;color:#fff}td.fail{background:#cf222e;color:#fff}\n"
     "td.none{background:#eaeef2;color:#57606a}\n"
     "td.late,span.late{background:#bf8700;color:#fff}span.due{font-weight:normal;"
-    "font-size:.85em}\n"
+    "font-size:.85em}span.open,span.mark{font-weight:normal;font-size:.85em}\n"
     "pre{background:#f6f8fa;padding:1em;overflow:auto;max-width:100em}\n"
     "form.inline{display:inline}nav{margin-bottom:1em}\n";
 
@@ -316,6 +316,9 @@ int serve_dash(struct serve *s, const struct serve_req *r, struct serve_answer *
         return dash_classes(s, a, who);
     if (sscanf(url, "/dash/class/%lld/%31s", &id, tail) == 2 && strcmp(tail, "export.csv") == 0)
         return dash_class_csv(s, a, id);
+    if (sscanf(url, "/dash/class/%lld/%31s", &id, tail) == 2
+        && strcmp(tail, "exams.csv") == 0)
+        return dash_class_exams_csv(s, a, id);
     if (sscanf(url, "/dash/class/%lld%31s", &id, tail) == 1)
         return dash_class(s, a, id);
     if (sscanf(url, "/dash/learner/%lld%31s", &id, tail) == 1)

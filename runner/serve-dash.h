@@ -1,6 +1,6 @@
-/* serve-dash.h -- what the dashboard's two files share: serve-dash.c (log in, routing, the
- * script and style, the classes page) and serve-dash-class.c (a class's grid, its CSV, a
- * learner's history). Prefix: dash_. */
+/* serve-dash.h -- what the dashboard's files share: serve-dash.c (log in, routing, the
+ * script and style, the classes page), serve-dash-class.c (a class's grid, its CSV, a
+ * learner's history) and serve-dash-exam.c (exams sat on the server). Prefix: dash_. */
 #ifndef STACKLAB_SERVE_DASH_H
 #define STACKLAB_SERVE_DASH_H
 
@@ -27,5 +27,18 @@ int dash_db_error(struct serve *s, struct serve_answer *a);
 int dash_class(struct serve *s, struct serve_answer *a, int64_t class_id);
 int dash_class_csv(struct serve *s, struct serve_answer *a, int64_t class_id);
 int dash_learner(struct serve *s, struct serve_answer *a, int64_t learner);
+
+/* serve-dash-exam.c: exams sat on the server. The readers run under s->lock and submit
+ * the sittings whose time ran out first; 0 or -1 (the database), *out owned by the
+ * caller. dash_class_exams_csv answers /dash/class/ID/exams.csv; returns 0. */
+int dash_exams_read(struct serve *s, int64_t class_id, struct servedb_exam_cell **cells,
+                    size_t *n);
+void dash_exams_table(struct sb *out, const struct course *course,
+                      const struct servedb_learner *learners, size_t nlearners,
+                      const struct servedb_exam_cell *cells, size_t ncells);
+int dash_class_exams_csv(struct serve *s, struct serve_answer *a, int64_t class_id);
+int dash_sittings_read(struct serve *s, int64_t learner, struct servedb_sitting **out,
+                       size_t *n);
+void dash_sittings_table(struct sb *out, const struct servedb_sitting *v, size_t n);
 
 #endif

@@ -26,6 +26,10 @@ static const struct serve_route serve_routes[] = {
     { "GET", "/api/v1/submissions/", serve_api_submission },
     { "GET", "/api/v1/bundle", serve_api_bundle },
     { "GET", "/api/v1/progress", serve_api_progress },
+    { "GET", "/api/v1/exams", serve_exam_list },
+    { "POST", "/api/v1/exams/", serve_exam_start },
+    { "GET", "/api/v1/sittings/", serve_exam_sitting },
+    { "POST", "/api/v1/sittings/", serve_exam_post },
     { "POST", "/api/v1/worker/claim", serve_remote_claim },
     { "POST", "/api/v1/worker/heartbeat", serve_remote_heartbeat },
     { "POST", "/api/v1/worker/complete", serve_remote_complete },
@@ -278,7 +282,13 @@ struct serve *serve_start(const struct serve_opts *o, char **cause)
     struct addrinfo *ai = NULL;
     if (serve_resolve(o->listen, &ai, cause) < 0)
         return NULL;
+    int minute;
+    if (serve_exam_minute(&minute, cause) < 0) {
+        freeaddrinfo(ai);
+        return NULL;
+    }
     struct serve *s = xcalloc(1, sizeof *s);
+    s->exam_minute = minute;
     s->course = o->course;
     s->queue_max = o->queue_max;
     s->on_queued = o->on_queued;

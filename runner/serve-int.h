@@ -22,6 +22,7 @@ struct serve {
     void (*on_queued)(void);        /* serve_opts's */
     unsigned port;
     struct serve_bundles *bundles;  /* the learner bundles made so far (serve-bundle.c) */
+    int exam_minute;                /* seconds in an exam's minute (STACKLAB_EXAM_MINUTE) */
 };
 
 /* One request, body collected (at most SERVE_MAX_BODY bytes). */
@@ -92,6 +93,17 @@ int serve_remote_heartbeat(struct serve *s, const struct serve_req *r,
                            struct serve_answer *a);
 int serve_remote_complete(struct serve *s, const struct serve_req *r,
                           struct serve_answer *a);
+/* serve-exam.c: exams sat on the server ("Exams on the server"). serve_exam_minute reads
+ * STACKLAB_EXAM_MINUTE (serve's environment only; a test's short clock): the seconds an
+ * exam's minute lasts, 1 to 60 (default 60); -1 with an allocated *cause for a bad one.
+ * serve_exam_expire submits, expired, the open sittings past their deadline of a class
+ * (0: any) or of one learner (0: every one), under s->lock: 0, or -1 (the database). */
+int serve_exam_minute(int *seconds, char **cause);
+int serve_exam_expire(struct serve *s, int64_t class_id, int64_t learner);
+int serve_exam_start(struct serve *s, const struct serve_req *r, struct serve_answer *a);
+int serve_exam_sitting(struct serve *s, const struct serve_req *r, struct serve_answer *a);
+int serve_exam_post(struct serve *s, const struct serve_req *r, struct serve_answer *a);
+int serve_exam_list(struct serve *s, const struct serve_req *r, struct serve_answer *a);
 /* serve-dash.c: the instructors' dashboard (HTML, CSV, its script). */
 int serve_dash(struct serve *s, const struct serve_req *r, struct serve_answer *a);
 

@@ -84,8 +84,7 @@ static int servedb_rows_add(void *ud, const struct servedb_val *cols, int ncols)
     return 0;
 }
 
-/* Runs q into a new array (*out, *n). 0 or -1 (nothing allocated). */
-static int servedb_rows(struct servedb *db, enum servedb_q q, const struct servedb_val *args,
+int servedb_rows(struct servedb *db, enum servedb_q q, const struct servedb_val *args,
                         int nargs, size_t size,
                         void (*fill)(void *, const struct servedb_val *, int),
                         void **out, size_t *n)

@@ -59,6 +59,31 @@ enum servedb_q {
     SQ_DEADLINE_CLEAR,  /* class_id, lab */
     SQ_DEADLINES,       /* class_id -> lab, due (rows, by lab) */
     SQ_DUE,             /* learner, lab -> due: the deadline of lab in the learner's class */
+    /* Exams on the server (schema 4, servedb-exam.c). SITTING below is the columns id,
+     * learner_id, exam, seed, started, deadline, submitted (0: open), percent, passed,
+     * expired (NULL while open), attempt (1 + the learner's earlier sittings of the
+     * exam). */
+    SQ_LEARNER_LOCK,    /* learner -> id (PostgreSQL locks the row for the transaction) */
+    SQ_SITTING_OPEN,    /* learner, exam -> SITTING: the open one */
+    SQ_SITTING_USED,    /* learner, exam -> count of submitted sittings */
+    SQ_SITTING_ADD,     /* learner, exam, seed, started, deadline -> id; no row when the
+                         * learner has an open sitting of exam (the unique partial index) */
+    SQ_SITTING_GET,     /* id, learner -> SITTING */
+    SQ_ANSWER_SET,      /* sitting, question, answer, flagged, now: inserts or replaces,
+                         * only while the sitting is open and its deadline after now
+                         * (changes: 1 stored) */
+    SQ_ANSWERS,         /* sitting -> question, answer, flagged (rows) */
+    SQ_SITTING_SUBMIT,  /* id, submitted, percent, passed, expired (changes: 1 it was
+                         * open) */
+    SQ_EXAM_STANDING,   /* class_id (0: any), learner (0: every learner of the class) ->
+                         * learner,
+                         * exam, submitted sittings, best percent (NULL: none), passed
+                         * (0/1), open sitting's id and deadline (NULL: none) (rows, by
+                         * learner name then exam) */
+    SQ_SITTINGS_OF,     /* learner -> SITTING (rows, newest first) */
+    SQ_SITTINGS_DUE,    /* class_id (0: any), learner (0: every learner of the class), now
+                         * ->
+                         * SITTING: open sittings whose deadline is not after now (rows) */
     SQ_COUNT
 };
 
@@ -128,5 +153,12 @@ int64_t servedb_count(struct servedb *db, enum servedb_q q, const struct servedb
 int servedb_each(struct servedb *db, enum servedb_q q, const struct servedb_val *args,
                  int nargs, int (*row)(void *ud, const struct servedb_val *cols, int ncols),
                  void *ud);
+/* servedb-class.c: runs q and fills a new array of rows of `size` bytes, one item a row
+ * by fill(item, cols, ncols) (item zeroed first), into *out (caller frees) and *n. 0 or
+ * -1 (nothing allocated). */
+int servedb_rows(struct servedb *db, enum servedb_q q, const struct servedb_val *args,
+                 int nargs, size_t size,
+                 void (*fill)(void *, const struct servedb_val *, int), void **out,
+                 size_t *n);
 
 #endif

@@ -15,6 +15,13 @@
 #define SQL_BUSY_MS 10000
 #define SQL_MAX_COLS 12
 
+/* The columns of a sitting (servedb-int.h's SITTING), for the statements that read one. */
+#define SQL_SITTING                                                                        \
+    "SELECT s.id, s.learner_id, s.exam, s.seed, s.started, s.deadline, s.submitted, "     \
+    "s.percent, s.passed, s.expired, (SELECT count(*) FROM sittings s2 "                 \
+    "WHERE s2.learner_id = s.learner_id AND s2.exam = s.exam AND s2.id <= s.id) "         \
+    "FROM sittings s "
+
 static const char *const sql_text[SQ_COUNT] = {
     [SQ_BEGIN] = "BEGIN IMMEDIATE",
     [SQ_COMMIT] = "COMMIT",
@@ -99,6 +106,37 @@ static const char *const sql_text[SQ_COUNT] = {
     [SQ_DEADLINES] = "SELECT lab, due FROM deadlines WHERE class_id = ?1 ORDER BY lab",
     [SQ_DUE] = "SELECT d.due FROM deadlines d JOIN learners l ON l.class_id = d.class_id "
                "WHERE l.id = ?1 AND d.lab = ?2",
+    [SQ_LEARNER_LOCK] = "SELECT id FROM learners WHERE id = ?1",
+    [SQ_SITTING_OPEN] = SQL_SITTING "WHERE s.learner_id = ?1 AND s.exam = ?2 "
+                        "AND s.submitted = 0",
+    [SQ_SITTING_USED] = "SELECT count(*) FROM sittings WHERE learner_id = ?1 AND exam = ?2 "
+                        "AND submitted <> 0",
+    [SQ_SITTING_ADD] = "INSERT INTO sittings(learner_id, exam, seed, started, deadline, "
+                       "submitted) VALUES(?1, ?2, ?3, ?4, ?5, 0) ON CONFLICT (learner_id, "
+                       "exam) WHERE submitted = 0 DO NOTHING RETURNING id",
+    [SQ_SITTING_GET] = SQL_SITTING "WHERE s.id = ?1 AND s.learner_id = ?2",
+    [SQ_ANSWER_SET] = "INSERT INTO sitting_answers(sitting_id, question, answer, flagged) "
+                      "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM sittings "
+                      "WHERE id = ?1 AND submitted = 0 AND deadline > ?5) "
+                      "ON CONFLICT (sitting_id, question) DO UPDATE SET "
+                      "answer = excluded.answer, flagged = excluded.flagged",
+    [SQ_ANSWERS] = "SELECT question, answer, flagged FROM sitting_answers "
+                   "WHERE sitting_id = ?1 ORDER BY question",
+    [SQ_SITTING_SUBMIT] = "UPDATE sittings SET submitted = ?2, percent = ?3, passed = ?4, "
+                          "expired = ?5 WHERE id = ?1 AND submitted = 0",
+    [SQ_EXAM_STANDING] = "SELECT l.id, s.exam, "
+                         "sum(CASE WHEN s.submitted <> 0 THEN 1 ELSE 0 END), "
+                         "max(CASE WHEN s.submitted <> 0 THEN s.percent END), "
+                         "max(CASE WHEN s.submitted <> 0 THEN s.passed ELSE 0 END), "
+                         "max(CASE WHEN s.submitted = 0 THEN s.id END), "
+                         "max(CASE WHEN s.submitted = 0 THEN s.deadline END) "
+                         "FROM learners l JOIN sittings s ON s.learner_id = l.id "
+                         "WHERE (?1 = 0 OR l.class_id = ?1) AND (?2 = 0 OR l.id = ?2) "
+                         "GROUP BY l.id, l.name, s.exam ORDER BY l.name, l.id, s.exam",
+    [SQ_SITTINGS_OF] = SQL_SITTING "WHERE s.learner_id = ?1 ORDER BY s.id DESC",
+    [SQ_SITTINGS_DUE] = SQL_SITTING "JOIN learners l ON l.id = s.learner_id "
+                        "WHERE (?1 = 0 OR l.class_id = ?1) AND (?2 = 0 OR l.id = ?2) "
+                        "AND s.submitted = 0 AND s.deadline <= ?3 ORDER BY s.id",
 };
 
 /* Version 1: the whole schema of docs/server.md. Each step stamps its own version inside
@@ -139,8 +177,22 @@ static const char sql_schema_v3[] =
     " lab TEXT NOT NULL, due INTEGER NOT NULL, PRIMARY KEY (class_id, lab));"
     "UPDATE schema_version SET version = 3;";
 
+/* Version 4: exams sat on the server; at most one open sitting per learner and exam. */
+static const char sql_schema_v4[] =
+    "CREATE TABLE sittings(id INTEGER PRIMARY KEY,"
+    " learner_id INTEGER NOT NULL REFERENCES learners(id), exam TEXT NOT NULL,"
+    " seed INTEGER NOT NULL, started INTEGER NOT NULL, deadline INTEGER NOT NULL,"
+    " submitted INTEGER NOT NULL DEFAULT 0, percent INTEGER, passed INTEGER,"
+    " expired INTEGER);"
+    "CREATE UNIQUE INDEX sittings_open ON sittings(learner_id, exam) WHERE submitted = 0;"
+    "CREATE INDEX sittings_by_learner ON sittings(learner_id, exam, id);"
+    "CREATE TABLE sitting_answers(sitting_id INTEGER NOT NULL REFERENCES sittings(id),"
+    " question TEXT NOT NULL, answer TEXT NOT NULL, flagged INTEGER NOT NULL,"
+    " PRIMARY KEY (sitting_id, question));"
+    "UPDATE schema_version SET version = 4;";
+
 static const char *const sql_steps[] = { sql_schema_v1, sql_schema_v2,
-                                          sql_schema_v3 };
+                                          sql_schema_v3, sql_schema_v4 };
 #define SQL_VERSION ((int)(sizeof sql_steps / sizeof *sql_steps))
 
 struct sql_conn {

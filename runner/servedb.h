@@ -219,6 +219,84 @@ int servedb_due(struct servedb *db, int64_t learner, const char *lab, int64_t *d
 /* The id of the class named name: 1 with *id set, 0 none, -1 error. */
 int servedb_class_find(struct servedb *db, const char *name, int64_t *id);
 
+/* ---- exams on the server (servedb-exam.c) ------------------------------------------ */
+
+/* A sitting of an exam as the database keeps it: the draw is rebuilt from its seed. */
+struct servedb_sitting {
+    int64_t id;
+    int64_t learner;
+    char exam[32];
+    uint64_t seed;
+    int64_t started, deadline;  /* seconds since the epoch */
+    int64_t submitted;          /* when it was submitted; 0 while open */
+    int percent, passed, expired;   /* valid once submitted */
+    int attempt;                /* 1 + the learner's earlier sittings of this exam */
+};
+
+/* One stored answer: the question's id, the canonical answer ("" cleared), its flag. */
+struct servedb_answer {
+    char question[48];
+    char *answer;               /* owned */
+    int flagged;
+};
+
+/* Outcomes of servedb_sitting_start besides SERVEDB_OK (a new sitting). */
+enum servedb_sitting_status {
+    SERVEDB_SITTING_OPEN = 16,  /* the learner's open sitting of the exam was found */
+    SERVEDB_SITTING_SPENT       /* attempts submitted sittings already: none started */
+};
+
+/* The learner's open sitting of exam, or a new one (seed, started now, the deadline
+ * now + seconds) when attempts (0: no limit) allows, in one transaction; two starts at
+ * once give one sitting. Returns SERVEDB_OK (started) or SERVEDB_SITTING_OPEN with *out
+ * filled, SERVEDB_SITTING_SPENT, or -1. *used gets the submitted sittings (before a new
+ * one). An open sitting past its deadline is returned as it is: the caller scores it. */
+int servedb_sitting_start(struct servedb *db, int64_t learner, const char *exam,
+                          int attempts, uint64_t seed, int64_t now, int64_t seconds,
+                          struct servedb_sitting *out, int *used);
+/* Sitting id if it is learner's: 1 with *out, 0 unknown or another learner's (the same
+ * answer), -1 error. */
+int servedb_sitting_get(struct servedb *db, int64_t learner, int64_t id,
+                        struct servedb_sitting *out);
+/* Stores (or replaces) the answer to question in sitting id, only while the sitting is
+ * open and its deadline is after now: 1 stored, 0 not (submitted, or the time is up),
+ * -1 error. */
+int servedb_sitting_answer(struct servedb *db, int64_t id, const char *question,
+                           const char *answer, int flagged, int64_t now);
+/* The answers of sitting id, by question, into *out (free with servedb_answers_free) and
+ * *n. 0 or -1. */
+int servedb_sitting_answers(struct servedb *db, int64_t id, struct servedb_answer **out,
+                            size_t *n);
+void servedb_answers_free(struct servedb_answer *a, size_t n);
+/* Closes open sitting id with its result at `when`: 1 stored, 0 it was submitted
+ * before (the first result stands; nothing changes), -1 error. */
+int servedb_sitting_submit(struct servedb *db, int64_t id, int64_t when, int percent,
+                           int passed, int expired);
+/* Submitted sittings of exam by learner, or -1. */
+int servedb_sitting_used(struct servedb *db, int64_t learner, const char *exam);
+
+/* A learner's standing at one exam. */
+struct servedb_exam_cell {
+    int64_t learner;
+    char exam[32];
+    int used;                   /* submitted sittings */
+    int best;                   /* best percent; -1 none submitted */
+    int passed;                 /* 1 when a submitted sitting passed */
+    int64_t open, open_deadline;    /* the open sitting's id and deadline; 0 none */
+};
+/* The cells of a class (learner 0) or of one learner (class_id 0: any class): one per
+ * learner and exam sat, by learner name then exam. 0 or -1; *out owned by the caller. */
+int servedb_exam_cells(struct servedb *db, int64_t class_id, int64_t learner,
+                       struct servedb_exam_cell **out, size_t *n);
+/* A learner's sittings, newest first. 0 or -1; *out owned by the caller. */
+int servedb_sittings(struct servedb *db, int64_t learner, struct servedb_sitting **out,
+                     size_t *n);
+/* The open sittings of a class (learner 0: every learner) or of one learner (class_id 0)
+ * whose deadline is not after now: those a request must submit as expired first. 0 or
+ * -1; *out owned by the caller. */
+int servedb_sittings_due(struct servedb *db, int64_t class_id, int64_t learner, int64_t now,
+                         struct servedb_sitting **out, size_t *n);
+
 /* Waits up to `seconds` for a job to be queued: woken at once by the engine when it can
  * be (PostgreSQL's LISTEN/NOTIFY), else a sleep of that long (SQLite), either ended early
  * by a signal. Returns 1 woken, 0 not (look at the queue anyway), -1 error. */

@@ -44,7 +44,7 @@ t_is "$(dbq 'SELECT due FROM deadlines')" 999999960 "stored as seconds since the
 dl "Late 1" 90 "2001-09-09T01:46"
 t_is "$(dbq 'SELECT count(*), max(due) FROM deadlines')" "1|999999960" \
     "set again (a T for the space): replaced, not doubled"
-t_is "$(dbq 'SELECT version FROM schema_version')" 3 "the class database is at schema 3"
+t_is "$(dbq 'SELECT version FROM schema_version')" 4 "the class database is at schema 4 (3 added deadlines, 4 exams)"
 
 # ---- submissions after the deadline -------------------------------------------------------
 serve_start --workers 1 || { t_diag "$T/serve.log"; echo "Bail out! serve did not start"; exit 1; }
