@@ -311,17 +311,20 @@ sbx_ns_cases() {
     has "Connection refused" "the host's loopback is unreachable from the box"
     kill "$SBX_BG" 2>/dev/null; wait "$SBX_BG" 2>/dev/null; SBX_BG=""
 
-    # The box's server listens for 6 s before the box connects to it itself; the host
-    # tries while it listens (seen in the box's own network namespace, before and after).
-    # 6 s, not less: on a loaded machine the first look alone can take seconds.
+    # The box's server listens until the host has tried it (seen in the box's own network
+    # namespace, before and after); then the host ends the box's `sleep 12.0PORT` (the
+    # port in it to find it by) and the box connects to its server itself. The sleep only
+    # bounds a host that never ends it: on a loaded machine the first look alone can take
+    # seconds, so the host looks for up to 10 s.
     port=$((port + 1))
-    sbx --net lo --wall 15 -- sh -c "./net serve $port & sleep 6; ./net connect 127.0.0.1 $port; wait" &
+    sbx --net lo --wall 20 -- sh -c "./net serve $port & sleep 12.0$port; ./net connect 127.0.0.1 $port; wait" &
     bg=$!
-    sbx_wait_listen "serve $port\$" "$port" 6
+    sbx_wait_listen "serve $port\$" "$port" 10
     sbx_ok $? "the box's server is up (its network namespace says so) [$SBX_MODE]"
     "$SBX_BOX/net" connect 127.0.0.1 "$port" >"$SBX_T/outside-try" 2>&1
     sbx_wait_listen "serve $port\$" "$port" 0
     sbx_ok $? "the host tried while the box's server listened [$SBX_MODE]"
+    sbx_wait_tagged "^sleep 12\.0$port\$" 10 && sbx_kill_tagged "^sleep 12\.0$port\$"
     wait "$bg"
     has "^connected" "a server on 0.0.0.0 is reachable inside the box"
     ! grep -q "^connected" "$SBX_T/outside-try"
