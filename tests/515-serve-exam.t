@@ -207,6 +207,15 @@ t_ok $([ "$st" = 404 ] && [ "$(dbq "SELECT answer FROM sitting_answers WHERE sit
 st=$(as "$BOB" POST "/api/v1/sittings/$S1/submit")
 t_is "$st/$(dbq "SELECT submitted FROM sittings WHERE id = $S1")" "404/0" \
     "bob submitting alice's sitting: 404, it stays open"
+BADTOK=$(printf '%064d' 7)
+st=$(as "$BADTOK" GET "/api/v1/sittings/$S1")
+st2=$(answer "$BADTOK" "$S1" "{\"n\":$N1,\"answer\":\"$W1\"}")
+st3=$(as "$BADTOK" POST "/api/v1/sittings/$S1/submit")
+st4=$(api POST "/api/v1/sittings/$S1/answer" -d "{\"n\":$N1,\"answer\":\"$W1\"}")
+t_ok $([ "$st$st2$st3$st4" = 401401401401 ] && grep -qi '^WWW-Authenticate: Bearer' "$T/headers" \
+    && [ "$(dbq "SELECT answer FROM sitting_answers WHERE sitting_id = $S1 AND question = 'srv-single'")" = a ] \
+    && [ "$(dbq "SELECT submitted FROM sittings WHERE id = $S1")" = 0 ]; echo $?) \
+    "a wrong token or none: 401 to read, answer and submit; nothing changed ($st $st2 $st3 $st4)"
 for path in abc "$S1/x" "$S1/answer/x" 1234567890123456 "-1" "0"; do
     st=$(as "$ALICE" GET "/api/v1/sittings/$path")
     st2=$(as "$ALICE" POST "/api/v1/sittings/$path/submit")
@@ -283,7 +292,14 @@ st=$(as "$CAROL" POST /api/v1/exams/quick/sitting)
 QC=$(jget '$j->{id}')
 DLC=$(jget '$j->{deadline}')
 t_is "$st" 200 "carol starts one too, and answers nothing"
-while [ "$(date +%s)" -le "$DLC" ] || [ "$(date +%s)" -le "$DL" ]; do sleep 0.3; done
+st=$(as "$MARK" POST /api/v1/exams/quick/sitting)
+QM=$(jget '$j->{id}')
+DLM=$(jget '$j->{deadline}')
+t_is "$st" 200 "so does the learner named with markup"
+while [ "$(date +%s)" -le "$DLC" ] || [ "$(date +%s)" -le "$DL" ] || [ "$(date +%s)" -le "$DLM" ]
+do
+    sleep 0.3
+done
 st=$(answer "$BOB" "$QB" "{\"n\":1,\"answer\":\"$(letter quick-one wrong-quick "$T/q.json")\"}")
 t_ok $([ "$st" = 409 ] && grep -q '"submitted":true' "$T/body"; echo $?) \
     "an answer after the server's deadline is 409, submitted ($st)"
@@ -294,6 +310,11 @@ t_is "$st/$(jget 'join ",", $j->{remaining}, map { $_ ? 1 : 0 } $j->{submitted},
     "200/0,1,1" "reading it: nothing remaining, submitted, result expired"
 t_is "$(dbq "SELECT submitted FROM sittings WHERE id = $QC")" 0 \
     "carol's sitting, past its deadline, is still open: no request has seen it"
+
+st=$(as "$MARK" GET /api/v1/exams)
+t_ok $([ "$st" = 200 ] && [ "$(jget '(map { join ",", $_->{used}, $_->{best}, $_->{open} // "none" } grep { $_->{id} eq "quick" } @{$j->{exams}})[0]')" = "1,0,none" ] \
+    && [ "$(dbq "SELECT expired, percent FROM sittings WHERE id = $QM")" = "1|0" ]; echo $?) \
+    "the exams list submits the learner's sitting whose time ran out first: 1 used, 0%, none open ($st)"
 
 # ---- the dashboard ---------------------------------------------------------------------------
 st=$(as "$MARK" POST /api/v1/exams/srv/sitting)
@@ -342,5 +363,8 @@ for f in "$T"/s1.json "$T"/s2.json "$T"/r1.json "$T"/q.json "$T"/race1 "$T/class
     no_secret "$f" || echo "$f"
 done > "$T/leaks"
 t_ok $([ ! -s "$T/leaks" ]; echo $?) "no answer or page holds an explanation or key"
+serve_stop
+t_ok $([ "$SERVE_RC" -eq 0 ] && ! grep -v '^stacklab serve: listening on port\|^stacklab serve: stopped$' "$T/serve.log" | grep -q .; echo $?) \
+    "serve stops cleanly (exit $SERVE_RC); its log holds nothing but its start and stop (no sanitizer report, no database error)"
 [ "$G_FAILS" -gt 0 ] && t_diag "$T/serve.log"
 t_done
