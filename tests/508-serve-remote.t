@@ -145,13 +145,19 @@ t_ok $([ "$(q "SELECT count(*) FROM results")" = 0 ] \
     && [ "$(q "SELECT state FROM jobs WHERE submission_id = $ID1")" = running ]; echo $?) \
     "none of them stored a result: the job is still running"
 
-# The lease ends (no heartbeat): another claim takes the job; the first claim's result is
-# refused, the second's stored once.
-sleep 4
-st=$(wapi claim "$WTOK" -d '{"worker":"hand:2"}')
+# The lease ends (no heartbeat): another claim takes the job, and not before the lease's
+# last second has passed (claims polled until then: 204, up to 30 s); the first claim's
+# result is refused, the second's stored once.
+L1=$(q "SELECT lease_until FROM jobs WHERE submission_id = $ID1")
+end=$(($(date +%s) + 30))
+while st=$(wapi claim "$WTOK" -d '{"worker":"hand:2"}'); at=$(date +%s); \
+      [ "$st" = 204 ] && [ "$at" -lt "$end" ]; do
+    sleep 0.2
+done
 C2=$(json_num claim)
-t_ok $([ "$st" = 200 ] && [ "$(json_num id)" = "$ID1" ] && [ "$C2" = 2 ] && [ "$(json_num attempts)" = 2 ]; echo $?) \
-    "after its lease the job is claimed again: claim 2, attempts 2 ($st)"
+t_ok $([ "$st" = 200 ] && [ "$(json_num id)" = "$ID1" ] && [ "$C2" = 2 ] && [ "$(json_num attempts)" = 2 ] \
+    && [ -n "$L1" ] && [ "$at" -gt "$L1" ]; echo $?) \
+    "after its lease the job is claimed again: claim 2, attempts 2, after the lease's end ($st at $at, lease until $L1)"
 RES='"verdict":"pass","passed":3,"failed":0,"total":3,"duration":0.25,"report":"{\"verdict\":\"pass\"}"'
 st=$(wapi complete "$WTOK" -d "{\"id\":$ID1,\"claim\":$C1,$RES}")
 t_ok $([ "$st" = 200 ] && grep -q '"stored":false' "$T/body" \
@@ -198,15 +204,19 @@ start_worker() {
 }
 start_worker w1
 W1=$WPID
-ids=
-for tok in "$ANN" "$BOB" "$ANN"; do
-    submit "$tok" "$T/good.tgz" > /dev/null
-    ids="$ids $(json_num id)"
-done
+submit "$ANN" "$T/good.tgz" > /dev/null
+A1=$(json_num id)
+submit "$BOB" "$T/good.tgz" > /dev/null
+B1=$(json_num id)
+submit "$ANN" "$T/good.tgz" > /dev/null
+A2=$(json_num id)
 submit "$BOB" "$T/bad.tgz" > /dev/null
 BADID=$(json_num id)
+# Each submission polled with its own learner's token (another's is a 404).
 wait_done "$BOB" "$BADID" 120
-for id in $ids; do wait_done "$ANN" "$id" 60 || wait_done "$BOB" "$id" 60; done
+wait_done "$ANN" "$A1" 60
+wait_done "$BOB" "$B1" 60
+wait_done "$ANN" "$A2" 60
 t_ok $([ "$(q "SELECT count(*) FROM results WHERE verdict = 'pass' AND passed = 3 AND total = 3")" = 4 ] \
     && [ "$(q "SELECT verdict, failed FROM results WHERE submission_id = $BADID")" = "fail|3" ]; echo $?) \
     "a remote worker grades 3 good submissions pass 3/3 and a wrong toy_add fail 3"
@@ -266,7 +276,8 @@ serve_stop
 t_ok $([ "$SERVE_RC" -eq 0 ]; echo $?) "serve stops cleanly (exit $SERVE_RC)"
 STACKLAB_WORKER_TOKEN=$WTOK "$SL" worker --course "$STACKLAB_COURSE" --server "$URL" --once > "$T/w.out" 2>&1
 t_ok $([ $? -eq 3 ] && grep -q "cannot reach" "$T/w.out"; echo $?) "--once with no server answering: exit 3, cannot reach it"
-sleep 2
+i=0
+while [ $i -lt 300 ] && ! grep -q "trying again in" "$T/w3.log"; do sleep 0.1; i=$((i + 1)); done
 t_ok $(kill -0 "$W3" 2>/dev/null && grep -q "trying again in" "$T/w3.log"; echo $?) \
     "a running remote worker waits the server out, saying so"
 tries=0

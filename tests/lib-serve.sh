@@ -122,14 +122,17 @@ submit() {
         -H "Content-Type: application/gzip" --data-binary "@$2"
 }
 
-# wait_done TOKEN ID SECONDS: polls the submission until it is done; 1 on timeout.
+# wait_done TOKEN ID SECONDS: polls the submission until it is done; 1 once SECONDS have
+# passed by the clock (a count of polls would stretch with each poll's own time: on a
+# loaded machine 300 polls took 205 s), or at once when TOKEN may not read it (401, 404:
+# waiting cannot change that).
 wait_done() {
-    _wi=0
-    while [ $_wi -lt $(($3 * 5)) ]; do
-        api GET "/api/v1/submissions/$2" -H "Authorization: Bearer $1" > /dev/null
+    _wend=$(($(date +%s) + $3))
+    while :; do
+        _wst=$(api GET "/api/v1/submissions/$2" -H "Authorization: Bearer $1")
         [ "$(json_str state)" = done ] && return 0
+        case $_wst in 401|404) return 1 ;; esac
+        [ "$(date +%s)" -lt "$_wend" ] || return 1
         sleep 0.2
-        _wi=$((_wi + 1))
     done
-    return 1
 }
