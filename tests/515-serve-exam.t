@@ -279,6 +279,35 @@ t_ok $([ "$(cat "$T"/race?.st)" = 200200200200 ] && [ "$(echo $ids | wc -w)" = 1
     && [ "$(for i in 1 2 3 4; do jget '$j->{resumed} ? 1 : 0' "$T/race$i"; echo; done | sort | tr -d '\n')" = 0111 ]; echo $?) \
     "four starts at once give one sitting: one new, three resumed (ids $ids; $(cat "$T"/race?.st); $(dbq "SELECT count(*) FROM sittings s JOIN learners l ON l.id = s.learner_id WHERE l.name = 'dave'"))"
 
+# Two servers on one database: the rule holds in the database (the learner's row read
+# first in the start's transaction: SQLite's write lock, PostgreSQL's FOR UPDATE), not
+# only under one server's lock.
+STACKLAB_EXAM_MINUTE=2 "$SL" serve --course "$STACKLAB_COURSE" --listen 127.0.0.1:0 \
+    --db "$DB_URL" --workers 0 > "$T/serve2.log" 2>&1 &
+SERVE2_PID=$!
+trap 'kill "$SERVE2_PID" 2>/dev/null; serve_kill; pg_stop 2>/dev/null; rm -rf "$T"' EXIT
+i=0
+while [ $i -lt 200 ] && ! grep -q 'listening on port' "$T/serve2.log"; do sleep 0.1; i=$((i + 1)); done
+URL2="http://127.0.0.1:$(sed -n 's/^stacklab serve: listening on port \([0-9]*\) .*/\1/p' "$T/serve2.log")"
+ERIN=$(enrol erin)
+pids=
+for i in 1 2 3 4 5 6; do
+    [ $((i % 2)) = 0 ] && u=$URL2 || u=$URL
+    curl -s -o "$T/race2$i" -w '%{http_code}' -X POST -H "Authorization: Bearer $ERIN" \
+        "$u/api/v1/exams/srv/sitting" > "$T/race2$i.st" &
+    pids="$pids $!"
+done
+wait $pids
+ids=$(for i in 1 2 3 4 5 6; do jget '$j->{id}' "$T/race2$i"; echo; done | sort -u | tr '\n' ' ')
+t_ok $([ "$(cat "$T"/race2?.st)" = 200200200200200200 ] && [ "$(echo $ids | wc -w)" = 1 ] \
+    && [ "$(dbq "SELECT count(*) FROM sittings s JOIN learners l ON l.id = s.learner_id WHERE l.name = 'erin'")" = 1 ]; echo $?) \
+    "six starts at once through two servers on one database give one sitting (ids $ids; $(cat "$T"/race2?.st))"
+kill "$SERVE2_PID"
+wait "$SERVE2_PID"
+t_ok $([ $? -eq 0 ] && ! grep -v '^stacklab serve: listening on port\|^stacklab serve: stopped$' "$T/serve2.log" | grep -q .; echo $?) \
+    "the second server stops cleanly with nothing else in its log"
+[ "$G_FAILS" -gt 0 ] && t_diag "$T/serve2.log"
+
 # ---- the server's deadline -----------------------------------------------------------------
 st=$(as "$BOB" POST /api/v1/exams/quick/sitting)
 cp "$T/body" "$T/q.json"
