@@ -211,8 +211,12 @@ int dash_class(struct serve *s, struct serve_answer *a, int64_t class_id)
     if (rc == 1 && (servedb_class_reports(s->db, class_id, dash_count_report, &fails) < 0
                     || dash_exams_read(s, class_id, &d.exams, &d.nexams) < 0))
         rc = -1, dash_data_free(&d);
-    if (rc < 0)
+    if (rc < 0) {
+        for (size_t i = 0; i < fails.n; i++)
+            free(fails.v[i].key);
+        free(fails.v);
         return dash_db_error(s, a);
+    }
     pthread_mutex_unlock(&s->lock);
     if (rc == 0)
         return serve_error(a, MHD_HTTP_NOT_FOUND, "no such class");

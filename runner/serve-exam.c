@@ -251,9 +251,9 @@ static int64_t serve_exam_id(const char *text, size_t n)
     return (int64_t)strtoll(digits, NULL, 10);
 }
 
-/* The learner's sitting named by the URL's rest ("ID" or "ID/..."), loaded under the
- * lock the caller holds: the run, or NULL with the answer in *a (404 as for one unknown
- * when it is another learner's). */
+/* The learner's sitting id (-1: the URL named none), loaded under the lock the caller
+ * holds into *st: the run, or NULL with the answer in *a (404 as for one unknown when it
+ * is another learner's; 500 the database). */
 static struct examrun *serve_exam_find(struct serve *s, int64_t learner, int64_t id,
                                        struct servedb_sitting *st, struct serve_answer *a)
 {
