@@ -46,30 +46,37 @@ static int client_exam_bad(struct client_exam_read *rd, const char *field, const
     return -1;
 }
 
-/* A whole number from lo to hi at o's key, else -1 with the problem named. */
-static int client_exam_int(struct client_exam_read *rd, const cJSON *o, const char *key,
-                           const char *where, double lo, double hi, int64_t *out)
+/* The number at o's key from lo to hi (whole when whole is set) into *out, else -1 with
+ * the problem named. */
+static int client_exam_number(struct client_exam_read *rd, const cJSON *o, const char *key,
+                              const char *where, double lo, double hi, int whole,
+                              double *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     char field[96];
     snprintf(field, sizeof field, "%s%s", where, key);
     if (!cJSON_IsNumber(v) || v->valuedouble < lo || v->valuedouble > hi
-        || v->valuedouble != (double)(int64_t)v->valuedouble)
-        return client_exam_bad(rd, field, "not a whole number in range");
-    *out = (int64_t)v->valuedouble;
+        || (whole && v->valuedouble != (double)(int64_t)v->valuedouble))
+        return client_exam_bad(rd, field, whole ? "not a whole number in range"
+                                                : "not a number in range");
+    *out = v->valuedouble;
+    return 0;
+}
+
+static int client_exam_int(struct client_exam_read *rd, const cJSON *o, const char *key,
+                           const char *where, double lo, double hi, int64_t *out)
+{
+    double v;
+    if (client_exam_number(rd, o, key, where, lo, hi, 1, &v) < 0)
+        return -1;
+    *out = (int64_t)v;
     return 0;
 }
 
 static int client_exam_num(struct client_exam_read *rd, const cJSON *o, const char *key,
                            const char *where, double *out)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    char field[96];
-    snprintf(field, sizeof field, "%s%s", where, key);
-    if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 1e6)
-        return client_exam_bad(rd, field, "not a number from 0 to 1000000");
-    *out = v->valuedouble;
-    return 0;
+    return client_exam_number(rd, o, key, where, 0, 1e6, 0, out);
 }
 
 static int client_exam_bool(struct client_exam_read *rd, const cJSON *o, const char *key,

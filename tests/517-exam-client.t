@@ -34,6 +34,24 @@ wrong() {
          END { for (i = 1; i <= n; i++) print (a[i] == "" ? "left" : a[i]) }' "$1"
 }
 secret_free() { ! grep -q "SECRET\|right answer:\|why: " "$@"; }
+# exam_on_fifo: `exam quiz --server` in the background ($CL) reading the lines written
+# to descriptor 7; stdout in $T/out, stderr in $T/err.
+exam_on_fifo() {
+    rm -f "$T/fifo"
+    mkfifo "$T/fifo"
+    (cd "$T/ws" && "$SL" exam quiz --server) < "$T/fifo" > "$T/out" 2> "$T/err" &
+    CL=$!
+    exec 7> "$T/fifo"
+}
+# serve_again: serve on the same port again (the port may take a moment to free).
+serve_again() {
+    _tries=0
+    until serve_start --workers 0; do
+        _tries=$((_tries + 1))
+        [ $_tries -ge 5 ] && { t_diag "$T/serve.log"; echo "Bail out! serve did not restart"; exit 1; }
+        sleep 1
+    done
+}
 # stored N: waits until the server keeps N answers for ann's open sitting.
 stored() {
     _i=0
@@ -61,22 +79,14 @@ t_ok $([ "$(wc -l < "$T/right")" = 3 ] && grep -qx '[a-d]' "$T/right" && grep -q
 cp "$T/out" "$T/first"
 
 # ---- a server that stops for a moment loses no answer ----------------------------------
-rm -f "$T/fifo"; mkfifo "$T/fifo"
-(cd "$T/ws" && "$SL" exam quiz --server) < "$T/fifo" > "$T/out" 2> "$T/err" &
-CL=$!
-exec 7> "$T/fifo"
+exam_on_fifo
 sed -n 1p "$T/right" >&7
 stored 1
 t_ok $? "the first answer is on the server as soon as it is given"
 serve_stop
 sed -n 2p "$T/right" >&7
 sleep 0.5
-tries=0
-until serve_start --workers 0; do
-    tries=$((tries + 1))
-    [ $tries -ge 5 ] && { t_diag "$T/serve.log"; echo "Bail out! serve did not restart"; exit 1; }
-    sleep 1
-done
+serve_again
 stored 2
 t_ok $? "an answer given while the server was down is kept once it is back"
 sed -n 3p "$T/right" >&7
@@ -100,10 +110,7 @@ printf '\n\n\n' > "$T/in"
 sl exam quiz --server
 t_ok $([ "$RC" -eq 4 ] && grep -q "Sitting 2 of 2" "$T/out"; echo $?) "the second sitting starts (exit $RC)"
 wrong "$T/out" > "$T/wrong"
-rm -f "$T/fifo"; mkfifo "$T/fifo"
-(cd "$T/ws" && "$SL" exam quiz --server) < "$T/fifo" > "$T/out" 2> "$T/err" &
-CL=$!
-exec 7> "$T/fifo"
+exam_on_fifo
 sed -n 1p "$T/wrong" >&7
 stored 1
 kill -9 $CL 2>/dev/null
@@ -172,10 +179,7 @@ serve_stop
 STACKLAB_EXAM_MINUTE=1 serve_start --workers 0 || { t_diag "$T/serve.log"; echo "Bail out! serve did not restart"; exit 1; }
 (cd "$T/ws" && "$SL" login "$URL" "$CODE" --name bob) > "$T/out" 2> "$T/err" \
     || { t_diag "$T/err"; echo "Bail out! bob's login failed"; exit 1; }
-rm -f "$T/fifo"; mkfifo "$T/fifo"
-(cd "$T/ws" && "$SL" exam quiz --server) < "$T/fifo" > "$T/out" 2> "$T/err" &
-CL=$!
-exec 7> "$T/fifo"
+exam_on_fifo
 wait $CL
 RC=$?
 exec 7>&-
