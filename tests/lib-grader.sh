@@ -107,6 +107,24 @@ grader_ws() {
     cd "$T/ws" || return 1
 }
 
+# grader_objects shared NAME | private: where the workspace's cache of learner objects is:
+# the run's folder NAME beside the checkers' shared objects (when make test names one), so
+# a later test file of the run (the sanitized pass's) finds what an earlier one compiled,
+# or a folder of this test's own. Keyed by compiler, flags and the bytes of the source and
+# of every header (runner/grader-build.c), a shared object changes no result; one missing
+# or pruned is compiled as before.
+grader_objects() {
+    _gobj="$T/ws/.stacklab/cache/objects"
+    mkdir -p "$T/ws/.stacklab/cache" "$T/objects" || return 1
+    rm -rf "$_gobj"
+    if [ "$1" = shared ] && [ -n "${STACKLAB_TEST_OBJS:-}" ] \
+        && mkdir -p "$STACKLAB_TEST_OBJS/$2"; then
+        ln -s "$STACKLAB_TEST_OBJS/$2" "$_gobj"
+    else
+        ln -s "$T/objects" "$_gobj"
+    fi
+}
+
 # grader_put N: the workspace's framework files become starter(N) (0: the reference).
 grader_put() {
     grader_folders > "$T/folders"
