@@ -110,6 +110,8 @@ TESTS_SLOW = tests/216-check-both-ways-more.t tests/203-check-both-ways.t \
 	tests/508-serve-remote.t tests/509-serve-remote-pg.t tests/506-serve-kill-pg.t \
 	tests/501-serve-kill.t tests/106-sandbox-cgroup2.t tests/205-labs-native.t
 TESTS = $(TESTS_SLOW) $(filter-out $(TESTS_SLOW),$(sort $(wildcard tests/*.t)))
+# The second pass runs the test helpers that only prepare fixtures (tests/starter-tool)
+# from the plain build, STACKLAB_FIXTURE_BUILD: tests/lib-grader.sh says why.
 test: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory asan
@@ -117,6 +119,7 @@ test: test-deps
 	STACKLAB_BUILD=$(CURDIR)/$(BUILD) STACKLAB_TEST_OBJS=$(CURDIR)/$(BUILD)/test-objs \
 	    prove --timer -j$(TEST_JOBS) $(TESTS)
 	STACKLAB_BUILD=$(CURDIR)/$(ASAN_BUILD) STACKLAB_SANITIZED=1 \
+	    STACKLAB_FIXTURE_BUILD=$(CURDIR)/$(BUILD) \
 	    STACKLAB_TEST_OBJS=$(CURDIR)/$(BUILD)/test-objs prove --timer -j$(TEST_JOBS) $(TESTS)
 
 FUZZ_SECONDS ?= 60
