@@ -259,7 +259,7 @@ static int cmd_serve_exec(struct cmd_ctx *ctx)
 }
 
 const struct cmd_entry cmd_serve_entry = {
-    .name = "serve", .usage = "--course DIR --listen ADDR:PORT --db sqlite:PATH [--workers N]",
+    .name = "serve", .usage = "--course DIR --listen ADDR:PORT --db URL [--workers N]",
     .summary = "run a class server: the API and N grading workers (docs/server.md)",
     .opts_size = sizeof(struct cmd_serve_opts), .parse = cmd_serve_parse,
     .exec = cmd_serve_exec,

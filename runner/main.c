@@ -11,14 +11,49 @@
 #include "tui.h"
 #include "workspace.h"
 
+/* Columns of the help text, and where a command's summary starts. */
+#define MAIN_HELP_WIDTH 88
+#define MAIN_HELP_COL 29
+
+/* Prints text's words from column col (already reached), breaking lines before
+ * MAIN_HELP_WIDTH and starting each next line at column indent; ends the line. */
+static void main_wrap(FILE *f, const char *text, int col, int indent)
+{
+    const char *w = text;
+    int first = 1;
+    while (*w != '\0') {
+        int n = (int)strcspn(w, " ");
+        if (!first && col + 1 + n > MAIN_HELP_WIDTH) {
+            fprintf(f, "\n%*s", indent, "");
+            col = indent;
+        } else if (!first) {
+            fputc(' ', f);
+            col++;
+        }
+        fprintf(f, "%.*s", n, w);
+        col += n;
+        first = 0;
+        w += n;
+        w += strspn(w, " ");
+    }
+    fputc('\n', f);
+}
+
 static void main_help(FILE *f)
 {
     fprintf(f, "stacklab %s -- learn web frameworks by building them in C\n\n"
                "usage: stacklab [COMMAND [ARGS...]]\n\ncommands:\n", STACKLAB_VERSION);
     for (const struct cmd_entry *const *e = cmd_table; *e != NULL; e++) {
-        char head[64];
-        snprintf(head, sizeof head, "%s %s", (*e)->name, (*e)->usage);
-        fprintf(f, "  %-26s %s\n", head, (*e)->summary);
+        int n = (int)(strlen((*e)->name) + 1 + strlen((*e)->usage));
+        fprintf(f, "  %s ", (*e)->name);
+        if (n <= MAIN_HELP_COL - 3) {     /* the summary fits beside it */
+            fprintf(f, "%s%*s", (*e)->usage, MAIN_HELP_COL - 2 - n, "");
+            main_wrap(f, (*e)->summary, MAIN_HELP_COL, MAIN_HELP_COL);
+            continue;
+        }
+        main_wrap(f, (*e)->usage, (int)strlen((*e)->name) + 3, 6);
+        fprintf(f, "%*s", MAIN_HELP_COL, "");
+        main_wrap(f, (*e)->summary, MAIN_HELP_COL, MAIN_HELP_COL);
     }
     fprintf(f, "\n  --help, -h                 this text\n"
                "  --version                  the program's version\n\n"
