@@ -46,28 +46,42 @@ static void test_open(const char *dir)
     struct servedb *db = servedb_open(url, &cause);
     ok(db != NULL, "a new database is created (%s)", cause ? cause : "");
     servedb_close(db);
-    is_int(raw_int(path, "SELECT version FROM schema_version"), 3, "schema_version is 3");
+    is_int(raw_int(path, "SELECT version FROM schema_version"), 4, "schema_version is 4");
     db = servedb_open(url, &cause);
     ok(db != NULL, "it opens again");
     servedb_close(db);
     /* A database of version 1 (before staff tokens) is migrated forward. */
-    raw_exec(path, "DROP TABLE deadlines; DROP TABLE staff;"
-             "UPDATE schema_version SET version = 1");
+    raw_exec(path, "DROP TABLE deadlines; DROP TABLE staff; DROP TABLE sitting_answers;"
+             "DROP TABLE sittings; UPDATE schema_version SET version = 1");
     db = servedb_open(url, &cause);
-    ok(db != NULL && raw_int(path, "SELECT version FROM schema_version") == 3
+    ok(db != NULL && raw_int(path, "SELECT version FROM schema_version") == 4
        && raw_int(path, "SELECT count(*) FROM staff") == 0
-       && raw_int(path, "SELECT count(*) FROM deadlines") == 0,
-       "a version 1 database is migrated forward to 3 (staff and deadlines added)");
+       && raw_int(path, "SELECT count(*) FROM deadlines") == 0
+       && raw_int(path, "SELECT count(*) FROM sittings") == 0,
+       "a version 1 database is migrated forward to 4 (staff, deadlines, sittings added)");
     servedb_close(db);
     /* A database of version 2 (before deadlines), holding a class, is migrated forward
      * and keeps it. */
-    raw_exec(path, "DROP TABLE deadlines; UPDATE schema_version SET version = 2;"
+    raw_exec(path, "DROP TABLE deadlines; DROP TABLE sitting_answers; DROP TABLE sittings;"
+             "UPDATE schema_version SET version = 2;"
              "INSERT INTO classes(name, code, created) VALUES('old', 'OLDCODE234', 1)");
     db = servedb_open(url, &cause);
-    ok(db != NULL && raw_int(path, "SELECT version FROM schema_version") == 3
+    ok(db != NULL && raw_int(path, "SELECT version FROM schema_version") == 4
        && raw_int(path, "SELECT count(*) FROM deadlines") == 0
+       && raw_int(path, "SELECT count(*) FROM sitting_answers") == 0
        && raw_int(path, "SELECT count(*) FROM classes WHERE name = 'old'") == 1,
-       "a version 2 database is migrated forward to 3 (deadlines added, its class kept)");
+       "a version 2 database is migrated forward to 4 (deadlines and sittings added, its "
+       "class kept)");
+    servedb_close(db);
+    /* A database of version 3 (before exams on the server), holding a deadline. */
+    raw_exec(path, "DROP TABLE sitting_answers; DROP TABLE sittings;"
+             "UPDATE schema_version SET version = 3;"
+             "INSERT INTO deadlines(class_id, lab, due) VALUES(1, '90', 5)");
+    db = servedb_open(url, &cause);
+    ok(db != NULL && raw_int(path, "SELECT version FROM schema_version") == 4
+       && raw_int(path, "SELECT count(*) FROM sittings") == 0
+       && raw_int(path, "SELECT due FROM deadlines WHERE lab = '90'") == 5,
+       "a version 3 database is migrated forward to 4 (sittings added, its deadline kept)");
     servedb_close(db);
 
     char *foreign = xasprintf("%s/foreign.db", dir), *furl = xasprintf("sqlite:%s", foreign);
