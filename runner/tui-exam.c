@@ -550,7 +550,7 @@ void tui_exam_draw(const struct tui_exam *t)
 static void tui_exam_loop(struct tui_exam *t)
 {
     timeout(500);
-    while (!t->done) {
+    while (!t->done && !tui_must_stop()) {   /* stopped: an open sitting stays open */
         tui_exam_tick(t);
         tui_exam_draw(t);
         int key = getch();

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -661,6 +662,13 @@ static void tui_start_place(struct tui *t)
         tui_map_select(&t->map, cur, 20);
 }
 
+int tui_must_stop(void)
+{
+    struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+    return tui_signalled != 0
+        || (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0);
+}
+
 static int tui_read_key(wint_t *wch)
 {
     wint_t c = 0;
@@ -675,7 +683,7 @@ static int tui_read_key(wint_t *wch)
 
 static void tui_loop(struct tui *t)
 {
-    while (!t->quit && !tui_signalled) {
+    while (!t->quit && !tui_must_stop()) {
         tui_layout(t);
         tui_lesson_tick(t);
         tui_draw(t);

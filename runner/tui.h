@@ -27,6 +27,10 @@ struct tui_rect { int y, x, h, w; };
  * SIGHUP, exit, a crash). Returns an exit code (EXIT_OK, or EXIT_INTERNAL when curses
  * cannot start). Does not close ws. */
 int tui_run(struct workspace *ws);
+/* 1 when the screen should end now: the terminal hung up (standard input reports a
+ * hangup or an error) or, while tui_run runs, SIGINT, SIGTERM or SIGHUP came. The
+ * screens nested in it (the exam screen) stop their loops on it. */
+int tui_must_stop(void);
 
 /* ---- keys (tui-keys.c) ------------------------------------------------------------ */
 

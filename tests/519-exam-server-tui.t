@@ -3,9 +3,10 @@
 # course (the bundle `stacklab login` fetched) lists the exam; Enter asks before sitting it
 # on the class server; the exam screen shows the server's questions; q leaves the sitting
 # open there (the map says so); Enter resumes it; s submits it and the result says the
-# server keeps it, with no key or explanation on the screen.
+# server keeps it, with no key or explanation on the screen. The terminal then goes away
+# under the exam screen: the program ends instead of spinning on a dead terminal.
 . "$(dirname "$0")/lib-tui.sh"
-plan 8
+plan 9
 
 tui_course "$T/course"
 sed 's/^track: toy$/track: vial/' "$REPO/tests/fixtures/quiz.exam" > "$T/course/exams/quiz.exam"
@@ -49,4 +50,16 @@ case $(tui_screen) in
     *SECRET*|*"right answer:"*|*"why: "*) fail "no key or explanation on the screen" "$(tui_screen)" ;;
     *) pass "no key or explanation on the screen" ;;
 esac
+# mine PIDS: the processes whose environment names this test's workspace.
+mine() {
+    for e in /proc/[0-9]*/environ; do
+        tr '\0' '\n' < "$e" 2>/dev/null | grep -qx "STACKLAB_HOME=$T/ws" && echo "${e%/environ}"
+    done
+}
+[ -n "$(mine)" ] || fail "the program runs before the terminal goes" "no process found"
+tui_tmux kill-server 2>/dev/null
+i=0
+while [ -n "$(mine)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+if [ -z "$(mine)" ]; then pass "with its terminal gone, the program on the exam screen ends"
+else fail "with its terminal gone, the program on the exam screen ends" "$(mine)"; fi
 finish
