@@ -54,7 +54,7 @@ cd "$T"
 
 "$SL" exam </dev/null >"$T/out" 2>&1; rc=$?
 is "$rc" 2 "no exam name is a usage error"
-like "$(cat "$T/out")" "usage: stacklab exam [--seed N] [--practice] NAME" "with the usage line"
+like "$(cat "$T/out")" "usage: stacklab exam [--seed N] [--practice] [--server] NAME" "with the usage line"
 "$SL" exam --seed x quiz </dev/null >"$T/out" 2>&1; rc=$?
 is "$rc" 2 "a bad seed is a usage error"
 "$SL" exam nosuch </dev/null >"$T/out" 2>&1; rc=$?
