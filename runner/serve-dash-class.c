@@ -35,10 +35,8 @@ static void dash_data_free(struct dash_data *d)
     free(d->exams);
 }
 
-/* Reads class_id's data: 1, 0 no such class, -1 database error (s->db's message). */
-static int dash_data_read(struct serve *s, int64_t class_id, struct dash_data *d)
+int dash_class_find(struct serve *s, int64_t class_id, struct servedb_class *out)
 {
-    memset(d, 0, sizeof *d);
     struct servedb_class *c = NULL;
     size_t n = 0;
     if (servedb_classes(s->db, &c, &n) < 0)
@@ -46,10 +44,18 @@ static int dash_data_read(struct serve *s, int64_t class_id, struct dash_data *d
     int found = 0;
     for (size_t i = 0; i < n; i++)
         if (c[i].id == class_id)
-            d->cls = c[i], found = 1;
+            *out = c[i], found = 1;
     free(c);
-    if (!found)
-        return 0;
+    return found;
+}
+
+/* Reads class_id's data: 1, 0 no such class, -1 database error (s->db's message). */
+static int dash_data_read(struct serve *s, int64_t class_id, struct dash_data *d)
+{
+    memset(d, 0, sizeof *d);
+    int found = dash_class_find(s, class_id, &d->cls);
+    if (found <= 0)
+        return found;
     if (servedb_learners(s->db, class_id, &d->learners, &d->nlearners) < 0
         || servedb_cells(s->db, class_id, 0, &d->cells, &d->ncells) < 0
         || servedb_deadlines(s->db, class_id, &d->dues, &d->ndues) < 0) {

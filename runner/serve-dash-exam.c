@@ -102,27 +102,14 @@ void dash_exams_table(struct sb *out, const struct course *course,
                  "given.</p>\n");
 }
 
-/* 1 when class_id is a class, 0 not, -1 the database. Under s->lock. */
-static int dash_exam_class_known(struct serve *s, int64_t class_id)
-{
-    struct servedb_class *c = NULL;
-    size_t n = 0;
-    if (servedb_classes(s->db, &c, &n) < 0)
-        return -1;
-    int found = 0;
-    for (size_t i = 0; i < n; i++)
-        found |= c[i].id == class_id;
-    free(c);
-    return found;
-}
-
 int dash_class_exams_csv(struct serve *s, struct serve_answer *a, int64_t class_id)
 {
     struct servedb_learner *l = NULL;
     struct servedb_exam_cell *cells = NULL;
+    struct servedb_class cls;
     size_t nl = 0, n = 0;
     pthread_mutex_lock(&s->lock);
-    int known = dash_exam_class_known(s, class_id), rc = known < 0 ? -1 : 0;
+    int known = dash_class_find(s, class_id, &cls), rc = known < 0 ? -1 : 0;
     if (known == 1 && (servedb_learners(s->db, class_id, &l, &nl) < 0
                              || dash_exams_read(s, class_id, &cells, &n) < 0))
         rc = -1;

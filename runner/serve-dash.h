@@ -24,6 +24,8 @@ int dash_send(struct serve_answer *a, unsigned status, struct sb *out);
 int dash_db_error(struct serve *s, struct serve_answer *a);
 
 /* serve-dash-class.c: the pages of one class and one learner. Each returns 0. */
+/* The class class_id into *out: 1, 0 no such class, -1 the database. Under s->lock. */
+int dash_class_find(struct serve *s, int64_t class_id, struct servedb_class *out);
 int dash_class(struct serve *s, struct serve_answer *a, int64_t class_id);
 int dash_class_csv(struct serve *s, struct serve_answer *a, int64_t class_id);
 int dash_learner(struct serve *s, struct serve_answer *a, int64_t learner);
