@@ -90,12 +90,7 @@ while [ $i -lt 300 ] && [ "$alive" -eq 1 ]; do
 done
 t_ok $([ "$alive" -eq 0 ]; echo $?) "the dead server's workers end by themselves"
 
-tries=0
-until serve_start --workers 2; do
-    tries=$((tries + 1))
-    [ $tries -ge 5 ] && { t_diag "$T/serve.log"; echo "Bail out! serve did not restart"; exit 1; }
-    sleep 1
-done
+serve_again --workers 2
 t_ok 0 "serve starts again on the same port ($PORT)"
 i=0
 while [ $i -lt 1800 ] && [ "$(q "SELECT count(*) FROM jobs WHERE state != 'done'")" != 0 ]; do

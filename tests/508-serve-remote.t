@@ -280,12 +280,7 @@ i=0
 while [ $i -lt 300 ] && ! grep -q "trying again in" "$T/w3.log"; do sleep 0.1; i=$((i + 1)); done
 t_ok $(kill -0 "$W3" 2>/dev/null && grep -q "trying again in" "$T/w3.log"; echo $?) \
     "a running remote worker waits the server out, saying so"
-tries=0
-until serve_start --workers 0; do
-    tries=$((tries + 1))
-    [ $tries -ge 5 ] && { t_diag "$T/serve.log"; echo "Bail out! serve did not restart"; exit 1; }
-    sleep 1
-done
+serve_again --workers 0
 submit "$BOB" "$T/good.tgz" > /dev/null
 LAST=$(json_num id)
 wait_done "$BOB" "$LAST" 60

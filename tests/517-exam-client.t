@@ -43,15 +43,6 @@ exam_on_fifo() {
     CL=$!
     exec 7> "$T/fifo"
 }
-# serve_again: serve on the same port again (the port may take a moment to free).
-serve_again() {
-    _tries=0
-    until serve_start --workers 0; do
-        _tries=$((_tries + 1))
-        [ $_tries -ge 5 ] && { t_diag "$T/serve.log"; echo "Bail out! serve did not restart"; exit 1; }
-        sleep 1
-    done
-}
 # stored N: waits until the server keeps N answers for ann's open sitting.
 stored() {
     _i=0
@@ -86,7 +77,7 @@ t_ok $? "the first answer is on the server as soon as it is given"
 serve_stop
 sed -n 2p "$T/right" >&7
 sleep 0.5
-serve_again
+serve_again --workers 0
 stored 2
 t_ok $? "an answer given while the server was down is kept once it is back"
 sed -n 3p "$T/right" >&7

@@ -73,6 +73,17 @@ serve_start() {
     return 1
 }
 
+# serve_again ARGS...: serve_start on the same port again, retrying for the port to free
+# (5 tries, 1 s apart); bails out of the test when it does not start.
+serve_again() {
+    _tries=0
+    until serve_start "$@"; do
+        _tries=$((_tries + 1))
+        [ $_tries -ge 5 ] && { t_diag "$T/serve.log"; echo "Bail out! serve did not restart"; exit 1; }
+        sleep 1
+    done
+}
+
 # serve_stop: SIGTERM to serve; $SERVE_RC is its exit code.
 serve_stop() {
     kill -TERM "$SERVE_PID" 2>/dev/null
